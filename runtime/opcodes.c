@@ -1,0 +1,22 @@
+#include "opcodes.h"
+
+const struct rt_opcode_info rt_opcode_table[RT_OP__COUNT] = {
+#define OP(name, opnd, in, out, synopsis) [RT_OP_##name] = { #name, opnd, in, out, synopsis },
+#include "opcodes.def"
+#undef OP
+};
+
+const char *
+rt_operand_kind_name(enum rt_operand_kind kind)
+{
+	switch (kind) {
+	case RT_OPND_NONE: return "none";
+	case RT_OPND_CONST: return "constant";
+	case RT_OPND_MEASURE: return "measure";
+	case RT_OPND_SCHEDULE: return "schedule";
+	case RT_OPND_RULE: return "rule";
+	case RT_OPND_LABEL: return "label";
+	case RT_OPND_JUMP: return "jump";
+	}
+	return "?";
+}
