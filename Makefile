@@ -75,7 +75,7 @@ check-golden: $(BUILD)/attend
 	@tests/run-golden.sh $(BUILD)/attend
 
 test-asan:
-	$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  check-units check-golden
 

@@ -22,7 +22,8 @@ struct lang_options {
 /*
  * Compiles the policy in `path` and whatever it builds on. Diagnostics are
  * printed as "file:line:col: error: message", the source line and a caret.
- * Returns the number of errors; on 0, *out holds a verified program.
+ * Returns the number of errors; on 0, *out holds the program (the caller runs
+ * rt_verify() on it before use, as on any loaded program).
  */
 int lang_compile_file(const char *path, const struct lang_options *opt, struct rt_program **out);
 
