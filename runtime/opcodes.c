@@ -20,3 +20,13 @@ rt_operand_kind_name(enum rt_operand_kind kind)
 	}
 	return "?";
 }
+
+void
+rt_opcodes_print(FILE *out)
+{
+	for (int op = 0; op < RT_OP__COUNT; op++) {
+		const struct rt_opcode_info *o = &rt_opcode_table[op];
+		fprintf(out, "%-10s %-9s %u->%u  %s\n", o->name, rt_operand_kind_name(o->operand), o->stack_in,
+		        o->stack_out, o->synopsis);
+	}
+}

@@ -3,6 +3,7 @@
 #define RT_OPCODES_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* What an instruction's 32-bit operand refers to; the verifier range-checks it. */
 enum rt_operand_kind {
@@ -33,5 +34,8 @@ struct rt_opcode_info {
 extern const struct rt_opcode_info rt_opcode_table[RT_OP__COUNT];
 
 const char *rt_operand_kind_name(enum rt_operand_kind kind);
+
+/* One line per opcode: name, operand kind, stack effect, synopsis. */
+void rt_opcodes_print(FILE *out);
 
 #endif

@@ -1,0 +1,135 @@
+/*
+ * `attend explain`: one pupil's figures, every measure and every rule with
+ * whether it held and why, in words a headteacher can read.
+ */
+#include "runner.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "opcodes.h"
+
+static const char *
+comparison_words(uint8_t op)
+{
+	switch (op) {
+	case RT_OP_LT: return "below";
+	case RT_OP_LE: return "at most";
+	case RT_OP_GT: return "more than";
+	case RT_OP_GE: return "at least";
+	case RT_OP_EQ: return "exactly";
+	case RT_OP_NE: return "other than";
+	}
+	return "?";
+}
+
+static const char *
+kind_words(const struct rt_rule *r)
+{
+	switch ((enum rt_rule_kind)r->kind) {
+	case RT_RULE_FLAG: return "flag";
+	case RT_RULE_STAGE: return "stage";
+	case RT_RULE_PENALTY: return "penalty notice";
+	}
+	return "rule";
+}
+
+static void
+explain_rule(const struct rt_program *prog, const struct rt_eval *ev, size_t i, const char *upto, FILE *out)
+{
+	const struct rt_rule *r = &prog->rules[i];
+	const char *title = r->title != RT_NO_STRING ? rt_program_str(prog, r->title) : rt_program_str(prog, r->name);
+	if (r->kind == RT_RULE_STAGE)
+		fprintf(out, "  stage %u, %s: %s\n", r->stage, title, ev->outcomes[i] ? "HOLDS" : "does not hold");
+	else
+		fprintf(out, "  %s, %s: %s\n", kind_words(r), title, ev->outcomes[i] ? "HOLDS" : "does not hold");
+	int any = 0;
+	for (size_t t = 0; t < ev->ntrace; t++) {
+		const struct rt_trace_entry *e = &ev->trace[t];
+		if (e->rule != i)
+			continue;
+		char left[64], right[64];
+		rt_value_format(&e->left, left, sizeof left);
+		rt_value_format(&e->right, right, sizeof right);
+		fprintf(out, "      %s %s: %s; the rule needs %s %s: %s\n", rt_program_str(prog, e->label), upto, left,
+		        comparison_words(e->op), right, e->result ? "met" : "not met");
+		any = 1;
+	}
+	if (!any)
+		fprintf(out, "      (decided without comparing figures: it rests on other rules)\n");
+	if (r->source != RT_NO_STRING)
+		fprintf(out, "      source: %s (policy line %u)\n", rt_program_str(prog, r->source), r->line);
+}
+
+void
+rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
+{
+	const struct rt_eval *ev = o->ev;
+	const struct rt_summary *s = &ev->summary;
+	char when[48], upto[64];
+	rt_date_format_long(o->as_of, when, sizeof when);
+	snprintf(upto, sizeof upto, "to %s", when);
+	const struct rt_fact *school = rt_program_find_fact(prog, "identity.school");
+
+	fprintf(out, "Pupil %s (%s%s%s), as of %s, under %s\n", o->pupil->upn, o->pupil->forename ? o->pupil->forename : "",
+	        o->pupil->forename && o->pupil->surname ? " " : "", o->pupil->surname ? o->pupil->surname : "", when,
+	        school ? rt_program_str(prog, school->text) : "the policy");
+	fprintf(out, "\nFigures for the school year %s:\n", upto);
+	fprintf(out, "  possible sessions: %" PRId64 "\n  present (including approved educational activity): %" PRId64
+	             "\n  authorised absence: %" PRId64 " sessions\n  unauthorised absence: %" PRId64 " sessions\n",
+	        s->possible, s->present, s->authorised, s->unauthorised);
+	if (s->unmarked)
+		fprintf(out, "  school sessions with no mark yet: %" PRId64 "\n", s->unmarked);
+
+	fprintf(out, "\nMeasures the policy uses:\n");
+	for (size_t m = 0; m < prog->nmeasures; m++) {
+		char v[64];
+		rt_value_format(&ev->measures[m], v, sizeof v);
+		fprintf(out, "  %s %s: %s\n", rt_program_str(prog, prog->measures[m].label), upto, v);
+	}
+
+	fprintf(out, "\nRules:\n");
+	for (size_t i = 0; i < prog->nrules; i++)
+		explain_rule(prog, ev, i, upto, out);
+
+	fprintf(out, "\nOutcome:\n");
+	if (ev->stage_rule >= 0) {
+		const struct rt_rule *r = &prog->rules[ev->stage_rule];
+		fprintf(out, "  stage reached: %d, %s (the highest stage that holds)\n", ev->stage,
+		        r->title != RT_NO_STRING ? rt_program_str(prog, r->title) : rt_program_str(prog, r->name));
+	} else {
+		fprintf(out, "  stage reached: none\n");
+	}
+	int penalty = 0;
+	for (size_t i = 0; i < prog->nrules; i++)
+		if (prog->rules[i].kind == RT_RULE_PENALTY && ev->outcomes[i])
+			penalty = 1;
+	if (penalty && o->fine) {
+		char a[32], b[32];
+		struct rt_value v = { o->fine->pence, 1, RT_UNIT_MONEY };
+		rt_value_format(&v, a, sizeof a);
+		fprintf(out, "  a penalty notice must be considered: a first notice is %s if paid within %u days", a,
+		        o->fine->days);
+		if (o->fine->later_pence) {
+			v.num = o->fine->later_pence;
+			rt_value_format(&v, b, sizeof b);
+			fprintf(out, ", or %s within %u days", b, o->fine->later_days);
+		}
+		fprintf(out, " (amounts in force on %s)\n", when);
+	} else if (penalty) {
+		fprintf(out, "  a penalty notice must be considered (the policy states no amount in force on %s)\n", when);
+	} else {
+		fprintf(out, "  no penalty notice to consider\n");
+	}
+	for (size_t i = 0; i < o->ndisagreements; i++) {
+		const struct rt_disagreement *d = &o->disagreements[i];
+		char date[11], t[6];
+		rt_date_format(d->date, date);
+		rt_time_format(d->arrival, t);
+		fprintf(out, "  register: on %s %s the mark is %s, but arriving at %s the policy gives %s; "
+		             "the recorded mark stands as the legal record\n",
+		        date, d->session == RT_AM ? "AM" : "PM", rt_program_str(prog, prog->codes[d->recorded].name), t,
+		        d->expected == RT_NO_MARK ? "an on-time mark"
+		                                  : rt_program_str(prog, prog->codes[d->expected].name));
+	}
+}

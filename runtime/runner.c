@@ -1,0 +1,219 @@
+#include "runner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Store code ids that the policy does not define translate to this; the run
+ * refuses to start if any exist, so it never reaches the VM. */
+#define UNMAPPED 254
+
+/* Builds store-id -> policy-index. Returns the number of store codes the policy lacks. */
+static int
+map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t xlat[256], FILE *diag)
+{
+	int missing = 0;
+	memset(xlat, RT_NO_MARK, 256);
+	for (size_t id = 1; id < n && id < 256; id++) {
+		if (!names[id])
+			continue;
+		int code = rt_program_find_code(prog, names[id]);
+		if (code < 0) {
+			fprintf(diag, "attend: the register uses code \"%s\", which the policy does not define "
+			              "(map it with `code \"%s\" maps to \"...\"`)\n", names[id], names[id]);
+			xlat[id] = UNMAPPED;
+			missing++;
+		} else {
+			xlat[id] = (uint8_t)code;
+		}
+	}
+	return missing;
+}
+
+/* The code the policy's arrival rules give for arriving at `arrival` in `session`,
+ * or RT_NO_MARK when the pupil was on time. */
+static uint8_t
+expected_for_arrival(const struct rt_program *prog, int session, int arrival)
+{
+	const struct rt_arrival_rule *best = NULL;
+	for (size_t i = 0; i < prog->narrivals; i++) {
+		const struct rt_arrival_rule *a = &prog->arrivals[i];
+		if (a->session == session && arrival > a->after && (!best || a->after > best->after))
+			best = a;
+	}
+	return best ? best->code : RT_NO_MARK;
+}
+
+static int
+is_arrival_code(const struct rt_program *prog, int session, uint8_t code)
+{
+	for (size_t i = 0; i < prog->narrivals; i++)
+		if (prog->arrivals[i].session == session && prog->codes[prog->arrivals[i].code].maps_to ==
+		    prog->codes[code].maps_to)
+			return 1;
+	return 0;
+}
+
+/*
+ * Compares recorded late marks with the policy's arrival rules. Only marks
+ * that are present or that an arrival rule could give are checked: a
+ * medical appointment (M) recorded for a late arrival is a legitimate choice.
+ */
+static size_t
+find_disagreements(const struct rt_program *prog, const struct rt_store_arrival *arr, size_t narr,
+                   struct rt_disagreement *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < narr; i++) {
+		int code = rt_program_find_code(prog, arr[i].code);
+		if (code < 0)
+			continue;
+		int session = arr[i].session;
+		int arrival = arr[i].arrival;
+		if (arrival < 0) {
+			int opens = prog->sessions[session].opens;
+			if (arr[i].minutes_late < 0 || opens < 0)
+				continue;
+			arrival = opens + arr[i].minutes_late;
+		}
+		uint8_t statutory = prog->codes[code].maps_to;
+		if (prog->codes[statutory].category != RT_CAT_PRESENT && !is_arrival_code(prog, session, (uint8_t)code))
+			continue;
+		uint8_t expected = expected_for_arrival(prog, session, arrival);
+		int agrees = expected == RT_NO_MARK ? !is_arrival_code(prog, session, (uint8_t)code)
+		                                    : prog->codes[expected].maps_to == statutory;
+		if (agrees)
+			continue;
+		out[n++] = (struct rt_disagreement){ arr[i].date, (uint8_t)session, (int16_t)arrival, (uint8_t)code,
+		                                     expected };
+	}
+	return n;
+}
+
+static int
+compare_arrival_pupil(const void *a, const void *b)
+{
+	const struct rt_store_arrival *x = a, *y = b;
+	if (x->pupil_id != y->pupil_id)
+		return x->pupil_id < y->pupil_id ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return (int)x->session - (int)y->session;
+}
+
+/* The arrivals of one pupil: a slice of the array sorted by pupil id. */
+static const struct rt_store_arrival *
+pupil_arrivals(const struct rt_store_arrival *arr, size_t narr, int64_t pupil_id, size_t *count)
+{
+	size_t lo = 0, hi = narr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (arr[mid].pupil_id < pupil_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < narr && arr[end].pupil_id == pupil_id)
+		end++;
+	*count = end - lo;
+	return arr + lo;
+}
+
+static int
+find_penalty_rule(const struct rt_program *prog)
+{
+	for (size_t i = 0; i < prog->nrules; i++)
+		if (prog->rules[i].kind == RT_RULE_PENALTY)
+			return (int)i;
+	return -1;
+}
+
+int
+rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_run_options *opt)
+{
+	struct rt_calendar cal = { 0 };
+	char **names = NULL;
+	size_t nnames = 0;
+	struct rt_store_arrival *arr = NULL;
+	size_t narr = 0;
+	struct rt_store_cursor *cur = NULL;
+	struct rt_eval ev;
+	uint8_t xlat[256];
+	uint8_t *marks = NULL;
+	struct rt_disagreement *dis = NULL;
+	int status = -1, eval_ready = 0;
+
+	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames) ||
+	    rt_store_arrivals(store, opt->upn, &arr, &narr)) {
+		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
+		goto out;
+	}
+	if (map_codes(prog, names, nnames, xlat, opt->diag) > 0) {
+		status = 1;
+		goto out;
+	}
+	qsort(arr, narr, sizeof *arr, compare_arrival_pupil);
+	marks = malloc(cal.ndays * 2 + 1);
+	dis = malloc((narr + 1) * sizeof *dis);
+	if (!marks || !dis || rt_eval_init(&ev, prog, &cal)) {
+		fprintf(opt->diag, "attend: out of memory\n");
+		goto out;
+	}
+	eval_ready = 1;
+	ev.tracing = opt->explain;
+	if (rt_store_pupils_open(store, opt->upn, &cur)) {
+		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
+		goto out;
+	}
+
+	int penalty_rule = find_penalty_rule(prog);
+	struct rt_store_pupil pupil;
+	int rc, seen = 0;
+	if (!opt->explain)
+		rt_report_begin(prog, opt->format, opt->out);
+	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
+		size_t nsessions = cal.ndays * 2;
+		size_t have = pupil.nmarks < nsessions ? pupil.nmarks : nsessions;
+		for (size_t i = 0; i < have; i++)
+			marks[i] = pupil.marks[i] ? xlat[pupil.marks[i]] : RT_NO_MARK;
+		memset(marks + have, RT_NO_MARK, nsessions - have);
+		if (rt_eval_pupil(&ev, marks, opt->as_of)) {
+			fprintf(opt->diag, "attend: pupil %s: %s\n", pupil.upn, ev.error);
+			goto out;
+		}
+		size_t npa;
+		const struct rt_store_arrival *pa = pupil_arrivals(arr, narr, pupil.id, &npa);
+		struct rt_outcome o = { .pupil = &pupil, .ev = &ev, .as_of = opt->as_of,
+			                .disagreements = dis,
+			                .ndisagreements = find_disagreements(prog, pa, npa, dis) };
+		if (penalty_rule >= 0 && ev.outcomes[penalty_rule])
+			o.fine = rt_program_fine_in_force(prog, 1, opt->as_of);
+		if (opt->explain)
+			rt_explain_pupil(prog, &o, opt->out);
+		else
+			rt_report_pupil(prog, opt->format, &o, opt->out);
+		seen++;
+	}
+	if (rc < 0) {
+		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
+		goto out;
+	}
+	if (!opt->explain)
+		rt_report_end(prog, opt->format, opt->out);
+	if (opt->upn && !seen) {
+		fprintf(opt->diag, "attend: no pupil with UPN %s in the register\n", opt->upn);
+		status = 1;
+		goto out;
+	}
+	status = 0;
+out:
+	rt_store_pupils_close(cur);
+	if (eval_ready)
+		rt_eval_free(&ev);
+	free(dis);
+	free(marks);
+	free(arr);
+	rt_store_free_codes(names, nnames);
+	rt_calendar_free(&cal);
+	return status;
+}

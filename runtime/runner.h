@@ -1,0 +1,60 @@
+/*
+ * Running a verified policy over a register: for each pupil, translate the
+ * stored marks into the policy's codes, evaluate, and hand the outcome to a
+ * report writer (text, JSON lines or CSV) or to the explainer.
+ */
+#ifndef RT_RUNNER_H
+#define RT_RUNNER_H
+
+#include <stdio.h>
+
+#include "eval.h"
+#include "program.h"
+#include "store.h"
+
+enum rt_format { RT_FORMAT_TEXT, RT_FORMAT_JSON, RT_FORMAT_CSV };
+
+struct rt_run_options {
+	rt_date as_of;
+	const char *upn;          /* one pupil, or NULL for all */
+	enum rt_format format;
+	int explain;              /* write explanations instead of the report */
+	FILE *out;
+	FILE *diag;               /* problems with the register data */
+};
+
+/* A mark whose recorded code is not what the policy's arrival rules give. */
+struct rt_disagreement {
+	rt_date date;
+	uint8_t session;
+	int16_t arrival;          /* minutes since midnight */
+	uint8_t recorded;         /* policy code index of the recorded mark */
+	uint8_t expected;         /* policy code index the arrival rules give */
+};
+
+/* Everything a report says about one pupil. */
+struct rt_outcome {
+	const struct rt_store_pupil *pupil;
+	const struct rt_eval *ev;             /* measures, outcomes, stage, summary, trace */
+	rt_date as_of;
+	const struct rt_fine *fine;           /* fine in force for a first notice, if the penalty rule holds */
+	const struct rt_disagreement *disagreements;
+	size_t ndisagreements;
+};
+
+/*
+ * Returns 0 when every pupil was evaluated, 1 when the register holds data
+ * the policy cannot evaluate (a code the policy does not define; each one is
+ * reported on diag), -1 on a store or evaluation failure (reported on diag).
+ */
+int rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_run_options *opt);
+
+/* Report writers (report.c). begin/end bracket the pupils (CSV header, etc). */
+void rt_report_begin(const struct rt_program *prog, enum rt_format format, FILE *out);
+void rt_report_pupil(const struct rt_program *prog, enum rt_format format, const struct rt_outcome *o, FILE *out);
+void rt_report_end(const struct rt_program *prog, enum rt_format format, FILE *out);
+
+/* The explanation of one pupil in words (explain.c). Needs ev->tracing. */
+void rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out);
+
+#endif
