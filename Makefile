@@ -31,7 +31,7 @@ UNIT_SRC    = $(wildcard tests/unit/test_*.c)
 UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC   = $(wildcard tests/bench/*.c)
 
-.PHONY: all test check-units check-golden test-asan bench docs clean install
+.PHONY: all deps example test check-units check-golden test-asan bench docs clean install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/attend
@@ -65,8 +65,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libattend.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libattend.a -lcmocka $(LDLIBS)
 
+# Installs flex, bison, SQLite and cmocka with apt-get when they are missing.
+deps:
+	@sh .ci/install-deps.sh
+
+# The README's first command: the bundled example register under both school policies.
+example: deps
+	@$(MAKE) --no-print-directory all
+	@sh examples/run.sh $(BUILD)/attend
+
 # make test: every unit and golden test, then the same under sanitizers.
-test: check-units check-golden test-asan
+test: deps
+	@$(MAKE) --no-print-directory check-units check-golden
+	@$(MAKE) --no-print-directory test-asan
 
 check-units: $(UNIT_BIN)
 	@tests/run-units.sh $(UNIT_BIN)

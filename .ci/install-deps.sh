@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the build dependencies that are missing (Debian/Ubuntu), and nothing else.
+set -eu
+need=""
+command -v flex >/dev/null 2>&1 || need="$need flex"
+command -v bison >/dev/null 2>&1 || need="$need bison"
+command -v cc >/dev/null 2>&1 || need="$need gcc"
+command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+[ -f /usr/include/sqlite3.h ] || need="$need libsqlite3-dev"
+[ -f /usr/include/cmocka.h ] || need="$need libcmocka-dev"
+[ -n "$need" ] || exit 0
+echo "installing:$need"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need

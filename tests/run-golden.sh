@@ -1,0 +1,92 @@
+#!/bin/sh
+# Golden tests: plain-text expected output, compared byte for byte.
+#
+#   tests/golden/diagnostics/NAME.policy  `attend check` stderr and exit status  -> NAME.expected
+#   tests/golden/disasm/NAME.policy       `attend disasm` listing                 -> NAME.expected
+#   tests/scenarios/NAME.scenario         policy x register x date -> outcome (format below)
+#
+# A scenario is a list of directives, one per line ('#' starts a comment):
+#   import FILE...          CSV files to import into a fresh register
+#   attend ARGS...          run attend with ARGS ($DB is the register); then the
+#   expect ... end          block holds its exact stdout and a last line "exit N"
+#
+# UPDATE=1 tests/run-golden.sh build/attend rewrites the expected files.
+set -u
+ATTEND=$1
+LC_ALL=C; export LC_ALL
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+compare() { # name expected-file actual-file
+	if [ "${UPDATE:-0}" = 1 ]; then
+		cp "$3" "$2"
+	fi
+	if cmp -s "$2" "$3"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1"
+		diff -u "$2" "$3" | head -n 40
+	fi
+}
+
+for f in tests/golden/diagnostics/*.policy; do
+	[ -e "$f" ] || continue
+	"$ATTEND" check "$f" >/dev/null 2>"$tmp/out"
+	echo "exit $?" >>"$tmp/out"
+	compare "$f" "${f%.policy}.expected" "$tmp/out"
+done
+
+for f in tests/golden/disasm/*.policy; do
+	[ -e "$f" ] || continue
+	"$ATTEND" disasm "$f" >"$tmp/out" 2>&1
+	echo "exit $?" >>"$tmp/out"
+	compare "$f" "${f%.policy}.expected" "$tmp/out"
+done
+
+# Scenarios: the expected blocks are rewritten in place under UPDATE=1.
+for f in tests/scenarios/*.scenario; do
+	[ -e "$f" ] || continue
+	DB="$tmp/register.db"
+	rm -f "$DB"
+	"$ATTEND" init "$DB" || { failed=$((failed + 1)); echo "FAIL: $f: init"; continue; }
+	n=0 inblock=0 ok=1
+	: >"$tmp/new"
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [ $inblock = 1 ]; then
+			if [ "$line" = "end" ]; then
+				inblock=0
+				cat "$tmp/actual" >>"$tmp/new"
+				echo "end" >>"$tmp/new"
+				compare "$f (block $n)" "$tmp/expected" "$tmp/actual"
+			else
+				printf '%s\n' "$line" >>"$tmp/expected"
+			fi
+			continue
+		fi
+		printf '%s\n' "$line" >>"$tmp/new"
+		case $line in
+		import\ *)
+			# shellcheck disable=SC2086
+			set -- ${line#import }
+			if ! "$ATTEND" import "$DB" "$@" >/dev/null 2>"$tmp/err"; then
+				echo "FAIL: $f: import: $(cat "$tmp/err")"; ok=0
+			fi ;;
+		attend\ *)
+			n=$((n + 1))
+			args=$(printf '%s' "${line#attend }" | sed "s|\\\$DB|$DB|g")
+			# shellcheck disable=SC2086
+			eval "\"\$ATTEND\" $args" >"$tmp/actual" 2>&1
+			echo "exit $?" >>"$tmp/actual" ;;
+		expect)
+			inblock=1
+			: >"$tmp/expected" ;;
+		esac
+	done <"$f"
+	[ $ok = 1 ] || failed=$((failed + 1))
+	if [ "${UPDATE:-0}" = 1 ]; then cp "$tmp/new" "$f"; fi
+done
+
+echo "golden: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
