@@ -72,7 +72,8 @@ rt_date_format(rt_date d, char buf[11])
 {
 	int y, m, dd;
 	rt_date_to_ymd(d, &y, &m, &dd);
-	snprintf(buf, 11, "%04d-%02d-%02d", y % 10000, m, dd);
+	/* unsigned and reduced, so the compiler can see the output fits 10 bytes */
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)(y % 10000 + 10000) % 10000, (unsigned)m % 100u, (unsigned)dd % 100u);
 }
 
 void
@@ -122,5 +123,6 @@ rt_time_parse(const char *s, size_t len, int *minutes)
 void
 rt_time_format(int minutes, char buf[6])
 {
-	snprintf(buf, 6, "%02d:%02d", (minutes / 60) % 100, minutes % 60);
+	unsigned m = (unsigned)minutes;
+	snprintf(buf, 6, "%02u:%02u", m / 60 % 100, m % 60);
 }

@@ -13,6 +13,8 @@
 #include "calendar.h"
 #include "program.h"
 
+struct rt_measure_plan;
+
 /* One comparison the VM made, kept when tracing for `attend explain`. */
 struct rt_trace_entry {
 	uint32_t rule;          /* the rule being decided when it ran */
@@ -46,6 +48,9 @@ struct rt_eval {
 	int tracing;
 	struct rt_trace_entry *trace; size_t ntrace, cap_trace;
 	char error[256];             /* why rt_eval_pupil failed */
+	/* private to the runtime (vm.c, measures.c): */
+	struct rt_measure_plan *plan;/* period starts for the current calendar and as-of date */
+	uint32_t *pc_rule;           /* per instruction: the rule its condition decides (for the trace) */
 };
 
 /* 0 on success; -1 on out-of-memory. The program must have passed rt_verify(). */
