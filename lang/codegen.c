@@ -1,0 +1,392 @@
+/*
+ * Code generation: fills a struct rt_program from checked declarations.
+ * Each rule's condition is compiled to stack code ending in `RULE k`; the
+ * program ends with HALT. Named values are compiled inline where used.
+ */
+#include <string.h>
+
+#include "../runtime/opcodes.h"
+#include "context.h"
+#include "parse.h"
+
+struct gen {
+	struct lang_ctx *ctx;
+	struct rt_program *p;
+	int depth, max_depth;
+	struct lang_loc use;   /* where a named value is used: its code gets that line */
+	int inlining;
+};
+
+static uint32_t
+str(struct rt_program *p, const char *s)
+{
+	return s ? rt_program_string(p, s) : RT_NO_STRING;
+}
+
+static uint32_t
+line_of(struct lang_loc loc)
+{
+	return loc.first_line > 0 ? (uint32_t)loc.first_line : 0;
+}
+
+static struct rt_codeset
+codeset_for(struct gen *g, const struct lang_measure *m)
+{
+	struct rt_codeset set = { { 0 } };
+	const struct rt_program *p = g->p;
+	for (size_t i = 0; i < p->ncodes; i++) {
+		const struct rt_code *c = &p->codes[i];
+		int in = 0;
+		switch (m->filter) {
+		case LANG_F_POSSIBLE: in = c->category != RT_CAT_NOT_POSSIBLE; break;
+		case LANG_F_PRESENT: in = c->category == RT_CAT_PRESENT || c->category == RT_CAT_EDUCATIONAL; break;
+		case LANG_F_ABSENT: in = c->category == RT_CAT_AUTHORISED || c->category == RT_CAT_UNAUTHORISED; break;
+		case LANG_F_AUTHORISED: in = c->category == RT_CAT_AUTHORISED; break;
+		case LANG_F_UNAUTHORISED: in = c->category == RT_CAT_UNAUTHORISED; break;
+		case LANG_F_PENALTY: in = (c->flags & RT_CODE_PENALTY) != 0; break;
+		case LANG_F_CODED:
+			for (const struct lang_strlist *s = m->codes; s && !in; s = s->next) {
+				int k = rt_program_find_code(p, s->text);
+				in = k >= 0 && ((size_t)k == i || c->maps_to == (uint8_t)k);
+			}
+			break;
+		}
+		if (in)
+			rt_codeset_add(&set, (unsigned)i);
+	}
+	return set;
+}
+
+static uint32_t
+gen_measure(struct gen *g, const struct lang_expr *e)
+{
+	char label[256];
+	struct rt_codeset set = codeset_for(g, &e->measure);
+	lang_expr_format(e, label, sizeof label);
+	struct rt_measure m = {
+		.kind = e->measure.kind,
+		.period = e->measure.kind == RT_M_CONSECUTIVE_DAYS ? RT_P_YEAR : e->measure.period,
+		.weeks = (uint16_t)e->measure.weeks,
+		.codeset = rt_program_codeset(g->p, &set),
+		.label = rt_program_string(g->p, label),
+	};
+	return rt_program_measure(g->p, &m);
+}
+
+static void
+emit(struct gen *g, enum rt_opcode op, uint32_t operand, struct lang_loc loc)
+{
+	rt_program_emit(g->p, (uint8_t)op, operand, line_of(g->inlining ? g->use : loc));
+	g->depth += rt_opcode_table[op].stack_out - rt_opcode_table[op].stack_in;
+	if (g->depth > g->max_depth)
+		g->max_depth = g->depth;
+}
+
+static void
+gen_expr(struct gen *g, const struct lang_expr *e)
+{
+	switch (e->kind) {
+	case LANG_E_VALUE:
+		emit(g, RT_OP_CONST, rt_program_constant(g->p, e->value), e->loc);
+		return;
+	case LANG_E_MEASURE:
+		emit(g, RT_OP_MEASURE, gen_measure(g, e), e->loc);
+		return;
+	case LANG_E_NAME:
+		switch (e->ref->kind) {
+		case LANG_D_FLAG:
+			emit(g, RT_OP_OUTCOME, (uint32_t)e->ref->index, e->loc);
+			return;
+		case LANG_D_SCHEDULE:
+			emit(g, RT_OP_SCHEDULE, (uint32_t)e->ref->index, e->loc);
+			return;
+		default:
+			if (!g->inlining++)
+				g->use = e->loc;
+			gen_expr(g, e->ref->value);
+			g->inlining--;
+			return;
+		}
+	case LANG_E_STAGE:
+		emit(g, RT_OP_OUTCOME, (uint32_t)e->ref->index, e->loc);
+		return;
+	case LANG_E_NOT:
+		gen_expr(g, e->lhs);
+		emit(g, RT_OP_NOT, 0, e->loc);
+		return;
+	case LANG_E_AND:
+	case LANG_E_OR: {
+		gen_expr(g, e->lhs);
+		uint32_t jump = (uint32_t)g->p->ncode;
+		emit(g, e->kind == LANG_E_AND ? RT_OP_AND_ELSE : RT_OP_OR_ELSE, 0, e->loc);
+		gen_expr(g, e->rhs);
+		g->p->code[jump].operand = (uint32_t)g->p->ncode;
+		return;
+	}
+	case LANG_E_CMP: {
+		char label[256];
+		lang_expr_format(e->lhs, label, sizeof label);
+		gen_expr(g, e->lhs);
+		gen_expr(g, e->rhs);
+		emit(g, (enum rt_opcode)e->op, rt_program_string(g->p, label), e->loc);
+		return;
+	}
+	case LANG_E_ADD:
+	case LANG_E_SUB:
+		gen_expr(g, e->lhs);
+		gen_expr(g, e->rhs);
+		emit(g, e->kind == LANG_E_ADD ? RT_OP_ADD : RT_OP_SUB, 0, e->loc);
+		return;
+	}
+}
+
+static void
+gen_codes(struct gen *g)
+{
+	struct lang_ctx *ctx = g->ctx;
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		if (d->kind != LANG_D_CODE)
+			continue;
+		struct rt_code c = {
+			.name = str(g->p, d->name),
+			.meaning = str(g->p, d->meaning),
+			.category = (uint8_t)(d->category >= 0 ? d->category : 0),
+			.flags = d->penalty ? RT_CODE_PENALTY : 0,
+			.maps_to = (uint8_t)d->index,
+			.valid_from = d->from,
+			.valid_until = d->until,
+			.source = str(g->p, d->source),
+			.line = line_of(d->loc),
+		};
+		rt_program_code(g->p, &c);
+	}
+	/* Sub-codes take their statutory code's category and penalty flag. */
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		if (d->kind != LANG_D_CODE || !d->maps_to)
+			continue;
+		const struct lang_decl *t = lang_find_decl(ctx, LANG_D_CODE, d->maps_to);
+		struct rt_code *c = &g->p->codes[d->index];
+		c->maps_to = (uint8_t)t->index;
+		c->category = g->p->codes[t->index].category;
+		c->flags = g->p->codes[t->index].flags;
+	}
+}
+
+static void
+gen_register(struct gen *g, const struct lang_decl *d)
+{
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind == LANG_I_SESSION) {
+			g->p->sessions[it->session].opens = (int16_t)it->opens;
+			g->p->sessions[it->session].closes = (int16_t)it->closes;
+		} else if (it->kind == LANG_I_ARRIVAL) {
+			const struct lang_decl *code = lang_find_decl(g->ctx, LANG_D_CODE, it->text);
+			struct rt_arrival_rule a = {
+				.session = (uint8_t)it->session,
+				.after = (int16_t)it->after,
+				.code = (uint8_t)code->index,
+				.source = str(g->p, it->owner ? it->owner : lang_decl_source(d)), /* owner: the line's source */
+				.line = line_of(it->loc),
+			};
+			rt_program_arrival(g->p, &a);
+		}
+	}
+}
+
+static void
+gen_schedule(struct gen *g, const struct lang_decl *d)
+{
+	struct rt_schedule s = { .name = str(g->p, d->name), .line = line_of(d->loc) };
+	s.unit = (uint8_t)(d->value ? d->value->value.unit : RT_UNIT_NONE);
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind != LANG_I_HALF_TERM)
+			continue;
+		s.present |= (uint8_t)(1u << (it->number - 1));
+		s.num[it->number - 1] = it->expr->value.num;
+	}
+	rt_program_schedule(g->p, &s);
+}
+
+static void
+gen_letter(struct gen *g, const struct lang_decl *d)
+{
+	const struct lang_item *body = lang_decl_item(d, LANG_I_BODY);
+	struct rt_letter l = {
+		.name = str(g->p, d->name),
+		.title = str(g->p, d->title ? d->title : d->name),
+		.body = str(g->p, body ? body->text : ""),
+		.source = str(g->p, lang_decl_source(d)),
+		.line = line_of(d->loc),
+	};
+	rt_program_letter(g->p, &l);
+}
+
+static void
+gen_penalty(struct gen *g, const struct lang_decl *d)
+{
+	struct rt_penalty *pen = &g->p->penalty;
+	pen->defined = 1;
+	pen->alternative = pen->unpaid_action = RT_NO_STRING;
+	pen->source = str(g->p, lang_decl_source(d));
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind == LANG_I_FINE) {
+			struct rt_fine f = {
+				.from = it->from,
+				.until = it->until,
+				.notice = (uint8_t)it->number,
+				.pence = it->amount.num,
+				.days = (uint16_t)it->window.num,
+				.later_pence = it->has_later ? it->later_amount.num : 0,
+				.later_days = it->has_later ? (uint16_t)it->later_window.num : 0,
+				.source = pen->source,
+				.line = line_of(it->loc),
+			};
+			rt_program_fine(g->p, &f);
+		} else if (it->kind == LANG_I_CAP) {
+			pen->max_notices = (uint8_t)it->number;
+			pen->cap_years = (uint8_t)it->amount.num;
+			pen->alternative = str(g->p, it->text);
+		} else if (it->kind == LANG_I_UNPAID) {
+			pen->unpaid_days = (uint16_t)it->amount.num;
+			pen->unpaid_action = str(g->p, it->text);
+		}
+	}
+}
+
+static void
+gen_rule(struct gen *g, const struct lang_decl *d)
+{
+	struct rt_rule r = {
+		.kind = d->kind == LANG_D_FLAG ? RT_RULE_FLAG : d->kind == LANG_D_STAGE ? RT_RULE_STAGE : RT_RULE_PENALTY,
+		.stage = d->kind == LANG_D_STAGE ? (uint16_t)d->stage : 0,
+		.first_action = (uint32_t)g->p->nactions,
+		.letter = UINT32_MAX,
+		.source = str(g->p, lang_decl_source(d)),
+		.line = line_of(d->loc),
+	};
+	char name[32];
+	if (d->kind == LANG_D_FLAG) {
+		r.name = str(g->p, d->name);
+	} else if (d->kind == LANG_D_STAGE) {
+		snprintf(name, sizeof name, "stage %lld", (long long)d->stage);
+		r.name = str(g->p, d->title ? d->title : name);
+	} else {
+		r.name = str(g->p, "penalty notice");
+	}
+	r.title = str(g->p, d->kind == LANG_D_PENALTY ? "Penalty notice" : d->title);
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind == LANG_I_ACTION) {
+			struct rt_action a = { str(g->p, it->text), str(g->p, it->owner) };
+			rt_program_action(g->p, &a);
+			r.action_count++;
+		} else if (it->kind == LANG_I_LETTER) {
+			r.letter = (uint32_t)lang_find_decl(g->ctx, LANG_D_LETTER, it->text)->index;
+		}
+	}
+	rt_program_rule(g->p, &r);
+}
+
+static void
+fact(struct gen *g, const char *key, const char *text, struct rt_value value, const struct lang_decl *d)
+{
+	struct rt_fact f = {
+		.key = str(g->p, key),
+		.text = str(g->p, text),
+		.value = text ? (struct rt_value){ 0, 1, RT_UNIT_NONE } : value,
+		.source = str(g->p, d ? lang_decl_source(d) : NULL),
+		.line = d ? line_of(d->loc) : 0,
+	};
+	rt_program_fact(g->p, &f);
+}
+
+static void
+value_fact(struct gen *g, const char *prefix, const struct lang_decl *d)
+{
+	char key[256], text[256];
+	snprintf(key, sizeof key, "%s.%s", prefix, d->name);
+	if (d->value->kind == LANG_E_VALUE) {
+		fact(g, key, NULL, d->value->value, d);
+	} else {
+		lang_expr_format(d->value, text, sizeof text);
+		fact(g, key, text, (struct rt_value){ 0, 1, 0 }, d);
+	}
+}
+
+static void
+gen_facts(struct gen *g)
+{
+	struct lang_ctx *ctx = g->ctx;
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		struct rt_value date = { d->date, 1, RT_UNIT_DATE };
+		switch (d->kind) {
+		case LANG_D_POLICY: fact(g, "identity.school", d->text, date, d); break;
+		case LANG_D_VERSION: fact(g, "identity.version", d->text, date, d); break;
+		case LANG_D_APPROVED: fact(g, "identity.approved", NULL, date, d); break;
+		case LANG_D_REVIEW: fact(g, "identity.review", NULL, date, d); break;
+		case LANG_D_BUILDS_ON: fact(g, "identity.baseline", d->name, date, d); break;
+		case LANG_D_TARGET: value_fact(g, "target", d); break;
+		case LANG_D_LET: value_fact(g, "let", d); break;
+		case LANG_D_LEAVE_NOTICE: value_fact(g, "leave_notice", d); break;
+		case LANG_D_RETAIN: fact(g, "retention.register", NULL, d->value->value, d); break;
+		default: break;
+		}
+	}
+}
+
+/* Letters show measures by name ({attendance rate}): put them in the measure
+ * table, labelled as written, so that the VM computes them. */
+static void
+gen_placeholder_measures(struct gen *g, const struct lang_decl *d)
+{
+	const struct lang_item *body = lang_decl_item(d, LANG_I_BODY);
+	for (const char *s = body ? body->text : ""; (s = strchr(s, '{')) != NULL;) {
+		const char *close = strchr(s, '}');
+		if (!close)
+			return;
+		const struct lang_expr *e = lang_parse_placeholder(g->ctx->arena, s + 1, (size_t)(close - s) - 1);
+		if (e && e->kind == LANG_E_MEASURE)
+			gen_measure(g, e);
+		s = close + 1;
+	}
+}
+
+struct rt_program *
+lang_codegen(struct lang_ctx *ctx)
+{
+	struct rt_program *p = rt_program_new();
+	struct gen g = { .ctx = ctx, .p = p };
+	p->source_file = rt_program_string(p, ctx->main->src.name);
+	gen_codes(&g);
+	gen_facts(&g);
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		switch (d->kind) {
+		case LANG_D_REGISTER: gen_register(&g, d); break;
+		case LANG_D_SCHEDULE: gen_schedule(&g, d); break;
+		case LANG_D_LETTER: gen_letter(&g, d); break;
+		case LANG_D_PENALTY: gen_penalty(&g, d); break;
+		default: break;
+		}
+	}
+	for (size_t i = 0; i < ctx->ndecls; i++)
+		if (ctx->decls[i]->kind == LANG_D_FLAG || ctx->decls[i]->kind == LANG_D_STAGE ||
+		    ctx->decls[i]->kind == LANG_D_PENALTY)
+			gen_rule(&g, ctx->decls[i]);
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		if (d->kind != LANG_D_FLAG && d->kind != LANG_D_STAGE && d->kind != LANG_D_PENALTY)
+			continue;
+		const struct lang_item *cond = lang_decl_item(d, d->kind == LANG_D_PENALTY ? LANG_I_CONSIDER : LANG_I_WHEN);
+		gen_expr(&g, cond->expr);
+		emit(&g, RT_OP_RULE, (uint32_t)d->index, d->loc);
+	}
+	emit(&g, RT_OP_HALT, 0, ctx->main->decls ? ctx->main->decls->loc : (struct lang_loc){ 0 });
+	p->max_stack = (uint16_t)g.max_depth;
+	for (size_t i = 0; i < ctx->ndecls; i++)
+		if (ctx->decls[i]->kind == LANG_D_LETTER)
+			gen_placeholder_measures(&g, ctx->decls[i]);
+	return p;
+}
