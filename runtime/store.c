@@ -1,0 +1,230 @@
+/* Opening the register: the schema, its version, and small SQLite helpers. */
+#include "store_impl.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* docs/schema.md documents every table and view here; keep the two in step. */
+static const char schema_sql[] =
+	"CREATE TABLE pupils (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  upn TEXT UNIQUE NOT NULL,\n"
+	"  surname TEXT NOT NULL,\n"
+	"  forename TEXT NOT NULL,\n"
+	"  date_of_birth TEXT,\n"
+	"  year_group INTEGER,\n"
+	"  admitted TEXT,\n"
+	"  left TEXT\n"
+	");\n"
+	"CREATE TABLE half_terms (\n"
+	"  school_year INTEGER NOT NULL,\n"
+	"  number INTEGER NOT NULL CHECK (number BETWEEN 1 AND 6),\n"
+	"  start TEXT NOT NULL,\n"
+	"  end TEXT NOT NULL,\n"
+	"  name TEXT,\n"
+	"  PRIMARY KEY (school_year, number),\n"
+	"  CHECK (start <= end)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE closures (\n"
+	"  date TEXT NOT NULL,\n"
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
+	"  reason TEXT NOT NULL,\n"
+	"  PRIMARY KEY (date, session)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE codes (\n"
+	"  id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 254),\n"
+	"  code TEXT UNIQUE NOT NULL\n"
+	");\n"
+	"CREATE TABLE marks (\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  date TEXT NOT NULL,\n"
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
+	"  code TEXT NOT NULL,\n"
+	"  minutes_late INTEGER,\n"
+	"  arrival TEXT,\n"
+	"  PRIMARY KEY (pupil_id, date, session)\n"
+	") WITHOUT ROWID;\n"
+	/* Only marks with a time, covering: rt_store_arrivals reads just this index. */
+	"CREATE INDEX marks_timed ON marks (pupil_id, date, session, code, minutes_late, arrival)\n"
+	"  WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL;\n"
+	"CREATE TABLE pupil_marks (\n"
+	"  pupil_id INTEGER PRIMARY KEY REFERENCES pupils(id),\n"
+	"  marks BLOB NOT NULL\n"
+	");\n"
+	"CREATE TABLE amendments (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  date TEXT NOT NULL,\n"
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
+	"  original_code TEXT,\n"
+	"  amended_code TEXT NOT NULL,\n"
+	"  reason TEXT NOT NULL,\n"
+	"  amended_on TEXT NOT NULL,\n"
+	"  amended_by TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX amendments_mark ON amendments (pupil_id, date, session);\n"
+	"CREATE TABLE decisions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('stage', 'letter', 'action', 'penalty_notice', 'flag')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  stage INTEGER,\n"
+	"  detail TEXT,\n"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))\n"
+	");\n"
+	"CREATE INDEX decisions_pupil ON decisions (pupil_id, as_of);\n"
+	/* Every weekday of every half term, with which sessions are open. */
+	"CREATE VIEW calendar_days AS\n"
+	"  WITH RECURSIVE d(date, school_year, half_term, last) AS (\n"
+	"    SELECT start, school_year, number, end FROM half_terms\n"
+	"    UNION ALL\n"
+	"    SELECT date(date, '+1 day'), school_year, half_term, last FROM d WHERE date < last)\n"
+	"  SELECT d.date, d.school_year, d.half_term,\n"
+	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.date = d.date AND c.session = 'AM') AS am_open,\n"
+	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.date = d.date AND c.session = 'PM') AS pm_open\n"
+	"  FROM d WHERE strftime('%w', d.date) NOT IN ('0', '6');\n"
+	"CREATE VIEW school_days AS\n"
+	"  SELECT * FROM calendar_days WHERE am_open OR pm_open;\n"
+	"CREATE VIEW school_sessions AS\n"
+	"  SELECT date, school_year, half_term, 'AM' AS session FROM calendar_days WHERE am_open\n"
+	"  UNION ALL\n"
+	"  SELECT date, school_year, half_term, 'PM' FROM calendar_days WHERE pm_open;\n";
+
+int
+rt_store_fail(struct rt_store *store, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(store->error, sizeof store->error, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+rt_store_fail_db(struct rt_store *store, const char *what)
+{
+	return rt_store_fail(store, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
+}
+
+int
+rt_store_exec(struct rt_store *store, const char *sql)
+{
+	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return rt_store_fail_db(store, "database error");
+	return 0;
+}
+
+int
+rt_store_prepare(struct rt_store *store, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v2(store->db, sql, -1, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return rt_store_fail_db(store, "database error");
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct rt_store *store, const char *sql, long *value)
+{
+	sqlite3_stmt *st;
+	if (rt_store_prepare(store, sql, &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	*value = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+create_schema(struct rt_store *store)
+{
+	char pragmas[128];
+	snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+	         RT_STORE_APPLICATION_ID, RT_STORE_SCHEMA_VERSION);
+	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if (rt_store_exec(store, schema_sql) || rt_store_exec(store, pragmas) || rt_store_exec(store, "COMMIT")) {
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Tells an attend register (of this version) from any other file. */
+static int
+check_schema(struct rt_store *store, int flags)
+{
+	long app, version, objects;
+	if (pragma_int(store, "PRAGMA application_id", &app) ||
+	    pragma_int(store, "SELECT count(*) FROM sqlite_schema", &objects)) {
+		if (sqlite3_errcode(store->db) == SQLITE_NOTADB)
+			return rt_store_fail(store, "%s is not an attend register (not an SQLite database)", store->path);
+		return rt_store_fail_db(store, "cannot read the database");
+	}
+	if (app == 0 && objects == 0) {
+		if (flags & RT_STORE_CREATE)
+			return create_schema(store);
+		return rt_store_fail(store, "%s is empty, not an attend register (create one with attend init)",
+		                     store->path);
+	}
+	if (app != RT_STORE_APPLICATION_ID)
+		return rt_store_fail(store, "%s is not an attend register (an SQLite database of another program)",
+		                     store->path);
+	if (pragma_int(store, "PRAGMA user_version", &version))
+		return rt_store_fail_db(store, "cannot read the database");
+	if (version != RT_STORE_SCHEMA_VERSION)
+		return rt_store_fail(store, "%s has register schema version %ld; this attend reads version %d",
+		                     store->path, version, RT_STORE_SCHEMA_VERSION);
+	return 0;
+}
+
+int
+rt_store_open(const char *path, int flags, struct rt_store **out)
+{
+	struct rt_store *store = calloc(1, sizeof *store);
+	*out = store;
+	if (!store)
+		return -1;
+	store->path = strdup(path);
+	if (!store->path)
+		return rt_store_fail(store, "out of memory");
+	/* A store is used by one thread at a time: SQLite's own locking would only cost time. */
+	int oflags = SQLITE_OPEN_NOMUTEX | (flags & RT_STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if (flags & RT_STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &store->db, oflags, NULL) != SQLITE_OK)
+		return rt_store_fail(store, "cannot open %s: %s", path,
+		                     store->db ? sqlite3_errmsg(store->db) : "out of memory");
+	/* A rollback journal keeps a failed import cheap to undo: pages added to
+	 * the file after the transaction began are not journalled at all. */
+	if (rt_store_exec(store, "PRAGMA busy_timeout = 5000") || check_schema(store, flags))
+		return -1;
+	return rt_store_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+	                            " PRAGMA mmap_size = 1073741824;");
+}
+
+const char *
+rt_store_error(const struct rt_store *store)
+{
+	return store ? store->error : "out of memory";
+}
+
+void
+rt_store_close(struct rt_store *store)
+{
+	if (!store)
+		return;
+	sqlite3_close(store->db);
+	free(store->path);
+	free(store);
+}
+
+struct sqlite3 *
+rt_store_db(struct rt_store *store)
+{
+	return store->db;
+}

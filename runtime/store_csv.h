@@ -1,0 +1,40 @@
+/*
+ * A small CSV reader for register imports (RFC 4180 plus what school
+ * systems export): quoted fields with "" escapes and embedded newlines,
+ * CRLF or LF, a UTF-8 byte order mark, a missing final newline, blank lines
+ * (skipped). Unquoted fields are trimmed of spaces and tabs. It reads the
+ * file in large blocks and hands out fields in place, NUL-terminated.
+ */
+#ifndef RT_STORE_CSV_H
+#define RT_STORE_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define RT_CSV_MAX_FIELDS 32
+
+struct rt_csv_field {
+	char *s;                  /* NUL-terminated, valid until the next rt_csv_next */
+	size_t len;
+};
+
+struct rt_csv {
+	FILE *fp;
+	char *buf;
+	size_t cap, start, end;   /* unread bytes are buf[start..end) */
+	int eof;
+	long line;                /* line on which the current record starts */
+	long next_line;
+	size_t nfields;           /* fields in the record (may exceed RT_CSV_MAX_FIELDS) */
+	struct rt_csv_field field[RT_CSV_MAX_FIELDS];
+	char error[128];          /* why rt_csv_next returned -1 */
+};
+
+/* 0, or -1 with errno set. */
+int rt_csv_open(struct rt_csv *csv, const char *path);
+/* 1: a record; 0: end of file; -1: a malformed record (skipped; csv->error
+ * says why and csv->line where); -2: a read error or out of memory (errno). */
+int rt_csv_next(struct rt_csv *csv);
+void rt_csv_close(struct rt_csv *csv);
+
+#endif

@@ -1,0 +1,60 @@
+#!/bin/sh
+# The register benchmark: generates PUPILS pupils x 380 sessions (default
+# 100,000 = 38 million marks) into bench-data/, times `attend init` and
+# `attend import` of calendar, pupils and marks, then a plain-SQL baseline.
+#
+#   tests/bench/run.sh BUILD_DIR [PUPILS]
+set -eu
+build=${1:?usage: tests/bench/run.sh BUILD_DIR [PUPILS]}
+pupils=${2:-100000}
+attend=$build/attend
+gen=$build/bench/gen_register
+data=bench-data
+db=$data/register.db
+mkdir -p "$data"
+rm -f "$db" "$db-journal"
+
+now() { date +%s.%N; }
+elapsed() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
+# Runs a command, under /usr/bin/time -v when present to get its peak memory.
+timed() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -v "$@" 2>"$data/time.log" >/dev/null || { cat "$data/time.log"; exit 1; }
+		peak=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$data/time.log")
+	else
+		"$@" >/dev/null
+		peak=
+	fi
+}
+
+t0=$(now)
+"$gen" "$data" "$pupils"
+t1=$(now)
+marks=$(($(wc -l < "$data/marks.csv") - 1))
+echo "generate: $pupils pupils, $marks marks in $(elapsed "$t0" "$t1") s"
+
+t0=$(now)
+timed "$attend" init "$db"
+timed "$attend" import "$db" "$data/calendar.csv"
+timed "$attend" import "$db" "$data/pupils.csv"
+t1=$(now)
+echo "init + calendar + pupils: $(elapsed "$t0" "$t1") s"
+
+t0=$(now)
+timed "$attend" import "$db" "$data/marks.csv"
+t1=$(now)
+secs=$(elapsed "$t0" "$t1")
+echo "import marks: $marks marks in $secs s = $(awk "BEGIN { printf \"%d\", $marks / $secs }") marks/s${peak:+, peak memory $((peak / 1024)) MB}"
+echo "register: $(du -m "$db" | cut -f1) MB"
+
+# Baseline: the per-pupil figures as an analyst would get them with plain SQL.
+t0=$(now)
+sqlite3 "$db" >/dev/null <<'SQL'
+SELECT pupil_id,
+       sum(code NOT IN ('X','Q','Y1','Y2','Y3','Y4','Y5','Y6','Y7','D','Z','#')) AS possible,
+       sum(code IN ('C','C1','C2','E','I','J1','M','R','S','T')) AS authorised,
+       sum(code IN ('G','N','O','U')) AS unauthorised
+FROM marks GROUP BY pupil_id;
+SQL
+t1=$(now)
+echo "baseline sqlite3 query over marks: $(elapsed "$t0" "$t1") s"

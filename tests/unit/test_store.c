@@ -1,0 +1,316 @@
+/* The register store: schema, version check, calendar, cursors, compact marks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "runtime/calendar.h"
+#include "runtime/date.h"
+#include "runtime/program.h"
+#include "runtime/store.h"
+
+struct fixture {
+	char dir[64];
+	char db[128];
+	struct rt_store *store;
+};
+
+static void
+write_file(const struct fixture *f, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Imports `text` as file `name`; returns rt_store_import's result. */
+static int
+import_text(struct fixture *f, const char *name, const char *text)
+{
+	char path[256];
+	write_file(f, name, text);
+	snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	return rt_store_import(f->store, path, stderr, NULL);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/attend-store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof f->db, "%s/register.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	rt_store_close(f->store);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void
+open_new(struct fixture *f)
+{
+	assert_int_equal(rt_store_open(f->db, RT_STORE_CREATE, &f->store), 0);
+}
+
+static long
+query_int(struct rt_store *store, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(rt_store_db(store), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long v = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static rt_date
+day(const char *s)
+{
+	rt_date d;
+	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
+	return d;
+}
+
+/* Two half terms of autumn 2024 around the half-term week, an INSET day and a morning closure. */
+static const char calendar_csv[] =
+	"kind,start,end,session,name\n"
+	"half_term,2024-11-04,2024-11-15,,Autumn 2\n"
+	"half_term,2024-10-14,2024-10-25,,Autumn 1\n"
+	"closure,2024-11-04,,,INSET day\n"
+	"closure,2024-10-16,2024-10-16,AM,polling station\n";
+
+static const char pupils_csv[] =
+	"upn,surname,forename,year_group\n"
+	"C3,Cole,Cara,\n"
+	"A1,Adams,Ann,7\n"
+	"B2,\"Smith, Jr\",Ben,8\n";
+
+static void
+test_schema_created(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 1);
+	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
+		                              "amendments", "decisions", "school_days", "calendar_days" };
+	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
+		assert_int_equal(query_int(f->store, sql), 1);
+	}
+	rt_store_close(f->store);
+	/* Reopening an existing register needs no CREATE. */
+	assert_int_equal(rt_store_open(f->db, 0, &f->store), 0);
+}
+
+static void
+test_open_rejects_other_files(void **state)
+{
+	struct fixture *f = *state;
+	char path[160];
+	/* Another version of the schema. */
+	open_new(f);
+	assert_int_equal(sqlite3_exec(rt_store_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	rt_store_close(f->store);
+	assert_int_equal(rt_store_open(f->db, 0, &f->store), -1);
+	assert_non_null(strstr(rt_store_error(f->store), "has register schema version 7; this attend reads version 1"));
+	rt_store_close(f->store);
+	/* Some other program's SQLite database. */
+	snprintf(path, sizeof path, "%s/other.db", f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rt_store_open(path, RT_STORE_CREATE, &f->store), -1);
+	assert_non_null(strstr(rt_store_error(f->store), "is not an attend register"));
+	rt_store_close(f->store);
+	/* Not a database at all. */
+	write_file(f, "notes.txt", "this is not a database, just some text that is long enough to have a header\n");
+	snprintf(path, sizeof path, "%s/notes.txt", f->dir);
+	assert_int_equal(rt_store_open(path, 0, &f->store), -1);
+	assert_non_null(strstr(rt_store_error(f->store), "is not an attend register (not an SQLite database)"));
+	rt_store_close(f->store);
+	/* Missing, without CREATE. */
+	snprintf(path, sizeof path, "%s/missing.db", f->dir);
+	assert_int_equal(rt_store_open(path, 0, &f->store), -1);
+	assert_non_null(strstr(rt_store_error(f->store), "cannot open"));
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void
+test_calendar_derived(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "calendar.csv", calendar_csv), 0);
+	struct rt_calendar cal;
+	assert_int_equal(rt_store_load_calendar(f->store, &cal), 0);
+	/* 10 weekdays + 10 weekdays, minus the INSET day; the half-term week is not there. */
+	assert_int_equal(cal.ndays, 19);
+	assert_int_equal(cal.days[0].date, day("2024-10-14"));
+	assert_int_equal(cal.days[0].half_term, 1);
+	assert_int_equal(cal.days[0].year, 2024);
+	assert_int_equal(cal.days[0].open, RT_OPEN_AM | RT_OPEN_PM);
+	long polling = rt_calendar_find(&cal, day("2024-10-16"));
+	assert_int_equal(polling, 2);
+	assert_int_equal(cal.days[polling].open, RT_OPEN_PM);
+	assert_int_equal(rt_calendar_find(&cal, day("2024-11-04")), -1);   /* INSET day */
+	assert_int_equal(rt_calendar_find(&cal, day("2024-10-28")), -1);   /* half-term holiday */
+	assert_int_equal(rt_calendar_find(&cal, day("2024-10-19")), -1);   /* Saturday */
+	long tuesday = rt_calendar_find(&cal, day("2024-11-05"));
+	assert_int_equal(tuesday, 10);
+	assert_int_equal(cal.days[tuesday].half_term, 2);
+	/* School weeks: 14 Oct is week 0, 21 Oct week 1; the holiday week has no number,
+	 * so 4 Nov (from the Tuesday) is week 2 and 11 Nov week 3. */
+	assert_int_equal(cal.days[0].week, 0);
+	assert_int_equal(cal.days[rt_calendar_find(&cal, day("2024-10-25"))].week, 1);
+	assert_int_equal(cal.days[tuesday].week, 2);
+	assert_int_equal(cal.days[cal.ndays - 1].week, 3);
+	/* The SQL view agrees with the C derivation. */
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM school_days"), 19);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM school_sessions"), 37);
+	assert_int_equal(query_int(f->store, "SELECT number FROM half_terms WHERE start = '2024-11-04'"), 2);
+	rt_calendar_free(&cal);
+}
+
+static void
+test_pupils_cursor(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	struct rt_store_cursor *cur;
+	struct rt_store_pupil p;
+	assert_int_equal(rt_store_pupils_open(f->store, NULL, &cur), 0);
+	static const char *const order[] = { "A1", "B2", "C3" };
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+		assert_string_equal(p.upn, order[i]);
+		assert_int_equal(p.nmarks, 0);
+	}
+	assert_int_equal(rt_store_pupils_next(cur, &p), 0);
+	rt_store_pupils_close(cur);
+
+	assert_int_equal(rt_store_pupils_open(f->store, "B2", &cur), 0);
+	assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+	assert_string_equal(p.surname, "Smith, Jr");
+	assert_string_equal(p.forename, "Ben");
+	assert_int_equal(p.year_group, 8);
+	assert_int_equal(rt_store_pupils_next(cur, &p), 0);
+	rt_store_pupils_close(cur);
+
+	assert_int_equal(rt_store_pupils_open(f->store, "C3", &cur), 0);
+	assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+	assert_int_equal(p.year_group, -1);
+	rt_store_pupils_close(cur);
+}
+
+static void
+test_compact_marks_match(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "calendar.csv", calendar_csv), 0);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(import_text(f, "marks.csv",
+	                             "upn,date,session,code,minutes_late,arrival\n"
+	                             "A1,2024-10-14,AM,/,,\n"
+	                             "A1,2024-10-14,PM,I,,\n"
+	                             "A1,2024-10-16,PM,L,12,13:27\n"
+	                             "B2,2024-11-15,PM,U,40,\n"
+	                             "B2,2024-10-16,AM,#,,\n"
+	                             "C3,2024-11-05,AM,C1,,\n"),
+	                 0);
+	char **names;
+	size_t nnames;
+	assert_int_equal(rt_store_codes(f->store, &names, &nnames), 0);
+	assert_null(names[0]);
+	struct rt_calendar cal;
+	assert_int_equal(rt_store_load_calendar(f->store, &cal), 0);
+	struct rt_store_cursor *cur;
+	struct rt_store_pupil p;
+	assert_int_equal(rt_store_pupils_open(f->store, NULL, &cur), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(rt_store_db(f->store),
+	                                    "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?", -1,
+	                                    &st, NULL),
+	                 SQLITE_OK);
+	int marked = 0;
+	while (rt_store_pupils_next(cur, &p) == 1) {
+		assert_int_equal(p.nmarks, 2 * cal.ndays);
+		for (size_t i = 0; i < p.nmarks; i++) {
+			char date[11];
+			rt_date_format(cal.days[i / 2].date, date);
+			sqlite3_bind_int64(st, 1, p.id);
+			sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 3, i % 2 ? "PM" : "AM", -1, SQLITE_STATIC);
+			int open = cal.days[i / 2].open & (i % 2 ? RT_OPEN_PM : RT_OPEN_AM);
+			if (sqlite3_step(st) == SQLITE_ROW && open) {
+				assert_true(p.marks[i] > 0 && p.marks[i] < nnames);
+				assert_string_equal(names[p.marks[i]], (const char *)sqlite3_column_text(st, 0));
+				marked++;
+			} else
+				assert_int_equal(p.marks[i], 0);
+			sqlite3_reset(st);
+		}
+	}
+	sqlite3_finalize(st);
+	/* All but the "#" on a closed morning are in the compact copy (which is 0 there). */
+	assert_int_equal(marked, 5);
+	rt_store_pupils_close(cur);
+	rt_calendar_free(&cal);
+	rt_store_free_codes(names, nnames);
+
+	struct rt_store_arrival *arr;
+	size_t narr;
+	assert_int_equal(rt_store_arrivals(f->store, NULL, &arr, &narr), 0);
+	assert_int_equal(narr, 2);
+	assert_string_equal(arr[0].code, "L");
+	assert_int_equal(arr[0].date, day("2024-10-16"));
+	assert_int_equal(arr[0].session, RT_PM);
+	assert_int_equal(arr[0].minutes_late, 12);
+	assert_int_equal(arr[0].arrival, 13 * 60 + 27);
+	assert_string_equal(arr[1].code, "U");
+	assert_int_equal(arr[1].arrival, -1);
+	assert_int_equal(arr[1].minutes_late, 40);
+	free(arr);
+	assert_int_equal(rt_store_arrivals(f->store, "B2", &arr, &narr), 0);
+	assert_int_equal(narr, 1);
+	assert_string_equal(arr[0].code, "U");
+	free(arr);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_rejects_other_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_derived, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pupils_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_marks_match, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
