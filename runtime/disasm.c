@@ -82,21 +82,21 @@ rule_kind_name(uint8_t kind)
 	return kind <= RT_RULE_PENALTY ? names[kind] : "?";
 }
 
-/* How explanations name a measure: its label and its period. */
+/* A measure's period in structured form; the label (as the author wrote it) follows as a comment. */
 static void
 print_measure_text(FILE *out, const struct rt_program *p, const struct rt_measure *m)
 {
-	const char *label = m->label == RT_NO_STRING ? kind_name(m->kind) : rt_program_str(p, m->label);
-	fputs(label, out);
-	if (m->kind == RT_M_HALF_TERM)
-		return;
-	switch ((enum rt_period)m->period) {
-	case RT_P_YEAR: fputs(" this year", out); break;
-	case RT_P_TERM: fputs(" this term", out); break;
-	case RT_P_HALF_TERM: fputs(" this half term", out); break;
-	case RT_P_SCHOOL_WEEKS: fprintf(out, " in the last %u school weeks", m->weeks); break;
-	case RT_P__COUNT: fputs(" (unknown period)", out); break;
+	if (m->kind != RT_M_HALF_TERM) {
+		switch ((enum rt_period)m->period) {
+		case RT_P_YEAR: fputs("year  ", out); break;
+		case RT_P_TERM: fputs("term  ", out); break;
+		case RT_P_HALF_TERM: fputs("half term  ", out); break;
+		case RT_P_SCHOOL_WEEKS: fprintf(out, "last %u school weeks  ", m->weeks); break;
+		case RT_P__COUNT: fputs("(unknown period)  ", out); break;
+		}
 	}
+	fputs("; ", out);
+	fputs(m->label == RT_NO_STRING ? kind_name(m->kind) : rt_program_str(p, m->label), out);
 }
 
 static void
@@ -150,7 +150,7 @@ print_measures(FILE *out, const struct rt_program *p)
 	fprintf(out, "\nmeasures (%zu)\n", p->nmeasures);
 	for (size_t i = 0; i < p->nmeasures; i++) {
 		const struct rt_measure *m = &p->measures[i];
-		fprintf(out, "  %3zu  %-16s codeset %-3u ; ", i, kind_name(m->kind), m->codeset);
+		fprintf(out, "  %3zu  %-16s codeset %-3u ", i, kind_name(m->kind), m->codeset);
 		print_measure_text(out, p, m);
 		fputc('\n', out);
 	}
@@ -325,8 +325,7 @@ print_operand_comment(FILE *out, const struct rt_program *p, const struct rt_ins
 		return;
 	case RT_OPND_MEASURE:
 		if (in->operand < p->nmeasures) {
-			fputs("; ", out);
-			print_measure_text(out, p, &p->measures[in->operand]);
+			fprintf(out, "; %s", rt_program_str(p, p->measures[in->operand].label));
 		}
 		return;
 	case RT_OPND_SCHEDULE:

@@ -64,6 +64,10 @@ PUPILS = [
     # agrees; L recorded at 26 minutes late (09:01) disagrees (the policy gives U).
     ("T100000000005", "Late", "Lara", lambda day, s: ("L", 25) if (day, s) == (d("2024-09-10"), "AM")
         else ("L", 26) if (day, s) == (d("2024-09-11"), "AM") else None),
+    # Kildwick's schedule: 10 sessions missed by half term 1. Nine sessions of illness in
+    # autumn 1 against ten.
+    ("T100000000006", "Schedule", "Sam", combine(sessions_in_week(d("2024-09-23"), "I", 9))),
+    ("T100000000007", "Schedule", "Sara", combine(sessions_in_week(d("2024-09-23"), "I", 10))),
 ]
 
 def main():

@@ -1,0 +1,23 @@
+#!/bin/sh
+# The README's first command (`make example`): import the example register into
+# two fresh databases (one per school: the same arrival time is marked L at one
+# school and U at the other) and run each school's policy on it.
+set -eu
+ATTEND=${1:-build/attend}
+AS_OF=2025-02-14
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+for school in russell-street kildwick; do
+	marks=examples/marks.csv
+	[ "$school" = kildwick ] && marks=examples/marks-kildwick.csv
+	db="$dir/$school.db"
+	"$ATTEND" init "$db"
+	"$ATTEND" import "$db" examples/calendar.csv examples/pupils.csv "$marks"
+	echo
+	echo "== policies/$school.policy, as of $AS_OF =="
+	"$ATTEND" run "policies/$school.policy" --db "$db" --as-of "$AS_OF"
+done
+echo
+echo "== Why is Zain Iqbal (M999200123009) at this point under Russell Street? =="
+"$ATTEND" explain policies/russell-street.policy --db "$dir/russell-street.db" --pupil M999200123009 --as-of "$AS_OF"
