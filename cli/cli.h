@@ -1,0 +1,65 @@
+/*
+ * The attend command line. Each cmd_*.c file implements a few commands;
+ * main.c holds the table. Commands parse flags and call lang/ and runtime/:
+ * no behaviour lives here.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+
+#include "runtime/date.h"
+#include "runtime/program.h"
+
+struct rt_store;
+
+/* Exit codes (documented in --help, README.md and docs/attend.1). */
+enum {
+	CLI_OK = 0,       /* done, nothing wrong */
+	CLI_FINDINGS = 1, /* the policy or the register data has problems (each reported) */
+	CLI_USAGE = 2     /* bad arguments, or a file that cannot be read or used */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	const char *usage;                 /* "POLICY --db DB [--as-of DATE] ..." */
+	const char *summary;               /* one line for --help */
+};
+
+/* Include directories for `builds on`: -I options, then $ATTEND_POLICY_PATH,
+ * then the installed folder. */
+struct cli_includes {
+	const char *dirs[64];
+	size_t n;
+	char *env_copy;
+};
+
+void cli_include_add(struct cli_includes *inc, const char *dir);
+void cli_include_finish(struct cli_includes *inc); /* appends the environment and the default */
+void cli_include_free(struct cli_includes *inc);
+
+/* Prints "attend: MESSAGE" and a hint; returns CLI_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Compiles a .policy (reporting errors on stderr) or loads a .apc; verified either way.
+ * Returns CLI_OK, CLI_FINDINGS (compile errors) or CLI_USAGE. */
+int cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_program **out);
+
+/* Parses YYYY-MM-DD; NULL means today. 0 on success. */
+int cli_parse_date(const char *s, rt_date *out);
+
+/* Opens a register, reporting failure on stderr. Returns CLI_OK or CLI_USAGE. */
+int cli_open_store(const char *path, int flags, struct rt_store **out);
+
+/* Command implementations. */
+int cli_cmd_check(int argc, char **argv);
+int cli_cmd_compile(int argc, char **argv);
+int cli_cmd_disasm(int argc, char **argv);
+int cli_cmd_opcodes(int argc, char **argv);
+int cli_cmd_init(int argc, char **argv);
+int cli_cmd_import(int argc, char **argv);
+int cli_cmd_run(int argc, char **argv);
+int cli_cmd_explain(int argc, char **argv);
+
+#endif

@@ -1,0 +1,113 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lang/lang.h"
+#include "runtime/bytecode.h"
+#include "runtime/store.h"
+
+#ifndef ATTEND_POLICY_DIR
+#define ATTEND_POLICY_DIR "/usr/local/share/attend/policies"
+#endif
+
+void
+cli_include_add(struct cli_includes *inc, const char *dir)
+{
+	if (inc->n < sizeof inc->dirs / sizeof inc->dirs[0] && *dir)
+		inc->dirs[inc->n++] = dir;
+}
+
+void
+cli_include_finish(struct cli_includes *inc)
+{
+	const char *env = getenv("ATTEND_POLICY_PATH");
+	if (env && (inc->env_copy = strdup(env))) {
+		char *save = NULL;
+		for (char *d = strtok_r(inc->env_copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+			cli_include_add(inc, d);
+	}
+	cli_include_add(inc, ATTEND_POLICY_DIR);
+}
+
+void
+cli_include_free(struct cli_includes *inc)
+{
+	free(inc->env_copy);
+	inc->env_copy = NULL;
+}
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("attend: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'attend --help'.\n", stderr);
+	return CLI_USAGE;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int
+cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_program **out)
+{
+	char err[512];
+	*out = NULL;
+	if (ends_with(path, ".apc")) {
+		if (rt_bytecode_load(path, out, err, sizeof err)) {
+			fprintf(stderr, "attend: %s\n", err);
+			return CLI_USAGE;
+		}
+		return CLI_OK;
+	}
+	struct lang_options opt = { inc->dirs, inc->n, stderr, isatty(2), 0 };
+	int errors = lang_compile_file(path, &opt, out);
+	if (errors > 0) {
+		fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
+		return CLI_FINDINGS;
+	}
+	if (rt_verify(*out, err, sizeof err)) {
+		fprintf(stderr, "attend: internal error: %s: compiled code fails verification: %s\n", path, err);
+		rt_program_free(*out);
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int
+cli_parse_date(const char *s, rt_date *out)
+{
+	if (!s) {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		*out = rt_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		return 0;
+	}
+	return rt_date_parse(s, strlen(s), out);
+}
+
+int
+cli_open_store(const char *path, int flags, struct rt_store **out)
+{
+	if (rt_store_open(path, flags, out)) {
+		fprintf(stderr, "attend: %s: %s\n", path, rt_store_error(*out));
+		rt_store_close(*out);
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
