@@ -65,6 +65,31 @@ void rt_eval_free(struct rt_eval *ev);
  */
 int rt_eval_pupil(struct rt_eval *ev, const uint8_t *marks, rt_date as_of);
 
+/*
+ * What the recorded history says about one pupil, for evaluations that build
+ * on earlier decisions (docs/history.md). Filled by the runner from the
+ * store's decision history, for the day before the as-of date.
+ */
+struct rt_pupil_history {
+	/* nrules entries: the date from which each rule has held without a break,
+	 * by the recorded history up to the day before the as-of date; RT_DATE_MAX
+	 * when it did not hold on the last recorded day (or was never recorded). */
+	const rt_date *held_since;
+	/* Penalty-notice sessions on or before this date were counted toward an
+	 * earlier notice and do not count again; RT_DATE_MIN if none. */
+	rt_date counted_until;
+};
+
+/*
+ * rt_eval_pupil with history: measures of the "since" kinds read held_since,
+ * and penalty windows start after counted_until. A NULL history is the same
+ * as an empty one. After it, ev->held_since[r] (nrules entries) is the date
+ * from which rule r holds (history's date if it still holds, the as-of date
+ * if it starts holding now, RT_DATE_MAX if it does not hold).
+ */
+int rt_eval_pupil_history(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
+                          const struct rt_pupil_history *history);
+
 /* Computes one measure for a pupil; used by rt_eval_pupil and by tests. */
 struct rt_value rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal,
                                    const struct rt_measure *m, const uint8_t *marks, rt_date as_of);

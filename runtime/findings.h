@@ -1,0 +1,46 @@
+/*
+ * Findings: what check, lint, validate and test report, in one shape, written
+ * in four formats (findings.c): text (GCC-style, with the source line and a
+ * caret when the file can be read, colour on a terminal), JSON, SARIF 2.1.0,
+ * and GitHub Actions workflow annotations. Documented in docs/attend.1 and
+ * docs/formats.md.
+ */
+#ifndef RT_FINDINGS_H
+#define RT_FINDINGS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum rt_finding_level { RT_FINDING_ERROR, RT_FINDING_WARNING, RT_FINDING_NOTE };
+
+enum rt_findings_format { RT_FINDINGS_TEXT, RT_FINDINGS_JSON, RT_FINDINGS_SARIF, RT_FINDINGS_GITHUB };
+
+struct rt_finding {
+	char *file;        /* path as given, or NULL */
+	unsigned line;     /* 1-based, 0 when not about a line */
+	unsigned column;   /* 1-based, 0 when unknown */
+	unsigned end_column; /* last column of the span (inclusive), 0 when unknown */
+	enum rt_finding_level level;
+	char *rule;        /* stable name: "syntax", "unknown-name", "unreachable-stage", "fine-amount", ... */
+	char *message;
+};
+
+struct rt_findings {
+	struct rt_finding *items;
+	size_t n, cap;
+	const char *tool_command; /* "check", "lint", ... (SARIF run properties) */
+};
+
+/* Appends a finding (strings are copied). */
+void rt_findings_add(struct rt_findings *f, const char *file, unsigned line, unsigned column, unsigned end_column,
+                     enum rt_finding_level level, const char *rule, const char *message);
+size_t rt_findings_count(const struct rt_findings *f, enum rt_finding_level level);
+void rt_findings_free(struct rt_findings *f);
+
+/* Parses "text", "json", "sarif", "github". 0 on success. */
+int rt_findings_format_parse(const char *name, enum rt_findings_format *out);
+
+/* Writes every finding in the format; `color` only affects text. */
+void rt_findings_write(const struct rt_findings *f, enum rt_findings_format format, int color, FILE *out);
+
+#endif
