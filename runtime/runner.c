@@ -152,7 +152,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		status = 1;
 		goto out;
 	}
-	qsort(arr, narr, sizeof *arr, compare_arrival_pupil);
+	if (narr > 0)
+		qsort(arr, narr, sizeof *arr, compare_arrival_pupil);
 	marks = malloc(cal.ndays * 2 + 1);
 	dis = malloc((narr + 1) * sizeof *dis);
 	if (!marks || !dis || rt_eval_init(&ev, prog, &cal)) {
