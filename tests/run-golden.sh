@@ -4,6 +4,7 @@
 #   tests/golden/diagnostics/NAME.policy  `attend check` stderr and exit status  -> NAME.expected
 #   tests/golden/disasm/NAME.policy       `attend disasm` listing                 -> NAME.expected
 #   tests/scenarios/NAME.scenario         policy x register x date -> outcome (format below)
+#   docs/bytecode.md                      its opcode table matches runtime/opcodes.def
 #
 # A scenario is a list of directives, one per line ('#' starts a comment):
 #   import FILE...          CSV files to import into a fresh register
@@ -87,6 +88,14 @@ for f in tests/scenarios/*.scenario; do
 	[ $ok = 1 ] || failed=$((failed + 1))
 	if [ "${UPDATE:-0}" = 1 ]; then cp "$tmp/new" "$f"; fi
 done
+
+# Generated documentation: the opcode table in docs/bytecode.md.
+if tests/update-docs.sh "$ATTEND" --check >"$tmp/out" 2>&1; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	cat "$tmp/out"
+fi
 
 echo "golden: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
