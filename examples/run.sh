@@ -2,7 +2,15 @@
 # The README's first command (`make example`): import the example register into
 # two fresh databases (one per school: the same arrival time is marked L at one
 # school and U at the other) and run each school's policy on it.
+#
+#   sh examples/run.sh          from the repository root on a fresh machine: installs what is
+#                               missing (.ci/install-deps.sh), builds, runs
+#   sh examples/run.sh ATTEND   with an attend binary already built (make example)
 set -eu
+if [ $# -eq 0 ]; then
+	sh .ci/install-deps.sh
+	make -s all
+fi
 ATTEND=${1:-build/attend}
 AS_OF=2025-02-14
 dir=$(mktemp -d)
