@@ -104,6 +104,11 @@ install: $(BUILD)/attend
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/attend/policies
 	install -m 755 $(BUILD)/attend $(DESTDIR)$(PREFIX)/bin/attend
 	install -m 644 policies/*.policy $(DESTDIR)$(PREFIX)/share/attend/policies/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax \
+	  $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect
+	install -m 644 docs/attend.1 $(DESTDIR)$(PREFIX)/share/man/man1/attend.1
+	install -m 644 editors/vim/syntax/attend.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax/attend.vim
+	install -m 644 editors/vim/ftdetect/attend.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect/attend.vim
 
 clean:
 	rm -rf build build-asan

@@ -54,6 +54,9 @@ int cli_open_store(const char *path, int flags, struct rt_store **out);
 
 /* Command implementations. */
 int cli_cmd_check(int argc, char **argv);
+int cli_cmd_check_report(int argc, char **argv); /* cmd_lint.c: check --format */
+int cli_cmd_lint(int argc, char **argv);
+int cli_cmd_fmt(int argc, char **argv);
 int cli_cmd_compile(int argc, char **argv);
 int cli_cmd_disasm(int argc, char **argv);
 int cli_cmd_opcodes(int argc, char **argv);
@@ -61,5 +64,14 @@ int cli_cmd_init(int argc, char **argv);
 int cli_cmd_import(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
 int cli_cmd_explain(int argc, char **argv);
+int cli_cmd_replay(int argc, char **argv);   /* cmd_history.c */
+int cli_cmd_notice(int argc, char **argv);
+int cli_cmd_letters(int argc, char **argv);
+int cli_cmd_amend(int argc, char **argv);
+int cli_cmd_history(int argc, char **argv);
+int cli_cmd_migrate(int argc, char **argv);
+int cli_cmd_test(int argc, char **argv);     /* cmd_tools.c */
+int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_diff(int argc, char **argv);
 
 #endif

@@ -28,6 +28,10 @@ parse_policy_options(int argc, char **argv, struct cli_includes *inc, const char
 int
 cli_cmd_check(int argc, char **argv)
 {
+	/* --format goes through findings (cmd_lint.c); without it the output is as it always was. */
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--format", 8) == 0)
+			return cli_cmd_check_report(argc, argv);
 	struct cli_includes inc = { 0 };
 	int status = parse_policy_options(argc, argv, &inc, NULL);
 	if (status == CLI_OK && optind >= argc)

@@ -13,7 +13,8 @@ evaluate(int argc, char **argv, int explain)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },     { "as-of", required_argument, NULL, 'a' },
 		{ "pupil", required_argument, NULL, 'p' },  { "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 },
+		{ "output", required_argument, NULL, 'o' }, { "record", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_includes inc = { 0 };
 	const char *db = NULL, *as_of = NULL, *output = NULL;
@@ -27,6 +28,11 @@ evaluate(int argc, char **argv, int explain)
 		case 'a': as_of = optarg; break;
 		case 'p': ro.upn = optarg; break;
 		case 'o': output = optarg; break;
+		case 'r':
+			if (explain)
+				return cli_usage_error("explain: --record belongs to attend run");
+			ro.record = 1;
+			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
 				ro.format = RT_FORMAT_TEXT;
@@ -44,6 +50,8 @@ evaluate(int argc, char **argv, int explain)
 		return cli_usage_error("%s: give exactly one policy", argv[0]);
 	if (!db)
 		return cli_usage_error("%s: say which register with --db DB", argv[0]);
+	if (ro.record && ro.upn)
+		return cli_usage_error("run: --record records the day for every pupil; leave out --pupil");
 	if (explain && !ro.upn)
 		return cli_usage_error("explain: say which pupil with --pupil UPN");
 	if (cli_parse_date(as_of, &ro.as_of))
@@ -55,7 +63,7 @@ evaluate(int argc, char **argv, int explain)
 	FILE *out = NULL;
 	int rc = cli_load_policy(argv[optind], &inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(db, RT_STORE_READONLY, &s);
+		rc = cli_open_store(db, ro.record ? 0 : RT_STORE_READONLY, &s);
 	if (rc == CLI_OK && output) {
 		if (!(out = fopen(output, "w"))) {
 			perror(output);

@@ -130,6 +130,14 @@ format_measure(const struct lang_measure *m, struct out *o)
 	case RT_M_HALF_TERM:
 		put(o, "half term");
 		break;
+	case RT_M_WEEKS_SINCE:
+	case RT_M_DAYS_SINCE:
+		put(o, "school %s since ", m->kind == RT_M_WEEKS_SINCE ? "weeks" : "days");
+		if (m->since_flag)
+			put(o, "%s", m->since_flag);
+		else
+			put(o, "stage %lld", (long long)m->since_stage);
+		return; /* no codes, no period */
 	default:
 		if (m->filter == LANG_F_CODED)
 			put(o, "%s coded", unit);

@@ -54,6 +54,10 @@ struct lang_measure {
 	int64_t weeks;       /* for RT_P_SCHOOL_WEEKS */
 	struct lang_loc weeks_loc;
 	struct lang_strlist *codes; /* for LANG_F_CODED */
+	/* RT_M_WEEKS_SINCE, RT_M_DAYS_SINCE: the rule referred to, a stage number
+	 * or a flag name (the other is 0 / NULL); the checker sets the expr's ref */
+	int64_t since_stage;
+	const char *since_flag;
 };
 
 struct lang_expr {

@@ -213,6 +213,35 @@ check_rule_order(struct checker *c, const struct lang_expr *e, const struct lang
 	}
 }
 
+/* "school weeks since stage 4", "school days since persistent_absence": the
+ * rule must be declared before the one whose condition uses it. */
+static int
+check_since(struct checker *c, struct lang_expr *e)
+{
+	const struct lang_measure *m = &e->measure;
+	char what[96];
+	struct lang_decl *d;
+	if (m->since_flag) {
+		d = lang_find_decl(c->ctx, LANG_D_FLAG, m->since_flag);
+		if (!d) {
+			lang_error(c->d, e->loc, "'%s' is not a flag: 'school %s since' needs a flag or 'stage N'",
+			           m->since_flag, m->kind == RT_M_WEEKS_SINCE ? "weeks" : "days");
+			return UNIT_UNKNOWN;
+		}
+		snprintf(what, sizeof what, "flag '%s'", d->name);
+	} else {
+		d = find_stage(c->ctx, m->since_stage);
+		if (!d) {
+			lang_error(c->d, e->loc, "there is no stage %lld", (long long)m->since_stage);
+			return UNIT_UNKNOWN;
+		}
+		snprintf(what, sizeof what, "stage %lld", (long long)m->since_stage);
+	}
+	e->ref = d;
+	check_rule_order(c, e, d, what);
+	return m->kind == RT_M_WEEKS_SINCE ? RT_UNIT_SCHOOL_WEEKS : RT_UNIT_DAYS;
+}
+
 static int
 check_expr(struct checker *c, struct lang_expr *e)
 {
@@ -226,6 +255,8 @@ check_expr(struct checker *c, struct lang_expr *e)
 		switch (e->measure.kind) {
 		case RT_M_SESSIONS: return e->unit = RT_UNIT_SESSIONS;
 		case RT_M_RATE: return e->unit = RT_UNIT_PERCENT;
+		case RT_M_WEEKS_SINCE:
+		case RT_M_DAYS_SINCE: return e->unit = check_since(c, e);
 		default: return e->unit = RT_UNIT_DAYS;
 		}
 	case LANG_E_NAME: {
@@ -400,7 +431,9 @@ check_placeholders(struct checker *c, const struct lang_decl *letter, const stru
 		if (lang_builtin_placeholder(inner))
 			continue;
 		const struct lang_expr *e = lang_parse_placeholder(c->ctx->arena, inner, strlen(inner));
-		int ok = e && (e->kind == LANG_E_MEASURE ||
+		/* "since" measures name a rule, which a letter cannot resolve */
+		int ok = e && ((e->kind == LANG_E_MEASURE && e->measure.kind != RT_M_WEEKS_SINCE &&
+		                e->measure.kind != RT_M_DAYS_SINCE) ||
 		                          (e->kind == LANG_E_NAME && lang_find_value(c->ctx, e->name) &&
 		                           lang_find_value(c->ctx, e->name)->kind != LANG_D_FLAG));
 		if (ok && e->kind == LANG_E_MEASURE && e->measure.filter == LANG_F_CODED)

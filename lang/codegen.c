@@ -15,6 +15,7 @@ struct gen {
 	int depth, max_depth;
 	struct lang_loc use;   /* where a named value is used: its code gets that line */
 	int inlining;
+	uint8_t measure_flags;  /* RT_MEASURE_* for the measures of the condition being compiled */
 };
 
 static uint32_t
@@ -61,15 +62,22 @@ static uint32_t
 gen_measure(struct gen *g, const struct lang_expr *e)
 {
 	char label[256];
-	struct rt_codeset set = codeset_for(g, &e->measure);
 	lang_expr_format(e, label, sizeof label);
 	struct rt_measure m = {
 		.kind = e->measure.kind,
 		.period = e->measure.kind == RT_M_CONSECUTIVE_DAYS ? RT_P_YEAR : e->measure.period,
 		.weeks = (uint16_t)e->measure.weeks,
-		.codeset = rt_program_codeset(g->p, &set),
 		.label = rt_program_string(g->p, label),
+		.flags = g->measure_flags,
 	};
+	if (m.kind == RT_M_WEEKS_SINCE || m.kind == RT_M_DAYS_SINCE) {
+		m.period = RT_P_YEAR;
+		m.rule = (uint32_t)e->ref->index; /* no code set: it counts school days, not marks */
+		m.flags = 0;                      /* no window to restart after a notice */
+	} else {
+		struct rt_codeset set = codeset_for(g, &e->measure);
+		m.codeset = rt_program_codeset(g->p, &set);
+	}
 	return rt_program_measure(g->p, &m);
 }
 
@@ -380,7 +388,10 @@ lang_codegen(struct lang_ctx *ctx)
 		if (d->kind != LANG_D_FLAG && d->kind != LANG_D_STAGE && d->kind != LANG_D_PENALTY)
 			continue;
 		const struct lang_item *cond = lang_decl_item(d, d->kind == LANG_D_PENALTY ? LANG_I_CONSIDER : LANG_I_WHEN);
+		/* Sessions that led to an earlier notice do not count toward the next one. */
+		g.measure_flags = d->kind == LANG_D_PENALTY ? RT_MEASURE_AFTER_NOTICE : 0;
 		gen_expr(&g, cond->expr);
+		g.measure_flags = 0;
 		emit(&g, RT_OP_RULE, (uint32_t)d->index, d->loc);
 	}
 	emit(&g, RT_OP_HALT, 0, ctx->main->decls ? ctx->main->decls->loc : (struct lang_loc){ 0 });

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "context.h"
 #include "lang.h"
+#include "lint.h"
 #include "parse.h"
 
 #define MAX_SOURCE_BYTES (64u << 20)
@@ -175,6 +176,8 @@ compile(struct lang_ctx *ctx, struct rt_program **out)
 	/* After syntax errors the tree is partial: checking it would only add noise. */
 	if (errors == 0 && ctx->diags.nerrors == 0)
 		lang_check(ctx);
+	if (ctx->diags.nerrors == 0 && ctx->report && ctx->report->lint)
+		lang_lint(ctx);
 	if (ctx->diags.nerrors == 0 && out)
 		*out = lang_codegen(ctx);
 	return ctx->diags.nerrors;
@@ -182,12 +185,12 @@ compile(struct lang_ctx *ctx, struct rt_program **out)
 
 static int
 run(const char *name, char *text, size_t len, const char *real, const struct lang_options *opt,
-    struct rt_program **out, struct lang_arena *arena)
+    const struct lang_report_options *rep, struct rt_program **out, struct lang_arena *arena)
 {
 	static const struct lang_options defaults = { NULL, 0, NULL, 0, 0 };
 	if (!opt)
 		opt = &defaults;
-	struct lang_ctx ctx = { .arena = arena, .opt = opt };
+	struct lang_ctx ctx = { .arena = arena, .opt = opt, .report = rep };
 	lang_diags_init(&ctx.diags, opt->max_errors);
 	if (out)
 		*out = NULL;
@@ -202,27 +205,44 @@ run(const char *name, char *text, size_t len, const char *real, const struct lan
 		ctx.main = add_file(&ctx, name, text, len, real);
 		errors = compile(&ctx, out);
 	}
-	lang_diags_print(&ctx.diags, opt->diag ? opt->diag : stderr, opt->color);
+	if (rep && rep->findings)
+		lang_diags_to_findings(&ctx.diags, rep->findings);
+	else
+		lang_diags_print(&ctx.diags, opt->diag ? opt->diag : stderr, opt->color);
 	lang_diags_free(&ctx.diags);
 	lang_arena_free(arena);
 	return errors;
 }
 
 int
-lang_compile_file(const char *path, const struct lang_options *opt, struct rt_program **out)
+lang_compile_file_report(const char *path, const struct lang_options *opt, const struct lang_report_options *rep,
+                         struct rt_program **out)
 {
 	struct lang_arena *arena = lang_arena_new();
 	size_t len = 0;
 	char *text = read_all(arena, path, &len);
 	char real[PATH_MAX];
-	return run(path, text, len, text && realpath(path, real) ? real : NULL, opt, out, arena);
+	return run(path, text, len, text && realpath(path, real) ? real : NULL, opt, rep, out, arena);
+}
+
+int
+lang_compile_string_report(const char *name, const char *text, size_t len, const struct lang_options *opt,
+                           const struct lang_report_options *rep, struct rt_program **out)
+{
+	struct lang_arena *arena = lang_arena_new();
+	char *copy = lang_arena_strndup(arena, text ? text : "", text ? len : 0);
+	return run(name ? name : "<input>", copy, text ? len : 0, NULL, opt, rep, out, arena);
+}
+
+int
+lang_compile_file(const char *path, const struct lang_options *opt, struct rt_program **out)
+{
+	return lang_compile_file_report(path, opt, NULL, out);
 }
 
 int
 lang_compile_string(const char *name, const char *text, size_t len, const struct lang_options *opt,
                     struct rt_program **out)
 {
-	struct lang_arena *arena = lang_arena_new();
-	char *copy = lang_arena_strndup(arena, text ? text : "", text ? len : 0);
-	return run(name ? name : "<input>", copy, text ? len : 0, NULL, opt, out, arena);
+	return lang_compile_string_report(name, text, len, opt, NULL, out);
 }

@@ -27,6 +27,7 @@ struct lang_file {
 struct lang_ctx {
 	struct lang_arena *arena;
 	const struct lang_options *opt;
+	const struct lang_report_options *report; /* NULL when the caller gave none */
 	struct lang_diags diags;
 	struct lang_file *files;
 	struct lang_file *main;

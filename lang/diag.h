@@ -32,6 +32,7 @@ struct lang_diag {
 	enum lang_severity severity;
 	struct lang_loc loc;
 	char *message;
+	const char *rule;  /* stable kebab-case name ("syntax", "unknown-name"; lang_diag_rule) */
 };
 
 struct lang_diags {
@@ -57,5 +58,20 @@ void lang_note(struct lang_diags *d, struct lang_loc loc, const char *fmt, ...)
 int lang_diags_full(const struct lang_diags *d);
 
 void lang_diags_print(const struct lang_diags *d, FILE *out, int color);
+
+/* Reports with an explicit stable rule name (a static string); lang_error and
+ * lang_warning derive it from the message (lang_diag_rule), notes take the
+ * rule of the diagnostic they belong to. */
+void lang_report(struct lang_diags *d, enum lang_severity sev, const char *rule, struct lang_loc loc,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The stable rule name of a compiler error message: each message family the
+ * compiler emits maps to one name (docs/formats.md); "error" when none does. */
+const char *lang_diag_rule(const char *message);
+
+struct rt_findings;
+/* Appends every diagnostic as a finding (end_column inclusive, spans over
+ * several lines end at the end of their first line). */
+void lang_diags_to_findings(const struct lang_diags *d, struct rt_findings *out);
 
 #endif

@@ -31,4 +31,20 @@ int lang_compile_file(const char *path, const struct lang_options *opt, struct r
 int lang_compile_string(const char *name, const char *text, size_t len, const struct lang_options *opt,
                         struct rt_program **out);
 
+struct rt_findings;
+
+/* For check, lint and fmt: diagnostics as findings, and the lint checks. */
+struct lang_report_options {
+	struct rt_findings *findings; /* diagnostics are added here instead of printed (each with its
+	                                 stable rule name); NULL prints them as lang_compile_file does */
+	int lint;                     /* after a clean check, add the warnings of docs/lint.md */
+	rt_date as_of;                /* the date review-date-passed compares with */
+};
+
+/* lang_compile_file and lang_compile_string with report options (rep may be NULL). */
+int lang_compile_file_report(const char *path, const struct lang_options *opt, const struct lang_report_options *rep,
+                             struct rt_program **out);
+int lang_compile_string_report(const char *name, const char *text, size_t len, const struct lang_options *opt,
+                               const struct lang_report_options *rep, struct rt_program **out);
+
 #endif

@@ -39,7 +39,7 @@ lang_lex_error(struct lang_parse *ps, struct lang_loc loc, const char *fmt, ...)
 	va_end(ap);
 	ps->errors++;
 	ps->last_was_lex_error = 1;
-	lang_error(ps->diags, loc, "%s", msg);
+	lang_report(ps->diags, LANG_SEV_ERROR, "lexical", loc, "%s", msg);
 }
 
 struct lang_expr *

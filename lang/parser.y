@@ -99,6 +99,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token SESSIONS "sessions" SOURCE "source" STAGE "stage" TARGET "target" TERM "term" THAN "than"
 %token THE "the" THIS "this" TO "to" TOWARD "toward" UNAUTHORISED "unauthorised" UNTIL "until"
 %token UNPAID "unpaid" VERSION "version" WHEN "when" WITHIN "within" YEAR "year"
+%token SCHOOL_WEEKS_SINCE "school weeks since" SCHOOL_DAYS_SINCE "school days since"
 
 %left OR
 %left AND
@@ -111,7 +112,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <item> register_items register_item schedule_items schedule_item rule_items rule_item
 %type <item> letter_items letter_item penalty_items penalty_item fine
 %type <str> name opt_source opt_string opt_by opt_otherwise
-%type <num> opt_replaces category session_name ordinal relop
+%type <num> opt_replaces category session_name ordinal relop since
 %type <strs> codes
 %type <dates> fine_dates
 %type <period> period
@@ -368,6 +369,15 @@ primary
 		  $$->measure.weeks_loc = $2.loc; }
 	| CONSECUTIVE DAYS ABSENT { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_ABSENT, NULL); }
 	| CONSECUTIVE DAYS CODED codes { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_CODED, $4); }
+	| since STAGE NUMBER
+		{ $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL);
+		  $$->measure.since_stage = whole(ps, $3, @3, "a stage number"); }
+	| since name { $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL); $$->measure.since_flag = $2; }
+	;
+
+since
+	: SCHOOL_WEEKS_SINCE { $$ = RT_M_WEEKS_SINCE; }
+	| SCHOOL_DAYS_SINCE { $$ = RT_M_DAYS_SINCE; }
 	;
 
 measure_expr

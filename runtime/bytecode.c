@@ -35,7 +35,8 @@ enum {
 	CONSTANT_SIZE = 8 + 8 + 1,
 	CODE_SIZE = 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4,
 	CODESET_SIZE = 4 * 8,
-	MEASURE_SIZE = 1 + 1 + 2 + 4 + 4,
+	MEASURE_SIZE_1_0 = 1 + 1 + 2 + 4 + 4,
+	MEASURE_SIZE = MEASURE_SIZE_1_0 + 4 + 1, /* 1.1 added rule and flags */
 	SCHEDULE_SIZE = 4 + 1 + 1 + RT_MAX_HALF_TERMS * 8 + 4,
 	RULE_SIZE = 4 + 4 + 1 + 2 + 4 + 4 + 4 + 4 + 4,
 	ACTION_SIZE = 4 + 4,
@@ -169,6 +170,8 @@ write_tables(struct writer *w, const struct rt_program *p)
 		put_u16(w, m->weeks);
 		put_u32(w, m->codeset);
 		put_u32(w, m->label);
+		put_u32(w, m->rule);
+		put_u8(w, m->flags);
 	}
 	end_section(w, at);
 
@@ -562,10 +565,13 @@ read_codesets(struct reader *r, struct rt_program *p)
 			p->codesets[i].bits[b] = (uint64_t)get_i64(r);
 }
 
+/* A 1.0 file's measures have no rule or flags: they stay 0 (no "since"
+ * kinds, no flags existed then). */
 static void
-read_measures(struct reader *r, struct rt_program *p)
+read_measures(struct reader *r, struct rt_program *p, uint16_t minor)
 {
-	p->measures = get_table(r, &p->nmeasures, MEASURE_SIZE, sizeof *p->measures);
+	int extended = minor >= 1;
+	p->measures = get_table(r, &p->nmeasures, extended ? MEASURE_SIZE : MEASURE_SIZE_1_0, sizeof *p->measures);
 	p->cap_measures = p->nmeasures;
 	for (size_t i = 0; i < p->nmeasures && !r->failed; i++) {
 		struct rt_measure *m = &p->measures[i];
@@ -574,6 +580,10 @@ read_measures(struct reader *r, struct rt_program *p)
 		m->weeks = get_u16(r);
 		m->codeset = get_u32(r);
 		m->label = get_u32(r);
+		if (extended) {
+			m->rule = get_u32(r);
+			m->flags = get_u8(r);
+		}
 	}
 }
 
@@ -810,7 +820,7 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 	SECTION(&r, len, SEC_CONSTANTS, read_constants(&r, p));
 	SECTION(&r, len, SEC_CODES, read_codes(&r, p));
 	SECTION(&r, len, SEC_CODESETS, read_codesets(&r, p));
-	SECTION(&r, len, SEC_MEASURES, read_measures(&r, p));
+	SECTION(&r, len, SEC_MEASURES, read_measures(&r, p, minor));
 	SECTION(&r, len, SEC_SCHEDULES, read_schedules(&r, p));
 	SECTION(&r, len, SEC_RULES, read_rules(&r, p));
 	SECTION(&r, len, SEC_ACTIONS, read_actions(&r, p));

@@ -14,7 +14,7 @@
 
 #define RT_BYTECODE_MAGIC "\x89" "APC\r\n\x1a\n" /* 8 bytes: non-ASCII first byte, line-ending probe */
 #define RT_BYTECODE_VERSION_MAJOR 1
-#define RT_BYTECODE_VERSION_MINOR 0
+#define RT_BYTECODE_VERSION_MINOR 1 /* 1.1 added rt_measure.rule and .flags */
 
 /* Serialises p into a malloc'd buffer. 0 on success. */
 int rt_bytecode_encode(const struct rt_program *p, uint8_t **buf, size_t *len);

@@ -71,7 +71,8 @@ code_name(const struct rt_program *p, size_t code)
 static const char *
 kind_name(uint8_t kind)
 {
-	static const char *const names[] = { "sessions", "days", "rate", "consecutive days", "half term" };
+	static const char *const names[] = { "sessions", "days", "rate", "consecutive days", "half term",
+	                                     "weeks since", "days since" };
 	return kind < RT_M__COUNT ? names[kind] : "?";
 }
 
@@ -86,7 +87,7 @@ rule_kind_name(uint8_t kind)
 static void
 print_measure_text(FILE *out, const struct rt_program *p, const struct rt_measure *m)
 {
-	if (m->kind != RT_M_HALF_TERM) {
+	if (m->kind != RT_M_HALF_TERM && m->kind != RT_M_WEEKS_SINCE && m->kind != RT_M_DAYS_SINCE) {
 		switch ((enum rt_period)m->period) {
 		case RT_P_YEAR: fputs("year  ", out); break;
 		case RT_P_TERM: fputs("term  ", out); break;
@@ -95,6 +96,8 @@ print_measure_text(FILE *out, const struct rt_program *p, const struct rt_measur
 		case RT_P__COUNT: fputs("(unknown period)  ", out); break;
 		}
 	}
+	if (m->flags & RT_MEASURE_AFTER_NOTICE)
+		fputs("after notice  ", out);
 	fputs("; ", out);
 	fputs(m->label == RT_NO_STRING ? kind_name(m->kind) : rt_program_str(p, m->label), out);
 }
@@ -150,7 +153,10 @@ print_measures(FILE *out, const struct rt_program *p)
 	fprintf(out, "\nmeasures (%zu)\n", p->nmeasures);
 	for (size_t i = 0; i < p->nmeasures; i++) {
 		const struct rt_measure *m = &p->measures[i];
-		fprintf(out, "  %3zu  %-16s codeset %-3u ", i, kind_name(m->kind), m->codeset);
+		if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE)
+			fprintf(out, "  %3zu  %-16s rule %-6u ", i, kind_name(m->kind), m->rule);
+		else
+			fprintf(out, "  %3zu  %-16s codeset %-3u ", i, kind_name(m->kind), m->codeset);
 		print_measure_text(out, p, m);
 		fputc('\n', out);
 	}

@@ -2,7 +2,9 @@
  * The VM: evaluates a verified program for one pupil as of a date.
  *
  * Register measures (RT_M_*) are computed natively from the pupil's marks,
- * once per evaluation, before the code runs; MEASURE only reads them.
+ * once per evaluation, before the code runs; MEASURE only reads them. The
+ * "since" kinds depend on rules decided earlier in the run, so MEASURE
+ * computes those when it runs.
  * An rt_eval is reusable scratch for many pupils (one per thread).
  */
 #ifndef RT_EVAL_H
@@ -51,6 +53,9 @@ struct rt_eval {
 	/* private to the runtime (vm.c, measures.c): */
 	struct rt_measure_plan *plan;/* period starts for the current calendar and as-of date */
 	uint32_t *pc_rule;           /* per instruction: the rule its condition decides (for the trace) */
+	/* nrules: the date from which each rule holds, after rt_eval_pupil_history
+	 * (RT_DATE_MAX when it does not hold); for "since when" in reports */
+	rt_date *held_since;
 };
 
 /* 0 on success; -1 on out-of-memory. The program must have passed rt_verify(). */
@@ -85,12 +90,16 @@ struct rt_pupil_history {
  * and penalty windows start after counted_until. A NULL history is the same
  * as an empty one. After it, ev->held_since[r] (nrules entries) is the date
  * from which rule r holds (history's date if it still holds, the as-of date
- * if it starts holding now, RT_DATE_MAX if it does not hold).
+ * if it starts holding now, RT_DATE_MAX if it does not hold). A history date
+ * after the as-of date counts as the as-of date. Penalty windows are those of
+ * measures flagged RT_MEASURE_AFTER_NOTICE (the compiler flags every measure
+ * of the `penalty notice` condition).
  */
 int rt_eval_pupil_history(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
                           const struct rt_pupil_history *history);
 
-/* Computes one measure for a pupil; used by rt_eval_pupil and by tests. */
+/* Computes one measure for a pupil without history; used by tests. The
+ * "since" kinds need the run's outcomes and give "no value" here. */
 struct rt_value rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal,
                                    const struct rt_measure *m, const uint8_t *marks, rt_date as_of);
 

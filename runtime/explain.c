@@ -34,9 +34,50 @@ kind_words(const struct rt_rule *r)
 	return "rule";
 }
 
+/* The earlier decisions a rule rests on: the rules its condition reads, with
+ * the date from which each has held by the recorded history. */
 static void
-explain_rule(const struct rt_program *prog, const struct rt_eval *ev, size_t i, const char *upto, FILE *out)
+explain_history(const struct rt_program *prog, const struct rt_outcome *o, size_t i, FILE *out)
 {
+	size_t start = 0;
+	for (size_t pc = 0; pc < prog->ncode; pc++) {
+		const struct rt_instr *in = &prog->code[pc];
+		if (in->op == RT_OP_RULE) {
+			if (in->operand == i)
+				break;
+			start = pc + 1;
+		}
+	}
+	for (size_t pc = start; pc < prog->ncode; pc++) {
+		const struct rt_instr *in = &prog->code[pc];
+		if (in->op == RT_OP_RULE)
+			break;
+		uint32_t rule = UINT32_MAX;
+		if (in->op == RT_OP_OUTCOME)
+			rule = in->operand;
+		else if (in->op == RT_OP_MEASURE && in->operand < prog->nmeasures &&
+		         (prog->measures[in->operand].kind == RT_M_WEEKS_SINCE ||
+		          prog->measures[in->operand].kind == RT_M_DAYS_SINCE))
+			rule = prog->measures[in->operand].rule;
+		if (rule >= prog->nrules)
+			continue;
+		const struct rt_rule *ref = &prog->rules[rule];
+		const char *title = ref->title != RT_NO_STRING ? rt_program_str(prog, ref->title) : rt_program_str(prog, ref->name);
+		rt_date since = o->history ? o->history[rule] : RT_DATE_MAX;
+		char when[48];
+		if (since != RT_DATE_MAX) {
+			rt_date_format_long(since, when, sizeof when);
+			fprintf(out, "      rests on the recorded decision: %s entered on %s and held since\n", title, when);
+		} else {
+			fprintf(out, "      rests on %s, with no earlier decision recorded for it\n", title);
+		}
+	}
+}
+
+static void
+explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i, const char *upto, FILE *out)
+{
+	const struct rt_eval *ev = o->ev;
 	const struct rt_rule *r = &prog->rules[i];
 	const char *title = r->title != RT_NO_STRING ? rt_program_str(prog, r->title) : rt_program_str(prog, r->name);
 	if (r->kind == RT_RULE_STAGE)
@@ -57,6 +98,8 @@ explain_rule(const struct rt_program *prog, const struct rt_eval *ev, size_t i, 
 	}
 	if (!any)
 		fprintf(out, "      (decided without comparing figures: it rests on other rules)\n");
+	if (o->history)
+		explain_history(prog, o, i, out);
 	if (r->source != RT_NO_STRING)
 		fprintf(out, "      source: %s (policy line %u)\n", rt_program_str(prog, r->source), r->line);
 }
@@ -90,7 +133,7 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 
 	fprintf(out, "\nRules:\n");
 	for (size_t i = 0; i < prog->nrules; i++)
-		explain_rule(prog, ev, i, upto, out);
+		explain_rule(prog, o, i, upto, out);
 
 	fprintf(out, "\nOutcome:\n");
 	if (ev->stage_rule >= 0) {
@@ -104,7 +147,31 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 	for (size_t i = 0; i < prog->nrules; i++)
 		if (prog->rules[i].kind == RT_RULE_PENALTY && ev->outcomes[i])
 			penalty = 1;
-	if (penalty && o->fine) {
+	if (penalty && o->nparents) {
+		fprintf(out, "  a penalty notice must be considered, per parent (amounts in force on %s):\n", when);
+		for (size_t p = 0; p < o->nparents; p++) {
+			const struct rt_parent_notice *pn = &o->parents[p];
+			fprintf(out, "    %s (%s): ", pn->parent->name, pn->parent->parent_id);
+			if (pn->capped) {
+				fprintf(out, "%d notices already count in %u years (withdrawn ones do not), the most the policy "
+				             "allows; instead: %s\n",
+				        pn->counted, prog->penalty.cap_years, o->alternative);
+			} else if (pn->fine) {
+				char a[32];
+				struct rt_value v = { pn->fine->pence, 1, RT_UNIT_MONEY };
+				rt_value_format(&v, a, sizeof a);
+				fprintf(out, "notice %d, %s if paid within %u days", pn->ordinal, a, pn->fine->days);
+				if (pn->fine->later_pence) {
+					v.num = pn->fine->later_pence;
+					rt_value_format(&v, a, sizeof a);
+					fprintf(out, ", or %s within %u days", a, pn->fine->later_days);
+				}
+				fputc('\n', out);
+			} else {
+				fprintf(out, "notice %d, no amount in force\n", pn->ordinal);
+			}
+		}
+	} else if (penalty && o->fine) {
 		char a[32], b[32];
 		struct rt_value v = { o->fine->pence, 1, RT_UNIT_MONEY };
 		rt_value_format(&v, a, sizeof a);

@@ -43,4 +43,13 @@ int rt_findings_format_parse(const char *name, enum rt_findings_format *out);
 /* Writes every finding in the format; `color` only affects text. */
 void rt_findings_write(const struct rt_findings *f, enum rt_findings_format format, int color, FILE *out);
 
+/* Prints a source line (without its newline) and a caret line under columns
+ * [first_column, last_column); last_column 0 underlines to the end of the
+ * line. Shared with the compiler's own diagnostics (lang/diag.c). */
+void rt_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
+                         int color);
+
+/* A one-line description of a rule name, for SARIF; NULL when unknown. */
+const char *rt_findings_rule_description(const char *rule);
+
 #endif

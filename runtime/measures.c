@@ -94,11 +94,15 @@ value_of(const struct rt_measure *m, int64_t count, int64_t possible)
 	case RT_M_DAYS:
 		return (struct rt_value){ count, 2, RT_UNIT_DAYS };
 	case RT_M_RATE:
+		/* No possible session yet (before the first school day, a new pupil):
+		 * there is no rate, and no rule comparing one may hold. */
 		if (possible == 0)
-			return (struct rt_value){ 0, 1, RT_UNIT_PERCENT };
+			return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
 		return (struct rt_value){ 100 * count, possible, RT_UNIT_PERCENT };
 	case RT_M_CONSECUTIVE_DAYS:
 	case RT_M_HALF_TERM:
+	case RT_M_WEEKS_SINCE:
+	case RT_M_DAYS_SINCE:
 	case RT_M__COUNT:
 		break;
 	}
@@ -167,12 +171,24 @@ rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal,
 {
 	struct rt_period_anchor a;
 	rt_period_anchor_init(&a, cal, as_of);
+	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE)
+		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE }; /* needs the run's outcomes: the VM computes it */
+	return rt_measure_scan(prog, cal, m, marks, &a, rt_period_begin(&a, cal, m));
+}
+
+struct rt_value
+rt_measure_scan(const struct rt_program *prog, const struct rt_calendar *cal, const struct rt_measure *m,
+                const uint8_t *marks, const struct rt_period_anchor *anchor, size_t begin)
+{
+	const struct rt_period_anchor a = *anchor;
 	if (m->kind == RT_M_HALF_TERM)
 		return (struct rt_value){ a.half_term, 1, RT_UNIT_NONE };
+	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE)
+		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
 	const struct rt_codeset *set = &prog->codesets[m->codeset];
-	size_t begin = rt_period_begin(&a, cal, m);
+	/* A run of absence does not stop at a term or year boundary. */
 	if (m->kind == RT_M_CONSECUTIVE_DAYS)
-		return days_value(consecutive_days(prog, cal, set, marks, begin, a.upto));
+		return days_value(consecutive_days(prog, cal, set, marks, 0, a.upto));
 	int64_t count = 0, possible = 0;
 	for (size_t i = begin; i < a.upto; i++)
 		for (int s = 0; s < 2; s++) {
@@ -302,8 +318,14 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 			out[k] = (struct rt_value){ plan->anchor.half_term, 1, RT_UNIT_NONE };
 			break;
 		case RT_M_CONSECUTIVE_DAYS:
-			out[k] = days_value(consecutive_days(prog, cal, &prog->codesets[m->codeset], marks,
-			                                     plan->begins[s], plan->anchor.upto));
+			/* runs of absence cross term and year boundaries (see rt_measure_scan) */
+			out[k] = days_value(consecutive_days(prog, cal, &prog->codesets[m->codeset], marks, 0,
+			                                     plan->anchor.upto));
+			break;
+		case RT_M_WEEKS_SINCE:
+		case RT_M_DAYS_SINCE:
+			/* filled in by the VM once the rule is decided */
+			out[k] = (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
 			break;
 		case RT_M_SESSIONS:
 		case RT_M_DAYS:
@@ -345,4 +367,35 @@ rt_measure_plan_free(struct rt_measure_plan *plan)
 	free(plan->hist);
 	free(plan->possible);
 	memset(plan, 0, sizeof *plan);
+}
+
+/* The school week of `date` for counting weeks since it: the week containing
+ * it if the school meets that week, else the next school week (a rule that
+ * starts holding in a holiday starts counting when school resumes). -1 if no
+ * school week is on or after it. */
+static int64_t
+week_from(const struct rt_calendar *cal, rt_date date)
+{
+	size_t upto = rt_calendar_upto(cal, date);
+	if (upto > 0 && rt_date_week_start(cal->days[upto - 1].date) == rt_date_week_start(date))
+		return cal->days[upto - 1].week;
+	return upto < cal->ndays ? (int64_t)cal->days[upto].week : -1;
+}
+
+struct rt_value
+rt_measure_since(const struct rt_calendar *cal, const struct rt_period_anchor *a, const struct rt_measure *m,
+                 rt_date since)
+{
+	if (since == RT_DATE_MAX)
+		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
+	if (since > a->as_of)
+		since = a->as_of; /* a history from after the as-of date: it cannot have held longer than now */
+	if (m->kind == RT_M_DAYS_SINCE) {
+		size_t before = rt_calendar_upto(cal, since);
+		return (struct rt_value){ (int64_t)(a->upto - (before < a->upto ? before : a->upto)), 1, RT_UNIT_DAYS };
+	}
+	int64_t from = week_from(cal, since), weeks = 0;
+	if (from >= 0 && a->window_week > from)
+		weeks = a->window_week - from;
+	return (struct rt_value){ weeks, 1, RT_UNIT_SCHOOL_WEEKS };
 }

@@ -51,4 +51,16 @@ void rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *
 
 void rt_measure_plan_free(struct rt_measure_plan *plan);
 
+/* m's value over the school days [begin, a->upto) by a direct scan: the
+ * reference for the plan, and how the VM recounts a window that starts
+ * after a notice (RT_MEASURE_AFTER_NOTICE). "No value" for the "since" kinds. */
+struct rt_value rt_measure_scan(const struct rt_program *prog, const struct rt_calendar *cal,
+                                const struct rt_measure *m, const uint8_t *marks,
+                                const struct rt_period_anchor *a, size_t begin);
+
+/* A "since" measure (RT_M_WEEKS_SINCE, RT_M_DAYS_SINCE) of a rule that has
+ * held from `since`; "no value" when since is RT_DATE_MAX (it does not hold). */
+struct rt_value rt_measure_since(const struct rt_calendar *cal, const struct rt_period_anchor *a,
+                                 const struct rt_measure *m, rt_date since);
+
 #endif

@@ -48,6 +48,7 @@ rt_program_free(struct rt_program *p)
 	for (size_t i = 0; i < p->nstrings; i++)
 		free(p->strings[i]);
 	free(p->strings);
+	free(p->string_slots);
 	free(p->constants);
 	free(p->codes);
 	free(p->codesets);
@@ -64,12 +65,58 @@ rt_program_free(struct rt_program *p)
 	free(p);
 }
 
+static uint64_t
+hash_string(const char *s)
+{
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Places string i in the index (which has room). */
+static void
+index_string(struct rt_program *p, size_t i)
+{
+	size_t mask = p->string_slots_cap - 1;
+	size_t at = (size_t)hash_string(p->strings[i]) & mask;
+	while (p->string_slots[at])
+		at = (at + 1) & mask;
+	p->string_slots[at] = (uint32_t)i + 1;
+}
+
+/* Keeps the index at most half full and covering every string (a decoded
+ * program fills strings directly, so the index may lag behind). */
+static void
+refresh_string_index(struct rt_program *p)
+{
+	if (p->strings_indexed == p->nstrings && (p->nstrings + 1) * 2 <= p->string_slots_cap)
+		return;
+	size_t cap = p->string_slots_cap ? p->string_slots_cap : 64;
+	while ((p->nstrings + 1) * 2 > cap)
+		cap *= 2;
+	if (cap != p->string_slots_cap || p->strings_indexed > p->nstrings) {
+		free(p->string_slots);
+		p->string_slots = calloc(cap, sizeof *p->string_slots);
+		if (!p->string_slots) {
+			fputs("attend: out of memory\n", stderr);
+			abort();
+		}
+		p->string_slots_cap = cap;
+		p->strings_indexed = 0;
+	}
+	for (; p->strings_indexed < p->nstrings; p->strings_indexed++)
+		index_string(p, p->strings_indexed);
+}
+
 uint32_t
 rt_program_string(struct rt_program *p, const char *s)
 {
-	for (size_t i = 0; i < p->nstrings; i++)
-		if (strcmp(p->strings[i], s) == 0)
-			return (uint32_t)i;
+	refresh_string_index(p);
+	size_t mask = p->string_slots_cap - 1;
+	for (size_t at = (size_t)hash_string(s) & mask; p->string_slots[at]; at = (at + 1) & mask)
+		if (strcmp(p->strings[p->string_slots[at] - 1], s) == 0)
+			return p->string_slots[at] - 1;
 	char *copy = strdup(s);
 	if (!copy) {
 		fputs("attend: out of memory\n", stderr);
@@ -110,7 +157,7 @@ rt_program_measure(struct rt_program *p, const struct rt_measure *m)
 	for (size_t i = 0; i < p->nmeasures; i++) {
 		const struct rt_measure *o = &p->measures[i];
 		if (o->kind == m->kind && o->period == m->period && o->weeks == m->weeks &&
-		    o->codeset == m->codeset && o->label == m->label)
+		    o->codeset == m->codeset && o->label == m->label && o->rule == m->rule && o->flags == m->flags)
 			return (uint32_t)i;
 	}
 	return APPEND(p, measures, nmeasures, cap_measures, *m);
@@ -262,17 +309,17 @@ format_decimal(int64_t num, int64_t den, int places, char *buf, size_t size)
 	for (int i = 0; i < places; i++)
 		scale *= 10;
 	__int128 scaled = (n * scale * 2 + d) / (2 * d);
-	long long whole = (long long)(scaled / scale);
+	unsigned long long whole = (unsigned long long)(scaled / scale); /* a magnitude: fits for any int64 num */
 	long long frac = (long long)(scaled % scale);
 	if (frac == 0) {
-		snprintf(buf, size, "%s%lld", neg ? "-" : "", whole);
+		snprintf(buf, size, "%s%llu", neg ? "-" : "", whole);
 		return;
 	}
 	while (places > 0 && frac % 10 == 0) {
 		frac /= 10;
 		places--;
 	}
-	snprintf(buf, size, "%s%lld.%0*lld", neg ? "-" : "", whole, places, frac);
+	snprintf(buf, size, "%s%llu.%0*lld", neg ? "-" : "", whole, places, frac);
 }
 
 void
@@ -290,8 +337,9 @@ rt_value_format(const struct rt_value *v, char *buf, size_t size)
 		return;
 	case RT_UNIT_MONEY: {
 		int64_t pence = v->num / den;
-		snprintf(buf, size, "%s£%lld.%02lld", pence < 0 ? "-" : "",
-		         (long long)(llabs(pence) / 100), (long long)(llabs(pence) % 100));
+		uint64_t mag = pence < 0 ? 0 - (uint64_t)pence : (uint64_t)pence; /* safe for INT64_MIN */
+		snprintf(buf, size, "%s£%llu.%02llu", pence < 0 ? "-" : "", (unsigned long long)(mag / 100),
+		         (unsigned long long)(mag % 100));
 		return;
 	}
 	case RT_UNIT_DATE: {

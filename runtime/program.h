@@ -83,8 +83,20 @@ enum rt_measure_kind {
 	RT_M_CONSECUTIVE_DAYS,/* school days in a row, ending at the last marked day on or before
 	                         the as-of date, on which every possible session is in the set */
 	RT_M_HALF_TERM,       /* the number (1..6) of the half term of the as-of date, 0 outside */
-	RT_M__COUNT
+	/* The "since" kinds read the outcome of rule `rule`, decided earlier in the
+	 * same run, and the recorded history (rt_eval_pupil_history); the VM
+	 * computes them when MEASURE runs. "No value" when the rule does not hold. */
+	RT_M_WEEKS_SINCE,     /* school weeks from the week the rule started holding to the as-of
+	                         date's week (holiday weeks do not count); 0 in the week it started */
+	RT_M_DAYS_SINCE,      /* school days after the day it started holding, up to and including as-of */
+	RT_M__COUNT           /* never stored: files hold kinds, and the verifier rejects >= this */
 };
+
+/* rt_measure.flags */
+#define RT_MEASURE_AFTER_NOTICE 0x01 /* the window starts after the history's counted_until:
+                                        sessions already counted toward a notice do not count again */
+#define RT_MEASURE__FLAGS RT_MEASURE_AFTER_NOTICE /* every defined flag */
+
 
 enum rt_period {
 	RT_P_YEAR,            /* the school year of the as-of date (1 Aug..31 Jul), up to as-of */
@@ -99,8 +111,10 @@ struct rt_measure {
 	uint8_t kind;         /* enum rt_measure_kind */
 	uint8_t period;       /* enum rt_period */
 	uint16_t weeks;       /* for RT_P_SCHOOL_WEEKS */
-	uint32_t codeset;     /* index into codesets (ignored by RT_M_HALF_TERM) */
+	uint32_t codeset;     /* index into codesets (ignored by RT_M_HALF_TERM and the "since" kinds) */
 	uint32_t label;       /* string: how explanations name it, "unauthorised sessions" */
+	uint32_t rule;        /* for the "since" kinds: the rule index; else 0 */
+	uint8_t flags;        /* RT_MEASURE_* */
 };
 
 /* A value per half term (Kildwick's 10/22/30/38/46 sessions). */
@@ -224,6 +238,10 @@ struct rt_program {
 	/* capacities, for the builders below */
 	size_t cap_strings, cap_constants, cap_codes, cap_codesets, cap_measures, cap_schedules,
 	       cap_rules, cap_actions, cap_letters, cap_fines, cap_arrivals, cap_facts, cap_code;
+	/* open-addressing index over strings for rt_program_string (slot = string index + 1, 0 empty) */
+	uint32_t *string_slots;
+	size_t string_slots_cap;
+	size_t strings_indexed;      /* how many strings the index holds; rebuilt when behind */
 };
 
 struct rt_program *rt_program_new(void);

@@ -190,7 +190,21 @@ text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		}
 		if (r->letter != UINT32_MAX)
 			fprintf(out, "%15s letter: %s\n", "", rt_program_str(prog, prog->letters[r->letter].title));
-		if (r->kind == RT_RULE_PENALTY) {
+		if (r->kind == RT_RULE_PENALTY && o->nparents) {
+			for (size_t p = 0; p < o->nparents; p++) {
+				const struct rt_parent_notice *pn = &o->parents[p];
+				char f[128] = "no amount in force on this date";
+				if (pn->fine)
+					fine_text(pn->fine, f, sizeof f);
+				if (pn->capped)
+					fprintf(out, "%15s penalty notice to %s (%s): none, %d already in %u years: %s\n", "",
+					        pn->parent->name, pn->parent->parent_id, pn->counted, prog->penalty.cap_years,
+					        o->alternative);
+				else
+					fprintf(out, "%15s penalty notice to %s (%s) must be considered: notice %d, %s\n", "",
+					        pn->parent->name, pn->parent->parent_id, pn->ordinal, f);
+			}
+		} else if (r->kind == RT_RULE_PENALTY) {
 			char f[128] = "no amount in force on this date";
 			if (o->fine)
 				fine_text(o->fine, f, sizeof f);
@@ -279,7 +293,31 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		first = 0;
 	}
 	fputs("],\"penalty_notice\":", out);
-	if (o->fine) {
+	if (o->nparents) {
+		fputs("{\"consider\":true,\"parents\":[", out);
+		for (size_t p = 0; p < o->nparents; p++) {
+			const struct rt_parent_notice *pn = &o->parents[p];
+			fputs(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
+			json_string(out, pn->parent->parent_id);
+			fputs(",\"name\":", out);
+			json_string(out, pn->parent->name);
+			if (pn->capped) {
+				fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
+				json_string(out, o->alternative);
+			} else {
+				fprintf(out, ",\"notice\":%d", pn->ordinal);
+				if (pn->fine) {
+					fprintf(out, ",\"amount_pence\":%" PRId64 ",\"within_days\":%u", pn->fine->pence,
+					        pn->fine->days);
+					if (pn->fine->later_pence)
+						fprintf(out, ",\"later_amount_pence\":%" PRId64 ",\"later_within_days\":%u",
+						        pn->fine->later_pence, pn->fine->later_days);
+				}
+			}
+			fputc('}', out);
+		}
+		fputs("]}", out);
+	} else if (o->fine) {
 		fprintf(out, "{\"consider\":true,\"notice\":1,\"amount_pence\":%" PRId64 ",\"within_days\":%u", o->fine->pence,
 		        o->fine->days);
 		if (o->fine->later_pence)
@@ -341,8 +379,11 @@ csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	fputc(',', out);
 	join_due(prog, ev, 1, out, 1);
 	fputc(',', out);
-	if (o->fine) {
-		fprintf(out, "yes,%" PRId64 "\n", o->fine->pence);
+	const struct rt_fine *fine = o->fine;
+	for (size_t p = 0; p < o->nparents && !fine; p++)
+		fine = o->parents[p].fine;   /* with parents on record: the first parent's notice */
+	if (fine) {
+		fprintf(out, "yes,%" PRId64 "\n", fine->pence);
 	} else {
 		int consider = 0;
 		for (size_t i = 0; i < prog->nrules; i++)

@@ -3,13 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
+
 /* Store code ids that the policy does not define translate to this; the run
  * refuses to start if any exist, so it never reaches the VM. */
 #define UNMAPPED 254
 
-/* Builds store-id -> policy-index. Returns the number of store codes the policy lacks. */
-static int
-map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t xlat[256], FILE *diag)
+int
+rt_map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t xlat[256], FILE *diag)
 {
 	int missing = 0;
 	memset(xlat, RT_NO_MARK, 256);
@@ -141,14 +142,21 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	uint8_t xlat[256];
 	uint8_t *marks = NULL;
 	struct rt_disagreement *dis = NULL;
+	struct rt_decision_list recorded = { 0 };
+	struct rt_history_book book = { 0 };
+	struct rt_store_penalties pen = { 0 };
+	struct rt_parent_notice *parents = NULL;
+	rt_date *no_history = NULL;
 	int status = -1, eval_ready = 0;
 
 	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames) ||
-	    rt_store_arrivals(store, opt->upn, &arr, &narr)) {
+	    rt_store_arrivals(store, opt->upn, &arr, &narr) ||
+	    rt_store_history_read(store, rt_history_policy_key(prog), opt->as_of, opt->upn, &recorded) ||
+	    rt_store_penalties_load(store, opt->upn, &pen)) {
 		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
 		goto out;
 	}
-	if (map_codes(prog, names, nnames, xlat, opt->diag) > 0) {
+	if (rt_map_codes(prog, names, nnames, xlat, opt->diag) > 0) {
 		status = 1;
 		goto out;
 	}
@@ -156,7 +164,10 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		qsort(arr, narr, sizeof *arr, compare_arrival_pupil);
 	marks = malloc(cal.ndays * 2 + 1);
 	dis = malloc((narr + 1) * sizeof *dis);
-	if (!marks || !dis || rt_eval_init(&ev, prog, &cal)) {
+	parents = malloc((pen.nparents + 1) * sizeof *parents);
+	no_history = malloc((prog->nrules + 1) * sizeof *no_history);
+	if (!marks || !dis || !parents || !no_history || rt_history_book_build(&book, prog, &recorded) ||
+	    rt_eval_init(&ev, prog, &cal)) {
 		fprintf(opt->diag, "attend: out of memory\n");
 		goto out;
 	}
@@ -167,10 +178,12 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		goto out;
 	}
 
+	rt_history_clear(no_history, prog->nrules);
 	int penalty_rule = find_penalty_rule(prog);
 	struct rt_store_pupil pupil;
 	int rc, seen = 0;
-	if (!opt->explain)
+	int report = !opt->explain && !opt->letters_dir;
+	if (report)
 		rt_report_begin(prog, opt->format, opt->out);
 	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
 		size_t nsessions = cal.ndays * 2;
@@ -178,7 +191,12 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		for (size_t i = 0; i < have; i++)
 			marks[i] = pupil.marks[i] ? xlat[pupil.marks[i]] : RT_NO_MARK;
 		memset(marks + have, RT_NO_MARK, nsessions - have);
-		if (rt_eval_pupil(&ev, marks, opt->as_of)) {
+		const rt_date *held = rt_history_book_find(&book, pupil.id);
+		struct rt_pupil_penalties pp;
+		rt_penalties_of(&pen, pupil.id, &pp);
+		struct rt_pupil_history history = { held ? held : no_history,
+			                            rt_penalties_counted_until(&pp, opt->as_of) };
+		if (rt_eval_pupil_history(&ev, marks, opt->as_of, &history)) {
 			fprintf(opt->diag, "attend: pupil %s: %s\n", pupil.upn, ev.error);
 			goto out;
 		}
@@ -186,20 +204,31 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		const struct rt_store_arrival *pa = pupil_arrivals(arr, narr, pupil.id, &npa);
 		struct rt_outcome o = { .pupil = &pupil, .ev = &ev, .as_of = opt->as_of,
 			                .disagreements = dis,
-			                .ndisagreements = find_disagreements(prog, pa, npa, dis) };
-		if (penalty_rule >= 0 && ev.outcomes[penalty_rule])
-			o.fine = rt_program_fine_in_force(prog, 1, opt->as_of);
-		if (opt->explain)
+			                .ndisagreements = find_disagreements(prog, pa, npa, dis),
+			                .history = held, .parents = parents,
+			                .alternative = rt_program_str(prog, prog->penalty.alternative) };
+		if (penalty_rule >= 0 && ev.outcomes[penalty_rule]) {
+			/* With parents on record, each parent's next notice; else a first notice. */
+			for (size_t i = 0; i < pp.nparents; i++)
+				rt_penalties_next(prog, &pp, pp.parents[i].parent_id, opt->as_of, &parents[o.nparents++]);
+			if (!pp.nparents)
+				o.fine = rt_program_fine_in_force(prog, 1, opt->as_of);
+		}
+		if (opt->letters_dir) {
+			if (rt_letters_write_due(prog, &o, opt->letters_dir, opt->out, opt->diag) < 0)
+				goto out;
+		} else if (opt->explain) {
 			rt_explain_pupil(prog, &o, opt->out);
-		else
+		} else {
 			rt_report_pupil(prog, opt->format, &o, opt->out);
+		}
 		seen++;
 	}
 	if (rc < 0) {
 		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
 		goto out;
 	}
-	if (!opt->explain)
+	if (report)
 		rt_report_end(prog, opt->format, opt->out);
 	if (opt->upn && !seen) {
 		fprintf(opt->diag, "attend: no pupil with UPN %s in the register\n", opt->upn);
@@ -207,8 +236,19 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		goto out;
 	}
 	status = 0;
+	if (opt->record) {
+		struct rt_replay_options ro = { opt->as_of, opt->as_of, opt->diag, opt->diag, NULL };
+		rt_store_pupils_close(cur);
+		cur = NULL;
+		status = rt_replay(prog, store, &ro);
+	}
 out:
 	rt_store_pupils_close(cur);
+	rt_history_book_free(&book);
+	rt_decision_list_free(&recorded);
+	rt_store_penalties_free(&pen);
+	free(parents);
+	free(no_history);
 	if (eval_ready)
 		rt_eval_free(&ev);
 	free(dis);

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* docs/schema.md documents every table and view here; keep the two in step. */
+/* docs/schema.md documents every table and view here; keep the two in step.
+ * Version 2 added the history tables (history_sql), created after these. */
 static const char schema_sql[] =
 	"CREATE TABLE pupils (\n"
 	"  id INTEGER PRIMARY KEY,\n"
@@ -65,18 +66,7 @@ static const char schema_sql[] =
 	"  amended_by TEXT NOT NULL\n"
 	");\n"
 	"CREATE INDEX amendments_mark ON amendments (pupil_id, date, session);\n"
-	"CREATE TABLE decisions (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
-	"  as_of TEXT NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('stage', 'letter', 'action', 'penalty_notice', 'flag')),\n"
-	"  name TEXT NOT NULL,\n"
-	"  stage INTEGER,\n"
-	"  detail TEXT,\n"
-	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))\n"
-	");\n"
-	"CREATE INDEX decisions_pupil ON decisions (pupil_id, as_of);\n"
-	/* Every weekday of every half term, with which sessions are open. */
+		/* Every weekday of every half term, with which sessions are open. */
 	"CREATE VIEW calendar_days AS\n"
 	"  WITH RECURSIVE d(date, school_year, half_term, last) AS (\n"
 	"    SELECT start, school_year, number, end FROM half_terms\n"
@@ -92,6 +82,67 @@ static const char schema_sql[] =
 	"  SELECT date, school_year, half_term, 'AM' AS session FROM calendar_days WHERE am_open\n"
 	"  UNION ALL\n"
 	"  SELECT date, school_year, half_term, 'PM' FROM calendar_days WHERE pm_open;\n";
+
+/*
+ * Schema version 2: the decision history, parents and penalty notices, and the
+ * triggers that keep the audit trail. Also what migrating a version 1 register
+ * runs (after dropping its never-written version 1 decisions table).
+ */
+static const char history_sql[] =
+	"CREATE TABLE decisions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  policy TEXT NOT NULL,\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('stage', 'flag', 'penalty_notice', 'letter', 'action')),\n"
+	"  event TEXT NOT NULL CHECK (event IN ('entered', 'left', 'due')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  stage INTEGER,\n"
+	"  detail TEXT,\n"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n"
+	"  UNIQUE (policy, pupil_id, as_of, kind, event, name)\n"
+	");\n"
+	"CREATE INDEX decisions_day ON decisions (policy, as_of);\n"
+	"CREATE TABLE history_days (\n"
+	"  policy TEXT NOT NULL,\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n"
+	"  PRIMARY KEY (policy, as_of)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE parents (\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  parent_id TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  relationship TEXT,\n"
+	"  PRIMARY KEY (pupil_id, parent_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE notices (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pupil_id INTEGER NOT NULL,\n"
+	"  parent_id TEXT NOT NULL,\n"
+	"  ordinal INTEGER NOT NULL CHECK (ordinal >= 1),\n"
+	"  issued TEXT NOT NULL,\n"
+	"  amount_pence INTEGER NOT NULL,\n"
+	"  within_days INTEGER NOT NULL,\n"
+	"  later_amount_pence INTEGER,\n"
+	"  later_within_days INTEGER,\n"
+	"  state TEXT NOT NULL CHECK (state IN ('issued', 'paid', 'withdrawn', 'prosecuted')),\n"
+	"  state_on TEXT NOT NULL,\n"
+	"  FOREIGN KEY (pupil_id, parent_id) REFERENCES parents(pupil_id, parent_id)\n"
+	");\n"
+	"CREATE INDEX notices_pupil ON notices (pupil_id, parent_id, issued);\n"
+	/* The legal record and its audit trail: nothing deletes a mark younger than
+	 * six years, and amendments and decisions are never changed or removed. */
+	"CREATE TRIGGER marks_retained BEFORE DELETE ON marks WHEN old.date > date('now', '-6 years')\n"
+	"  BEGIN SELECT RAISE(ABORT, 'register entries are kept for six years'); END;\n"
+	"CREATE TRIGGER amendments_kept BEFORE DELETE ON amendments\n"
+	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never removed'); END;\n"
+	"CREATE TRIGGER amendments_fixed BEFORE UPDATE ON amendments\n"
+	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never changed'); END;\n"
+	"CREATE TRIGGER decisions_kept BEFORE DELETE ON decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never removed'); END;\n"
+	"CREATE TRIGGER decisions_fixed BEFORE UPDATE ON decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n";
 
 int
 rt_store_fail(struct rt_store *store, const char *fmt, ...)
@@ -147,11 +198,38 @@ create_schema(struct rt_store *store)
 	         RT_STORE_APPLICATION_ID, RT_STORE_SCHEMA_VERSION);
 	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (rt_store_exec(store, schema_sql) || rt_store_exec(store, pragmas) || rt_store_exec(store, "COMMIT")) {
+	if (rt_store_exec(store, schema_sql) || rt_store_exec(store, history_sql) || rt_store_exec(store, pragmas) ||
+	    rt_store_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	return 0;
+}
+
+/* Version 1 to 2: the history tables. Version 1 had a decisions table that
+ * nothing wrote; it is replaced, unless someone filled it by hand. */
+static int
+migrate_from_1(struct rt_store *store)
+{
+	long rows;
+	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", RT_STORE_SCHEMA_VERSION);
+	if (pragma_int(store, "SELECT count(*) FROM decisions", &rows))
+		goto fail;
+	if (rows > 0) {
+		rt_store_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
+		                     "(attend never wrote them; move them elsewhere first)", store->path, rows);
+		goto fail;
+	}
+	if (rt_store_exec(store, "DROP TABLE decisions") || rt_store_exec(store, history_sql) ||
+	    rt_store_exec(store, pragma) || rt_store_exec(store, "COMMIT"))
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /* Tells an attend register (of this version) from any other file. */
@@ -176,6 +254,12 @@ check_schema(struct rt_store *store, int flags)
 		                     store->path);
 	if (pragma_int(store, "PRAGMA user_version", &version))
 		return rt_store_fail_db(store, "cannot read the database");
+	if (version == 1 && !(flags & RT_STORE_READONLY))
+		return migrate_from_1(store);
+	if (version == 1)
+		return rt_store_fail(store, "%s has register schema version 1; this attend reads version %d "
+		                            "(upgrade it, keeping everything, with `attend migrate %s`)",
+		                     store->path, RT_STORE_SCHEMA_VERSION, store->path);
 	if (version != RT_STORE_SCHEMA_VERSION)
 		return rt_store_fail(store, "%s has register schema version %ld; this attend reads version %d",
 		                     store->path, version, RT_STORE_SCHEMA_VERSION);

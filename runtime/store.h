@@ -37,7 +37,7 @@ void rt_store_close(struct rt_store *store);
 struct sqlite3 *rt_store_db(struct rt_store *store);
 
 struct rt_import_stats {
-	const char *kind;         /* "marks", "pupils" or "calendar" */
+	const char *kind;         /* "marks", "pupils", "parents" or "calendar" */
 	long rows;                /* rows written */
 	long errors;              /* problems reported (nothing written if > 0) */
 };
@@ -47,6 +47,7 @@ struct rt_import_stats {
  *   marks:    upn,date,session,code[,minutes_late][,arrival]
  *   pupils:   upn,surname,forename[,date_of_birth][,year_group][,admitted][,left]
  *   calendar: kind,start,end[,session][,name]   (kind: half_term | closure)
+ *   parents:  upn,parent_id,name[,relationship]
  * Problems go to `diag` as "file:line: field: problem". Returns 0 when the
  * file was imported, 1 when it had problems (and nothing was written), -1 on
  * an I/O or database failure.
@@ -92,5 +93,113 @@ struct rt_store_arrival {
 
 /* All such marks (for one pupil when upn is not NULL), ordered by pupil, date, session. */
 int rt_store_arrivals(struct rt_store *store, const char *upn, struct rt_store_arrival **out, size_t *n);
+
+/* ---- The decision history (store_history.c; docs/history.md) ---- */
+
+enum rt_decision_event { RT_EVENT_ENTERED, RT_EVENT_LEFT, RT_EVENT_DUE };
+
+/* One row of `decisions`: something the policy decided for a pupil on a day. */
+struct rt_decision {
+	int64_t pupil_id;
+	rt_date as_of;
+	const char *kind;         /* "stage", "flag", "penalty_notice", "letter" or "action" (a static string) */
+	uint8_t event;            /* enum rt_decision_event */
+	int stage;                /* the stage number for stages and their letters and actions, else 0 */
+	char *name;               /* owned by the list */
+	char *detail;             /* owned by the list; NULL when there is none */
+};
+
+struct rt_decision_list {
+	struct rt_decision *items;
+	size_t n, cap;
+};
+
+/* Appends a copy of name and detail (detail may be NULL). 0, or -1 out of memory. */
+int rt_decision_add(struct rt_decision_list *list, int64_t pupil_id, rt_date as_of, const char *kind, int event,
+                    int stage, const char *name, const char *detail);
+void rt_decision_list_clear(struct rt_decision_list *list);
+void rt_decision_list_free(struct rt_decision_list *list);
+const char *rt_decision_event_name(int event);
+
+/* The school days recorded for `policy`, ascending. Free *days. */
+int rt_store_history_days(struct rt_store *store, const char *policy, rt_date **days, size_t *n);
+/* Appends the decisions of `policy` recorded before `before` (for one pupil when
+ * upn is not NULL) in pupil, date, then recording order. */
+int rt_store_history_read(struct rt_store *store, const char *policy, rt_date before, const char *upn,
+                          struct rt_decision_list *out);
+/* Appends the decisions of `policy` recorded on `day`, by pupil then recording order. */
+int rt_store_history_read_day(struct rt_store *store, const char *policy, rt_date day, struct rt_decision_list *out);
+/* Records `day` as evaluated and its decisions, in one transaction. Refuses
+ * (store error, -1) a day already recorded: the history is never rewritten. */
+int rt_store_history_record(struct rt_store *store, const char *policy, rt_date day,
+                            const struct rt_decision_list *decisions);
+
+/* Writes every decision recorded for one pupil, by policy and date. */
+int rt_store_write_decisions(struct rt_store *store, const char *upn, FILE *out);
+
+/* ---- Parents and penalty notices (store_notices.c) ---- */
+
+enum rt_notice_state { RT_NOTICE_ISSUED, RT_NOTICE_PAID, RT_NOTICE_WITHDRAWN, RT_NOTICE_PROSECUTED };
+
+struct rt_store_parent {
+	int64_t pupil_id;
+	char *parent_id;
+	char *name;
+	char *relationship;       /* NULL when not given */
+};
+
+struct rt_store_notice {
+	int64_t id;
+	int64_t pupil_id;
+	char *upn;
+	char *parent_id;
+	int ordinal;              /* 1 = first notice to this parent for this pupil */
+	rt_date issued;
+	int64_t pence, later_pence;
+	int days, later_days;
+	uint8_t state;            /* enum rt_notice_state */
+	rt_date state_on;         /* when it reached that state */
+};
+
+/* Every parent and notice (of one pupil when upn is not NULL), by pupil id, then
+ * parent id, then date of issue. */
+struct rt_store_penalties {
+	struct rt_store_parent *parents; size_t nparents;
+	struct rt_store_notice *notices; size_t nnotices;
+};
+
+int rt_store_penalties_load(struct rt_store *store, const char *upn, struct rt_store_penalties *out);
+void rt_store_penalties_free(struct rt_store_penalties *p);
+const char *rt_notice_state_name(int state);
+
+/* Issues a notice (one transaction). Returns 0 and sets *id, 1 when the pupil
+ * or parent is unknown (store error says which), -1 on failure. */
+int rt_store_notice_issue(struct rt_store *store, const char *upn, const char *parent_id, int ordinal,
+                          rt_date issued, int64_t pence, int days, int64_t later_pence, int later_days,
+                          int64_t *id);
+/* Moves an issued notice to paid, withdrawn or prosecuted on `date`. 1 (store
+ * error says why) when there is no such notice or it is no longer issued. */
+int rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date date);
+
+/* ---- Amendments (store_amend.c) ---- */
+
+struct rt_amendment {
+	const char *upn;
+	rt_date date;
+	int session;              /* RT_AM or RT_PM (program.h) */
+	const char *code;         /* the new mark */
+	const char *reason;
+	rt_date on;               /* the day the amendment is made */
+	const char *by;           /* who made it */
+};
+
+/* Changes one mark, keeping the original in `amendments`, and updates the
+ * compact copy, all in one transaction. 0 done; 1 refused (store error says
+ * why: unknown pupil, no school session then, the same code); -1 failure. */
+int rt_store_amend(struct rt_store *store, const struct rt_amendment *a);
+
+/* Writes a pupil's marks from `from` to `to` in date order, each followed by
+ * its amendments. 1 (store error says so) when there is no such pupil. */
+int rt_store_write_mark_history(struct rt_store *store, const char *upn, rt_date from, rt_date to, FILE *out);
 
 #endif

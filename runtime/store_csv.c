@@ -195,6 +195,18 @@ rt_csv_next(struct rt_csv *csv)
 			done = 1;
 		}
 		if (need_more) {
+			/* A register row is short; a "record" this long is a broken file (an
+			 * unclosed quote, binary data), and reading on would only use memory. */
+			if (end - csv->start > RT_CSV_MAX_RECORD) {
+				csv->line = csv->next_line;
+				csv->next_line += newlines + 1;
+				csv->start = csv->end = 0;
+				csv->eof = 1;
+				snprintf(csv->error, sizeof csv->error,
+				         "a record is longer than %d bytes (an unclosed quote?); the rest of the file is not read",
+				         RT_CSV_MAX_RECORD);
+				return -1;
+			}
 			if (csv->eof) {
 				/* only an unterminated quote can run off the end of the file */
 				csv->line = csv->next_line;
@@ -219,8 +231,14 @@ rt_csv_next(struct rt_csv *csv)
 			return -1;
 		}
 		csv->nfields = nf;
-		for (size_t i = 0; i < nf && i < RT_CSV_MAX_FIELDS; i++)
+		for (size_t i = 0; i < nf && i < RT_CSV_MAX_FIELDS; i++) {
 			finish_field(csv, rec, &spans[i], i);
+			/* The rest of the store works on C strings: a NUL would silently cut a field. */
+			if (memchr(csv->field[i].s, '\0', csv->field[i].len)) {
+				snprintf(csv->error, sizeof csv->error, "field %zu contains a NUL byte", i + 1);
+				return -1;
+			}
+		}
 		return 1;
 	}
 }

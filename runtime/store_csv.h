@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #define RT_CSV_MAX_FIELDS 32
+#define RT_CSV_MAX_RECORD (1 << 20) /* bytes in one record, quoted line breaks included */
 
 struct rt_csv_field {
 	char *s;                  /* NUL-terminated, valid until the next rt_csv_next */

@@ -16,7 +16,7 @@
 #include "store.h"
 #include "store_csv.h"
 
-#define RT_STORE_SCHEMA_VERSION 1
+#define RT_STORE_SCHEMA_VERSION 2
 #define RT_STORE_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define RT_STORE_MAX_CODE_ID 254
 #define RT_STORE_MAX_PROBLEMS 100          /* problems printed per file; the rest are counted */
@@ -129,5 +129,6 @@ int rt_import_next(struct rt_import *imp);
 int rt_import_marks(struct rt_import *imp);
 int rt_import_pupils(struct rt_import *imp);
 int rt_import_calendar(struct rt_import *imp);
+int rt_import_parents(struct rt_import *imp);
 
 #endif

@@ -153,13 +153,18 @@ read_header(struct rt_import *imp, int (**importer)(struct rt_import *))
 		*importer = rt_import_marks;
 		return "marks";
 	}
+	if (has_column(imp, "parent_id")) {
+		*importer = rt_import_parents;
+		return "parents";
+	}
 	if (has_column(imp, "surname") || has_column(imp, "forename")) {
 		*importer = rt_import_pupils;
 		return "pupils";
 	}
 	rt_import_problem(imp, imp->csv.line, "header",
 	                  "cannot tell what the file holds: expected marks (upn,date,session,code,...),"
-	                  " pupils (upn,surname,forename,...) or calendar (kind,start,end,...) columns");
+	                  " pupils (upn,surname,forename,...), parents (upn,parent_id,name,...)"
+	                  " or calendar (kind,start,end,...) columns");
 	return NULL;
 }
 

@@ -82,6 +82,16 @@ verify_sizes(const struct rt_program *p, char *err, size_t errsz)
 	return 0;
 }
 
+/* Values the VM adds, subtracts and cross-multiplies must stay far from the
+ * int64 limits, where negation and products overflow. */
+#define VALUE_LIMIT ((int64_t)1 << 62)
+
+static int
+magnitude_ok(int64_t v)
+{
+	return v > -VALUE_LIMIT && v < VALUE_LIMIT;
+}
+
 static int
 verify_codes(const struct rt_program *p, char *err, size_t errsz)
 {
@@ -89,6 +99,8 @@ verify_codes(const struct rt_program *p, char *err, size_t errsz)
 		const struct rt_value *v = &p->constants[i];
 		if (v->den <= 0)
 			return fail(err, errsz, "constant %zu has denominator %lld (must be positive)", i, (long long)v->den);
+		if (!magnitude_ok(v->num) || !magnitude_ok(v->den))
+			return fail(err, errsz, "constant %zu is out of range", i);
 		if (!unit_ok(v->unit))
 			return fail(err, errsz, "constant %zu has unknown unit %u", i, v->unit);
 	}
@@ -125,9 +137,14 @@ verify_measures(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "measure %zu: unknown period %u", i, m->period);
 		if (m->period == RT_P_SCHOOL_WEEKS && m->weeks < 1)
 			return fail(err, errsz, "measure %zu: a window of 0 school weeks", i);
-		if (m->kind != RT_M_HALF_TERM && m->codeset >= p->ncodesets)
+		int since = m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE;
+		if (m->kind != RT_M_HALF_TERM && !since && m->codeset >= p->ncodesets)
 			return fail(err, errsz, "measure %zu: codeset %u is out of range (%zu codesets)", i, m->codeset,
 			            p->ncodesets);
+		if (since && m->rule >= p->nrules)
+			return fail(err, errsz, "measure %zu: rule %u is out of range (%zu rules)", i, m->rule, p->nrules);
+		if (m->flags & ~RT_MEASURE__FLAGS)
+			return fail(err, errsz, "measure %zu: unknown flags 0x%02x", i, m->flags);
 		if (!opt_string_ok(p, m->label))
 			return fail(err, errsz, "measure %zu: label string out of range", i);
 	}
@@ -139,6 +156,9 @@ verify_measures(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "schedule %zu: unknown unit %u", i, s->unit);
 		if (s->present & ~((1u << RT_MAX_HALF_TERMS) - 1))
 			return fail(err, errsz, "schedule %zu: values for half terms beyond %d", i, RT_MAX_HALF_TERMS);
+		for (int h = 0; h < RT_MAX_HALF_TERMS; h++)
+			if (!magnitude_ok(s->num[h]))
+				return fail(err, errsz, "schedule %zu: value for half term %d is out of range", i, h + 1);
 	}
 	return 0;
 }
@@ -181,7 +201,7 @@ verify_facts(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "fine %zu: in force from a date after its last date", i);
 		if (f->notice < 1)
 			return fail(err, errsz, "fine %zu: notice number 0", i);
-		if (f->pence < 0 || f->later_pence < 0)
+		if (f->pence < 0 || f->later_pence < 0 || !magnitude_ok(f->pence) || !magnitude_ok(f->later_pence))
 			return fail(err, errsz, "fine %zu: a negative amount", i);
 		if (!opt_string_ok(p, f->source))
 			return fail(err, errsz, "fine %zu: source string out of range", i);
@@ -208,7 +228,8 @@ verify_facts(const struct rt_program *p, char *err, size_t errsz)
 		const struct rt_fact *f = &p->facts[i];
 		if (!string_ok(p, f->key) || !opt_string_ok(p, f->text) || !opt_string_ok(p, f->source))
 			return fail(err, errsz, "fact %zu: string index out of range", i);
-		if (f->text == RT_NO_STRING && (f->value.den <= 0 || !unit_ok(f->value.unit)))
+		if (f->text == RT_NO_STRING && (f->value.den <= 0 || !unit_ok(f->value.unit) ||
+		                                !magnitude_ok(f->value.num) || !magnitude_ok(f->value.den)))
 			return fail(err, errsz, "fact %zu: bad value (denominator %lld, unit %u)", i,
 			            (long long)f->value.den, f->value.unit);
 	}
@@ -310,6 +331,13 @@ verify_flow(const struct rt_program *p, int32_t *depth, int32_t *skipped, char *
 	return 0;
 }
 
+/* Whether measure k is of a "since" kind, which reads its rule's outcome. */
+static int
+measure_reads_rule(const struct rt_program *p, uint32_t k)
+{
+	return p->measures[k].kind == RT_M_WEEKS_SINCE || p->measures[k].kind == RT_M_DAYS_SINCE;
+}
+
 /*
  * Each rule is decided by exactly one RULE instruction, which every path
  * runs. Because paths only go forward, "every path runs instruction r"
@@ -346,6 +374,11 @@ verify_rules_decided(const struct rt_program *p, const int32_t *depth, int32_t *
 				decided_at[in->operand] = (uint32_t)i;
 		} else if (in->op == RT_OP_OUTCOME && depth[i] >= 0 && decided_at[in->operand] == UINT32_MAX) {
 			rc = fail(err, errsz, "instruction %zu: OUTCOME reads rule %u before it is decided", i, in->operand);
+		} else if (in->op == RT_OP_MEASURE && depth[i] >= 0 && measure_reads_rule(p, in->operand) &&
+		           decided_at[p->measures[in->operand].rule] == UINT32_MAX) {
+			/* a "since" measure is computed when it runs, from the rule's outcome */
+			rc = fail(err, errsz, "instruction %zu: MEASURE %u reads rule %u before it is decided", i,
+			          in->operand, p->measures[in->operand].rule);
 		}
 	}
 	for (size_t k = 0; k < p->nrules && rc == 0; k++)

@@ -26,7 +26,8 @@ rt_eval_init(struct rt_eval *ev, const struct rt_program *prog, const struct rt_
 	ev->stack = calloc(prog->max_stack ? prog->max_stack : 1, sizeof *ev->stack);
 	ev->plan = calloc(1, sizeof *ev->plan);
 	ev->pc_rule = calloc(prog->ncode ? prog->ncode : 1, sizeof *ev->pc_rule);
-	if (!ev->measures || !ev->outcomes || !ev->stack || !ev->plan || !ev->pc_rule) {
+	ev->held_since = calloc(prog->nrules ? prog->nrules : 1, sizeof *ev->held_since);
+	if (!ev->measures || !ev->outcomes || !ev->stack || !ev->plan || !ev->pc_rule || !ev->held_since) {
 		rt_eval_free(ev);
 		return -1;
 	}
@@ -50,6 +51,7 @@ rt_eval_free(struct rt_eval *ev)
 		rt_measure_plan_free(ev->plan);
 	free(ev->plan);
 	free(ev->pc_rule);
+	free(ev->held_since);
 	free(ev->trace);
 	memset(ev, 0, sizeof *ev);
 	ev->stage_rule = -1;
@@ -77,17 +79,18 @@ holds(const struct rt_value *v)
 	return v->unit != RT_UNIT_NONE_VALUE && v->num != 0;
 }
 
+/* On magnitudes, so that INT64_MIN cannot be negated. */
 static int64_t
 gcd64(int64_t a, int64_t b)
 {
-	if (a < 0)
-		a = -a;
-	while (b) {
-		int64_t t = a % b;
-		a = b;
-		b = t;
+	uint64_t x = a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
+	uint64_t y = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
+	while (y) {
+		uint64_t t = x % y;
+		x = y;
+		y = t;
 	}
-	return a;
+	return x > INT64_MAX ? 1 : (int64_t)x;
 }
 
 /* a + sign*b exactly, in lowest terms; -1 on overflow. */
@@ -147,7 +150,34 @@ compare(uint8_t op, const struct rt_value *a, const struct rt_value *b)
 }
 
 static int
-run(struct rt_eval *ev)
+is_since(const struct rt_measure *m)
+{
+	return m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE;
+}
+
+/* The date from which rule k holds, now that it is decided (see rt_eval_pupil_history). */
+static rt_date
+held_since(const struct rt_eval *ev, uint32_t k, int holds_now, const struct rt_pupil_history *history)
+{
+	if (!holds_now)
+		return RT_DATE_MAX;
+	rt_date as_of = ev->plan->anchor.as_of;
+	if (history && history->held_since && history->held_since[k] != RT_DATE_MAX && history->held_since[k] <= as_of)
+		return history->held_since[k];
+	return as_of;
+}
+
+/* A "since" measure from its rule's outcome, which is decided before it runs (verifier). */
+static struct rt_value
+since_value(const struct rt_eval *ev, const struct rt_measure *m)
+{
+	if (m->rule >= ev->prog->nrules) /* only an unverified program (tests) gets here */
+		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
+	return rt_measure_since(ev->cal, &ev->plan->anchor, m, ev->held_since[m->rule]);
+}
+
+static int
+run(struct rt_eval *ev, const struct rt_pupil_history *history)
 {
 	const struct rt_program *p = ev->prog;
 	struct rt_value *stack = ev->stack;
@@ -165,8 +195,11 @@ run(struct rt_eval *ev)
 			stack[sp++] = p->constants[in->operand];
 			break;
 
-		/* MEASURE k: push measure k, computed before the code ran. */
+		/* MEASURE k: push measure k, computed before the code ran; a "since"
+		 * measure now, from its rule decided earlier in this run. */
 		case RT_OP_MEASURE:
+			if (is_since(&p->measures[in->operand]))
+				ev->measures[in->operand] = since_value(ev, &p->measures[in->operand]);
 			stack[sp++] = ev->measures[in->operand];
 			break;
 
@@ -255,6 +288,7 @@ run(struct rt_eval *ev)
 			int h = holds(&stack[--sp]);
 			const struct rt_rule *r = &p->rules[in->operand];
 			ev->outcomes[in->operand] = (uint8_t)h;
+			ev->held_since[in->operand] = held_since(ev, in->operand, h, history);
 			if (h && r->kind == RT_RULE_STAGE && r->stage > ev->stage) {
 				ev->stage = r->stage;
 				ev->stage_rule = (int)in->operand;
@@ -272,8 +306,34 @@ run(struct rt_eval *ev)
 	return vm_error(ev, "the program ran off its end (program not verified?)");
 }
 
+/* Penalty windows restart after the sessions an earlier notice counted:
+ * recount each RT_MEASURE_AFTER_NOTICE measure from the day after counted_until. */
+static void
+recount_after_notice(struct rt_eval *ev, const uint8_t *marks, rt_date counted_until)
+{
+	const struct rt_program *p = ev->prog;
+	const struct rt_measure_plan *plan = ev->plan;
+	if (counted_until == RT_DATE_MIN)
+		return;
+	size_t after = rt_calendar_upto(ev->cal, counted_until);
+	if (after > plan->anchor.upto)
+		after = plan->anchor.upto;
+	for (size_t k = 0; k < p->nmeasures; k++) {
+		const struct rt_measure *m = &p->measures[k];
+		if ((m->flags & RT_MEASURE_AFTER_NOTICE) && !is_since(m) && after > plan->begins[plan->slot[k]])
+			ev->measures[k] = rt_measure_scan(p, ev->cal, m, marks, &plan->anchor, after);
+	}
+}
+
 int
 rt_eval_pupil(struct rt_eval *ev, const uint8_t *marks, rt_date as_of)
+{
+	return rt_eval_pupil_history(ev, marks, as_of, NULL);
+}
+
+int
+rt_eval_pupil_history(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
+                      const struct rt_pupil_history *history)
 {
 	const struct rt_program *p = ev->prog;
 	ev->error[0] = '\0';
@@ -281,8 +341,18 @@ rt_eval_pupil(struct rt_eval *ev, const uint8_t *marks, rt_date as_of)
 	ev->stage_rule = -1;
 	ev->ntrace = 0;
 	memset(ev->outcomes, 0, p->nrules ? p->nrules : 1);
+	for (size_t k = 0; k < p->nrules; k++)
+		ev->held_since[k] = RT_DATE_MAX;
 	if (rt_measure_plan_prepare(ev->plan, p, ev->cal, as_of))
 		return vm_error(ev, "out of memory");
 	rt_measure_plan_run(ev->plan, p, marks, ev->measures, &ev->summary);
-	return run(ev);
+	if (history)
+		recount_after_notice(ev, marks, history->counted_until);
+	if (run(ev, history))
+		return -1;
+	/* "since" measures no MEASURE reached (short-circuited) get their values too, for reports */
+	for (size_t k = 0; k < p->nmeasures; k++)
+		if (is_since(&p->measures[k]))
+			ev->measures[k] = since_value(ev, &p->measures[k]);
+	return 0;
 }

@@ -75,3 +75,15 @@ rows=$(($(wc -l < "$data/run.csv") - 1))
 echo "policy run (Russell Street, $rows pupils, CSV to a file): runs$runs s; median $median s" \
      "= $(awk "BEGIN { printf \"%d\", $marks / $median }") marks/s${peak:+, peak memory $((peak / 1024)) MB}"
 echo "ratio: the plain sqlite3 query takes $(awk "BEGIN { printf \"%.1f\", $base_secs / $median }")x as long as the policy run"
+
+# The replay: every school day of the year in order, each evaluated with the history recorded so far
+# and recorded (docs/history.md). On a copy of the register, so that the benchmark can be rerun.
+cp "$db" "$data/replay.db"
+t0=$(now)
+timed "$attend" replay "$data/russell-street.apc" --db "$data/replay.db" --from 2024-08-01 --to 2025-07-31
+t1=$(now)
+days=$(sqlite3 "$data/replay.db" "SELECT count(*) FROM history_days")
+decisions=$(sqlite3 "$data/replay.db" "SELECT count(*) FROM decisions")
+echo "replay (Russell Street, $days school days day by day, recording): $(elapsed "$t0" "$t1") s," \
+     "$decisions decisions recorded${peak:+, peak memory $((peak / 1024)) MB}"
+rm -f "$data/replay.db" "$data/replay.db-journal"

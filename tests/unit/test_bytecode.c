@@ -37,13 +37,18 @@ rich_program(void)
 	rt_codeset_add(&penalty, 3);
 	rt_codeset_add(&penalty, 4);
 	uint32_t s_absent = rt_program_codeset(p, &absent), s_penalty = rt_program_codeset(p, &penalty);
-	struct rt_measure rate = { RT_M_RATE, RT_P_YEAR, 0, s_absent, rt_program_string(p, "absence rate") };
+	struct rt_measure rate = { RT_M_RATE, RT_P_YEAR, 0, s_absent, rt_program_string(p, "absence rate"), 0, 0 };
 	struct rt_measure window = { RT_M_SESSIONS, RT_P_SCHOOL_WEEKS, 10, s_penalty,
-	                             rt_program_string(p, "penalty sessions") };
+	                             rt_program_string(p, "penalty sessions"), 0,
+	                             RT_MEASURE_AFTER_NOTICE };
 	struct rt_measure run = { RT_M_CONSECUTIVE_DAYS, RT_P_TERM, 0, s_absent,
-	                          rt_program_string(p, "consecutive days absent") };
+	                          rt_program_string(p, "consecutive days absent"), 0, 0 };
 	uint32_t m_rate = rt_program_measure(p, &rate), m_window = rt_program_measure(p, &window);
 	uint32_t m_run = rt_program_measure(p, &run);
+	/* a "since" measure of stage 2 (rule 2), in the table only: nothing runs it */
+	struct rt_measure since = { RT_M_WEEKS_SINCE, RT_P_YEAR, 0, 0, rt_program_string(p, "school weeks since stage 2"),
+	                            2, 0 };
+	rt_program_measure(p, &since);
 	struct rt_schedule sched = { rt_program_string(p, "likely_persistent_absence"), RT_UNIT_SESSIONS, 0x1f,
 	                             { 10, 22, 30, 38, 46, 0 }, 40 };
 	uint32_t k_sched = rt_program_schedule(p, &sched);
@@ -87,7 +92,7 @@ rich_program(void)
 	uint32_t c_ten = rt_program_constant(p, (struct rt_value){ 10, 1, RT_UNIT_PERCENT });
 	uint32_t c_day = rt_program_constant(p, (struct rt_value){ 1, 1, RT_UNIT_DAYS });
 	uint32_t c_sessions = rt_program_constant(p, (struct rt_value){ 10, 1, RT_UNIT_SESSIONS });
-	uint32_t c_neg = rt_program_constant(p, (struct rt_value){ -INT64_MAX, 3, RT_UNIT_SESSIONS });
+	uint32_t c_neg = rt_program_constant(p, (struct rt_value){ -(((int64_t)1 << 62) - 1), 3, RT_UNIT_SESSIONS });
 	uint32_t label = rate.label;
 	/* persistent_absence: absence rate >= 10% */
 	rt_program_emit(p, RT_OP_MEASURE, m_rate, 71);
@@ -156,13 +161,18 @@ test_round_trip_is_identical(void **state)
 		assert_string_equal(q->strings[i], p->strings[i]);
 	assert_int_equal(q->ncode, p->ncode);
 	assert_memory_equal(q->lines, p->lines, p->ncode * sizeof *p->lines);
-	assert_int_equal(q->constants[3].num, -INT64_MAX);
+	assert_int_equal(q->constants[3].num, -(((int64_t)1 << 62) - 1));
 	assert_int_equal(q->codes[3].valid_from, rt_date_from_ymd(2006, 9, 1));
 	assert_int_equal(q->codes[0].valid_from, RT_DATE_MIN);
 	assert_int_equal(q->sessions[RT_PM].opens, -1);
 	assert_int_equal(q->sessions[RT_AM].closes, 9 * 60);
 	assert_int_equal(q->fines[0].later_pence, 16000);
 	assert_int_equal(q->max_stack, 3);
+	assert_int_equal(q->nmeasures, 4);
+	assert_int_equal(q->measures[1].flags, RT_MEASURE_AFTER_NOTICE);
+	assert_int_equal(q->measures[0].flags, 0);
+	assert_int_equal(q->measures[3].kind, RT_M_WEEKS_SINCE);
+	assert_int_equal(q->measures[3].rule, 2);
 	/* a decoded program can still be extended with the builders */
 	uint32_t s = rt_program_string(q, "new");
 	assert_string_equal(rt_program_str(q, s), "new");
@@ -222,6 +232,76 @@ section_payload(const uint8_t *buf, size_t len, uint32_t tag)
 	}
 	fail_msg("no section %u", tag);
 	return 0;
+}
+
+static uint32_t
+get32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void
+put32(uint8_t *b, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Rewrites a 1.1 encoding as 1.0 wrote it: minor 0, measure records without rule and flags. */
+static uint8_t *
+as_version_1_0(const uint8_t *buf, size_t len, size_t *outlen)
+{
+	enum { OLD = 12, NEW = 17 };
+	size_t payload = section_payload(buf, len, 5);
+	uint32_t n = get32(buf + payload);
+	size_t tail = payload + 4 + (size_t)n * NEW;
+	uint8_t *out = malloc(len);
+	assert_non_null(out);
+	memcpy(out, buf, payload + 4);
+	put32(out + payload - 4, 4 + n * OLD);
+	size_t o = payload + 4;
+	for (uint32_t i = 0; i < n; i++, o += OLD)
+		memcpy(out + o, buf + payload + 4 + (size_t)i * NEW, OLD);
+	memcpy(out + o, buf + tail, len - tail);
+	out[10] = 0;
+	out[11] = 0;
+	*outlen = o + (len - tail);
+	return out;
+}
+
+static void expect_error(const uint8_t *buf, size_t len, const char *reason);
+
+/* A file written by 1.0 still loads: its measures get rule 0 and no flags. */
+static void
+test_reads_version_1_0(void **state)
+{
+	(void)state;
+	struct rt_program *p = rich_program();
+	uint8_t *buf;
+	size_t len, oldlen;
+	assert_int_equal(rt_bytecode_encode(p, &buf, &len), 0);
+	assert_int_equal(buf[10], 1); /* this build writes 1.1 */
+	uint8_t *old = as_version_1_0(buf, len, &oldlen);
+	assert_int_equal(oldlen, len - 5 * p->nmeasures);
+	struct rt_program *q;
+	char err[256] = "";
+	if (rt_bytecode_decode(old, oldlen, &q, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(q->nmeasures, p->nmeasures);
+	for (size_t i = 0; i < q->nmeasures; i++) {
+		assert_int_equal(q->measures[i].kind, p->measures[i].kind);
+		assert_int_equal(q->measures[i].label, p->measures[i].label);
+		assert_int_equal(q->measures[i].rule, 0);
+		assert_int_equal(q->measures[i].flags, 0);
+	}
+	assert_int_equal(q->ncode, p->ncode);
+	rt_program_free(q);
+	/* the same bytes claiming 1.1 do not fit the longer records */
+	old[10] = 1;
+	expect_error(old, oldlen, "counts do not match the section length in section 'measures'");
+	free(old);
+	free(buf);
+	rt_program_free(p);
 }
 
 static void
@@ -335,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_rich_program_verifies),
 		cmocka_unit_test(test_round_trip_is_identical),
 		cmocka_unit_test(test_save_and_load),
+		cmocka_unit_test(test_reads_version_1_0),
 		cmocka_unit_test(test_precise_errors),
 		cmocka_unit_test(test_byte_flips),
 	};

@@ -126,6 +126,42 @@ test_stage_order_and_references(void **state)
 	expect_error(CODES "flag x \"X\"\n  action \"a\"\nend\n", "t.policy:4:6: error: flag 'x' has no 'when' condition");
 }
 
+/* "school weeks since stage N" and "school days since FLAG": earlier rules only, in their own units. */
+static void
+test_since_references(void **state)
+{
+	(void)state;
+	struct result r = compile(CODES "flag x \"X\"\n  when absence rate > 1%\nend\n"
+	                          "stage 1 \"A\"\n  when absence rate > 2%\nend\n"
+	                          "stage 2 \"B\"\n  when school weeks since stage 1 >= 4 school weeks and "
+	                          "school days  since x > 10 days\nend\n");
+	if (r.errors)
+		fail_msg("%s", r.out);
+	free(r.out);
+	expect_error(CODES "stage 1 \"A\"\n  when school weeks since stage 2 >= 1 school weeks\nend\n"
+	             "stage 2 \"B\"\n  when absence rate > 3%\nend\n",
+	             "t.policy:5:8: error: stage 2 is declared later: a condition may refer only to rules declared before it");
+	expect_error(CODES "flag x \"X\"\n  when school days since x > 1 days\nend\n",
+	             "t.policy:5:8: error: flag 'x' is declared by this rule itself");
+	expect_error(CODES "stage 1 \"A\"\n  when school weeks since stage 3 >= 1 school weeks\nend\n",
+	             "t.policy:5:8: error: there is no stage 3");
+	expect_error(CODES "let y = 1 sessions\nstage 1 \"A\"\n  when school days since y > 1 days\nend\n",
+	             "t.policy:6:8: error: 'y' is not a flag: 'school days since' needs a flag or 'stage N'");
+	expect_error(CODES "flag x \"X\"\n  when absence rate > 1%\nend\nlet y = school weeks since x\n",
+	             "t.policy:7:9: error: flag 'x' is a rule");
+	/* weeks are school weeks, days are days */
+	expect_error(CODES "flag x \"X\"\n  when absence rate > 1%\nend\n"
+	             "stage 1 \"A\"\n  when school weeks since x >= 4 weeks\nend\n",
+	             "t.policy:8:8: error: cannot compare school weeks with weeks");
+	expect_error(CODES "flag x \"X\"\n  when absence rate > 1%\nend\n"
+	             "stage 1 \"A\"\n  when school days since x >= 4 sessions\nend\n",
+	             "t.policy:8:8: error: cannot compare days with sessions");
+	/* a letter cannot name a rule's history */
+	expect_error(CODES "flag x \"X\"\n  when absence rate > 1%\nend\n"
+	             "letter l \"L\"\n  \"\"\"\n  {school weeks since x}\n  \"\"\"\nend\n",
+	             "t.policy:9:3: error: unknown placeholder '{school weeks since x}'");
+}
+
 static void
 test_register_and_letters(void **state)
 {
@@ -251,6 +287,7 @@ main(void)
 		cmocka_unit_test(test_subcode_mapping),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_stage_order_and_references),
+		cmocka_unit_test(test_since_references),
 		cmocka_unit_test(test_register_and_letters),
 		cmocka_unit_test(test_fines),
 		cmocka_unit_test(test_all_errors_reported),

@@ -228,6 +228,51 @@ test_base_file_first(void **state)
 	remove(dir);
 }
 
+/* The measure whose label is `label` and whose flags are `flags`, or fails. */
+static const struct rt_measure *
+measure_labelled(const struct rt_program *p, const char *label, uint8_t flags)
+{
+	for (size_t i = 0; i < p->nmeasures; i++)
+		if (strcmp(rt_program_str(p, p->measures[i].label), label) == 0 && p->measures[i].flags == flags)
+			return &p->measures[i];
+	fail_msg("no measure \"%s\" with flags %u", label, flags);
+	return NULL;
+}
+
+static void
+test_since_measures_and_penalty_windows(void **state)
+{
+	(void)state;
+	struct rt_program *p = build(
+		CODES "flag pa \"PA\"\n  when absence rate >= 10%\nend\n"
+		"stage 1 \"One\"\n  when penalty sessions this term >= 4 sessions\nend\n"
+		"stage 2 \"Two\"\n  when school weeks since stage 1 >= 4 school weeks and school days since pa > 10 days\nend\n"
+		"let threshold = penalty sessions this term\n"
+		"penalty notice\n  consider when threshold >= 10 sessions or penalty rate >= 20%\nend\n");
+	const struct rt_measure *weeks = measure_labelled(p, "school weeks since stage 1", 0);
+	assert_int_equal(weeks->kind, RT_M_WEEKS_SINCE);
+	assert_int_equal(weeks->rule, 1); /* rules: pa, stage 1, stage 2, penalty */
+	const struct rt_measure *days = measure_labelled(p, "school days since pa", 0);
+	assert_int_equal(days->kind, RT_M_DAYS_SINCE);
+	assert_int_equal(days->rule, 0);
+	/* the same phrase in a stage and (through a let) in the penalty condition: two measures,
+	 * only the penalty one restarting after a notice */
+	const struct rt_measure *stage = measure_labelled(p, "penalty sessions this term", 0);
+	const struct rt_measure *pen = measure_labelled(p, "penalty sessions this term", RT_MEASURE_AFTER_NOTICE);
+	assert_ptr_not_equal(stage, pen);
+	assert_int_equal(pen->codeset, stage->codeset);
+	assert_int_equal(measure_labelled(p, "penalty rate", RT_MEASURE_AFTER_NOTICE)->kind, RT_M_RATE);
+	assert_int_equal(measure_labelled(p, "absence rate", 0)->kind, RT_M_RATE);
+	/* stage 2 reads its since-measures after RULE 1 and RULE 0 */
+	size_t rule1 = 0;
+	while (!(p->code[rule1].op == RT_OP_RULE && p->code[rule1].operand == 1))
+		rule1++;
+	assert_int_equal(p->code[rule1 + 1].op, RT_OP_MEASURE);
+	assert_ptr_equal(&p->measures[p->code[rule1 + 1].operand], weeks);
+	assert_int_equal(p->constants[p->code[rule1 + 2].operand].unit, RT_UNIT_SCHOOL_WEEKS);
+	rt_program_free(p);
+}
+
 int
 main(void)
 {
@@ -238,6 +283,7 @@ main(void)
 		cmocka_unit_test(test_schedule_penalty_facts),
 		cmocka_unit_test(test_letters_and_placeholder_measures),
 		cmocka_unit_test(test_base_file_first),
+		cmocka_unit_test(test_since_measures_and_penalty_windows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,7 +105,7 @@ mark(struct world *w, rt_date d, int session, uint8_t code)
 static struct rt_value
 measure(struct world *w, uint8_t kind, uint8_t period, uint16_t weeks, uint32_t set, rt_date as_of)
 {
-	struct rt_measure m = { kind, period, weeks, set, RT_NO_STRING };
+	struct rt_measure m = { kind, period, weeks, set, RT_NO_STRING, 0, 0 };
 	return rt_measure_compute(w->prog, &w->cal, &m, w->marks, as_of);
 }
 
@@ -187,8 +187,8 @@ test_rate_exact(void **state)
 	w->marks[2 * first + 38] = C_PRESENT; /* 18 of 190 = 9.47% */
 	rate = measure(w, RT_M_RATE, RT_P_YEAR, 0, w->absent_set, as_of);
 	assert_true(rt_value_compare(&rate, &ten) < 0);
-	/* nothing possible: 0%, not a division by zero */
-	assert_value(measure(w, RT_M_RATE, RT_P_YEAR, 0, w->absent_set, ymd(2024, 8, 20)), 0, 1, RT_UNIT_PERCENT);
+	/* nothing possible: no rate at all (so no rule on it can hold), not 0% and not a division by zero */
+	assert_value(measure(w, RT_M_RATE, RT_P_YEAR, 0, w->absent_set, ymd(2024, 8, 20)), 0, 1, RT_UNIT_NONE_VALUE);
 }
 
 static void
@@ -239,6 +239,26 @@ test_consecutive_days(void **state)
 	mark(w, ymd(2024, 11, 4), 0, C_ILL);
 	mark(w, ymd(2024, 11, 4), 1, C_ILL);
 	assert_value(measure(w, RT_M_CONSECUTIVE_DAYS, RT_P_YEAR, 0, w->absent_set, ymd(2024, 11, 4)), 2, 1,
+	             RT_UNIT_DAYS);
+}
+
+/* A run of absence carries over the summer holiday into the new school year. */
+static void
+test_consecutive_days_cross_year(void **state)
+{
+	struct world *w = *state;
+	for (int d = 0; d < 5; d++) {
+		mark(w, ymd(2024, 7, 15 + d), 0, C_UNAUTH);
+		mark(w, ymd(2024, 7, 15 + d), 1, C_UNAUTH);
+	}
+	for (int d = 0; d < 3; d++) {
+		mark(w, ymd(2024, 9, 2 + d), 0, C_UNAUTH);
+		mark(w, ymd(2024, 9, 2 + d), 1, C_UNAUTH);
+	}
+	assert_value(measure(w, RT_M_CONSECUTIVE_DAYS, RT_P_YEAR, 0, w->absent_set, ymd(2024, 9, 4)), 8, 1,
+	             RT_UNIT_DAYS);
+	mark(w, ymd(2024, 7, 17), 1, C_PRESENT);
+	assert_value(measure(w, RT_M_CONSECUTIVE_DAYS, RT_P_YEAR, 0, w->absent_set, ymd(2024, 9, 4)), 5, 1,
 	             RT_UNIT_DAYS);
 }
 
@@ -306,7 +326,7 @@ test_eval_matches_direct_scan(void **state)
 				if (period != RT_P_SCHOOL_WEEKS && k > 0)
 					continue;
 				struct rt_measure m = { kind, period, period == RT_P_SCHOOL_WEEKS ? weeks[k] : 0,
-				                        k % 2 ? w->unauth_set : w->absent_set, RT_NO_STRING };
+				                        k % 2 ? w->unauth_set : w->absent_set, RT_NO_STRING, 0, 0 };
 				rt_program_measure(p, &m);
 			}
 	rt_program_emit(p, RT_OP_HALT, 0, 1);
@@ -335,6 +355,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rate_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_days_are_half_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_consecutive_days, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_consecutive_days_cross_year, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_term_number_and_periods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_sessions_not_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eval_matches_direct_scan, setup, teardown),

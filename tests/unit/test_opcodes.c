@@ -73,7 +73,7 @@ test_every_opcode_disassembles(void **state)
 	rt_program_code(p, &c);
 	struct rt_codeset set = { { 1 } };
 	struct rt_measure m = { RT_M_SESSIONS, RT_P_SCHOOL_WEEKS, 10, rt_program_codeset(p, &set),
-	                        rt_program_string(p, "unauthorised sessions") };
+	                        rt_program_string(p, "unauthorised sessions"), 0, 0 };
 	rt_program_measure(p, &m);
 	struct rt_schedule s = { rt_program_string(p, "likely"), RT_UNIT_SESSIONS, 1, { 10 }, 2 };
 	rt_program_schedule(p, &s);

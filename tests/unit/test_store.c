@@ -112,9 +112,10 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 1);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 2);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
-		                              "amendments", "decisions", "school_days", "calendar_days" };
+		                              "amendments", "decisions", "school_days", "calendar_days",
+		                              "history_days", "parents", "notices" };
 	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
@@ -135,7 +136,7 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(sqlite3_exec(rt_store_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	rt_store_close(f->store);
 	assert_int_equal(rt_store_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(rt_store_error(f->store), "has register schema version 7; this attend reads version 1"));
+	assert_non_null(strstr(rt_store_error(f->store), "has register schema version 7; this attend reads version 2"));
 	rt_store_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);

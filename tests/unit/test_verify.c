@@ -33,7 +33,7 @@ program(const struct ins *code, size_t n, uint16_t max_stack)
 	struct rt_codeset set = { { 0 } };
 	rt_codeset_add(&set, 1);
 	struct rt_measure m = { RT_M_SESSIONS, RT_P_SCHOOL_WEEKS, 10, rt_program_codeset(p, &set),
-	                        rt_program_string(p, "unauthorised sessions") };
+	                        rt_program_string(p, "unauthorised sessions"), 0, 0 };
 	rt_program_measure(p, &m);
 	struct rt_schedule s = { rt_program_string(p, "likely"), RT_UNIT_SESSIONS, 0x1f, { 10, 22, 30, 38, 46 }, 3 };
 	rt_program_schedule(p, &s);
@@ -213,6 +213,11 @@ test_tables(void **state)
 	MUTATE("too many codes: 256", p->ncodes = 256, p->ncodes = 2);
 	MUTATE("constant 1 has denominator 0", p->constants[1].den = 0, p->constants[1].den = 1);
 	MUTATE("constant 1 has denominator -3", p->constants[1].den = -3, p->constants[1].den = 1);
+	{
+		int64_t was = p->constants[1].num;
+		MUTATE("constant 1 is out of range", p->constants[1].num = INT64_MIN, p->constants[1].num = was);
+		MUTATE("constant 1 is out of range", p->constants[1].num = (int64_t)1 << 62, p->constants[1].num = was);
+	}
 	MUTATE("constant 0 has unknown unit 12", p->constants[0].unit = 12, p->constants[0].unit = RT_UNIT_BOOL);
 	MUTATE("codeset 0 contains code 9, but there are 2 codes", rt_codeset_add(&p->codesets[0], 9),
 	       p->codesets[0].bits[0] = 2);
@@ -246,6 +251,45 @@ test_tables(void **state)
 	rt_program_free(p);
 }
 
+/* A "since" measure reads its rule's outcome: the rule must exist and be decided first on every path. */
+static void
+test_since_measure_reads_decided_rule(void **state)
+{
+	(void)state;
+	const struct ins code[] = {
+		{ RT_OP_CONST, T }, { RT_OP_RULE, 0 },
+		{ RT_OP_MEASURE, 1 }, { RT_OP_CONST, 1 }, { RT_OP_GE, 0 }, { RT_OP_RULE, 1 },
+		{ RT_OP_CONST, T }, { RT_OP_RULE, 2 }, { RT_OP_HALT, 0 },
+	};
+	size_t n = sizeof code / sizeof code[0];
+	struct rt_program *p = program(code, n, 2);
+	struct rt_measure since = { RT_M_WEEKS_SINCE, RT_P_YEAR, 0, 0, rt_program_string(p, "school weeks since stage 1"),
+	                            0, 0 };
+	assert_int_equal(rt_program_measure(p, &since), 1);
+	char err[256] = "";
+	if (rt_verify(p, err, sizeof err))
+		fail_msg("%s", err);
+	/* reading rule 2, decided only after the MEASURE */
+	p->measures[1].rule = 2;
+	expect_rejected(p, "instruction 2: MEASURE 1 reads rule 2 before it is decided");
+	/* nor may it read the rule whose condition it is in */
+	p->measures[1].rule = 1;
+	expect_rejected(p, "instruction 2: MEASURE 1 reads rule 1 before it is decided");
+	p->measures[1].rule = 3;
+	expect_rejected(p, "measure 1: rule 3 is out of range (3 rules)");
+	p->measures[1].rule = 0;
+	p->measures[1].kind = RT_M_DAYS_SINCE;
+	assert_int_equal(rt_verify(p, err, sizeof err), 0);
+	p->measures[1].flags = 0x80;
+	expect_rejected(p, "measure 1: unknown flags 0x80");
+	p->measures[1].flags = RT_MEASURE_AFTER_NOTICE;
+	assert_int_equal(rt_verify(p, err, sizeof err), 0);
+	/* a register measure's rule field means nothing and is not checked */
+	p->measures[0].rule = 99;
+	assert_int_equal(rt_verify(p, err, sizeof err), 0);
+	rt_program_free(p);
+}
+
 /* ---- bytes ---- */
 
 static void
@@ -273,7 +317,9 @@ test_bad_header(void **state)
 	expect_decode_error(buf, len, "bad magic: not an attend bytecode file");
 	buf[1] = 'A';
 	buf[8] = 2; /* major */
+	buf[10] = 0; /* minor */
 	expect_decode_error(buf, len, "unsupported version 2.0");
+	buf[10] = RT_BYTECODE_VERSION_MINOR;
 	buf[8] = 1;
 	buf[12] = 1; /* flags */
 	expect_decode_error(buf, len, "unsupported flags 0x00000001");
@@ -335,6 +381,7 @@ main(void)
 		cmocka_unit_test(test_halt_required),
 		cmocka_unit_test(test_rules_decided_once),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_since_measure_reads_decided_rule),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_decode_runs_verifier),
 		cmocka_unit_test(test_every_truncation),

@@ -152,7 +152,7 @@ test_measure(void **state)
 	struct rt_codeset set = { { 0 } };
 	rt_codeset_add(&set, C_UNAUTH);
 	struct rt_measure m = { RT_M_SESSIONS, RT_P_YEAR, 0, rt_program_codeset(p, &set),
-	                        rt_program_string(p, "unauthorised sessions") };
+	                        rt_program_string(p, "unauthorised sessions"), 0, 0 };
 	add_rule(p, "r", RT_RULE_FLAG, 0);
 	p->max_stack = 2;
 	emit(p, RT_OP_MEASURE, rt_program_measure(p, &m));
@@ -279,8 +279,9 @@ test_add(void **state)
 	                       (struct rt_value){ 4, 6, RT_UNIT_DAYS }, &holds, error), 0);
 	assert_int_equal(holds, 0);
 	/* overflow is an error, not undefined behaviour */
-	assert_int_equal(arith(RT_OP_ADD, (struct rt_value){ INT64_MAX, 1, RT_UNIT_MONEY },
-	                       (struct rt_value){ 1, 1, RT_UNIT_MONEY }, (struct rt_value){ 0, 1, RT_UNIT_MONEY }, &holds,
+	/* (the verifier bounds constants to 2^62, so overflow comes from cross-multiplying) */
+	assert_int_equal(arith(RT_OP_ADD, (struct rt_value){ (int64_t)1 << 61, 3, RT_UNIT_MONEY },
+	                       (struct rt_value){ 1, 5, RT_UNIT_MONEY }, (struct rt_value){ 0, 1, RT_UNIT_MONEY }, &holds,
 	                       error), -1);
 	assert_non_null(strstr(error, "instruction 2: ADD overflows"));
 	/* different units meeting at run time are an error */
@@ -299,8 +300,8 @@ test_sub(void **state)
 	                       (struct rt_value){ 1, 2, RT_UNIT_PERCENT }, (struct rt_value){ 96, 1, RT_UNIT_PERCENT },
 	                       &holds, error), 0);
 	assert_int_equal(holds, 1);
-	assert_int_equal(arith(RT_OP_SUB, (struct rt_value){ INT64_MIN + 1, 1, RT_UNIT_MONEY },
-	                       (struct rt_value){ 2, 1, RT_UNIT_MONEY }, (struct rt_value){ 0, 1, RT_UNIT_MONEY }, &holds,
+	assert_int_equal(arith(RT_OP_SUB, (struct rt_value){ -((int64_t)1 << 61), 3, RT_UNIT_MONEY },
+	                       (struct rt_value){ 1, 7, RT_UNIT_MONEY }, (struct rt_value){ 0, 1, RT_UNIT_MONEY }, &holds,
 	                       error), -1);
 	assert_non_null(strstr(error, "SUB overflows"));
 	/* "no value" stays "no value", so the comparison after it is false */
@@ -549,6 +550,189 @@ test_unknown_opcode_is_an_error(void **state)
 	rt_program_free(p);
 }
 
+/* ---- building on the recorded history ---- */
+
+/* Four school weeks around the autumn half-term holiday (28 October to 1 November 2024 is no school). */
+struct term_fixture {
+	struct rt_school_day days[20];
+	struct rt_calendar cal;
+	uint8_t marks[40];
+};
+
+static void
+term_fixture_init(struct term_fixture *f)
+{
+	memset(f, 0, sizeof *f);
+	const rt_date mondays[4] = { rt_date_from_ymd(2024, 10, 14), rt_date_from_ymd(2024, 10, 21),
+	                             rt_date_from_ymd(2024, 11, 4), rt_date_from_ymd(2024, 11, 11) };
+	for (int w = 0; w < 4; w++)
+		for (int d = 0; d < 5; d++)
+			f->days[5 * w + d] = (struct rt_school_day){ mondays[w] + d, RT_OPEN_AM | RT_OPEN_PM,
+			                                              (uint8_t)(w < 2 ? 1 : 2), 2024, 0 };
+	f->cal.days = f->days;
+	f->cal.ndays = 20;
+	rt_calendar_number_weeks(&f->cal);
+	memset(f->marks, C_PRESENT, sizeof f->marks);
+}
+
+/* Rule 0 is a flag decided by constant `holds`; rule 1 compares "school weeks since"
+ * rule 0 with 3 school weeks; measure 0 is that, measure 1 "school days since" rule 0. */
+static struct rt_program *
+since_program(int holds)
+{
+	struct rt_program *p = base_program();
+	add_rule(p, "concern", RT_RULE_FLAG, 0);
+	add_rule(p, "escalate", RT_RULE_STAGE, 1);
+	struct rt_measure weeks = { RT_M_WEEKS_SINCE, RT_P_YEAR, 0, 0, rt_program_string(p, "school weeks since concern"),
+	                            0, 0 };
+	struct rt_measure days = { RT_M_DAYS_SINCE, RT_P_YEAR, 0, 0, rt_program_string(p, "school days since concern"),
+	                           0, 0 };
+	uint32_t m_weeks = rt_program_measure(p, &weeks);
+	rt_program_measure(p, &days);
+	p->max_stack = 2;
+	emit(p, RT_OP_CONST, konst(p, holds, 1, RT_UNIT_BOOL));
+	emit(p, RT_OP_RULE, 0);
+	emit(p, RT_OP_MEASURE, m_weeks);
+	emit(p, RT_OP_CONST, konst(p, 3, 1, RT_UNIT_SCHOOL_WEEKS));
+	emit(p, RT_OP_GE, weeks.label);
+	emit(p, RT_OP_RULE, 1);
+	emit(p, RT_OP_HALT, 0);
+	char err[256];
+	if (rt_verify(p, err, sizeof err) != 0)
+		fail_msg("program does not verify: %s", err);
+	return p;
+}
+
+static void
+assert_value_is(struct rt_value v, int64_t num, uint8_t unit)
+{
+	assert_int_equal(v.unit, unit);
+	assert_int_equal(v.num, num);
+	assert_int_equal(v.den, 1);
+}
+
+static void
+test_since_with_history(void **state)
+{
+	(void)state;
+	struct term_fixture f;
+	term_fixture_init(&f);
+	struct rt_program *p = since_program(1);
+	struct rt_eval ev;
+	assert_int_equal(rt_eval_init(&ev, p, &f.cal), 0);
+	rt_date as_of = rt_date_from_ymd(2024, 11, 13);      /* Wednesday of the fourth school week */
+	rt_date held[2] = { rt_date_from_ymd(2024, 10, 16), RT_DATE_MAX }; /* Wednesday of the first */
+	struct rt_pupil_history h = { held, RT_DATE_MIN };
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	/* 3 school weeks (4 calendar weeks, less the holiday week) */
+	assert_value_is(ev.measures[0], 3, RT_UNIT_SCHOOL_WEEKS);
+	/* 17, 18 October; 21-25 October; 4-8 November; 11-13 November */
+	assert_value_is(ev.measures[1], 15, RT_UNIT_DAYS);
+	assert_int_equal(ev.outcomes[1], 1);
+	assert_int_equal(ev.held_since[0], held[0]);
+	assert_int_equal(ev.held_since[1], as_of); /* starts holding now */
+	assert_int_equal(ev.stage, 1);
+
+	/* a holiday date in the history counts from the first school week after it */
+	held[0] = rt_date_from_ymd(2024, 10, 30);
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	assert_value_is(ev.measures[0], 1, RT_UNIT_SCHOOL_WEEKS);
+	assert_value_is(ev.measures[1], 8, RT_UNIT_DAYS);
+	assert_int_equal(ev.outcomes[1], 0);
+
+	/* without history, or when it did not hold on the last recorded day, it starts today */
+	assert_int_equal(rt_eval_pupil(&ev, f.marks, as_of), 0);
+	assert_value_is(ev.measures[0], 0, RT_UNIT_SCHOOL_WEEKS);
+	assert_value_is(ev.measures[1], 0, RT_UNIT_DAYS);
+	assert_int_equal(ev.held_since[0], as_of);
+	assert_int_equal(ev.outcomes[1], 0);
+	held[0] = RT_DATE_MAX;
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	assert_value_is(ev.measures[0], 0, RT_UNIT_SCHOOL_WEEKS);
+	assert_int_equal(ev.held_since[0], as_of);
+	/* started earlier in the same week: 0 weeks, but 2 school days */
+	held[0] = rt_date_from_ymd(2024, 11, 11);
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	assert_value_is(ev.measures[0], 0, RT_UNIT_SCHOOL_WEEKS);
+	assert_value_is(ev.measures[1], 2, RT_UNIT_DAYS);
+	rt_eval_free(&ev);
+	rt_program_free(p);
+}
+
+/* A rule that does not hold now gives "no value", whatever the history says. */
+static void
+test_since_rule_not_holding(void **state)
+{
+	(void)state;
+	struct term_fixture f;
+	term_fixture_init(&f);
+	struct rt_program *p = since_program(0);
+	struct rt_eval ev;
+	assert_int_equal(rt_eval_init(&ev, p, &f.cal), 0);
+	ev.tracing = 1;
+	rt_date held[2] = { rt_date_from_ymd(2024, 10, 14), rt_date_from_ymd(2024, 10, 14) };
+	struct rt_pupil_history h = { held, RT_DATE_MIN };
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, rt_date_from_ymd(2024, 11, 13), &h), 0);
+	assert_int_equal(ev.measures[0].unit, RT_UNIT_NONE_VALUE);
+	assert_int_equal(ev.measures[1].unit, RT_UNIT_NONE_VALUE);
+	assert_int_equal(ev.outcomes[1], 0);
+	assert_int_equal(ev.ntrace, 1);
+	assert_int_equal(ev.trace[0].left.unit, RT_UNIT_NONE_VALUE);
+	assert_int_equal(ev.held_since[0], RT_DATE_MAX);
+	assert_int_equal(ev.held_since[1], RT_DATE_MAX);
+	rt_eval_free(&ev);
+	rt_program_free(p);
+}
+
+/* Penalty windows start after the sessions an earlier notice counted. */
+static void
+test_after_notice_window(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_init(&f);
+	f.marks[0] = C_UNAUTH;  /* Mon 2 Sep AM */
+	f.marks[3] = C_UNAUTH;  /* Tue 3 Sep PM */
+	f.marks[6] = C_UNAUTH;  /* Thu 5 Sep AM */
+	f.marks[10] = C_UNAUTH; /* Mon 4 Nov AM */
+	struct rt_program *p = base_program();
+	struct rt_codeset set = { { 0 } };
+	rt_codeset_add(&set, C_UNAUTH);
+	uint32_t cs = rt_program_codeset(p, &set), label = rt_program_string(p, "penalty sessions");
+	struct rt_measure plain = { RT_M_SESSIONS, RT_P_YEAR, 0, cs, label, 0, 0 };
+	struct rt_measure after = { RT_M_SESSIONS, RT_P_YEAR, 0, cs, label, 0, RT_MEASURE_AFTER_NOTICE };
+	struct rt_measure rate = { RT_M_RATE, RT_P_YEAR, 0, cs, label, 0, RT_MEASURE_AFTER_NOTICE };
+	assert_int_equal(rt_program_measure(p, &plain), 0);
+	assert_int_equal(rt_program_measure(p, &after), 1); /* flags keep equal measures apart */
+	assert_int_equal(rt_program_measure(p, &rate), 2);
+	emit(p, RT_OP_HALT, 0);
+	struct rt_eval ev;
+	rt_date as_of = f.days[5].date;
+	assert_int_equal(evaluate(p, &f, as_of, &ev, 0), 0);
+	assert_value_is(ev.measures[1], 4, RT_UNIT_SESSIONS);
+
+	struct rt_pupil_history h = { NULL, rt_date_from_ymd(2024, 9, 3) };
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	assert_value_is(ev.measures[0], 4, RT_UNIT_SESSIONS);
+	assert_value_is(ev.measures[1], 2, RT_UNIT_SESSIONS); /* 2 and 3 September were counted */
+	/* 2 of the 8 possible sessions from 4 September */
+	assert_int_equal(ev.measures[2].unit, RT_UNIT_PERCENT);
+	assert_int_equal(ev.measures[2].num * 8, ev.measures[2].den * 2 * 100);
+	/* counted up to a date before the window: nothing changes */
+	h.counted_until = rt_date_from_ymd(2024, 8, 1);
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	assert_value_is(ev.measures[1], 4, RT_UNIT_SESSIONS);
+	/* counted up to the as-of date: nothing left */
+	h.counted_until = as_of;
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, &h), 0);
+	assert_value_is(ev.measures[1], 0, RT_UNIT_SESSIONS);
+	/* the next pupil without history is not affected */
+	assert_int_equal(rt_eval_pupil_history(&ev, f.marks, as_of, NULL), 0);
+	assert_value_is(ev.measures[1], 4, RT_UNIT_SESSIONS);
+	rt_eval_free(&ev);
+	rt_program_free(p);
+}
+
 int
 main(void)
 {
@@ -569,6 +753,9 @@ main(void)
 		cmocka_unit_test(test_trace_entries),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_unknown_opcode_is_an_error),
+		cmocka_unit_test(test_since_with_history),
+		cmocka_unit_test(test_since_rule_not_holding),
+		cmocka_unit_test(test_after_notice_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

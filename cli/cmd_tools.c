@@ -1,0 +1,309 @@
+/* test, validate, diff: policy tests, the statutory baseline, the impact of a change. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lang/lang.h"
+#include "runtime/diff.h"
+#include "runtime/findings.h"
+#include "runtime/policytest.h"
+#include "runtime/store.h"
+#include "runtime/validate.h"
+
+static int
+parse_format(const char *name, enum rt_findings_format *out)
+{
+	if (rt_findings_format_parse(name, out))
+		return cli_usage_error("unknown format \"%s\" (text, json, sarif or github)", name);
+	return CLI_OK;
+}
+
+static void
+write_findings(const struct rt_findings *f, enum rt_findings_format format)
+{
+	rt_findings_write(f, format, format == RT_FINDINGS_TEXT && isatty(1), stdout);
+}
+
+/* Loads a school calendar CSV (docs/schema.md) through an in-memory register,
+ * so that tests see exactly the school days an imported register would. */
+static int
+load_calendar(const char *path, struct rt_calendar *cal)
+{
+	struct rt_store *s = NULL;
+	struct rt_import_stats stats = { 0 };
+	int rc = CLI_USAGE;
+	if (rt_store_open(":memory:", RT_STORE_CREATE, &s)) {
+		fprintf(stderr, "attend: %s\n", rt_store_error(s));
+	} else {
+		int r = rt_store_import(s, path, stderr, &stats);
+		if (r < 0)
+			fprintf(stderr, "attend: %s: %s\n", path, rt_store_error(s));
+		else if (r == 0 && strcmp(stats.kind, "calendar") != 0)
+			fprintf(stderr, "attend: %s: a %s file, not a calendar (kind,start,end[,session][,name])\n", path,
+			        stats.kind);
+		else if (r == 0 && rt_store_load_calendar(s, cal) == 0)
+			rc = CLI_OK;
+		else if (r == 0)
+			fprintf(stderr, "attend: %s: %s\n", path, rt_store_error(s));
+	}
+	rt_store_close(s);
+	return rc;
+}
+
+/* The file a policy `builds on`: NAME.policy beside it, then in each include folder. */
+static char *
+find_baseline(const char *policy_path, const struct rt_program *prog, const struct cli_includes *inc)
+{
+	const struct rt_fact *f = rt_program_find_fact(prog, "identity.baseline");
+	if (!f || f->text == RT_NO_STRING)
+		return NULL;
+	const char *name = rt_program_str(prog, f->text);
+	const char *slash = strrchr(policy_path, '/');
+	int dirlen = slash ? (int)(slash - policy_path) : 1;
+	const char *dir = slash ? policy_path : ".";
+	char path[4096];
+	snprintf(path, sizeof path, "%.*s/%s.policy", dirlen, dir, name);
+	if (access(path, R_OK) == 0)
+		return strdup(path);
+	for (size_t i = 0; i < inc->n; i++) {
+		snprintf(path, sizeof path, "%s/%s.policy", inc->dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return strdup(path);
+	}
+	return NULL;
+}
+
+/* One policy the tests run against, with what they reached. */
+struct tested_policy {
+	char *path;
+	struct rt_program *prog;
+	struct rt_ptest_coverage cov;
+	int status;                /* CLI_OK, or why it could not be used */
+};
+
+static struct tested_policy *
+tested_policy(struct tested_policy **list, size_t *n, const char *path, const struct cli_includes *inc, int coverage)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*list)[i].path, path) == 0)
+			return &(*list)[i];
+	struct tested_policy *grown = realloc(*list, (*n + 1) * sizeof **list);
+	if (!grown)
+		abort();
+	*list = grown;
+	struct tested_policy *t = &grown[(*n)++];
+	memset(t, 0, sizeof *t);
+	t->path = strdup(path);
+	t->status = cli_load_policy(path, inc, &t->prog);
+	if (t->status == CLI_OK && coverage && rt_ptest_coverage_init(&t->cov, t->prog)) {
+		fprintf(stderr, "attend: out of memory\n");
+		t->status = CLI_USAGE;
+	}
+	return t;
+}
+
+int
+cli_cmd_test(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "coverage", no_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_includes inc = { 0 };
+	enum rt_findings_format format = RT_FINDINGS_TEXT;
+	int coverage = 0, opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'I': cli_include_add(&inc, optarg); break;
+		case 'c': coverage = 1; break;
+		case 'f':
+			if (parse_format(optarg, &format))
+				return CLI_USAGE;
+			break;
+		default: return cli_usage_error("test: unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("test: give at least one test file");
+	cli_include_finish(&inc);
+
+	struct rt_findings findings = { .tool_command = "test" };
+	struct tested_policy *policies = NULL;
+	size_t npolicies = 0;
+	struct rt_ptest_totals totals = { 0 };
+	int status = CLI_OK;
+	for (int i = optind; i < argc; i++) {
+		struct rt_ptest_file tf;
+		if (rt_ptest_read(argv[i], &tf, &findings)) {
+			status = CLI_USAGE;
+			rt_ptest_free(&tf);
+			continue;
+		}
+		struct tested_policy *tp = tested_policy(&policies, &npolicies, tf.policy, &inc, coverage);
+		struct rt_calendar cal = { 0 };
+		if (tp->status != CLI_OK) {
+			if (status == CLI_OK || tp->status == CLI_USAGE)
+				status = tp->status;
+		} else if (load_calendar(tf.calendar, &cal) != CLI_OK) {
+			status = CLI_USAGE;
+		} else if (rt_ptest_run(&tf, tp->prog, &cal, coverage ? &tp->cov : NULL, &findings, &totals)) {
+			status = CLI_USAGE;
+		}
+		rt_calendar_free(&cal);
+		rt_ptest_free(&tf);
+	}
+	for (size_t i = 0; i < npolicies; i++) {
+		struct tested_policy *tp = &policies[i];
+		if (coverage && tp->status == CLI_OK) {
+			char *base_path = find_baseline(tp->path, tp->prog, &inc);
+			struct rt_program *base = NULL;
+			if (base_path) {
+				struct lang_options lo = { inc.dirs, inc.n, stderr, 0, 0 };
+				if (lang_compile_file(base_path, &lo, &base) > 0)
+					base = NULL;
+			}
+			rt_ptest_coverage_report(&tp->cov, tp->prog, tp->path, base, base_path, &findings);
+			rt_program_free(base);
+			free(base_path);
+			rt_ptest_coverage_free(&tp->cov);
+		}
+		rt_program_free(tp->prog);
+		free(tp->path);
+	}
+	free(policies);
+	write_findings(&findings, format);
+	if (format == RT_FINDINGS_TEXT)
+		printf("%zu test%s: %zu passed, %zu failed\n", totals.tests, totals.tests == 1 ? "" : "s", totals.passed,
+		       totals.failed);
+	if (status == CLI_OK && totals.failed)
+		status = CLI_FINDINGS;
+	rt_findings_free(&findings);
+	cli_include_free(&inc);
+	return status;
+}
+
+int
+cli_cmd_validate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "against", required_argument, NULL, 'b' },
+		{ "on", required_argument, NULL, 'd' },
+		{ "as-of", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_includes inc = { 0 };
+	enum rt_findings_format format = RT_FINDINGS_TEXT;
+	const char *against = NULL, *on = NULL;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'I': cli_include_add(&inc, optarg); break;
+		case 'b': against = optarg; break;
+		case 'd': on = optarg; break;
+		case 'f':
+			if (parse_format(optarg, &format))
+				return CLI_USAGE;
+			break;
+		default: return cli_usage_error("validate: unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("validate: give exactly one policy");
+	if (!against)
+		return cli_usage_error("validate: say which statutory baseline with --against BASELINE");
+	struct rt_validate_options vo = { .policy_path = argv[optind], .baseline_path = against };
+	if (cli_parse_date(on, &vo.on))
+		return cli_usage_error("--on: \"%s\" is not a date (YYYY-MM-DD)", on);
+	cli_include_finish(&inc);
+
+	struct rt_program *policy = NULL, *baseline = NULL;
+	int rc = cli_load_policy(argv[optind], &inc, &policy);
+	if (rc == CLI_OK)
+		rc = cli_load_policy(against, &inc, &baseline);
+	if (rc == CLI_OK) {
+		struct rt_findings findings = { .tool_command = "validate" };
+		int errors = rt_validate(policy, baseline, &vo, &findings);
+		write_findings(&findings, format);
+		rc = errors < 0 ? CLI_USAGE : rt_findings_count(&findings, RT_FINDING_ERROR) ||
+		                                      rt_findings_count(&findings, RT_FINDING_WARNING)
+		                                  ? CLI_FINDINGS
+		                                  : CLI_OK;
+		rt_findings_free(&findings);
+	}
+	rt_program_free(policy);
+	rt_program_free(baseline);
+	cli_include_free(&inc);
+	return rc;
+}
+
+int
+cli_cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_includes inc = { 0 };
+	enum rt_diff_format format = RT_DIFF_TEXT;
+	const char *db = NULL, *as_of = NULL;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'I': cli_include_add(&inc, optarg); break;
+		case 'd': db = optarg; break;
+		case 'a': as_of = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				format = RT_DIFF_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				format = RT_DIFF_JSON;
+			else
+				return cli_usage_error("unknown format \"%s\" (text or json)", optarg);
+			break;
+		default: return cli_usage_error("diff: unknown option");
+		}
+	}
+	if (optind != argc - 2)
+		return cli_usage_error("diff: give the old policy and the new policy");
+	if (!db)
+		return cli_usage_error("diff: say which register with --db DB");
+	rt_date date;
+	if (cli_parse_date(as_of, &date))
+		return cli_usage_error("--as-of: \"%s\" is not a date (YYYY-MM-DD)", as_of);
+	cli_include_finish(&inc);
+
+	struct rt_program *old_prog = NULL, *new_prog = NULL;
+	struct rt_store *store = NULL;
+	int rc = cli_load_policy(argv[optind], &inc, &old_prog);
+	if (rc == CLI_OK)
+		rc = cli_load_policy(argv[optind + 1], &inc, &new_prog);
+	if (rc == CLI_OK)
+		rc = cli_open_store(db, RT_STORE_READONLY, &store);
+	if (rc == CLI_OK) {
+		struct rt_diff d;
+		int r = rt_diff_run(old_prog, new_prog, store, date, &d, stderr);
+		if (r == 0) {
+			rt_diff_write(&d, argv[optind], argv[optind + 1], format, stdout);
+			/* As diff(1): 1 when the change affects anyone. */
+			rc = d.naffected ? CLI_FINDINGS : CLI_OK;
+		} else {
+			rc = r > 0 ? CLI_FINDINGS : CLI_USAGE;
+		}
+		rt_diff_free(&d);
+	}
+	rt_store_close(store);
+	rt_program_free(old_prog);
+	rt_program_free(new_prog);
+	cli_include_free(&inc);
+	return rc;
+}

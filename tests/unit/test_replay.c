@@ -1,0 +1,210 @@
+/*
+ * The decision history: replaying a term day by day gives exactly the history
+ * of replaying it in two halves; replaying again records nothing twice; an
+ * amendment makes a rerun over the past report a difference and change
+ * nothing; a day before the recorded history is refused. Also the penalty
+ * notice cap, with withdrawn notices left out.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "lang/lang.h"
+#include "runtime/penalties.h"
+#include "runtime/runner.h"
+#include "runtime/store.h"
+
+#define POLICY "policies/russell-street.policy"
+
+static struct rt_program *
+compile_policy(void)
+{
+	struct lang_options opt = { NULL, 0, stderr, 0, 0 };
+	struct rt_program *p = NULL;
+	assert_int_equal(lang_compile_file(POLICY, &opt, &p), 0);
+	return p;
+}
+
+/* A fresh register holding the example school's term. */
+static struct rt_store *
+example_register(const char *dir, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	struct rt_store *s = NULL;
+	assert_int_equal(rt_store_open(path, RT_STORE_CREATE, &s), 0);
+	assert_int_equal(rt_store_import(s, "examples/calendar.csv", stderr, NULL), 0);
+	assert_int_equal(rt_store_import(s, "examples/pupils.csv", stderr, NULL), 0);
+	assert_int_equal(rt_store_import(s, "examples/marks.csv", stderr, NULL), 0);
+	return s;
+}
+
+static rt_date
+day(const char *s)
+{
+	rt_date d;
+	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
+	return d;
+}
+
+static int
+replay(const struct rt_program *p, struct rt_store *s, const char *from, const char *to, FILE *out)
+{
+	struct rt_replay_options ro = { day(from), day(to), out, out, NULL };
+	return rt_replay(p, s, &ro);
+}
+
+/* Every recorded decision, as text, without the time of recording. */
+static char *
+dump(struct rt_store *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(rt_store_db(s),
+	                                    "SELECT p.upn, d.as_of, d.kind, d.event, d.name, d.stage, d.detail"
+	                                    " FROM decisions d JOIN pupils p ON p.id = d.pupil_id"
+	                                    " ORDER BY p.upn, d.as_of, d.id",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int c = 0; c < 7; c++)
+			fprintf(out, "%s%c", sqlite3_column_text(st, c) ? (const char *)sqlite3_column_text(st, c) : "-",
+			        c == 6 ? '\n' : '|');
+	sqlite3_finalize(st);
+	fclose(out);
+	return text;
+}
+
+static void
+day_by_day_equals_two_halves(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/attend-replay-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct rt_program *p = compile_policy();
+	struct rt_store *one = example_register(dir, "one.db"), *two = example_register(dir, "two.db");
+	FILE *out = fopen("/dev/null", "w");
+
+	assert_int_equal(replay(p, one, "2024-09-02", "2025-02-14", out), 0);
+	assert_int_equal(replay(p, two, "2024-09-02", "2024-11-20", out), 0);
+	assert_int_equal(replay(p, two, "2024-11-21", "2025-02-14", out), 0);
+	char *a = dump(one), *b = dump(two);
+	assert_true(strlen(a) > 1000);
+	assert_string_equal(a, b);
+	/* Stage 4 is reached in the term, and stage 5 rests on it four school weeks later. */
+	assert_non_null(strstr(a, "Stage Four"));
+	assert_non_null(strstr(a, "|stage|entered|"));
+
+	/* Again: nothing recorded twice. */
+	assert_int_equal(replay(p, two, "2024-09-02", "2025-02-14", out), 0);
+	char *c = dump(two);
+	assert_string_equal(a, c);
+
+	/* An amendment changes what a rerun gives; the record stays as it was. */
+	struct rt_amendment am = { "B999200122011", day("2024-09-04"), RT_PM, "/", "Register error", day("2024-09-20"),
+		                   "J Smith" };
+	assert_int_equal(rt_store_amend(two, &am), 0);
+	assert_int_equal(replay(p, two, "2024-09-04", "2024-09-04", out), 1);
+	char *d = dump(two);
+	assert_string_equal(a, d);
+
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	fclose(out);
+	rt_store_close(one);
+	rt_store_close(two);
+	rt_program_free(p);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+past_is_not_rewritten(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/attend-replay-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct rt_program *p = compile_policy();
+	struct rt_store *s = example_register(dir, "r.db");
+	FILE *out = fopen("/dev/null", "w");
+	assert_int_equal(replay(p, s, "2024-10-01", "2024-10-01", out), 0);
+	char *before = dump(s);
+	assert_int_equal(replay(p, s, "2024-09-10", "2024-09-10", out), 1);
+	char *after = dump(s);
+	assert_string_equal(before, after);
+	/* The database itself refuses to change or remove a decision. */
+	assert_int_not_equal(sqlite3_exec(rt_store_db(s), "DELETE FROM decisions", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(rt_store_db(s), "UPDATE decisions SET name = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	free(before);
+	free(after);
+	fclose(out);
+	rt_store_close(s);
+	rt_program_free(p);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+cap_leaves_out_withdrawn_notices(void **state)
+{
+	(void)state;
+	struct rt_program *p = compile_policy();
+	struct rt_store_parent parent = { 1, "P1", "Parent One", NULL };
+	struct rt_store_notice notices[3] = {
+		{ .id = 1, .pupil_id = 1, .parent_id = "P1", .ordinal = 1, .issued = day("2024-09-20"),
+		  .state = RT_NOTICE_PAID },
+		{ .id = 2, .pupil_id = 1, .parent_id = "P1", .ordinal = 2, .issued = day("2024-11-20"),
+		  .state = RT_NOTICE_WITHDRAWN },
+		{ .id = 3, .pupil_id = 1, .parent_id = "P1", .ordinal = 2, .issued = day("2025-01-20"),
+		  .state = RT_NOTICE_ISSUED },
+	};
+	struct rt_pupil_penalties pp = { &parent, 1, notices, 2 };
+	struct rt_parent_notice pn;
+
+	/* One paid and one withdrawn: the next is the second, at the 2024 amount. */
+	rt_penalties_next(p, &pp, "P1", day("2025-01-20"), &pn);
+	assert_int_equal(pn.counted, 1);
+	assert_int_equal(pn.ordinal, 2);
+	assert_false(pn.capped);
+	assert_non_null(pn.fine);
+	assert_int_equal(pn.fine->pence, 16000);
+
+	/* Two that count: the cap is reached, until three years after the first. */
+	pp.nnotices = 3;
+	rt_penalties_next(p, &pp, "P1", day("2025-03-01"), &pn);
+	assert_true(pn.capped);
+	assert_null(pn.fine);
+	rt_penalties_next(p, &pp, "P1", day("2027-09-21"), &pn);
+	assert_false(pn.capped);
+	assert_int_equal(pn.ordinal, 2);
+
+	/* Sessions counted toward a notice issued before the day do not count again. */
+	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-20")), RT_DATE_MIN);
+	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-12-01")), day("2024-11-20"));
+	rt_program_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(day_by_day_equals_two_halves),
+		cmocka_unit_test(past_is_not_rewritten),
+		cmocka_unit_test(cap_leaves_out_withdrawn_notices),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
