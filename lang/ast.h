@@ -72,7 +72,12 @@ struct lang_expr {
 	/* filled in by the checker: */
 	int unit;                    /* enum rt_unit of the result */
 	struct lang_decl *ref;       /* what a NAME or STAGE refers to */
+	int depth;                   /* operators on the deepest path below (0 for a leaf) */
 };
+
+/* The checker and code generator walk conditions recursively: bound the depth
+ * so that no input can exhaust the stack (a chain of `or` is as deep as it is long). */
+#define LANG_MAX_EXPR_DEPTH 256
 
 enum lang_decl_kind {
 	LANG_D_POLICY,

@@ -367,8 +367,18 @@ check_code(struct checker *c, struct lang_decl *d)
 {
 	if (d->from != RT_DATE_MIN && d->until != RT_DATE_MAX && d->from > d->until)
 		lang_error(c->d, d->loc, "code \"%s\" is in use from a date after its 'until' date", d->name);
-	if (strlen(d->name) == 0 || strlen(d->name) > 8)
-		lang_error(c->d, d->name_loc, "a code is 1 to 8 characters, as in \"I\" or \"I01\"");
+	/* The same shape the register accepts (runtime/store_codes.c), so every code a
+	 * policy declares can appear in a register. */
+	size_t len = strlen(d->name);
+	int shape_ok = len >= 1 && len <= 4;
+	for (size_t i = 0; shape_ok && i < len; i++) {
+		char ch = d->name[i];
+		shape_ok = (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '/' || ch == '\\' ||
+		           ch == '#' || ch == '-';
+	}
+	if (!shape_ok)
+		lang_error(c->d, d->name_loc, "a code is 1 to 4 characters from A-Z, 0-9, / \\ # and -, as in "
+		           "\"I\" or \"I01\"");
 	if (!d->maps_to)
 		return;
 	struct lang_decl *t = lang_find_decl(c->ctx, LANG_D_CODE, d->maps_to);

@@ -521,6 +521,20 @@ binary(struct lang_parse *ps, enum lang_expr_kind kind, LANG_YYLTYPE loc, struct
 	struct lang_expr *e = lang_expr_new(ps->arena, kind, loc);
 	e->lhs = l;
 	e->rhs = r;
+	int dl = l ? l->depth : 0, dr = r ? r->depth : 0;
+	e->depth = 1 + (dl > dr ? dl : dr);
+	if (e->depth > LANG_MAX_EXPR_DEPTH) {
+		/* Report once, where the limit is crossed, and keep a leaf so nothing deeper is built. */
+		if (dl <= LANG_MAX_EXPR_DEPTH && dr <= LANG_MAX_EXPR_DEPTH) {
+			lang_error(ps->diags, loc, "this condition is too long or too deeply nested (more than %d "
+			           "operators); split it into named flags", LANG_MAX_EXPR_DEPTH);
+			ps->errors++;
+		}
+		e->lhs = e->rhs = NULL;
+		e->kind = LANG_E_VALUE;
+		e->value = (struct rt_value){ 0, 1, RT_UNIT_BOOL };
+		e->depth = LANG_MAX_EXPR_DEPTH + 1;
+	}
 	return e;
 }
 

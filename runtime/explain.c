@@ -74,8 +74,20 @@ explain_history(const struct rt_program *prog, const struct rt_outcome *o, size_
 	}
 }
 
+/* "to 14 March 2025" reads right after a count over a period; a time since an
+ * earlier decision is "as of" the date instead. */
+static const char *
+date_word(const struct rt_program *prog, uint32_t label)
+{
+	for (size_t m = 0; m < prog->nmeasures; m++)
+		if (prog->measures[m].label == label &&
+		    (prog->measures[m].kind == RT_M_WEEKS_SINCE || prog->measures[m].kind == RT_M_DAYS_SINCE))
+			return "as of";
+	return "to";
+}
+
 static void
-explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i, const char *upto, FILE *out)
+explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i, const char *when, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_rule *r = &prog->rules[i];
@@ -92,7 +104,8 @@ explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i
 		char left[64], right[64];
 		rt_value_format(&e->left, left, sizeof left);
 		rt_value_format(&e->right, right, sizeof right);
-		fprintf(out, "      %s %s: %s; the rule needs %s %s: %s\n", rt_program_str(prog, e->label), upto, left,
+		fprintf(out, "      %s %s %s: %s; the rule needs %s %s: %s\n", rt_program_str(prog, e->label),
+		        date_word(prog, e->label), when, left,
 		        comparison_words(e->op), right, e->result ? "met" : "not met");
 		any = 1;
 	}
@@ -118,9 +131,14 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 	        o->pupil->forename && o->pupil->surname ? " " : "", o->pupil->surname ? o->pupil->surname : "", when,
 	        school ? rt_program_str(prog, school->text) : "the policy");
 	fprintf(out, "\nFigures for the school year %s:\n", upto);
+	char auth[48], unauth[48];
+	struct rt_value sessions = { s->authorised, 1, RT_UNIT_SESSIONS };
+	rt_value_format(&sessions, auth, sizeof auth); /* "1 session", "3 sessions" */
+	sessions.num = s->unauthorised;
+	rt_value_format(&sessions, unauth, sizeof unauth);
 	fprintf(out, "  possible sessions: %" PRId64 "\n  present (including approved educational activity): %" PRId64
-	             "\n  authorised absence: %" PRId64 " sessions\n  unauthorised absence: %" PRId64 " sessions\n",
-	        s->possible, s->present, s->authorised, s->unauthorised);
+	             "\n  authorised absence: %s\n  unauthorised absence: %s\n",
+	        s->possible, s->present, auth, unauth);
 	if (s->unmarked)
 		fprintf(out, "  school sessions with no mark yet: %" PRId64 "\n", s->unmarked);
 
@@ -128,12 +146,13 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 	for (size_t m = 0; m < prog->nmeasures; m++) {
 		char v[64];
 		rt_value_format(&ev->measures[m], v, sizeof v);
-		fprintf(out, "  %s %s: %s\n", rt_program_str(prog, prog->measures[m].label), upto, v);
+		fprintf(out, "  %s %s %s: %s\n", rt_program_str(prog, prog->measures[m].label),
+		        date_word(prog, prog->measures[m].label), when, v);
 	}
 
 	fprintf(out, "\nRules:\n");
 	for (size_t i = 0; i < prog->nrules; i++)
-		explain_rule(prog, o, i, upto, out);
+		explain_rule(prog, o, i, when, out);
 
 	fprintf(out, "\nOutcome:\n");
 	if (ev->stage_rule >= 0) {
@@ -143,10 +162,7 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 	} else {
 		fprintf(out, "  stage reached: none\n");
 	}
-	int penalty = 0;
-	for (size_t i = 0; i < prog->nrules; i++)
-		if (prog->rules[i].kind == RT_RULE_PENALTY && ev->outcomes[i])
-			penalty = 1;
+	int penalty = o->penalty;
 	if (penalty && o->nparents) {
 		fprintf(out, "  a penalty notice must be considered, per parent (amounts in force on %s):\n", when);
 		for (size_t p = 0; p < o->nparents; p++) {

@@ -39,11 +39,18 @@ rule_title(const struct rt_program *prog, const struct rt_rule *r)
 	return r->title != RT_NO_STRING ? rt_program_str(prog, r->title) : rt_program_str(prog, r->name);
 }
 
+/* part / possible as a percentage, "92.37%" (or "92.37" without the sign, for
+ * machines); "" when nothing was possible: there is no rate then, not 0%. */
 static void
-percent(const struct rt_summary *s, int64_t part, char *buf, size_t size)
+percent(const struct rt_summary *s, int64_t part, int sign, char *buf, size_t size)
 {
-	struct rt_value v = { s->possible ? 100 * part : 0, s->possible ? s->possible : 1, RT_UNIT_PERCENT };
+	buf[0] = 0;
+	if (!s->possible)
+		return;
+	struct rt_value v = { 100 * part, s->possible, RT_UNIT_PERCENT };
 	rt_value_format(&v, buf, size);
+	if (!sign)
+		buf[strlen(buf) - 1] = 0;
 }
 
 static void
@@ -163,7 +170,9 @@ text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	const struct rt_summary *s = &ev->summary;
 	char name[160], att[32], stage[160];
 	pupil_name(o->pupil, name, sizeof name);
-	percent(s, s->present, att, sizeof att);
+	percent(s, s->present, 1, att, sizeof att);
+	if (!att[0])
+		snprintf(att, sizeof att, "-");
 	if (ev->stage_rule >= 0)
 		snprintf(stage, sizeof stage, "%d %s", ev->stage, rule_title(prog, &prog->rules[ev->stage_rule]));
 	else
@@ -234,12 +243,11 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		fprintf(out, ",\"year_group\":%d", o->pupil->year_group);
 	fprintf(out, ",\"as_of\":\"%s\",\"possible\":%" PRId64 ",\"present\":%" PRId64 ",\"authorised\":%" PRId64
 	             ",\"unauthorised\":%" PRId64, date, s->possible, s->present, s->authorised, s->unauthorised);
-	percent(s, s->present, buf, sizeof buf);
-	buf[strlen(buf) - 1] = 0;
-	fprintf(out, ",\"attendance_percent\":\"%s\"", buf);
-	percent(s, s->authorised + s->unauthorised, buf, sizeof buf);
-	buf[strlen(buf) - 1] = 0;
-	fprintf(out, ",\"absence_percent\":\"%s\"", buf);
+	/* null when nothing was possible: there is no rate */
+	percent(s, s->present, 0, buf, sizeof buf);
+	fprintf(out, buf[0] ? ",\"attendance_percent\":\"%s\"" : ",\"attendance_percent\":null%s", buf);
+	percent(s, s->authorised + s->unauthorised, 0, buf, sizeof buf);
+	fprintf(out, buf[0] ? ",\"absence_percent\":\"%s\"" : ",\"absence_percent\":null%s", buf);
 	fprintf(out, ",\"persistent_absence\":%s,\"severe_absence\":%s",
 	        flag_holds(prog, ev, FLAG_PERSISTENT) ? "true" : "false",
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "true" : "false");
@@ -325,11 +333,7 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			        o->fine->later_days);
 		fputc('}', out);
 	} else {
-		int consider = 0;
-		for (size_t i = 0; i < prog->nrules; i++)
-			if (prog->rules[i].kind == RT_RULE_PENALTY && ev->outcomes[i])
-				consider = 1;
-		fprintf(out, "{\"consider\":%s}", consider ? "true" : "false");
+		fprintf(out, "{\"consider\":%s}", o->penalty ? "true" : "false");
 	}
 	fputs(",\"register_disagreements\":[", out);
 	for (size_t i = 0; i < o->ndisagreements; i++) {
@@ -363,8 +367,7 @@ csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	csv_field(out, buf);
 	fprintf(out, ",%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",", date, s->possible, s->present,
 	        s->authorised, s->unauthorised);
-	percent(s, s->present, buf, sizeof buf);
-	buf[strlen(buf) - 1] = 0;
+	percent(s, s->present, 0, buf, sizeof buf);
 	fputs(buf, out);
 	fprintf(out, ",%s,%s,", flag_holds(prog, ev, FLAG_PERSISTENT) ? "yes" : "no",
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "yes" : "no");
@@ -385,11 +388,7 @@ csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	if (fine) {
 		fprintf(out, "yes,%" PRId64 "\n", fine->pence);
 	} else {
-		int consider = 0;
-		for (size_t i = 0; i < prog->nrules; i++)
-			if (prog->rules[i].kind == RT_RULE_PENALTY && ev->outcomes[i])
-				consider = 1;
-		fprintf(out, "%s,\n", consider ? "yes" : "no");
+		fprintf(out, "%s,\n", o->penalty ? "yes" : "no");
 	}
 }
 

@@ -60,11 +60,13 @@ is_arrival_code(const struct rt_program *prog, int session, uint8_t code)
  * medical appointment (M) recorded for a late arrival is a legitimate choice.
  */
 static size_t
-find_disagreements(const struct rt_program *prog, const struct rt_store_arrival *arr, size_t narr,
+find_disagreements(const struct rt_program *prog, const struct rt_store_arrival *arr, size_t narr, rt_date as_of,
                    struct rt_disagreement *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < narr; i++) {
+		if (arr[i].date > as_of) /* not yet happened, as far as this evaluation knows */
+			continue;
 		int code = rt_program_find_code(prog, arr[i].code);
 		if (code < 0)
 			continue;
@@ -88,6 +90,48 @@ find_disagreements(const struct rt_program *prog, const struct rt_store_arrival 
 		                                     expected };
 	}
 	return n;
+}
+
+/* The school days on which each code may be used: [first, end) as day indexes.
+ * A code with no dates in the policy gets the whole calendar. */
+struct code_window {
+	size_t first, end;
+};
+
+static void
+code_windows(const struct rt_program *prog, const struct rt_calendar *cal, struct code_window *w)
+{
+	for (size_t c = 0; c < prog->ncodes; c++) {
+		const struct rt_code *code = &prog->codes[c];
+		w[c].first = code->valid_from == RT_DATE_MIN ? 0 : rt_calendar_upto(cal, code->valid_from - 1);
+		w[c].end = code->valid_until == RT_DATE_MAX ? cal->ndays : rt_calendar_upto(cal, code->valid_until);
+	}
+}
+
+/* Reports marks whose code the policy says was not in use on that date (H after
+ * 18 August 2024): the figures would count them, but the register is wrong.
+ * Returns how many; prints at most `room` of them. */
+static long
+report_codes_out_of_date(const struct rt_program *prog, const struct rt_calendar *cal, const struct code_window *w,
+                         const char *upn, const uint8_t *marks, size_t nsessions, long room, FILE *diag)
+{
+	long found = 0;
+	for (size_t i = 0; i < nsessions; i++) {
+		uint8_t c = marks[i];
+		if (c == RT_NO_MARK || c >= prog->ncodes || (i / 2 >= w[c].first && i / 2 < w[c].end))
+			continue;
+		if (found++ < room) {
+			const struct rt_code *code = &prog->codes[c];
+			char date[11], bound[11];
+			rt_date_format(cal->days[i / 2].date, date);
+			int after = i / 2 >= w[c].end;
+			rt_date_format(after ? code->valid_until : code->valid_from, bound);
+			fprintf(diag, "attend: pupil %s: %s %s: code \"%s\" is not in use on that date (in use %s %s)\n",
+			        upn, date, i % 2 ? "PM" : "AM", rt_program_str(prog, code->name), after ? "until" : "from",
+			        bound);
+		}
+	}
+	return found;
 }
 
 static int
@@ -147,6 +191,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	struct rt_store_penalties pen = { 0 };
 	struct rt_parent_notice *parents = NULL;
 	rt_date *no_history = NULL;
+	struct code_window *windows = NULL;
+	long out_of_date = 0;
 	int status = -1, eval_ready = 0;
 
 	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames) ||
@@ -166,7 +212,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	dis = malloc((narr + 1) * sizeof *dis);
 	parents = malloc((pen.nparents + 1) * sizeof *parents);
 	no_history = malloc((prog->nrules + 1) * sizeof *no_history);
-	if (!marks || !dis || !parents || !no_history || rt_history_book_build(&book, prog, &recorded) ||
+	windows = malloc((prog->ncodes + 1) * sizeof *windows);
+	if (!marks || !dis || !parents || !no_history || !windows || rt_history_book_build(&book, prog, &recorded) ||
 	    rt_eval_init(&ev, prog, &cal)) {
 		fprintf(opt->diag, "attend: out of memory\n");
 		goto out;
@@ -179,6 +226,7 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	}
 
 	rt_history_clear(no_history, prog->nrules);
+	code_windows(prog, &cal, windows);
 	int penalty_rule = find_penalty_rule(prog);
 	struct rt_store_pupil pupil;
 	int rc, seen = 0;
@@ -191,6 +239,10 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		for (size_t i = 0; i < have; i++)
 			marks[i] = pupil.marks[i] ? xlat[pupil.marks[i]] : RT_NO_MARK;
 		memset(marks + have, RT_NO_MARK, nsessions - have);
+		/* only marks up to the as-of date: later ones are not part of this evaluation */
+		out_of_date += report_codes_out_of_date(prog, &cal, windows, pupil.upn, marks,
+		                                        2 * rt_calendar_upto(&cal, opt->as_of),
+		                                        out_of_date < 20 ? 20 - out_of_date : 0, opt->diag);
 		const rt_date *held = rt_history_book_find(&book, pupil.id);
 		struct rt_pupil_penalties pp;
 		rt_penalties_of(&pen, pupil.id, &pp);
@@ -204,10 +256,11 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		const struct rt_store_arrival *pa = pupil_arrivals(arr, narr, pupil.id, &npa);
 		struct rt_outcome o = { .pupil = &pupil, .ev = &ev, .as_of = opt->as_of,
 			                .disagreements = dis,
-			                .ndisagreements = find_disagreements(prog, pa, npa, dis),
+			                .ndisagreements = find_disagreements(prog, pa, npa, opt->as_of, dis),
 			                .history = held, .parents = parents,
 			                .alternative = rt_program_str(prog, prog->penalty.alternative) };
-		if (penalty_rule >= 0 && ev.outcomes[penalty_rule]) {
+		o.penalty = penalty_rule >= 0 && ev.outcomes[penalty_rule];
+		if (o.penalty) {
 			/* With parents on record, each parent's next notice; else a first notice. */
 			for (size_t i = 0; i < pp.nparents; i++)
 				rt_penalties_next(prog, &pp, pp.parents[i].parent_id, opt->as_of, &parents[o.nparents++]);
@@ -236,11 +289,19 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		goto out;
 	}
 	status = 0;
+	if (out_of_date > 0) {
+		if (out_of_date > 20)
+			fprintf(opt->diag, "attend: ... and %ld more marks with a code not in use on their date\n",
+			        out_of_date - 20);
+		status = 1;
+	}
 	if (opt->record) {
 		struct rt_replay_options ro = { opt->as_of, opt->as_of, opt->diag, opt->diag, NULL };
 		rt_store_pupils_close(cur);
 		cur = NULL;
-		status = rt_replay(prog, store, &ro);
+		int replayed = rt_replay(prog, store, &ro);
+		if (replayed != 0)
+			status = replayed;
 	}
 out:
 	rt_store_pupils_close(cur);
@@ -249,6 +310,7 @@ out:
 	rt_store_penalties_free(&pen);
 	free(parents);
 	free(no_history);
+	free(windows);
 	if (eval_ready)
 		rt_eval_free(&ev);
 	free(dis);

@@ -49,6 +49,7 @@ struct rt_outcome {
 	                                         before as_of; NULL when nothing is recorded */
 	const struct rt_disagreement *disagreements;
 	size_t ndisagreements;
+	int penalty;                          /* the penalty-notice rule holds: a notice must be considered */
 };
 
 /*

@@ -188,6 +188,18 @@ check_terms(struct calendar_import *ci)
 				rt_import_problem(imp, new->line, "start",
 				                  "this half term overlaps one already in the register (%s to %s)", a, b);
 		}
+		/* Half terms are numbered by their order in the year, so the year must
+		 * start at the beginning: a register holding only the summer would
+		 * otherwise call it half terms 1 and 2 (and policies that depend on the
+		 * number, such as a schedule by half term, would use the wrong values). */
+		if (number == 1 && t->line && rt_date_from_ymd(t->year, 11, 1) <= t->start) {
+			char a[11];
+			rt_date_format(t->start, a);
+			rt_import_problem(imp, t->line, "start",
+			                  "the first half term of school year %d-%02d starts on %s; half terms are numbered "
+			                  "by their order in the year, so give the year's half terms from its first one",
+			                  t->year, (t->year + 1) % 100, a);
+		}
 		if (number == RT_MAX_HALF_TERMS + 1)
 			rt_import_problem(imp, t->line, "start", "school year %d-%02d would have more than %d half terms",
 			                  t->year, (t->year + 1) % 100, RT_MAX_HALF_TERMS);

@@ -5,6 +5,7 @@
 #   tests/golden/disasm/NAME.policy       `attend disasm` listing                 -> NAME.expected
 #   tests/scenarios/NAME.scenario         policy x register x date -> outcome (format below)
 #   docs/bytecode.md                      its opcode table matches runtime/opcodes.def
+#   policies/*.policy                     are formatted (attend fmt --check)
 #
 # A scenario is a list of directives, one per line ('#' starts a comment):
 #   import FILE...          CSV files to import into a fresh register
@@ -88,6 +89,15 @@ for f in tests/scenarios/*.scenario; do
 	[ $ok = 1 ] || failed=$((failed + 1))
 	if [ "${UPDATE:-0}" = 1 ]; then cp "$tmp/new" "$f"; fi
 done
+
+# Every policy in the repository is in the formatter's canonical layout.
+if "$ATTEND" fmt --check policies/*.policy >"$tmp/out" 2>&1; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL: policies/ are not formatted (attend fmt -w policies/*.policy):"
+	head -n 40 "$tmp/out"
+fi
 
 # Generated documentation: the opcode table in docs/bytecode.md.
 if tests/update-docs.sh "$ATTEND" --check >"$tmp/out" 2>&1; then

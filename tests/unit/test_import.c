@@ -340,6 +340,14 @@ test_calendar_problems(void **state)
 	                             "kind,start,end\nhalf_term,2025-02-24,2025-04-04\nhalf_term,2025-01-06,2025-02-14\n"),
 	                 0);
 	assert_int_equal(query_int(f, "SELECT number FROM half_terms WHERE start = '2025-02-24'"), 4);
+	/* A year given from its summer would number summer as half terms 1 and 2: refused. */
+	f->diag[0] = 0;
+	assert_int_equal(import_text(f, "summer.csv",
+	                             "kind,start,end\nhalf_term,2026-04-13,2026-05-22\nhalf_term,2026-06-01,2026-07-17\n"),
+	                 1);
+	assert_string_equal(f->diag, "summer.csv:2: start: the first half term of school year 2025-26 starts on 2026-04-13; "
+	                             "half terms are numbered by their order in the year, so give the year's half terms "
+	                             "from its first one\n");
 }
 
 static void
