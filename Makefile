@@ -44,13 +44,17 @@ $(BUILD)/libattend.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # The generated front end. lexer.o needs parser.h for the token numbers.
-$(BUILD)/gen/lang/parser.c $(BUILD)/gen/lang/parser.h: lang/parser.y
+# One tool run makes both files; the header depends on the .c with an empty
+# recipe, so that a parallel make never runs the same generator twice at once.
+$(BUILD)/gen/lang/parser.c: lang/parser.y
 	@mkdir -p $(@D)
 	$(BISON) -Wall -Werror -d -o $(BUILD)/gen/lang/parser.c $<
+$(BUILD)/gen/lang/parser.h: $(BUILD)/gen/lang/parser.c ;
 
-$(BUILD)/gen/lang/lexer.c $(BUILD)/gen/lang/lexer.h: lang/lexer.l $(BUILD)/gen/lang/parser.h
+$(BUILD)/gen/lang/lexer.c: lang/lexer.l $(BUILD)/gen/lang/parser.h
 	@mkdir -p $(@D)
 	$(FLEX) --header-file=$(BUILD)/gen/lang/lexer.h -o $(BUILD)/gen/lang/lexer.c $<
+$(BUILD)/gen/lang/lexer.h: $(BUILD)/gen/lang/lexer.c ;
 
 # Flex and bison output is not ours to fix: keep -Werror but drop the two
 # warnings their skeletons trip.
