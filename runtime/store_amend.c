@@ -201,9 +201,12 @@ rt_store_write_mark_history(struct rt_store *store, const char *upn, rt_date fro
 		return -1;
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fprintf(out, "Marks of %s (%s %s), %s to %s\n", upn, sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
-		        a, b);
+	if (rc == SQLITE_ROW) {
+		fprintf(out, "Marks of %s (%s %s)", upn, sqlite3_column_text(st, 1), sqlite3_column_text(st, 0));
+		if (from != RT_DATE_MIN || to != RT_DATE_MAX) /* the dates only when a range was asked for */
+			fprintf(out, ", %s to %s", a, b);
+		fputc('\n', out);
+	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
 		rt_store_fail(store, "no pupil with UPN %s in the register", upn);
