@@ -33,6 +33,7 @@ struct cli_includes {
 	const char *dirs[64];
 	size_t n;
 	char *env_copy;
+	char installed[4096];  /* BIN/../share/attend/policies beside the running binary */
 };
 
 void cli_include_add(struct cli_includes *inc, const char *dir);

@@ -31,6 +31,19 @@ cli_include_finish(struct cli_includes *inc)
 		for (char *d = strtok_r(inc->env_copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
 			cli_include_add(inc, d);
 	}
+	/* Installed as PREFIX/bin/attend, the statutory policies are in
+	 * PREFIX/share/attend/policies, whatever PREFIX was. */
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(inc->installed, sizeof inc->installed, "%s/../share/attend/policies", exe);
+			cli_include_add(inc, inc->installed);
+		}
+	}
 	cli_include_add(inc, ATTEND_POLICY_DIR);
 }
 
