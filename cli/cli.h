@@ -50,6 +50,10 @@ int cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_
 /* Parses YYYY-MM-DD; NULL means today. 0 on success. */
 int cli_parse_date(const char *s, rt_date *out);
 
+/* The history is never rewritten, so a date in the future (a typo) recorded
+ * now could never be corrected: refuse it. CLI_OK, or CLI_USAGE reported. */
+int cli_not_after_today(const char *cmd, const char *flag, rt_date date);
+
 /* Opens a register, reporting failure on stderr. Returns CLI_OK or CLI_USAGE. */
 int cli_open_store(const char *path, int flags, struct rt_store **out);
 

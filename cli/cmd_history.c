@@ -18,6 +18,8 @@ struct flags {
 	struct cli_includes inc;
 	const char *db, *from, *to, *as_of, *upn, *parent, *date, *session, *code, *reason, *by, *on, *out, *id;
 	int decisions;
+	int force;
+	int new_code;
 };
 
 static int
@@ -32,6 +34,7 @@ parse_flags(int argc, char **argv, struct flags *f)
 		{ "reason", required_argument, NULL, 'r' },  { "by", required_argument, NULL, 'b' },
 		{ "on", required_argument, NULL, 'n' },      { "out", required_argument, NULL, 'o' },
 		{ "id", required_argument, NULL, 'i' },      { "decisions", no_argument, NULL, 'x' },
+		{ "force", no_argument, NULL, 'f' },          { "new-code", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -54,6 +57,8 @@ parse_flags(int argc, char **argv, struct flags *f)
 		case 'o': f->out = optarg; break;
 		case 'i': f->id = optarg; break;
 		case 'x': f->decisions = 1; break;
+		case 'f': f->force = 1; break;
+		case 'N': f->new_code = 1; break;
 		default: return cli_usage_error("%s: unknown option", argv[0]);
 		}
 	}
@@ -101,6 +106,8 @@ cli_cmd_replay(int argc, char **argv)
 		rc = need_date("replay", "--from", f.from, &ro.from);
 	if (rc == CLI_OK)
 		rc = need_date("replay", "--to", f.to, &ro.to);
+	if (rc == CLI_OK)
+		rc = cli_not_after_today("replay", "--to", ro.to);
 	if (rc == CLI_OK && ro.to < ro.from)
 		rc = cli_usage_error("replay: --to %s is before --from %s", f.to, f.from);
 	struct rt_program *p = NULL;
@@ -166,11 +173,31 @@ cli_cmd_amend(int argc, char **argv)
 		rc = need_date("amend", "--date", f.date, &a.date);
 	if (rc == CLI_OK && cli_parse_date(f.on, &a.on))
 		rc = cli_usage_error("amend: --on: \"%s\" is not a date (YYYY-MM-DD)", f.on);
+	if (rc == CLI_OK)
+		rc = cli_not_after_today("amend", "--date", a.date);
+	if (rc == CLI_OK)
+		rc = cli_not_after_today("amend", "--on", a.on);
+	if (rc == CLI_OK && a.on < a.date)
+		rc = cli_usage_error("amend: --on %s is before the mark's date %s: a mark is amended after it is made",
+		                     f.on, f.date);
 	if (rc == CLI_OK && strcmp(f.session, "AM") != 0 && strcmp(f.session, "PM") != 0)
 		rc = cli_usage_error("amend: --session is AM or PM, not \"%s\"", f.session);
 	struct rt_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_open_store(argv[optind], 0, &s);
+	/* A code the register has never used is most often a typing mistake, and
+	 * once written it stays in the register's history: ask for confirmation. */
+	if (rc == CLI_OK && !f.new_code) {
+		char **names = NULL;
+		size_t n = 0, known = 0;
+		if (rt_store_codes(s, &names, &n) == 0)
+			for (size_t i = 1; i < n; i++)
+				known |= names[i] && strcmp(names[i], f.code) == 0;
+		rt_store_free_codes(names, n);
+		if (!known)
+			rc = cli_usage_error("amend: no mark in the register uses the code \"%s\"; if it is right, "
+			                     "give --new-code", f.code);
+	}
 	if (rc == CLI_OK) {
 		a.upn = f.upn;
 		a.session = strcmp(f.session, "PM") == 0 ? RT_PM : RT_AM;
@@ -242,6 +269,8 @@ notice_issue(int argc, char **argv, struct flags *f)
 		rc = cli_usage_error("notice issue: give --db DB, --upn UPN and --parent ID");
 	if (rc == CLI_OK)
 		rc = need_date("notice issue", "--date", f->date, &date);
+	if (rc == CLI_OK)
+		rc = cli_not_after_today("notice issue", "--date", date);
 	struct rt_program *p = NULL;
 	struct rt_store *s = NULL;
 	struct rt_store_penalties pen = { 0 };
@@ -252,6 +281,33 @@ notice_issue(int argc, char **argv, struct flags *f)
 	if (rc == CLI_OK && rt_store_penalties_load(s, f->upn, &pen)) {
 		fprintf(stderr, "attend: %s\n", rt_store_error(s));
 		rc = CLI_USAGE;
+	}
+	if (rc == CLI_OK) {
+		int known = 0;
+		for (size_t i = 0; i < pen.nparents; i++)
+			known |= strcmp(pen.parents[i].parent_id, f->parent) == 0;
+		if (!known) {
+			fprintf(stderr, "attend: notice issue: pupil %s has no parent \"%s\" (import parents: "
+			                "upn,parent_id,name[,relationship])\n", f->upn, f->parent);
+			rc = CLI_FINDINGS;
+		}
+	}
+	/* The policy decides whether a notice is due: its threshold, with the sessions
+	 * counted toward this parent's earlier notices left out. */
+	if (rc == CLI_OK) {
+		int due = 0;
+		struct rt_run_options ro = { .as_of = date, .upn = f->upn, .out = stdout, .diag = stderr,
+			                     .notice_parent = f->parent, .notice_due = &due };
+		int r = rt_run(p, s, &ro);
+		if (r != 0)
+			rc = r < 0 ? CLI_USAGE : CLI_FINDINGS;
+		else if (!due && !f->force) {
+			fprintf(stderr, "attend: notice issue: on %s the policy does not call for a notice to %s for %s "
+			                "(the threshold is not met, or its sessions already counted toward an earlier "
+			                "notice to this parent); `attend explain` shows why; --force issues it anyway\n",
+			        f->date, f->parent, f->upn);
+			rc = CLI_FINDINGS;
+		}
 	}
 	if (rc == CLI_OK) {
 		struct rt_pupil_penalties pp = { pen.parents, pen.nparents, pen.notices, pen.nnotices };
@@ -296,6 +352,8 @@ notice_state(int argc, char **argv, struct flags *f, int state)
 		rc = cli_usage_error("notice %s: give --id N (from attend notice list)", rt_notice_state_name(state));
 	if (rc == CLI_OK)
 		rc = need_date("notice", "--date", f->date, &date);
+	if (rc == CLI_OK)
+		rc = cli_not_after_today("notice", "--date", date);
 	struct rt_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_open_store(argv[optind], 0, &s);
@@ -326,14 +384,22 @@ notice_list(int argc, char **argv, struct flags *f)
 	if (rc == CLI_OK) {
 		printf("%-4s %-14s %-10s %-7s %-10s %-8s %-10s %s\n", "id", "upn", "parent", "notice", "issued", "amount",
 		       "state", "since");
+		rt_date today;
+		cli_parse_date(NULL, &today);
 		for (size_t i = 0; i < pen.nnotices; i++) {
 			const struct rt_store_notice *n = &pen.notices[i];
-			char issued[11], on[11];
+			char issued[11], on[11], last[11];
 			rt_date_format(n->issued, issued);
 			rt_date_format(n->state_on, on);
-			printf("%-4" PRId64 " %-14s %-10s %-7d %-10s %5" PRId64 ".%02" PRId64 " %-10s %s\n", n->id, n->upn,
+			rt_date last_day = n->issued + (n->later_days > n->days ? n->later_days : n->days);
+			rt_date_format(last_day, last);
+			printf("%-4" PRId64 " %-14s %-10s %-7d %-10s %5" PRId64 ".%02" PRId64 " %-10s %s", n->id, n->upn,
 			       n->parent_id, n->ordinal, issued, n->pence / 100, n->pence % 100,
 			       rt_notice_state_name(n->state), on);
+			/* Unpaid after the window: the local authority must prosecute or withdraw. */
+			if (n->state == RT_NOTICE_ISSUED && today > last_day)
+				printf("  unpaid since %s: prosecute or withdraw", last);
+			putchar('\n');
 		}
 	}
 	rt_store_penalties_free(&pen);

@@ -162,18 +162,25 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Replaces path's contents atomically: a temporary file beside it, then rename. */
+/* Replaces path's contents atomically: a temporary file beside it, then rename.
+ * A symbolic link is followed, so the link stays a link to the formatted file. */
 static int
-write_in_place(const char *path, const char *text, size_t len)
+write_in_place(const char *given, const char *text, size_t len)
 {
+	char *path = realpath(given, NULL);
+	if (!path)
+		return -1;
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
-	if (!tmp)
+	if (!tmp) {
+		free(path);
 		return -1;
+	}
 	snprintf(tmp, plen + 16, "%s.fmt-XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		free(tmp);
+		free(path);
 		return -1;
 	}
 	struct stat st;
@@ -190,10 +197,12 @@ write_in_place(const char *path, const char *text, size_t len)
 		int saved = errno;
 		unlink(tmp);
 		free(tmp);
+		free(path);
 		errno = saved;
 		return -1;
 	}
 	free(tmp);
+	free(path);
 	return 0;
 }
 

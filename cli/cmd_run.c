@@ -56,6 +56,8 @@ evaluate(int argc, char **argv, int explain)
 		return cli_usage_error("explain: say which pupil with --pupil UPN");
 	if (cli_parse_date(as_of, &ro.as_of))
 		return cli_usage_error("--as-of: \"%s\" is not a date (YYYY-MM-DD)", as_of);
+	if (ro.record && cli_not_after_today("run --record", "--as-of", ro.as_of) != CLI_OK)
+		return CLI_USAGE;
 	cli_include_finish(&inc);
 
 	struct rt_program *p = NULL;

@@ -180,7 +180,9 @@ cli_cmd_test(int argc, char **argv)
 	if (format == RT_FINDINGS_TEXT)
 		printf("%zu test%s: %zu passed, %zu failed\n", totals.tests, totals.tests == 1 ? "" : "s", totals.passed,
 		       totals.failed);
-	if (status == CLI_OK && totals.failed)
+	if (totals.input_errors)
+		status = CLI_USAGE; /* a test file that is wrong is an input error, as its syntax errors are */
+	else if (status == CLI_OK && totals.failed)
 		status = CLI_FINDINGS;
 	rt_findings_free(&findings);
 	cli_include_free(&inc);

@@ -114,6 +114,19 @@ cli_parse_date(const char *s, rt_date *out)
 }
 
 int
+cli_not_after_today(const char *cmd, const char *flag, rt_date date)
+{
+	rt_date today;
+	cli_parse_date(NULL, &today);
+	if (date <= today)
+		return CLI_OK;
+	char d[11], t[11];
+	rt_date_format(date, d);
+	rt_date_format(today, t);
+	return cli_usage_error("%s: %s %s is after today (%s); what is recorded cannot be undone", cmd, flag, d, t);
+}
+
+int
 cli_open_store(const char *path, int flags, struct rt_store **out)
 {
 	if (rt_store_open(path, flags, out)) {

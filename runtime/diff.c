@@ -1,5 +1,7 @@
 /* The impact of a policy change on a register (diff.h). */
 #include "diff.h"
+#include "history.h"
+#include "penalties.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -133,11 +135,20 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 	struct rt_eval ev_old, ev_new;
 	uint8_t xlat_old[256], xlat_new[256];
 	uint8_t *marks_old = NULL, *marks_new = NULL;
+	struct rt_decision_list recorded = { 0 };
+	struct rt_history_book book_old = { 0 }, book_new = { 0 };
+	struct rt_store_penalties pen = { 0 };
+	rt_date *none_old = NULL, *none_new = NULL;
 	int status = -1, ready = 0;
 
 	memset(out, 0, sizeof *out);
 	out->as_of = as_of;
-	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames)) {
+	/* Stages that rest on earlier decisions read the history recorded under the
+	 * policy in force (the old one); the new policy sees the same history,
+	 * matched rule by rule (stage number, flag name). */
+	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames) ||
+	    rt_store_history_read(store, rt_history_policy_key(old_prog), as_of, NULL, &recorded) ||
+	    rt_store_penalties_load(store, NULL, &pen)) {
 		fprintf(diag, "attend: %s\n", rt_store_error(store));
 		goto done;
 	}
@@ -149,7 +160,10 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 	}
 	marks_old = malloc(cal.ndays * 2 + 1);
 	marks_new = malloc(cal.ndays * 2 + 1);
-	if (!marks_old || !marks_new || rt_eval_init(&ev_old, old_prog, &cal)) {
+	none_old = malloc((old_prog->nrules + 1) * sizeof *none_old);
+	none_new = malloc((new_prog->nrules + 1) * sizeof *none_new);
+	if (!marks_old || !marks_new || !none_old || !none_new || rt_history_book_build(&book_old, old_prog, &recorded) ||
+	    rt_history_book_build(&book_new, new_prog, &recorded) || rt_eval_init(&ev_old, old_prog, &cal)) {
 		fprintf(diag, "attend: out of memory\n");
 		goto done;
 	}
@@ -163,6 +177,8 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		fprintf(diag, "attend: %s\n", rt_store_error(store));
 		goto done;
 	}
+	rt_history_clear(none_old, old_prog->nrules);
+	rt_history_clear(none_new, new_prog->nrules);
 	struct rt_store_pupil pupil;
 	int rc;
 	size_t nsessions = cal.ndays * 2;
@@ -174,7 +190,15 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		}
 		memset(marks_old + have, RT_NO_MARK, nsessions - have);
 		memset(marks_new + have, RT_NO_MARK, nsessions - have);
-		if (rt_eval_pupil(&ev_old, marks_old, as_of) || rt_eval_pupil(&ev_new, marks_new, as_of)) {
+		struct rt_pupil_penalties pp;
+		rt_penalties_of(&pen, pupil.id, &pp);
+		rt_date counted = rt_penalties_counted_until(&pp, as_of);
+		const rt_date *held_old = rt_history_book_find(&book_old, pupil.id);
+		const rt_date *held_new = rt_history_book_find(&book_new, pupil.id);
+		struct rt_pupil_history h_old = { held_old ? held_old : none_old, counted };
+		struct rt_pupil_history h_new = { held_new ? held_new : none_new, counted };
+		if (rt_eval_pupil_history(&ev_old, marks_old, as_of, &h_old) ||
+		    rt_eval_pupil_history(&ev_new, marks_new, as_of, &h_new)) {
 			fprintf(diag, "attend: pupil %s: %s\n", pupil.upn, ev_old.error[0] ? ev_old.error : ev_new.error);
 			goto done;
 		}
@@ -221,6 +245,12 @@ done:
 	}
 	free(marks_old);
 	free(marks_new);
+	free(none_old);
+	free(none_new);
+	rt_history_book_free(&book_old);
+	rt_history_book_free(&book_new);
+	rt_decision_list_free(&recorded);
+	rt_store_penalties_free(&pen);
 	rt_store_free_codes(names, nnames);
 	rt_calendar_free(&cal);
 	return status;

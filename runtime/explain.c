@@ -111,6 +111,11 @@ explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i
 	}
 	if (!any)
 		fprintf(out, "      (decided without comparing figures: it rests on other rules)\n");
+	if (r->kind == RT_RULE_PENALTY && o->counted_until != RT_DATE_MIN) {
+		char d[48];
+		rt_date_format_long(o->counted_until, d, sizeof d);
+		fprintf(out, "      sessions up to %s were counted toward an earlier notice and do not count again\n", d);
+	}
 	if (o->history)
 		explain_history(prog, o, i, out);
 	if (r->source != RT_NO_STRING)
@@ -168,7 +173,12 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 		for (size_t p = 0; p < o->nparents; p++) {
 			const struct rt_parent_notice *pn = &o->parents[p];
 			fprintf(out, "    %s (%s): ", pn->parent->name, pn->parent->parent_id);
-			if (pn->capped) {
+			if (pn->covered) {
+				char d[48];
+				rt_date_format_long(pn->covered_until, d, sizeof d);
+				fprintf(out, "no notice: the sessions that meet the threshold were counted toward this "
+				             "parent's notice of %s (a session counts toward one notice only)\n", d);
+			} else if (pn->capped) {
 				fprintf(out, "%d notices already count in %u years (withdrawn ones do not), the most the policy "
 				             "allows; instead: %s\n",
 				        pn->counted, prog->penalty.cap_years, o->alternative);

@@ -2,6 +2,7 @@
 #include "penalties.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The first index in [0, n) whose pupil_id is not below `id` (arrays sorted by pupil id). */
@@ -34,24 +35,47 @@ rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, struct r
 }
 
 rt_date
-rt_penalties_counted_until(const struct rt_pupil_penalties *pp, rt_date as_of)
+rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const char *parent_id, rt_date as_of)
 {
 	rt_date until = RT_DATE_MIN;
-	for (size_t i = 0; i < pp->nnotices; i++)
-		if (pp->notices[i].issued < as_of && pp->notices[i].issued > until)
-			until = pp->notices[i].issued;
+	for (size_t i = 0; i < pp->nnotices; i++) {
+		const struct rt_store_notice *n = &pp->notices[i];
+		if ((!parent_id || strcmp(n->parent_id, parent_id) == 0) && n->issued < as_of && n->issued > until)
+			until = n->issued;
+	}
 	return until;
 }
 
-/* The same day `years` earlier (29 February becomes the 28th). */
+rt_date
+rt_penalties_counted_until(const struct rt_pupil_penalties *pp, rt_date as_of)
+{
+	if (!pp->nparents)
+		return rt_penalties_parent_counted_until(pp, NULL, as_of);
+	rt_date until = RT_DATE_MAX;
+	for (size_t i = 0; i < pp->nparents; i++) {
+		rt_date mine = rt_penalties_parent_counted_until(pp, pp->parents[i].parent_id, as_of);
+		if (mine < until)
+			until = mine;
+	}
+	return until;
+}
+
+/* The same day `years` later (29 February becomes 28 February). */
 static rt_date
-years_before(rt_date date, int years)
+years_after(rt_date date, int years)
 {
 	int y, m, d;
 	rt_date_to_ymd(date, &y, &m, &d);
 	if (m == 2 && d == 29)
 		d = 28;
-	return rt_date_from_ymd(y - years, m, d);
+	return rt_date_from_ymd(y + years, m, d);
+}
+
+static int
+compare_dates(const void *a, const void *b)
+{
+	rt_date x = *(const rt_date *)a, y = *(const rt_date *)b;
+	return x < y ? -1 : x > y;
 }
 
 void
@@ -62,17 +86,33 @@ rt_penalties_next(const struct rt_program *prog, const struct rt_pupil_penalties
 	for (size_t i = 0; i < pp->nparents; i++)
 		if (strcmp(pp->parents[i].parent_id, parent_id) == 0)
 			out->parent = &pp->parents[i];
-	/* Notices within cap_years before `date` count toward the cap, unless withdrawn. */
-	rt_date since = prog->penalty.cap_years ? years_before(date, prog->penalty.cap_years) : RT_DATE_MIN;
-	for (size_t i = 0; i < pp->nnotices; i++) {
-		const struct rt_store_notice *n = &pp->notices[i];
-		if (strcmp(n->parent_id, parent_id) == 0 && n->state != RT_NOTICE_WITHDRAWN && n->issued <= date &&
-		    n->issued > since)
-			out->counted++;
+	/* This parent's notices that count, in issue order. */
+	rt_date issued[64];
+	size_t n = 0;
+	for (size_t i = 0; i < pp->nnotices && n < sizeof issued / sizeof issued[0]; i++) {
+		const struct rt_store_notice *notice = &pp->notices[i];
+		if (strcmp(notice->parent_id, parent_id) == 0 && notice->state != RT_NOTICE_WITHDRAWN &&
+		    notice->issued <= date)
+			issued[n++] = notice->issued;
 	}
+	qsort(issued, n, sizeof issued[0], compare_dates);
+	/* Walk the periods: each starts at a notice issued after the previous period ended. */
+	int years = prog->penalty.cap_years;
+	rt_date period_start = RT_DATE_MIN;
+	int in_period = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (period_start == RT_DATE_MIN || (years && issued[i] >= years_after(period_start, years))) {
+			period_start = issued[i];
+			in_period = 0;
+		}
+		in_period++;
+	}
+	int current = period_start != RT_DATE_MIN && (!years || date < years_after(period_start, years));
+	out->counted = current ? in_period : 0;
 	out->ordinal = out->counted + 1;
 	out->capped = prog->penalty.max_notices && out->counted >= prog->penalty.max_notices;
 	out->fine = out->capped ? NULL : rt_program_fine_in_force(prog, out->ordinal, date);
+	out->covered_until = rt_penalties_parent_counted_until(pp, parent_id, date);
 }
 
 void

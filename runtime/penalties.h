@@ -23,15 +23,31 @@ struct rt_parent_notice {
 	int ordinal;                  /* counted + 1 */
 	int capped;                   /* the cap is reached: the policy's alternative instead */
 	const struct rt_fine *fine;   /* the amounts in force for that ordinal, NULL when none */
+	rt_date covered_until;        /* this parent's own "counted until" (see below) */
+	int covered;                  /* the sessions that meet the threshold were already counted
+	                                 toward this parent's notice of covered_until */
 };
 
 void rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, struct rt_pupil_penalties *out);
 
-/* Penalty sessions on or before the result were counted toward a notice issued
- * before `as_of` (withdrawn or not: a session counts toward one notice only). */
+/*
+ * Penalty sessions on or before the result were counted toward a notice
+ * issued before `as_of` (withdrawn or not: a session counts toward one notice
+ * only). Each parent is owed their own notice for the same sessions (two
+ * parents, two notices), so for the pupil this is the earliest of the
+ * parents' own dates: the threshold is considered while any parent could
+ * still receive a notice for the sessions. With no parents on record, every
+ * notice of the pupil counts.
+ */
 rt_date rt_penalties_counted_until(const struct rt_pupil_penalties *pp, rt_date as_of);
 
-/* The next notice to `parent_id` for this pupil if issued on `date`. */
+/* The same for one parent: their latest notice before `as_of`, RT_DATE_MIN if none. */
+rt_date rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const char *parent_id, rt_date as_of);
+
+/* The next notice to `parent_id` for this pupil if issued on `date`. The cap
+ * runs from a first notice: notices issued within cap_years of it count
+ * (withdrawn ones do not), and the first notice after that period starts a
+ * new one (domain.md §4.2). */
 void rt_penalties_next(const struct rt_program *prog, const struct rt_pupil_penalties *pp, const char *parent_id,
                        rt_date date, struct rt_parent_notice *out);
 

@@ -972,7 +972,7 @@ check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as
 
 static void
 add_explanation(const struct rt_program *prog, const struct rt_eval *ev, const struct rt_ptest_file *f,
-                const struct rt_ptest_case *c, struct rt_findings *out)
+                const struct rt_ptest_case *c, rt_date counted_until, struct rt_findings *out)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -980,9 +980,10 @@ add_explanation(const struct rt_program *prog, const struct rt_eval *ev, const s
 	if (!mem)
 		return;
 	struct rt_store_pupil pupil = { .upn = "in the test", .forename = c->name };
-	struct rt_outcome o = { .pupil = &pupil, .ev = ev, .as_of = c->as_of };
+	struct rt_outcome o = { .pupil = &pupil, .ev = ev, .as_of = c->as_of, .counted_until = counted_until };
 	int penalty = find_rule(prog, RT_RULE_PENALTY, NULL);
-	if (penalty >= 0 && ev->outcomes[penalty])
+	o.penalty = penalty >= 0 && ev->outcomes[penalty];
+	if (o.penalty)
 		o.fine = rt_program_fine_in_force(prog, 1, c->as_of);
 	rt_explain_pupil(prog, &o, mem);
 	fclose(mem);
@@ -1066,11 +1067,13 @@ rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const
 		totals->tests++;
 		if (rt_ptest_marks_build(prog, cal, f->path, c, marks, out)) {
 			totals->failed++;
+			totals->input_errors++;
 			continue;
 		}
 		struct rt_pupil_history history = { held_since, RT_DATE_MIN };
 		if (build_history(prog, f->path, c, held_since, &history.counted_until, out)) {
 			totals->failed++;
+			totals->input_errors++;
 			continue;
 		}
 		if (rt_eval_pupil_history(&ev, marks, c->as_of, &history)) {
@@ -1094,7 +1097,7 @@ rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const
 			failed = 1;
 		}
 		if (failed) {
-			add_explanation(prog, &ev, f, c, out);
+			add_explanation(prog, &ev, f, c, history.counted_until, out);
 			totals->failed++;
 		} else {
 			totals->passed++;

@@ -116,6 +116,7 @@ void rt_ptest_coverage_free(struct rt_ptest_coverage *cov);
 
 struct rt_ptest_totals {
 	size_t tests, passed, failed;
+	size_t input_errors;      /* tests whose marks or history lines are wrong: an input error, not a failure */
 };
 
 /*

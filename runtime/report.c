@@ -205,7 +205,12 @@ text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 				char f[128] = "no amount in force on this date";
 				if (pn->fine)
 					fine_text(pn->fine, f, sizeof f);
-				if (pn->capped)
+				if (pn->covered) {
+					char d[11];
+					rt_date_format(pn->covered_until, d);
+					fprintf(out, "%15s penalty notice to %s (%s): none, these sessions counted toward the notice "
+					             "of %s\n", "", pn->parent->name, pn->parent->parent_id, d);
+				} else if (pn->capped)
 					fprintf(out, "%15s penalty notice to %s (%s): none, %d already in %u years: %s\n", "",
 					        pn->parent->name, pn->parent->parent_id, pn->counted, prog->penalty.cap_years,
 					        o->alternative);
@@ -309,7 +314,11 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			json_string(out, pn->parent->parent_id);
 			fputs(",\"name\":", out);
 			json_string(out, pn->parent->name);
-			if (pn->capped) {
+			if (pn->covered) {
+				char d[11];
+				rt_date_format(pn->covered_until, d);
+				fprintf(out, ",\"covered_by_notice_of\":\"%s\"", d);
+			} else if (pn->capped) {
 				fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
 				json_string(out, o->alternative);
 			} else {
@@ -384,7 +393,8 @@ csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	fputc(',', out);
 	const struct rt_fine *fine = o->fine;
 	for (size_t p = 0; p < o->nparents && !fine; p++)
-		fine = o->parents[p].fine;   /* with parents on record: the first parent's notice */
+		if (!o->parents[p].covered)
+			fine = o->parents[p].fine; /* with parents on record: the first parent owed a notice */
 	if (fine) {
 		fprintf(out, "yes,%" PRId64 "\n", fine->pence);
 	} else {

@@ -182,7 +182,7 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	struct rt_store_arrival *arr = NULL;
 	size_t narr = 0;
 	struct rt_store_cursor *cur = NULL;
-	struct rt_eval ev;
+	struct rt_eval ev, ev_parent; /* ev_parent: the penalty rule for one parent's sessions */
 	uint8_t xlat[256];
 	uint8_t *marks = NULL;
 	struct rt_disagreement *dis = NULL;
@@ -219,6 +219,11 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		goto out;
 	}
 	eval_ready = 1;
+	if (rt_eval_init(&ev_parent, prog, &cal)) {
+		fprintf(opt->diag, "attend: out of memory\n");
+		goto out;
+	}
+	eval_ready = 2;
 	ev.tracing = opt->explain;
 	if (rt_store_pupils_open(store, opt->upn, &cur)) {
 		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
@@ -230,7 +235,7 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	int penalty_rule = find_penalty_rule(prog);
 	struct rt_store_pupil pupil;
 	int rc, seen = 0;
-	int report = !opt->explain && !opt->letters_dir;
+	int report = !opt->explain && !opt->letters_dir && !opt->notice_due;
 	if (report)
 		rt_report_begin(prog, opt->format, opt->out);
 	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
@@ -260,14 +265,32 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 			                .history = held, .parents = parents,
 			                .alternative = rt_program_str(prog, prog->penalty.alternative) };
 		o.penalty = penalty_rule >= 0 && ev.outcomes[penalty_rule];
+		o.counted_until = history.counted_until;
 		if (o.penalty) {
-			/* With parents on record, each parent's next notice; else a first notice. */
-			for (size_t i = 0; i < pp.nparents; i++)
-				rt_penalties_next(prog, &pp, pp.parents[i].parent_id, opt->as_of, &parents[o.nparents++]);
+			/* With parents on record, each parent's next notice; else a first notice.
+			 * A parent whose own notice already counted some of the sessions is owed
+			 * another only if the threshold is met again without them. */
+			for (size_t i = 0; i < pp.nparents; i++) {
+				struct rt_parent_notice *pn = &parents[o.nparents++];
+				rt_penalties_next(prog, &pp, pp.parents[i].parent_id, opt->as_of, pn);
+				if (pn->covered_until > history.counted_until) {
+					struct rt_pupil_history mine = { history.held_since, pn->covered_until };
+					if (rt_eval_pupil_history(&ev_parent, marks, opt->as_of, &mine)) {
+						fprintf(opt->diag, "attend: pupil %s: %s\n", pupil.upn, ev_parent.error);
+						goto out;
+					}
+					pn->covered = !ev_parent.outcomes[penalty_rule];
+				}
+			}
 			if (!pp.nparents)
 				o.fine = rt_program_fine_in_force(prog, 1, opt->as_of);
 		}
-		if (opt->letters_dir) {
+		if (opt->notice_due) {
+			*opt->notice_due = 0;
+			for (size_t i = 0; i < o.nparents; i++)
+				if (strcmp(parents[i].parent->parent_id, opt->notice_parent) == 0)
+					*opt->notice_due = !parents[i].covered;
+		} else if (opt->letters_dir) {
 			if (rt_letters_write_due(prog, &o, opt->letters_dir, opt->out, opt->diag) < 0)
 				goto out;
 		} else if (opt->explain) {
@@ -311,6 +334,8 @@ out:
 	free(parents);
 	free(no_history);
 	free(windows);
+	if (eval_ready > 1)
+		rt_eval_free(&ev_parent);
 	if (eval_ready)
 		rt_eval_free(&ev);
 	free(dis);

@@ -24,6 +24,11 @@ struct rt_run_options {
 	FILE *diag;               /* problems with the register data */
 	int record;               /* also record the day's decisions (rt_replay of the as-of date) */
 	const char *letters_dir;  /* write the letters due there instead of the report (attend letters) */
+	/* attend notice issue: write nothing; set *notice_due to whether the pupil's
+	 * penalty rule holds for this parent (sessions counted toward the parent's
+	 * earlier notices left out). Needs upn. */
+	const char *notice_parent;
+	int *notice_due;
 };
 
 /* A mark whose recorded code is not what the policy's arrival rules give. */
@@ -50,6 +55,7 @@ struct rt_outcome {
 	const struct rt_disagreement *disagreements;
 	size_t ndisagreements;
 	int penalty;                          /* the penalty-notice rule holds: a notice must be considered */
+	rt_date counted_until;                /* penalty sessions to this date counted toward earlier notices */
 };
 
 /*

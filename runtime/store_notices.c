@@ -293,14 +293,18 @@ rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date
 	sqlite3_stmt *st;
 	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (rt_store_prepare(store, "SELECT state, issued FROM notices WHERE id = ?", &st))
+	if (rt_store_prepare(store, "SELECT state, issued, max(within_days, coalesce(later_within_days, 0)) "
+	                            "FROM notices WHERE id = ?", &st))
 		return finish(store, -1);
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	int current = rc == SQLITE_ROW ? state_of((const char *)sqlite3_column_text(st, 0)) : -1;
 	char issued[11] = "";
+	int window = 0; /* days after issue in which the notice may be paid */
 	if (rc == SQLITE_ROW && sqlite3_column_text(st, 1))
 		snprintf(issued, sizeof issued, "%s", (const char *)sqlite3_column_text(st, 1));
+	if (rc == SQLITE_ROW)
+		window = sqlite3_column_int(st, 2);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return finish(store, rt_store_fail_db(store, "cannot read notices"));
@@ -315,6 +319,24 @@ rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date
 	if (strcmp(day, issued) < 0) {
 		rt_store_fail(store, "notice %lld was issued on %s, after %s", (long long)id, issued, day);
 		return finish(store, 1);
+	}
+	/* Payment is possible within the notice's window; after it, the local
+	 * authority prosecutes or withdraws (domain.md §4.2), and not before. */
+	rt_date issued_on, last_day;
+	if (rt_date_parse(issued, strlen(issued), &issued_on) == 0) {
+		char last[11];
+		last_day = issued_on + window;
+		rt_date_format(last_day, last);
+		if (state == RT_NOTICE_PAID && date > last_day) {
+			rt_store_fail(store, "notice %lld could be paid until %s (%d days after issue); unpaid, it is now "
+			                     "prosecuted or withdrawn", (long long)id, last, window);
+			return finish(store, 1);
+		}
+		if (state == RT_NOTICE_PROSECUTED && date <= last_day) {
+			rt_store_fail(store, "notice %lld may still be paid until %s; it can be prosecuted only once unpaid "
+			                     "after that", (long long)id, last);
+			return finish(store, 1);
+		}
 	}
 	if (rt_store_prepare(store, "UPDATE notices SET state = ?, state_on = ? WHERE id = ?", &st))
 		return finish(store, -1);

@@ -188,9 +188,13 @@ cap_leaves_out_withdrawn_notices(void **state)
 	rt_penalties_next(p, &pp, "P1", day("2025-03-01"), &pn);
 	assert_true(pn.capped);
 	assert_null(pn.fine);
+	rt_penalties_next(p, &pp, "P1", day("2027-09-19"), &pn);
+	assert_true(pn.capped);
+	/* The period ran from the first notice (2024-09-20) for 3 years; after it a
+	 * notice starts a new period and is a first notice again. */
 	rt_penalties_next(p, &pp, "P1", day("2027-09-21"), &pn);
 	assert_false(pn.capped);
-	assert_int_equal(pn.ordinal, 2);
+	assert_int_equal(pn.ordinal, 1);
 
 	/* Sessions counted toward a notice issued before the day do not count again. */
 	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-20")), RT_DATE_MIN);
