@@ -26,13 +26,13 @@ static const struct cli_command commands[] = {
 	{ "replay", cli_cmd_replay, "POLICY --db DB --from DATE --to DATE",
 	  "evaluate every school day in order, recording the decisions as it goes" },
 	{ "notice", cli_cmd_notice,
-	  "issue POLICY --db DB --upn UPN --parent ID --date DATE | pay|withdraw|prosecute DB --id N --date DATE"
+	  "issue POLICY --db DB --upn UPN --parent ID --date DATE [--force] | pay|withdraw|prosecute DB --id N --date DATE"
 	  " | list DB [--upn UPN]",
 	  "penalty notices per parent and pupil" },
 	{ "letters", cli_cmd_letters, "POLICY --db DB [--as-of DATE] [--pupil UPN] --out DIR",
 	  "write each letter due, as text and as a printable HTML page" },
 	{ "amend", cli_cmd_amend,
-	  "DB --upn UPN --date DATE --session AM|PM --code CODE --reason TEXT --by NAME [--on DATE]",
+	  "DB --upn UPN --date DATE --session AM|PM --code CODE --reason TEXT --by NAME [--on DATE] [--new-code]",
 	  "change a mark, keeping the original, the reason, the date and who made it" },
 	{ "history", cli_cmd_history, "DB --upn UPN [--from DATE] [--to DATE] [--decisions]",
 	  "a pupil's marks with their amendments (--decisions: the decisions recorded for them)" },
@@ -55,8 +55,13 @@ print_help(FILE *out)
 	fputs("\nPOLICY is a .policy file or a compiled .apc file. DATE is YYYY-MM-DD (default: today).\n"
 	      "`builds on \"NAME\"` finds NAME.policy beside the policy, then in each -I DIR, then in\n"
 	      "$ATTEND_POLICY_PATH (colon-separated), then in the installed policies folder.\n"
-	      "\nExit status: 0 success; 1 the policy or the register data has problems (each reported);\n"
-	      "2 usage error, a file that cannot be read, or bytecode that fails verification.\n",
+	      "\nExit status:\n"
+	      "  0  success: nothing found\n"
+	      "  1  findings, each reported: compile errors; lint warnings under --strict; a file fmt --check\n"
+	      "     would change; failing policy tests; validation findings; a rejected import; a register\n"
+	      "     code the policy does not define or uses out of its dates; a rerun that differs from the\n"
+	      "     recorded history; a notice the policy does not call for; diff: pupils affected\n"
+	      "  2  a usage error, a file that cannot be read, a test file or bytecode that is not valid\n",
 	      out);
 }
 
