@@ -142,7 +142,17 @@ static const char history_sql[] =
 	"CREATE TRIGGER decisions_kept BEFORE DELETE ON decisions\n"
 	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never removed'); END;\n"
 	"CREATE TRIGGER decisions_fixed BEFORE UPDATE ON decisions\n"
-	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n";
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
+	/* A mark changes only through an amendment, written first in the same
+	 * transaction (attend amend), so plain SQL cannot change the legal record
+	 * without a trace; and a pupil is never deleted, which would orphan marks. */
+	"CREATE TRIGGER marks_amended_only BEFORE UPDATE OF code ON marks WHEN NOT EXISTS (\n"
+	"  SELECT 1 FROM amendments a WHERE a.pupil_id = new.pupil_id AND a.date = new.date\n"
+	"    AND a.session = new.session AND a.amended_code = new.code)\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a mark changes only by an amendment (attend amend), which keeps the original');"
+	" END;\n"
+	"CREATE TRIGGER pupils_kept BEFORE DELETE ON pupils\n"
+	"  BEGIN SELECT RAISE(ABORT, 'pupils are not deleted: their register entries are kept for six years'); END;\n";
 
 int
 rt_store_fail(struct rt_store *store, const char *fmt, ...)

@@ -244,6 +244,12 @@ test_compact_marks_match(void **state)
 	                             "B2,2024-10-16,AM,#,,\n"
 	                             "C3,2024-11-05,AM,C1,,\n"),
 	                 0);
+	/* The legal record cannot be changed or orphaned by plain SQL. */
+	sqlite3 *db = rt_store_db(f->store);
+	assert_int_equal(sqlite3_exec(db, "UPDATE marks SET code = '/' WHERE code = 'I'", NULL, NULL, NULL),
+	                 SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM pupils", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM marks", NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	char **names;
 	size_t nnames;
 	assert_int_equal(rt_store_codes(f->store, &names, &nnames), 0);
