@@ -24,10 +24,13 @@ syn match   attendDate       "\<\d\{4}-\d\d-\d\d\>"
 syn match   attendTime       "\<\d\d:\d\d\>"
 syn match   attendNumber     "£\?\<\d\+\(\.\d\+\)\?%\?"
 syn match   attendComparison "[<>]=\?\|!=\|="
-syn region  attendString     start=+"+ skip=+\\"+ end=+"+ oneline
+" Strings have no escapes: "\" is the afternoon present code.
+syn region  attendString     start=+"+ end=+"+ oneline
 syn region  attendText       start=+"""+ end=+"""+ contains=attendPlaceholder
 syn match   attendPlaceholder "{[^}]*}" contained
 syn match   attendComment    "#.*$" contains=attendTodo
+" In a test's marks string, [#] is the closure code, not a comment.
+syn match   attendMarkCode   "\[[^]]*\]"
 syn keyword attendTodo       contained TODO FIXME XXX NOTE
 syn match   attendGap        "LANGUAGE GAP" containedin=attendComment contained
 
@@ -43,6 +46,7 @@ hi def link attendTime       Number
 hi def link attendNumber     Number
 hi def link attendComparison Operator
 hi def link attendString     String
+hi def link attendMarkCode   Constant
 hi def link attendText       String
 hi def link attendPlaceholder Special
 hi def link attendComment    Comment
