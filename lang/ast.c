@@ -160,20 +160,6 @@ format_measure(const struct lang_measure *m, struct out *o)
 	}
 }
 
-static const char *
-op_text(int op)
-{
-	switch (op) {
-	case RT_OP_LT: return "<";
-	case RT_OP_LE: return "<=";
-	case RT_OP_GT: return ">";
-	case RT_OP_GE: return ">=";
-	case RT_OP_EQ: return "=";
-	case RT_OP_NE: return "!=";
-	}
-	return "?";
-}
-
 static void
 format(const struct lang_expr *e, struct out *o, int parens)
 {
@@ -200,7 +186,7 @@ format(const struct lang_expr *e, struct out *o, int parens)
 		break;
 	}
 	const char *op = e->kind == LANG_E_AND ? "and" : e->kind == LANG_E_OR ? "or" : e->kind == LANG_E_ADD ? "+"
-	               : e->kind == LANG_E_SUB ? "-" : op_text(e->op);
+	               : e->kind == LANG_E_SUB ? "-" : rt_opcode_symbol(e->op);
 	if (parens)
 		put(o, "(");
 	format(e->lhs, o, e->lhs->kind != LANG_E_CMP && e->lhs->kind != e->kind);

@@ -1,4 +1,5 @@
 #include "diag.h"
+#include "../runtime/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,20 +182,7 @@ lang_diags_full(const struct lang_diags *d)
 static const char *
 find_line(const struct lang_source *src, int line, size_t *len)
 {
-	const char *p = src->text, *end = src->text + src->len;
-	for (int l = 1; l < line && p < end; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-	}
-	if (p >= end && line > 1)
-		return NULL;
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	*len = (size_t)((nl ? nl : end) - p);
-	if (*len && p[*len - 1] == '\r')
-		(*len)--;
-	return p;
+	return line < 1 ? NULL : rt_text_line(src->text, src->len, (unsigned)line, len);
 }
 
 /* Prints the source line and a caret line under [first_column, last_column);

@@ -1,5 +1,6 @@
 /* The impact of a policy change on a register (diff.h). */
 #include "diff.h"
+#include "text.h"
 #include "history.h"
 #include "penalties.h"
 
@@ -270,21 +271,6 @@ rt_diff_free(struct rt_diff *d)
 	memset(d, 0, sizeof *d);
 }
 
-static void
-json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 static void
 stage_text(int stage, char *buf, size_t size)
@@ -379,9 +365,9 @@ write_json(const struct rt_diff *d, const char *old_name, const char *new_name, 
 	char when[11];
 	rt_date_format(d->as_of, when);
 	fputs("{\"old\":", out);
-	json_string(out, old_name);
+	rt_json_string(out, old_name);
 	fputs(",\"new\":", out);
-	json_string(out, new_name);
+	rt_json_string(out, new_name);
 	fprintf(out, ",\"as_of\":\"%s\",\"pupils\":%zu,\"affected\":%zu,\"stage_moves\":[", when, d->pupils, d->naffected);
 	for (size_t i = 0; i < d->nmoves; i++) {
 		fprintf(out, "%s{\"from\":", i ? "," : "");
@@ -395,9 +381,9 @@ write_json(const struct rt_diff *d, const char *old_name, const char *new_name, 
 	for (size_t i = 0; i < d->naffected; i++) {
 		const struct rt_diff_pupil *p = &d->affected[i];
 		fprintf(out, "%s{\"upn\":", i ? "," : "");
-		json_string(out, p->upn);
+		rt_json_string(out, p->upn);
 		fputs(",\"name\":", out);
-		json_string(out, p->name);
+		rt_json_string(out, p->name);
 		if (p->year_group < 0)
 			fputs(",\"year_group\":null", out);
 		else

@@ -3,6 +3,7 @@
  * findings come out in the order they were added, so golden files are stable.
  */
 #include "findings.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -222,20 +223,7 @@ cached_line(struct source_cache *c, const char *file, unsigned line, size_t *len
 	}
 	if (!c->text)
 		return NULL;
-	const char *p = c->text, *end = c->text + c->len;
-	for (unsigned l = 1; l < line; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-	}
-	if (p >= end && line > 1)
-		return NULL;
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	*len = (size_t)((nl ? nl : end) - p);
-	if (*len && p[*len - 1] == '\r')
-		(*len)--;
-	return p;
+	return rt_text_line(c->text, c->len, line, len);
 }
 
 static const char *const level_name[] = { "error", "warning", "note" };
@@ -268,46 +256,26 @@ write_text(const struct rt_findings *f, int color, FILE *out)
 	free(cache.text);
 }
 
-static void
-json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
 
 static void
 write_json(const struct rt_findings *f, FILE *out)
 {
 	fputs("{\n  \"tool\": \"attend\",\n  \"format\": 1,\n  \"command\": ", out);
-	json_string(out, f->tool_command ? f->tool_command : "");
+	rt_json_string(out, f->tool_command ? f->tool_command : "");
 	fputs(",\n  \"findings\": [", out);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct rt_finding *g = &f->items[i];
 		fputs(i ? ",\n    {" : "\n    {", out);
 		fputs("\"file\": ", out);
 		if (g->file)
-			json_string(out, g->file);
+			rt_json_string(out, g->file);
 		else
 			fputs("null", out);
 		fprintf(out, ", \"line\": %u, \"column\": %u, \"end_column\": %u, \"level\": \"%s\", \"rule\": ", g->line,
 		        g->column, g->end_column, level_name[g->level]);
-		json_string(out, g->rule);
+		rt_json_string(out, g->rule);
 		fputs(", \"message\": ", out);
-		json_string(out, g->message);
+		rt_json_string(out, g->message);
 		fputc('}', out);
 	}
 	fprintf(out, "%s],\n  \"counts\": {\"error\": %zu, \"warning\": %zu, \"note\": %zu}\n}\n", f->n ? "\n  " : "",
@@ -352,9 +320,9 @@ write_sarif(const struct rt_findings *f, FILE *out)
 	for (size_t r = 0; r < nrules; r++) {
 		const char *text = rt_findings_rule_description(rules[r]);
 		fputs(r ? ",\n            {\"id\": " : "\n            {\"id\": ", out);
-		json_string(out, rules[r]);
+		rt_json_string(out, rules[r]);
 		fputs(", \"shortDescription\": {\"text\": ", out);
-		json_string(out, text ? text : rules[r]);
+		rt_json_string(out, text ? text : rules[r]);
 		fputs("}}", out);
 	}
 	fprintf(out, "%s]\n        }\n      },\n", nrules ? "\n          " : "");
@@ -363,10 +331,10 @@ write_sarif(const struct rt_findings *f, FILE *out)
 		const struct rt_finding *g = &f->items[i];
 		fputs(i ? ",\n        {" : "\n        {", out);
 		fputs("\"ruleId\": ", out);
-		json_string(out, g->rule);
+		rt_json_string(out, g->rule);
 		fprintf(out, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index[i],
 		        level_name[g->level]);
-		json_string(out, g->message);
+		rt_json_string(out, g->message);
 		fputs("}, \"locations\": [", out);
 		if (g->file) {
 			fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
@@ -387,7 +355,7 @@ write_sarif(const struct rt_findings *f, FILE *out)
 	}
 	fprintf(out, "%s],\n", f->n ? "\n      " : "");
 	fputs("      \"properties\": {\"command\": ", out);
-	json_string(out, f->tool_command ? f->tool_command : "");
+	rt_json_string(out, f->tool_command ? f->tool_command : "");
 	fputs("}\n    }\n  ]\n}\n", out);
 	free(rules);
 	free(rule_index);

@@ -30,3 +30,17 @@ rt_opcodes_print(FILE *out)
 		        o->stack_out, o->synopsis);
 	}
 }
+
+const char *
+rt_opcode_symbol(int op)
+{
+	switch (op) {
+	case RT_OP_LT: return "<";
+	case RT_OP_LE: return "<=";
+	case RT_OP_GT: return ">";
+	case RT_OP_GE: return ">=";
+	case RT_OP_EQ: return "=";
+	case RT_OP_NE: return "!=";
+	}
+	return "?";
+}

@@ -35,6 +35,9 @@ extern const struct rt_opcode_info rt_opcode_table[RT_OP__COUNT];
 
 const char *rt_operand_kind_name(enum rt_operand_kind kind);
 
+/* The comparison opcodes as symbols ("<", "<=", ..., "!="); "?" for any other. */
+const char *rt_opcode_symbol(int op);
+
 /* One line per opcode: name, operand kind, stack effect, synopsis. */
 void rt_opcodes_print(FILE *out);
 

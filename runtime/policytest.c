@@ -836,20 +836,6 @@ find_measure(const struct rt_program *prog, const char *label)
 	return -1;
 }
 
-static const char *
-op_text(uint8_t op)
-{
-	switch (op) {
-	case RT_OP_LT: return "<";
-	case RT_OP_LE: return "<=";
-	case RT_OP_GT: return ">";
-	case RT_OP_GE: return ">=";
-	case RT_OP_EQ: return "=";
-	case RT_OP_NE: return "!=";
-	}
-	return "?";
-}
-
 static int
 compare_holds(uint8_t op, int cmp)
 {
@@ -947,7 +933,7 @@ check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as
 	case RT_PX_MEASURE: {
 		char want[64];
 		rt_value_format(&e->value, want, sizeof want);
-		snprintf(expected, size, "\"%s\" %s %s", e->name, op_text(e->op), want);
+		snprintf(expected, size, "\"%s\" %s %s", e->name, rt_opcode_symbol(e->op), want);
 		int m = find_measure(prog, e->name);
 		if (m < 0) {
 			*rule_id = "test-unknown-name";
@@ -1162,7 +1148,7 @@ describe_comparison(const struct rt_program *prog, size_t pc, char *buf, size_t 
 		else if (prev->op == RT_OP_MEASURE)
 			snprintf(right, sizeof right, "%s", rt_program_str(prog, prog->measures[prev->operand].label));
 	}
-	snprintf(buf, size, "%s %s %s", rt_program_str(prog, in->operand), op_text(in->op), right);
+	snprintf(buf, size, "%s %s %s", rt_program_str(prog, in->operand), rt_opcode_symbol(in->op), right);
 }
 
 void

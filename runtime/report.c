@@ -3,6 +3,7 @@
  * machines (fields in docs/output.md). All three say the same things.
  */
 #include "runner.h"
+#include "text.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -74,26 +75,6 @@ fine_text(const struct rt_fine *f, char *buf, size_t size)
 	}
 }
 
-static void
-json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
 
 static void
 csv_field(FILE *out, const char *s)
@@ -240,10 +221,10 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	char buf[256], date[11];
 	rt_date_format(o->as_of, date);
 	fputs("{\"upn\":", out);
-	json_string(out, o->pupil->upn);
+	rt_json_string(out, o->pupil->upn);
 	pupil_name(o->pupil, buf, sizeof buf);
 	fputs(",\"name\":", out);
-	json_string(out, buf);
+	rt_json_string(out, buf);
 	if (o->pupil->year_group >= 0)
 		fprintf(out, ",\"year_group\":%d", o->pupil->year_group);
 	fprintf(out, ",\"as_of\":\"%s\",\"possible\":%" PRId64 ",\"present\":%" PRId64 ",\"authorised\":%" PRId64
@@ -258,7 +239,7 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "true" : "false");
 	if (ev->stage_rule >= 0) {
 		fprintf(out, ",\"stage\":{\"number\":%d,\"title\":", ev->stage);
-		json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
+		rt_json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
 		fputc('}', out);
 	} else {
 		fputs(",\"stage\":null", out);
@@ -270,7 +251,7 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			continue;
 		if (!first)
 			fputc(',', out);
-		json_string(out, rt_program_str(prog, prog->rules[i].name));
+		rt_json_string(out, rt_program_str(prog, prog->rules[i].name));
 		first = 0;
 	}
 	fputs("],\"actions\":[", out);
@@ -282,14 +263,14 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		for (uint32_t a = 0; a < r->action_count; a++) {
 			const struct rt_action *act = &prog->actions[r->first_action + a];
 			fputs(first ? "{\"text\":" : ",{\"text\":", out);
-			json_string(out, rt_program_str(prog, act->text));
+			rt_json_string(out, rt_program_str(prog, act->text));
 			fputs(",\"owner\":", out);
 			if (act->owner != RT_NO_STRING)
-				json_string(out, rt_program_str(prog, act->owner));
+				rt_json_string(out, rt_program_str(prog, act->owner));
 			else
 				fputs("null", out);
 			fputs(",\"rule\":", out);
-			json_string(out, rule_title(prog, r));
+			rt_json_string(out, rule_title(prog, r));
 			fputc('}', out);
 			first = 0;
 		}
@@ -302,7 +283,7 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			continue;
 		if (!first)
 			fputc(',', out);
-		json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
+		rt_json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
 		first = 0;
 	}
 	fputs("],\"penalty_notice\":", out);
@@ -311,16 +292,16 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		for (size_t p = 0; p < o->nparents; p++) {
 			const struct rt_parent_notice *pn = &o->parents[p];
 			fputs(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
-			json_string(out, pn->parent->parent_id);
+			rt_json_string(out, pn->parent->parent_id);
 			fputs(",\"name\":", out);
-			json_string(out, pn->parent->name);
+			rt_json_string(out, pn->parent->name);
 			if (pn->covered) {
 				char d[11];
 				rt_date_format(pn->covered_until, d);
 				fprintf(out, ",\"covered_by_notice_of\":\"%s\"", d);
 			} else if (pn->capped) {
 				fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
-				json_string(out, o->alternative);
+				rt_json_string(out, o->alternative);
 			} else {
 				fprintf(out, ",\"notice\":%d", pn->ordinal);
 				if (pn->fine) {
@@ -352,12 +333,12 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		rt_time_format(d->arrival, t);
 		fprintf(out, "%s{\"date\":\"%s\",\"session\":\"%s\",\"arrival\":\"%s\",\"recorded\":", i ? "," : "", date,
 		        d->session == RT_AM ? "AM" : "PM", t);
-		json_string(out, rt_program_str(prog, prog->codes[d->recorded].name));
+		rt_json_string(out, rt_program_str(prog, prog->codes[d->recorded].name));
 		fputs(",\"policy_gives\":", out);
 		if (d->expected == RT_NO_MARK)
 			fputs("null", out);
 		else
-			json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
+			rt_json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
 		fputc('}', out);
 	}
 	fputs("]}\n", out);

@@ -406,20 +406,6 @@ rule_threshold(const struct rt_program *p, int rule)
 	return t;
 }
 
-static const char *
-op_text(uint8_t op)
-{
-	switch (op) {
-	case RT_OP_LT: return "<";
-	case RT_OP_LE: return "<=";
-	case RT_OP_GT: return ">";
-	case RT_OP_GE: return ">=";
-	case RT_OP_EQ: return "=";
-	case RT_OP_NE: return "!=";
-	}
-	return "?";
-}
-
 static void
 describe_threshold(const struct rt_program *p, const struct threshold *t, char *buf, size_t size)
 {
@@ -429,7 +415,7 @@ describe_threshold(const struct rt_program *p, const struct threshold *t, char *
 	}
 	char value[64];
 	rt_value_format(&t->value, value, sizeof value);
-	snprintf(buf, size, "%s %s %s%s", rt_program_str(p, p->measures[t->measure].label), op_text(t->op), value,
+	snprintf(buf, size, "%s %s %s%s", rt_program_str(p, p->measures[t->measure].label), rt_opcode_symbol(t->op), value,
 	         t->comparisons > 1 ? " (among other conditions)" : "");
 }
 
@@ -534,7 +520,7 @@ check_penalty(struct validation *v)
 		add(v, line, RT_FINDING_ERROR, "penalty-threshold",
 		    "penalty notice: the policy's threshold is %s %s; the statutory threshold is %s %s, in force since "
 		    "%s.%s",
-		    op_text(pt.op), pv, op_text(bt.op), bv, since, example);
+		    rt_opcode_symbol(pt.op), pv, rt_opcode_symbol(bt.op), bv, since, example);
 	}
 	char pcodes[512], bcodes[512];
 	codeset_names(v->pol, pm->codeset, pcodes, sizeof pcodes);
