@@ -230,6 +230,8 @@ cli_cmd_history(int argc, char **argv)
 		rc = need_date("history", "--from", f.from, &from);
 	if (rc == CLI_OK && f.to)
 		rc = need_date("history", "--to", f.to, &to);
+	if (rc == CLI_OK && from > to)
+		rc = cli_usage_error("history: --from %s is after --to %s", f.from, f.to);
 	struct rt_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_open_store(argv[optind], RT_STORE_READONLY, &s);

@@ -236,8 +236,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	struct rt_store_pupil pupil;
 	int rc, seen = 0;
 	int report = !opt->explain && !opt->letters_dir && !opt->notice_due;
-	if (report)
-		rt_report_begin(prog, opt->format, opt->out);
+	/* The header waits for the first pupil, so that an unknown --pupil writes no report at all. */
+	int began = 0;
 	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
 		size_t nsessions = cal.ndays * 2;
 		size_t have = pupil.nmarks < nsessions ? pupil.nmarks : nsessions;
@@ -296,6 +296,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		} else if (opt->explain) {
 			rt_explain_pupil(prog, &o, opt->out);
 		} else {
+			if (!began++)
+				rt_report_begin(prog, opt->format, opt->out);
 			rt_report_pupil(prog, opt->format, &o, opt->out);
 		}
 		seen++;
@@ -304,12 +306,15 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
 		goto out;
 	}
-	if (report)
-		rt_report_end(prog, opt->format, opt->out);
 	if (opt->upn && !seen) {
 		fprintf(opt->diag, "attend: no pupil with UPN %s in the register\n", opt->upn);
 		status = 1;
 		goto out;
+	}
+	if (report) {
+		if (!began)
+			rt_report_begin(prog, opt->format, opt->out); /* an empty register: the header alone */
+		rt_report_end(prog, opt->format, opt->out);
 	}
 	status = 0;
 	if (out_of_date > 0) {
