@@ -283,11 +283,14 @@ write_json(const struct rt_findings *f, FILE *out)
 	        rt_findings_count(f, RT_FINDING_NOTE));
 }
 
-/* A relative path as a URI reference: keep unreserved characters and '/', escape the rest. */
+/* A path as a URI: a relative path is a relative reference; an absolute one
+ * becomes a file:// URI. Unreserved characters and '/' stay, the rest are escaped. */
 static void
 uri(FILE *out, const char *path)
 {
 	fputc('"', out);
+	if (path[0] == '/')
+		fputs("file://", out);
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    strchr("-._~/", *p))
