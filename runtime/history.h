@@ -74,4 +74,5 @@ int rt_history_decide(const struct rt_history_rules *hr, const struct rt_eval *e
 size_t rt_history_compare(const struct rt_decision *now, size_t nnow, const struct rt_decision *recorded,
                           size_t nrecorded, const char *upn, FILE *out);
 
+
 #endif

@@ -6,8 +6,10 @@
  * For speed the VM does not scan per measure: rt_measure_plan_run makes one
  * backward pass per pupil from the as-of date to the earliest period start,
  * snapshotting a per-mark histogram at each start, so a measure is then a
- * sum over the codes in its set. rt_measure_compute does the same arithmetic
- * by a direct scan and is the reference the tests compare against.
+ * sum over the codes in its set. Replay, evaluating day after day, keeps the
+ * histograms per pupil instead (a tally) and only adds the day's marks and
+ * takes away those leaving a period. rt_measure_compute does the same
+ * arithmetic by a direct scan and is the reference the tests compare against.
  */
 #include "measures.h"
 
@@ -206,113 +208,234 @@ rt_measure_scan(const struct rt_program *prog, const struct rt_calendar *cal, co
 /* ---- the plan: once per calendar and as-of date ---- */
 
 static int
-cmp_desc(const void *a, const void *b)
+counts_sessions(const struct rt_measure *m)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? 1 : x > y ? -1 : 0;
+	return m->kind == RT_M_SESSIONS || m->kind == RT_M_DAYS || m->kind == RT_M_RATE;
 }
 
-static uint32_t
-slot_of(const struct rt_measure_plan *plan, size_t begin)
+static int
+same_period(const struct rt_measure *a, const struct rt_measure *b)
 {
-	for (size_t i = 0; i < plan->nbegins; i++)
-		if (plan->begins[i] == begin)
-			return (uint32_t)i;
-	return 0; /* not reached: every begin was added */
+	if (a->period != b->period)
+		return 0;
+	return a->period != RT_P_SCHOOL_WEEKS || (a->weeks ? a->weeks : 1) == (b->weeks ? b->weeks : 1);
+}
+
+/* Whether measure k has a key of its own: counting over a period other than
+ * the year (key 0), and no earlier such measure with the same period. Else,
+ * when it counts, *same is the earlier measure whose key it shares. */
+static int
+new_key(const struct rt_program *prog, size_t k, size_t *same)
+{
+	const struct rt_measure *m = &prog->measures[k];
+	*same = k;
+	if (!counts_sessions(m) || m->period == RT_P_YEAR)
+		return 0;
+	for (size_t e = 0; e < k; e++)
+		if (counts_sessions(&prog->measures[e]) && same_period(&prog->measures[e], m)) {
+			*same = e;
+			return 0;
+		}
+	return 1;
+}
+
+static size_t
+count_keys(const struct rt_program *prog)
+{
+	size_t n = 1, same;
+	for (size_t k = 0; k < prog->nmeasures; k++)
+		n += (size_t)new_key(prog, k, &same);
+	return n;
+}
+
+size_t
+rt_measure_tally_words(const struct rt_program *prog)
+{
+	/* upto, then per key: begin and the histogram */
+	return 1 + count_keys(prog) * (1 + prog->ncodes + 2);
+}
+
+/* Keys, bins and scratch: once per program. */
+static int
+plan_program(struct rt_measure_plan *plan, const struct rt_program *prog)
+{
+	size_t nkeys = count_keys(prog), nbins = prog->ncodes + 2;
+	uint32_t *key = calloc(prog->nmeasures ? prog->nmeasures : 1, sizeof *key);
+	uint32_t *key_measure = calloc(nkeys, sizeof *key_measure);
+	size_t *begin = calloc(nkeys, sizeof *begin);
+	uint32_t *order = calloc(nkeys, sizeof *order);
+	uint32_t *hist = calloc(nkeys * nbins, sizeof *hist);
+	int64_t *possible = calloc(nkeys, sizeof *possible);
+	if (!key || !key_measure || !begin || !order || !hist || !possible) {
+		free(possible);
+		free(key);
+		free(key_measure);
+		free(begin);
+		free(order);
+		free(hist);
+		return -1;
+	}
+	rt_measure_plan_free(plan);
+	size_t n = 1, same;
+	for (size_t k = 0; k < prog->nmeasures; k++) {
+		if (new_key(prog, k, &same)) {
+			key_measure[n] = (uint32_t)k;
+			key[k] = (uint32_t)n++;
+		} else {
+			key[k] = same < k ? key[same] : 0;
+		}
+	}
+	plan->prog = prog;
+	plan->nkeys = nkeys;
+	plan->key = key;
+	plan->key_measure = key_measure;
+	plan->begin = begin;
+	plan->order = order;
+	plan->hist = hist;
+	plan->possible = possible;
+	plan->nbins = nbins;
+	for (size_t c = 0; c < 256; c++)
+		plan->bin[c] = (uint16_t)(c < prog->ncodes ? c : c == RT_NO_MARK ? prog->ncodes : prog->ncodes + 1);
+	memset(&plan->possible_codes, 0, sizeof plan->possible_codes);
+	for (size_t c = 0; c < prog->ncodes; c++)
+		if (is_possible(prog, (uint8_t)c))
+			plan->possible_codes.bits[c / 64] |= (uint64_t)1 << (c % 64);
+	return 0;
 }
 
 int
 rt_measure_plan_prepare(struct rt_measure_plan *plan, const struct rt_program *prog,
                         const struct rt_calendar *cal, rt_date as_of)
 {
+	if (plan->prog != prog && plan_program(plan, prog))
+		return -1;
 	if (plan->valid && plan->cal == cal && plan->anchor.as_of == as_of)
 		return 0;
-	plan->valid = 0;
-	size_t most = prog->nmeasures + 1;
-	size_t *begins = realloc(plan->begins, most * sizeof *begins);
-	if (!begins)
-		return -1;
-	plan->begins = begins;
-	uint32_t *slot = realloc(plan->slot, most * sizeof *slot);
-	if (!slot)
-		return -1;
-	plan->slot = slot;
-	uint32_t (*hist)[256] = realloc(plan->hist, most * sizeof *hist);
-	if (!hist)
-		return -1;
-	plan->hist = hist;
-	int64_t *possible = realloc(plan->possible, most * sizeof *possible);
-	if (!possible)
-		return -1;
-	plan->possible = possible;
-
 	plan->cal = cal;
 	rt_period_anchor_init(&plan->anchor, cal, as_of);
-	size_t n = 0;
-	begins[n++] = plan->anchor.year_begin;
-	for (size_t k = 0; k < prog->nmeasures; k++)
-		begins[n++] = rt_period_begin(&plan->anchor, cal, &prog->measures[k]);
-	qsort(begins, n, sizeof *begins, cmp_desc);
-	size_t unique = 0;
-	for (size_t i = 0; i < n; i++)
-		if (unique == 0 || begins[unique - 1] != begins[i])
-			begins[unique++] = begins[i];
-	plan->nbegins = unique;
-	for (size_t k = 0; k < prog->nmeasures; k++)
-		slot[k] = slot_of(plan, rt_period_begin(&plan->anchor, cal, &prog->measures[k]));
-	plan->year_slot = slot_of(plan, plan->anchor.year_begin);
+	for (size_t j = 0; j < plan->nkeys; j++) {
+		plan->begin[j] = j ? rt_period_begin(&plan->anchor, cal, &prog->measures[plan->key_measure[j]])
+		                   : plan->anchor.year_begin;
+		if (plan->begin[j] > plan->anchor.upto)
+			plan->begin[j] = plan->anchor.upto;
+	}
+	/* latest begin first: a few keys, insertion sort */
+	for (size_t j = 0; j < plan->nkeys; j++) {
+		size_t i = j;
+		for (; i > 0 && plan->begin[plan->order[i - 1]] < plan->begin[j]; i--)
+			plan->order[i] = plan->order[i - 1];
+		plan->order[i] = (uint32_t)j;
+	}
 	plan->valid = 1;
 	return 0;
 }
 
-/* Sessions in the histogram whose mark is in the set. */
+/* Sessions in the histogram whose mark is in the set (codes only: the
+ * verifier keeps sets within the program's codes). */
 static int64_t
-count_in(const uint32_t *hist, const struct rt_codeset *set)
+count_in(const uint32_t *hist, const struct rt_codeset *set, size_t ncodes)
 {
 	int64_t n = 0;
 	for (int w = 0; w < 4; w++)
-		for (uint64_t bits = set->bits[w]; bits; bits &= bits - 1)
-			n += hist[w * 64 + __builtin_ctzll(bits)];
+		for (uint64_t bits = set->bits[w]; bits; bits &= bits - 1) {
+			size_t c = (size_t)w * 64 + (size_t)__builtin_ctzll(bits);
+			if (c < ncodes)
+				n += hist[c];
+		}
 	return n;
 }
 
-static int64_t
-count_possible(const struct rt_program *prog, const uint32_t *hist)
-{
-	int64_t n = 0;
-	for (size_t k = 0; k < prog->ncodes; k++)
-		if (prog->codes[k].category != RT_CAT_NOT_POSSIBLE)
-			n += hist[k];
-	return n;
-}
-
-void
-rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog, const uint8_t *marks,
-                    struct rt_value *out, struct rt_summary *summary)
+/* The histograms of every key by one pass back from the as-of date. */
+static void
+scan_keys(struct rt_measure_plan *plan, const struct rt_program *prog, const uint8_t *marks)
 {
 	const struct rt_calendar *cal = plan->cal;
 	uint32_t h[256] = { 0 };
 	size_t i = plan->anchor.upto;
-	for (size_t b = 0; b < plan->nbegins; b++) {
-		for (; i > plan->begins[b]; i--) {
+	for (size_t o = 0; o < plan->nkeys; o++) {
+		uint32_t j = plan->order[o];
+		for (; i > plan->begin[j]; i--) {
 			const uint8_t *day = marks + 2 * (i - 1);
 			uint8_t open = cal->days[i - 1].open;
-			/* unmarked open sessions land in h[RT_NO_MARK] */
 			if (open & RT_OPEN_AM)
 				h[day[0]]++;
 			if (open & RT_OPEN_PM)
 				h[day[1]]++;
 		}
-		memcpy(plan->hist[b], h, sizeof h);
+		uint32_t *out = plan->hist + j * plan->nbins;
+		memcpy(out, h, prog->ncodes * sizeof *out);
+		out[prog->ncodes] = h[RT_NO_MARK];
+		out[prog->ncodes + 1] = 0; /* marks beyond the codes count nowhere */
+	}
+}
+
+/* Adds (delta 1) or takes away (delta -1, modulo 2^32) the open sessions of days [from, to). */
+static void
+tally_days(const struct rt_measure_plan *plan, const uint8_t *marks, uint32_t *hist, size_t from, size_t to,
+           uint32_t delta)
+{
+	const struct rt_school_day *days = plan->cal->days;
+	for (size_t i = from; i < to; i++) {
+		if (days[i].open & RT_OPEN_AM)
+			hist[plan->bin[marks[2 * i]]] += delta;
+		if (days[i].open & RT_OPEN_PM)
+			hist[plan->bin[marks[2 * i + 1]]] += delta;
+	}
+}
+
+/*
+ * Moves each key's histogram from the days it counted, [old begin, old upto),
+ * to the plan's [begin, upto): only the days at either end that differ are
+ * added or taken away. Periods only move forward as the as-of date does, so
+ * over a year of days each day is added and taken away at most once per key.
+ */
+static void
+tally_advance(const struct rt_measure_plan *plan, const uint8_t *marks, uint32_t *tally)
+{
+	size_t ou = tally[0], nu = plan->anchor.upto, stride = 1 + plan->nbins;
+	for (size_t j = 0; j < plan->nkeys; j++) {
+		uint32_t *t = tally + 1 + j * stride, *hist = t + 1;
+		size_t ob = t[0], nb = plan->begin[j];
+		if (nu <= ob || nb >= ou) {
+			memset(hist, 0, plan->nbins * sizeof *hist);
+			tally_days(plan, marks, hist, nb, nu, 1);
+		} else {
+			if (nb < ob)
+				tally_days(plan, marks, hist, nb, ob, 1);
+			else
+				tally_days(plan, marks, hist, ob, nb, UINT32_MAX);
+			if (nu > ou)
+				tally_days(plan, marks, hist, ou, nu, 1);
+			else
+				tally_days(plan, marks, hist, nu, ou, UINT32_MAX);
+		}
+		t[0] = (uint32_t)nb;
+	}
+	tally[0] = (uint32_t)nu;
+}
+
+void
+rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog, const uint8_t *marks,
+                    uint32_t *tally, struct rt_value *out, struct rt_summary *summary)
+{
+	const struct rt_calendar *cal = plan->cal;
+	const uint32_t *hist = plan->hist;
+	size_t stride = plan->nbins;
+	if (tally) {
+		tally_advance(plan, marks, tally);
+		hist = tally + 2;
+		stride = 1 + plan->nbins;
+	} else {
+		scan_keys(plan, prog, marks);
 	}
 
 	int64_t *possible = plan->possible;
-	for (size_t b = 0; b < plan->nbegins; b++)
-		possible[b] = count_possible(prog, plan->hist[b]);
+	for (size_t j = 0; j < plan->nkeys; j++)
+		possible[j] = count_in(hist + j * stride, &plan->possible_codes, prog->ncodes);
 
 	for (size_t k = 0; k < prog->nmeasures; k++) {
 		const struct rt_measure *m = &prog->measures[k];
-		uint32_t s = plan->slot[k];
+		const uint32_t *h = hist + plan->key[k] * stride;
 		switch ((enum rt_measure_kind)m->kind) {
 		case RT_M_HALF_TERM:
 			out[k] = (struct rt_value){ plan->anchor.half_term, 1, RT_UNIT_NONE };
@@ -331,15 +454,15 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 		case RT_M_DAYS:
 		case RT_M_RATE:
 		case RT_M__COUNT:
-			out[k] = value_of(m, count_in(plan->hist[s], &prog->codesets[m->codeset]), possible[s]);
+			out[k] = value_of(m, count_in(h, &prog->codesets[m->codeset], prog->ncodes), possible[plan->key[k]]);
 			break;
 		}
 	}
 
-	const uint32_t *year = plan->hist[plan->year_slot];
+	const uint32_t *year = hist; /* key 0 */
 	memset(summary, 0, sizeof *summary);
-	summary->possible = possible[plan->year_slot];
-	summary->unmarked = year[RT_NO_MARK];
+	summary->possible = possible[0];
+	summary->unmarked = year[prog->ncodes];
 	for (size_t k = 0; k < prog->ncodes; k++) {
 		switch ((enum rt_category)prog->codes[k].category) {
 		case RT_CAT_PRESENT:
@@ -362,8 +485,10 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 void
 rt_measure_plan_free(struct rt_measure_plan *plan)
 {
-	free(plan->begins);
-	free(plan->slot);
+	free(plan->key);
+	free(plan->key_measure);
+	free(plan->begin);
+	free(plan->order);
 	free(plan->hist);
 	free(plan->possible);
 	memset(plan, 0, sizeof *plan);

@@ -28,26 +28,55 @@ void rt_period_anchor_init(struct rt_period_anchor *a, const struct rt_calendar 
 /* The first day index of m's period (m->period) for this anchor. */
 size_t rt_period_begin(const struct rt_period_anchor *a, const struct rt_calendar *cal, const struct rt_measure *m);
 
-/* Per-calendar, per-as-of work done once, then reused for every pupil. */
+/*
+ * Per-calendar, per-as-of work done once, then reused for every pupil.
+ * The counting measures (sessions, days, rate) read a per-mark histogram of
+ * their period; a plan has one histogram per distinct period ("key"): the
+ * school year (key 0, for the summary) and each other period a counting
+ * measure names. Keys depend only on the program.
+ */
 struct rt_measure_plan {
 	const struct rt_calendar *cal;
-	int valid;                    /* anchor and slots match `cal` and anchor.as_of */
+	const struct rt_program *prog;
+	int valid;                    /* anchor and begins match `cal` and anchor.as_of */
 	struct rt_period_anchor anchor;
-	size_t nbegins;               /* distinct period starts, descending */
-	size_t *begins;
-	uint32_t *slot;               /* per measure: its period start's index in begins */
-	uint32_t year_slot;           /* the school year's index in begins (for the summary) */
-	uint32_t (*hist)[256];        /* per period start: sessions per mark, scratch for one pupil */
-	int64_t *possible;            /* per period start: possible sessions, scratch for one pupil */
+	size_t nkeys;
+	uint32_t *key;                /* per measure: its period's key (0 for the kinds that count nothing) */
+	uint32_t *key_measure;        /* per key: a measure with that period (rt_period_begin) */
+	size_t *begin;                /* per key: the period's first day for the anchor */
+	uint32_t *order;              /* keys by begin, latest first (the backward pass) */
+	size_t nbins;                 /* histogram bins: one per code, then unmarked, then anything else */
+	uint16_t bin[256];            /* mark -> bin */
+	struct rt_codeset possible_codes; /* the codes that are not "not possible" */
+	uint32_t *hist;               /* nkeys * nbins: scratch for one pupil */
+	int64_t *possible;            /* per key: possible sessions, scratch for one pupil */
 };
 
 /* Makes the plan fit (prog, cal, as_of); cheap when it already does. 0, or -1 on out of memory. */
 int rt_measure_plan_prepare(struct rt_measure_plan *plan, const struct rt_program *prog,
                             const struct rt_calendar *cal, rt_date as_of);
 
-/* Computes every measure of prog for one pupil into out[nmeasures], and the summary. */
+/*
+ * A pupil's running tally: the histograms of every key over the days the
+ * last evaluation counted, kept between evaluations so that the next one
+ * only adds the days that enter a period and takes away those that leave it
+ * (replay, day after day: a school-week window slides a week, a new half term
+ * starts afresh) instead of counting from the start of each period. Any
+ * sequence of as-of dates gives the direct counts (going back takes days
+ * away). rt_measure_tally_words(prog) uint32_t words, zeroed before first
+ * use; a tally belongs to one program and one pupil's marks, which must not
+ * change while it is used.
+ */
+size_t rt_measure_tally_words(const struct rt_program *prog);
+
+/* Computes every measure of prog for one pupil into out[nmeasures], and the
+ * summary; with a tally (may be NULL), from it, bringing it up to date. */
 void rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog, const uint8_t *marks,
-                         struct rt_value *out, struct rt_summary *summary);
+                         uint32_t *tally, struct rt_value *out, struct rt_summary *summary);
+
+/* rt_eval_pupil_history with the pupil's running tally (vm.c; replay). */
+int rt_eval_pupil_tally(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
+                        const struct rt_pupil_history *history, uint32_t *tally);
 
 void rt_measure_plan_free(struct rt_measure_plan *plan);
 

@@ -6,15 +6,19 @@
  * from day to day is read once: the calendar, the code map, the compiled
  * program, every pupil's marks (translated to policy codes) and their rule
  * states, which are carried forward in memory rather than re-read from the
- * decisions table each day. Only the day's changes are written, in one
- * transaction per day.
+ * decisions table each day; each pupil's counts are carried forward too (a
+ * tally, measures.h), so a day adds its marks instead of counting the year
+ * again. Only the day's changes are written, each day a savepoint in one
+ * transaction for the whole range.
  */
 #include "runner.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "history.h"
+#include "measures.h"
 
 struct replay_pupil {
 	int64_t id;
@@ -35,6 +39,8 @@ struct replay {
 	size_t nsessions;
 	rt_date *held;                 /* npupils * nrules: held_since by the history so far */
 	rt_date *next;                 /* nrules scratch */
+	uint32_t *tally;               /* npupils * ntally: each pupil's running counts (measures.h) */
+	size_t ntally;
 	struct rt_store_penalties pen;
 	rt_date *days;                 /* days recorded before the replay started */
 	size_t ndays;
@@ -104,7 +110,9 @@ load_states(struct replay *rp, rt_date before)
 	size_t nr = rp->prog->nrules ? rp->prog->nrules : 1;
 	rp->held = malloc((rp->npupils + 1) * nr * sizeof *rp->held);
 	rp->next = malloc(nr * sizeof *rp->next);
-	if (!rp->held || !rp->next)
+	rp->ntally = rt_measure_tally_words(rp->prog);
+	rp->tally = calloc(rp->npupils + 1, rp->ntally * sizeof *rp->tally);
+	if (!rp->held || !rp->next || !rp->tally)
 		return fail(rp, "out of memory");
 	if (rt_store_history_read(rp->store, rp->policy, before, NULL, &recorded))
 		return fail(rp, NULL);
@@ -162,51 +170,68 @@ struct day_result {
 	size_t differences;
 };
 
-/* Evaluates every pupil on one day; records the day, or compares it with its record. */
-static int
-replay_day(struct replay *rp, struct rt_eval *ev, rt_date day, struct rt_decision_list *today,
-           struct rt_decision_list *stored, struct day_result *res)
+/* One day's evaluation of every pupil. A day to record can be evaluated on a
+ * thread of its own while the day before is written; it touches only the
+ * pupils' states, its own list and the shared rt_eval, never the store. */
+struct day_job {
+	struct replay *rp;
+	struct rt_eval *ev;
+	rt_date day;
+	const struct rt_decision_list *stored; /* the day's record when comparing with it, else NULL */
+	FILE *out;                             /* where differences from the record go */
+	struct rt_decision_list today;         /* what the evaluation decides */
+	size_t differences;
+	int status;                            /* 0, or -1 with error set */
+	char error[400];
+};
+
+/* Evaluates every pupil on job->day, carrying each pupil's state forward: what
+ * was decided, or for a recorded day what was recorded (differences reported). */
+static void *
+evaluate_day(void *arg)
 {
+	struct day_job *job = arg;
+	struct replay *rp = job->rp;
+	struct rt_eval *ev = job->ev;
 	const struct rt_program *prog = rp->prog;
 	size_t nr = prog->nrules ? prog->nrules : 1;
-	int compare = was_recorded(rp, day);
-	rt_decision_list_clear(today);
-	rt_decision_list_clear(stored);
-	if (compare && rt_store_history_read_day(rp->store, rp->policy, day, stored))
-		return fail(rp, NULL);
+	rt_date day = job->day;
 	int pr = rp->rules.penalty_rule;
+	rt_decision_list_clear(&job->today);
+	job->differences = 0;
+	job->status = 0;
 	for (size_t i = 0; i < rp->npupils; i++) {
 		struct replay_pupil *p = &rp->pupils[i];
 		rt_date *held = rp->held + i * nr;
 		struct rt_pupil_history h = { held, rt_penalties_counted_until(&p->pen, day) };
-		if (rt_eval_pupil_history(ev, rp->marks + i * rp->nsessions, day, &h)) {
-			fprintf(rp->opt->diag, "attend: pupil %s: %s\n", p->upn, ev->error);
-			return -1;
+		if (rt_eval_pupil_tally(ev, rp->marks + i * rp->nsessions, day, &h, rp->tally + i * rp->ntally)) {
+			snprintf(job->error, sizeof job->error, "pupil %s: %s", p->upn, ev->error);
+			job->status = -1;
+			return NULL;
 		}
-		char detail[2048] = "";
+		char detail[2048];
+		detail[0] = '\0'; /* not `= ""`, which clears all of it for every pupil and day */
 		if (pr >= 0 && ev->outcomes[pr] && held[pr] == RT_DATE_MAX)
 			rt_penalties_detail(prog, &p->pen, day, detail, sizeof detail);
-		size_t first = today->n;
-		if (rt_history_decide(&rp->rules, ev, p->id, day, held, rp->next, *detail ? detail : NULL, today))
-			return fail(rp, "out of memory");
-		if (!compare) {
+		size_t first = job->today.n;
+		if (rt_history_decide(&rp->rules, ev, p->id, day, held, rp->next, *detail ? detail : NULL, &job->today)) {
+			snprintf(job->error, sizeof job->error, "out of memory");
+			job->status = -1;
+			return NULL;
+		}
+		if (!job->stored) {
 			memcpy(held, rp->next, nr * sizeof *held);
 			continue;
 		}
 		/* The record stands: carry forward what was recorded, not what is computed now. */
 		size_t nrec;
-		const struct rt_decision *rec = slice_of(stored, p->id, &nrec);
-		res->differences += rt_history_compare(today->items + first, today->n - first, rec, nrec, p->upn,
-		                                       rp->opt->out);
+		const struct rt_decision *rec = slice_of(job->stored, p->id, &nrec);
+		job->differences += rt_history_compare(job->today.items + first, job->today.n - first, rec, nrec,
+		                                       p->upn, job->out);
 		for (size_t k = 0; k < nrec; k++)
 			rt_history_apply(prog, held, &rec[k]);
 	}
-	if (!compare) {
-		if (rt_store_history_record(rp->store, rp->policy, day, today))
-			return fail(rp, NULL);
-		res->decisions += today->n;
-	}
-	return compare;
+	return NULL;
 }
 
 static void
@@ -245,6 +270,72 @@ check_past(const struct replay *rp, size_t first, size_t end)
 	return 0;
 }
 
+/* Days already recorded: evaluated again and compared with the record. */
+static int
+compare_day(struct replay *rp, struct day_job *job, struct rt_decision_list *stored, struct day_result *res)
+{
+	rt_decision_list_clear(stored);
+	if (rt_store_history_read_day(rp->store, rp->policy, job->day, stored))
+		return fail(rp, NULL);
+	job->stored = stored;
+	evaluate_day(job);
+	job->stored = NULL;
+	if (job->status)
+		return fail(rp, job->error);
+	res->differences += job->differences;
+	return 0;
+}
+
+/*
+ * Days to record, [d, end), in one transaction: the decisions index is keyed
+ * by pupil, so every day's rows land all over it, and committing day by day
+ * wrote most of it out again every day. Each day after the first is evaluated
+ * on a second thread while the day before is written. A day whose evaluation
+ * fails keeps the days before it, as when each day was committed; a failure
+ * to write rolls the whole range back, leaving the history as it was.
+ */
+static int
+record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, size_t first,
+            struct day_result *res, size_t *recorded)
+{
+	const struct rt_replay_options *opt = rp->opt;
+	if (rt_store_history_begin(rp->store))
+		return fail(rp, NULL);
+	int status = 0;
+	jobs[d & 1].day = rp->cal.days[d].date;
+	evaluate_day(&jobs[d & 1]);
+	for (; d < end; d++) {
+		struct day_job *job = &jobs[d & 1], *next = &jobs[(d + 1) & 1];
+		if (job->status) {
+			status = fail(rp, job->error);
+			break;
+		}
+		pthread_t thread;
+		int ahead = 0;
+		if (d + 1 < end) {
+			next->day = rp->cal.days[d + 1].date;
+			ahead = pthread_create(&thread, NULL, evaluate_day, next) == 0;
+		}
+		int rc = rt_store_history_record(rp->store, rp->policy, job->day, &job->today);
+		if (ahead)
+			pthread_join(thread, NULL);
+		else if (d + 1 < end && rc == 0)
+			evaluate_day(next); /* no second thread to be had: one after the other */
+		if (rc) {
+			status = fail(rp, NULL);
+			rt_store_history_end(rp->store, 0);
+			return status;
+		}
+		res->decisions += job->today.n;
+		(*recorded)++;
+		if (opt->progress)
+			progress(opt->progress, d - first + 1, end - first, job->day);
+	}
+	if (rt_store_history_end(rp->store, 1) && status == 0)
+		status = fail(rp, NULL);
+	return status;
+}
+
 static int
 replay_range(struct replay *rp)
 {
@@ -265,21 +356,22 @@ replay_range(struct replay *rp)
 	struct rt_eval ev;
 	if (rt_eval_init(&ev, rp->prog, &rp->cal))
 		return fail(rp, "out of memory");
-	struct rt_decision_list today = { 0 }, stored = { 0 };
+	struct day_job jobs[2] = { { .rp = rp, .ev = &ev, .out = opt->out }, { .rp = rp, .ev = &ev, .out = opt->out } };
+	struct rt_decision_list stored = { 0 };
 	struct day_result res = { 0, 0 };
-	size_t recorded = 0, compared = 0;
-	for (size_t d = first; d < end && status >= 0; d++) {
-		int rc = replay_day(rp, &ev, rp->cal.days[d].date, &today, &stored, &res);
-		if (rc < 0)
-			status = -1;
-		else if (rc == 1)
-			compared++;
-		else
-			recorded++;
+	size_t recorded = 0, compared = 0, d = first;
+	/* check_past leaves the recorded days of the range all before the others */
+	for (; d < end && status == 0 && was_recorded(rp, rp->cal.days[d].date); d++) {
+		jobs[0].day = rp->cal.days[d].date;
+		status = compare_day(rp, &jobs[0], &stored, &res);
+		compared++;
 		if (opt->progress)
 			progress(opt->progress, d - first + 1, end - first, rp->cal.days[d].date);
 	}
-	rt_decision_list_free(&today);
+	if (status == 0 && d < end)
+		status = record_days(rp, jobs, d, end, first, &res, &recorded);
+	rt_decision_list_free(&jobs[0].today);
+	rt_decision_list_free(&jobs[1].today);
 	rt_decision_list_free(&stored);
 	rt_eval_free(&ev);
 	if (status < 0)
@@ -316,6 +408,7 @@ rt_replay(const struct rt_program *prog, struct rt_store *store, const struct rt
 	free(rp.marks);
 	free(rp.held);
 	free(rp.next);
+	free(rp.tally);
 	free(rp.days);
 	rt_store_penalties_free(&rp.pen);
 	rt_history_rules_free(&rp.rules);

@@ -72,7 +72,7 @@ int rt_map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t 
 /*
  * Evaluates every school day from `from` to `to` in order, each with the
  * history recorded up to the day before, and records each day's decisions
- * (one transaction per day). A day already recorded is evaluated again and
+ * (one transaction for the whole range). A day already recorded is evaluated again and
  * compared: a difference is reported on `out`, never written. A day before
  * the last recorded one that was never recorded is refused: the past is not
  * rewritten. Returns 0, 1 (differences or refused; reported), -1 failure.

@@ -129,7 +129,12 @@ int rt_store_history_read(struct rt_store *store, const char *policy, rt_date be
                           struct rt_decision_list *out);
 /* Appends the decisions of `policy` recorded on `day`, by pupil then recording order. */
 int rt_store_history_read_day(struct rt_store *store, const char *policy, rt_date day, struct rt_decision_list *out);
-/* Records `day` as evaluated and its decisions, in one transaction. Refuses
+/* One transaction around many days of rt_store_history_record (attend replay);
+ * end keeps (keep != 0) or rolls back everything since begin. */
+int rt_store_history_begin(struct rt_store *store);
+int rt_store_history_end(struct rt_store *store, int keep);
+/* Records `day` as evaluated and its decisions, in one transaction (or within
+ * the caller's, opened with rt_store_history_begin). Refuses
  * (store error, -1) a day already recorded: the history is never rewritten. */
 int rt_store_history_record(struct rt_store *store, const char *policy, rt_date day,
                             const struct rt_decision_list *decisions);

@@ -1,5 +1,6 @@
 /* The decision history: `decisions` and `history_days` (docs/history.md). */
 #include "store_impl.h"
+#include "history.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -177,47 +178,87 @@ rt_store_history_days(struct rt_store *store, const char *policy, rt_date **days
 	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read history_days");
 }
 
+/* Rows per INSERT statement: with one row each, starting and finishing the
+ * statement cost more than the row (the CHECK lists of `decisions` are built
+ * afresh for every statement, but only cleared between rows of one). */
+#define ROWS_PER_INSERT 32
+
+static int
+prepare_insert(struct rt_store *store, size_t rows, sqlite3_stmt **st)
+{
+	char sql[64 + ROWS_PER_INSERT * 48];
+	size_t len = (size_t)snprintf(sql, sizeof sql,
+	                              "INSERT INTO decisions (policy, pupil_id, as_of, kind, event, stage, name, detail)"
+	                              " VALUES ");
+	for (size_t r = 0; r < rows; r++) {
+		int p = (int)(8 * r);
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
+		                        r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8);
+	}
+	return rt_store_prepare(store, sql, st);
+}
+
+/* Binds decision d as row r of an INSERT from prepare_insert. */
+static void
+bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, const struct rt_decision *d)
+{
+	int p = (int)(8 * r);
+	sqlite3_bind_text(st, p + 1, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, p + 2, d->pupil_id);
+	sqlite3_bind_text(st, p + 3, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 4, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 5, rt_decision_event_name(d->event), -1, SQLITE_STATIC);
+	if (d->stage)
+		sqlite3_bind_int(st, p + 6, d->stage);
+	else
+		sqlite3_bind_null(st, p + 6);
+	sqlite3_bind_text(st, p + 7, d->name, -1, SQLITE_STATIC);
+	if (d->detail)
+		sqlite3_bind_text(st, p + 8, d->detail, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, p + 8);
+}
+
+/* Inserts the list in order, ROWS_PER_INSERT rows a statement, then the rest. */
 static int
 insert_decisions(struct rt_store *store, const char *policy, const char *date, const struct rt_decision_list *list)
 {
-	sqlite3_stmt *st;
-	if (rt_store_prepare(store,
-	                     "INSERT INTO decisions (policy, pupil_id, as_of, kind, event, stage, name, detail)"
-	                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	                     &st))
+	sqlite3_stmt *st = NULL;
+	size_t i = 0, full = list->n - list->n % ROWS_PER_INSERT;
+	if (full && prepare_insert(store, ROWS_PER_INSERT, &st))
 		return -1;
-	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
 	int status = 0;
-	for (size_t i = 0; i < list->n && status == 0; i++) {
-		const struct rt_decision *d = &list->items[i];
-		sqlite3_bind_int64(st, 2, d->pupil_id);
-		sqlite3_bind_text(st, 4, d->kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, rt_decision_event_name(d->event), -1, SQLITE_STATIC);
-		if (d->stage)
-			sqlite3_bind_int(st, 6, d->stage);
-		else
-			sqlite3_bind_null(st, 6);
-		sqlite3_bind_text(st, 7, d->name, -1, SQLITE_STATIC);
-		if (d->detail)
-			sqlite3_bind_text(st, 8, d->detail, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 8);
+	for (; i < full && status == 0; i += ROWS_PER_INSERT) {
+		for (size_t r = 0; r < ROWS_PER_INSERT; r++)
+			bind_decision(st, r, policy, date, &list->items[i + r]);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			status = rt_store_fail_db(store, "cannot record a decision");
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
+	if (status || i == list->n)
+		return status;
+	if (prepare_insert(store, list->n - i, &st))
+		return -1;
+	for (size_t r = 0; i + r < list->n; r++)
+		bind_decision(st, r, policy, date, &list->items[i + r]);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		status = rt_store_fail_db(store, "cannot record a decision");
+	sqlite3_finalize(st);
 	return status;
 }
 
+/* Inside a transaction the caller opened (rt_store_history_begin), a day adds
+ * to it, and if it fails the caller rolls the transaction back: a savepoint
+ * per day would copy every index page the day touches once more. */
 int
 rt_store_history_record(struct rt_store *store, const char *policy, rt_date day, const struct rt_decision_list *list)
 {
 	char date[11];
 	rt_date_format(day, date);
 	sqlite3_stmt *st = NULL;
-	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+	int own = sqlite3_get_autocommit(store->db);
+	if (own && rt_store_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	if (rt_store_prepare(store, "INSERT INTO history_days (policy, as_of) VALUES (?, ?)", &st))
 		goto fail;
@@ -233,12 +274,28 @@ rt_store_history_record(struct rt_store *store, const char *policy, rt_date day,
 		rt_store_fail_db(store, "cannot record the day");
 		goto fail;
 	}
-	if (insert_decisions(store, policy, date, list) || rt_store_exec(store, "COMMIT"))
+	if (insert_decisions(store, policy, date, list) || (own && rt_store_exec(store, "COMMIT")))
 		goto fail;
 	return 0;
 fail:
-	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	if (own)
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+int
+rt_store_history_begin(struct rt_store *store)
+{
+	return rt_store_exec(store, "BEGIN IMMEDIATE");
+}
+
+int
+rt_store_history_end(struct rt_store *store, int keep)
+{
+	if (keep && rt_store_exec(store, "COMMIT") == 0)
+		return 0;
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return keep ? -1 : 0;
 }
 
 int

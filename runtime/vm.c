@@ -320,7 +320,8 @@ recount_after_notice(struct rt_eval *ev, const uint8_t *marks, rt_date counted_u
 		after = plan->anchor.upto;
 	for (size_t k = 0; k < p->nmeasures; k++) {
 		const struct rt_measure *m = &p->measures[k];
-		if ((m->flags & RT_MEASURE_AFTER_NOTICE) && !is_since(m) && after > plan->begins[plan->slot[k]])
+		if ((m->flags & RT_MEASURE_AFTER_NOTICE) && !is_since(m) &&
+		    after > rt_period_begin(&plan->anchor, ev->cal, m))
 			ev->measures[k] = rt_measure_scan(p, ev->cal, m, marks, &plan->anchor, after);
 	}
 }
@@ -335,6 +336,13 @@ int
 rt_eval_pupil_history(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
                       const struct rt_pupil_history *history)
 {
+	return rt_eval_pupil_tally(ev, marks, as_of, history, NULL);
+}
+
+int
+rt_eval_pupil_tally(struct rt_eval *ev, const uint8_t *marks, rt_date as_of, const struct rt_pupil_history *history,
+                    uint32_t *tally)
+{
 	const struct rt_program *p = ev->prog;
 	ev->error[0] = '\0';
 	ev->stage = 0;
@@ -345,7 +353,7 @@ rt_eval_pupil_history(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
 		ev->held_since[k] = RT_DATE_MAX;
 	if (rt_measure_plan_prepare(ev->plan, p, ev->cal, as_of))
 		return vm_error(ev, "out of memory");
-	rt_measure_plan_run(ev->plan, p, marks, ev->measures, &ev->summary);
+	rt_measure_plan_run(ev->plan, p, marks, tally, ev->measures, &ev->summary);
 	if (history)
 		recount_after_notice(ev, marks, history->counted_until);
 	if (run(ev, history))
