@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "lang/lang.h"
 
 #define CODES "code \"/\" present \"Present\"\ncode \"I\" authorised \"Illness\"\n" \
@@ -210,15 +212,6 @@ test_all_errors_reported(void **state)
 	assert_non_null(strstr(r.out, "cannot compare days with sessions"));
 	assert_non_null(strstr(r.out, "unknown name 'bogus'"));
 	free(r.out);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 static void

@@ -9,18 +9,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "runtime/diff.h"
 #include "runtime/store.h"
 #include "tools_fixture.h"
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void
 test_stage_and_flag_changes(void **state)

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "lang/lang.h"
 #include "lang/lint.h"
 #include "runtime/date.h"
@@ -183,15 +185,6 @@ test_unknown_suppression(void **state)
 	assert_int_equal(count(&f, "unknown-suppression", NULL), 1);
 	assert_int_equal(count(&f, "unused-value", NULL), 1);
 	rt_findings_free(&f);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 static void
