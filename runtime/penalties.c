@@ -40,7 +40,7 @@ rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const cha
 	rt_date until = RT_DATE_MIN;
 	for (size_t i = 0; i < pp->nnotices; i++) {
 		const struct rt_store_notice *n = &pp->notices[i];
-		if ((!parent_id || strcmp(n->parent_id, parent_id) == 0) && n->issued < as_of && n->issued > until)
+		if ((!parent_id || strcmp(n->parent_id, parent_id) == 0) && n->issued <= as_of && n->issued > until)
 			until = n->issued;
 	}
 	return until;

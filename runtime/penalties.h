@@ -32,8 +32,8 @@ void rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, str
 
 /*
  * Penalty sessions on or before the result were counted toward a notice
- * issued before `as_of` (withdrawn or not: a session counts toward one notice
- * only). Each parent is owed their own notice for the same sessions (two
+ * issued on or before `as_of` (withdrawn or not: a session counts toward one
+ * notice only; a notice issued today covers today's sessions). Each parent is owed their own notice for the same sessions (two
  * parents, two notices), so for the pupil this is the earliest of the
  * parents' own dates: the threshold is considered while any parent could
  * still receive a notice for the sessions. With no parents on record, every
@@ -41,7 +41,7 @@ void rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, str
  */
 rt_date rt_penalties_counted_until(const struct rt_pupil_penalties *pp, rt_date as_of);
 
-/* The same for one parent: their latest notice before `as_of`, RT_DATE_MIN if none. */
+/* The same for one parent: their latest notice on or before `as_of`, RT_DATE_MIN if none. */
 rt_date rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const char *parent_id, rt_date as_of);
 
 /* The next notice to `parent_id` for this pupil if issued on `date`. The cap

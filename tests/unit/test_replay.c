@@ -197,7 +197,9 @@ cap_leaves_out_withdrawn_notices(void **state)
 	assert_int_equal(pn.ordinal, 1);
 
 	/* Sessions counted toward a notice issued before the day do not count again. */
-	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-20")), RT_DATE_MIN);
+	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-19")), RT_DATE_MIN);
+	/* a notice issued today covers today's sessions: the same day cannot give a second */
+	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-20")), day("2024-09-20"));
 	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-12-01")), day("2024-11-20"));
 	rt_program_free(p);
 }
