@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,11 @@ cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_prog
 {
 	char err[512];
 	*out = NULL;
+	/* A file that cannot be read is an input error (exit 2), not a finding in the policy. */
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "attend: cannot read %s: %s\n", path, strerror(errno));
+		return CLI_USAGE;
+	}
 	if (ends_with(path, ".apc")) {
 		if (rt_bytecode_load(path, out, err, sizeof err)) {
 			fprintf(stderr, "attend: %s\n", err);
