@@ -241,6 +241,18 @@ write_tables(struct writer *w, const struct rt_program *p)
 	end_section(w, at);
 }
 
+uint32_t
+rt_bytecode_checksum(const uint8_t *buf, size_t len)
+{
+	uint32_t crc = 0xffffffffu;
+	for (size_t i = 0; i < len; i++) {
+		crc ^= buf[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
 static void
 write_rest(struct writer *w, const struct rt_program *p)
 {
@@ -304,7 +316,12 @@ write_rest(struct writer *w, const struct rt_program *p)
 	put_u32(w, p->source_file);
 	end_section(w, at);
 
+	/* Since 1.2 the end section holds the CRC-32 of every byte before it: the
+	 * verifier proves a program safe to run, not that it is the one compiled,
+	 * and a flipped bit can leave a program valid but with another meaning. */
+	uint32_t crc = w->failed ? 0 : rt_bytecode_checksum(w->buf, w->len);
 	at = begin_section(w, SEC_END);
+	put_u32(w, crc);
 	end_section(w, at);
 }
 
@@ -753,9 +770,10 @@ read_lines(struct reader *r, struct rt_program *p)
 		p->lines[i] = get_u32(r);
 }
 
-/* Skips sections a newer minor version added after the known ones, then reads END. */
+/* Skips sections a newer minor version added after the known ones, then reads
+ * END, which from 1.2 on holds the CRC-32 of everything before it. */
 static void
-read_end(struct reader *r, size_t file_len)
+read_end(struct reader *r, size_t file_len, uint16_t minor)
 {
 	for (;;) {
 		r->len = file_len;
@@ -769,9 +787,17 @@ read_end(struct reader *r, size_t file_len)
 			return;
 		}
 		if (tag == SEC_END) {
-			if (size != 0)
-				read_fail(r, "the end section is not empty");
-			else if (r->pos != file_len)
+			uint32_t want_size = minor >= 2 ? 4 : 0;
+			if (size != want_size) {
+				read_fail(r, "the end section holds %u bytes, not %u", size, want_size);
+				return;
+			}
+			if (minor >= 2) {
+				uint32_t crc = get_u32(r);
+				if (!r->failed && crc != rt_bytecode_checksum(r->buf, start))
+					read_fail(r, "checksum mismatch: the file is corrupted");
+			}
+			if (!r->failed && r->pos != file_len)
 				read_fail(r, "%zu bytes after the end section", file_len - r->pos);
 			return;
 		}
@@ -834,7 +860,7 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 	SECTION(&r, len, SEC_LINES, read_lines(&r, p));
 	SECTION(&r, len, SEC_SOURCE, p->source_file = get_u32(&r));
 	if (!r.failed)
-		read_end(&r, len);
+		read_end(&r, len, minor);
 	if (r.failed || rt_verify(p, err, errsz)) {
 		rt_program_free(p);
 		return -1;

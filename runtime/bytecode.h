@@ -14,7 +14,11 @@
 
 #define RT_BYTECODE_MAGIC "\x89" "APC\r\n\x1a\n" /* 8 bytes: non-ASCII first byte, line-ending probe */
 #define RT_BYTECODE_VERSION_MAJOR 1
-#define RT_BYTECODE_VERSION_MINOR 1 /* 1.1 added rt_measure.rule and .flags */
+#define RT_BYTECODE_VERSION_MINOR 2 /* 1.1 added rt_measure.rule and .flags; 1.2 the CRC-32 in the end section */
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of buf[0..len): what the end section holds
+ * for the bytes before it. */
+uint32_t rt_bytecode_checksum(const uint8_t *buf, size_t len);
 
 /* Serialises p into a malloc'd buffer. 0 on success. */
 int rt_bytecode_encode(const struct rt_program *p, uint8_t **buf, size_t *len);

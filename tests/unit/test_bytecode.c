@@ -266,6 +266,9 @@ as_version_1_0(const uint8_t *buf, size_t len, size_t *outlen)
 	out[10] = 0;
 	out[11] = 0;
 	*outlen = o + (len - tail);
+	/* 1.0 had an empty end section: drop the checksum 1.2 keeps there */
+	*outlen -= 4;
+	put32(out + *outlen - 4, 0);
 	return out;
 }
 
@@ -280,9 +283,9 @@ test_reads_version_1_0(void **state)
 	uint8_t *buf;
 	size_t len, oldlen;
 	assert_int_equal(rt_bytecode_encode(p, &buf, &len), 0);
-	assert_int_equal(buf[10], 1); /* this build writes 1.1 */
+	assert_int_equal(buf[10], 2); /* this build writes 1.2 */
 	uint8_t *old = as_version_1_0(buf, len, &oldlen);
-	assert_int_equal(oldlen, len - 5 * p->nmeasures);
+	assert_int_equal(oldlen, len - 5 * p->nmeasures - 4);
 	struct rt_program *q;
 	char err[256] = "";
 	if (rt_bytecode_decode(old, oldlen, &q, err, sizeof err))
@@ -368,6 +371,13 @@ test_precise_errors(void **state)
 }
 
 /* Flipping any byte gives a clean error or a program that verifies (and disassembles). */
+/* Rewrites the checksum of an encoding after a deliberate change. */
+static void
+fix_checksum(uint8_t *buf, size_t len)
+{
+	put32(buf + len - 4, rt_bytecode_checksum(buf, len - 12));
+}
+
 static void
 test_byte_flips(void **state)
 {
@@ -387,16 +397,26 @@ test_byte_flips(void **state)
 			copy[i] ^= flips[k];
 			struct rt_program *q = NULL;
 			char err[256] = "";
-			if (rt_bytecode_decode(copy, len, &q, err, sizeof err) == 0) {
-				assert_non_null(q);
-				assert_int_equal(rt_verify(q, err, sizeof err), 0);
-				rt_disasm(q, devnull);
-				rt_program_free(q);
-				accepted++;
-			} else {
-				assert_null(q);
-				assert_true(err[0] != '\0');
-				rejected++;
+			/* As it is, every flipped byte is caught (by the checksum, or before it). */
+			assert_int_equal(rt_bytecode_decode(copy, len, &q, err, sizeof err), -1);
+			assert_null(q);
+			assert_true(err[0] != '\0');
+			/* With the checksum made to fit (a hostile file), the verifier must still
+			 * either reject it cleanly or accept a program that is safe to run. */
+			if (i < len - 4) {
+				fix_checksum(copy, len);
+				err[0] = '\0';
+				if (rt_bytecode_decode(copy, len, &q, err, sizeof err) == 0) {
+					assert_non_null(q);
+					assert_int_equal(rt_verify(q, err, sizeof err), 0);
+					rt_disasm(q, devnull);
+					rt_program_free(q);
+					accepted++;
+				} else {
+					assert_null(q);
+					assert_true(err[0] != '\0');
+					rejected++;
+				}
 			}
 			free(copy);
 		}
