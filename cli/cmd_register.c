@@ -1,5 +1,7 @@
 /* init, import: commands on the register alone. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "runtime/store.h"
@@ -18,13 +20,41 @@ cli_cmd_init(int argc, char **argv)
 int
 cli_cmd_import(int argc, char **argv)
 {
-	if (argc < 3)
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
+	};
+	struct cli_includes inc = { 0 };
+	const char *policy = NULL;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
+		if (opt == 'I')
+			cli_include_add(&inc, optarg);
+		else if (opt == 'p')
+			policy = optarg;
+		else
+			return cli_usage_error("import: unknown option");
+	}
+	if (argc - optind < 2)
 		return cli_usage_error("import: give the database and at least one CSV file");
-	struct rt_store *s;
-	int status = cli_open_store(argv[1], 0, &s);
-	if (status)
-		return status;
-	for (int i = 2; i < argc; i++) {
+	cli_include_finish(&inc);
+	struct rt_store *s = NULL;
+	struct rt_program *p = NULL;
+	int status = policy ? cli_load_policy(policy, &inc, &p) : CLI_OK;
+	if (status == CLI_OK)
+		status = cli_open_store(argv[optind], 0, &s);
+	/* With a policy, a mark whose code it does not define is refused at import. */
+	if (status == CLI_OK && p) {
+		const char **codes = malloc((p->ncodes + 1) * sizeof *codes);
+		for (size_t i = 0; codes && i < p->ncodes; i++)
+			codes[i] = rt_program_str(p, p->codes[i].name);
+		if (!codes || rt_store_set_known_codes(s, codes, p->ncodes)) {
+			fprintf(stderr, "attend: out of memory\n");
+			status = CLI_USAGE;
+		}
+		free(codes);
+	}
+	for (int i = optind + 1; status != CLI_USAGE && i < argc; i++) {
 		struct rt_import_stats st = { 0 };
 		int rc = rt_store_import(s, argv[i], stderr, &st);
 		if (rc == 0) {
@@ -40,5 +70,7 @@ cli_cmd_import(int argc, char **argv)
 		}
 	}
 	rt_store_close(s);
+	rt_program_free(p);
+	cli_include_free(&inc);
 	return status;
 }

@@ -3,6 +3,7 @@
 #include "text.h"
 #include "history.h"
 #include "penalties.h"
+#include "runner.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,26 +33,6 @@ dup(const char *s)
 }
 
 /* store code id -> policy code index; reports the codes the policy lacks. */
-static int
-map_codes(const struct rt_program *prog, const char *which, char **names, size_t n, uint8_t xlat[256], FILE *diag)
-{
-	int missing = 0;
-	memset(xlat, RT_NO_MARK, 256);
-	for (size_t id = 1; id < n && id < 256; id++) {
-		if (!names[id])
-			continue;
-		int code = rt_program_find_code(prog, names[id]);
-		if (code < 0) {
-			fprintf(diag, "attend: the register uses code \"%s\", which the %s policy does not define\n", names[id],
-			        which);
-			missing++;
-		} else {
-			xlat[id] = (uint8_t)code;
-		}
-	}
-	return missing;
-}
-
 static int
 penalty_holds(const struct rt_program *p, const struct rt_eval *ev)
 {
@@ -153,8 +134,8 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		fprintf(diag, "attend: %s\n", rt_store_error(store));
 		goto done;
 	}
-	int missing = map_codes(old_prog, "old", names, nnames, xlat_old, diag);
-	missing += map_codes(new_prog, "new", names, nnames, xlat_new, diag);
+	int missing = rt_map_codes(old_prog, "the old policy", store, names, nnames, xlat_old, diag);
+	missing += rt_map_codes(new_prog, "the new policy", store, names, nnames, xlat_new, diag);
 	if (missing) {
 		status = 1;
 		goto done;

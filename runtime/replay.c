@@ -64,7 +64,7 @@ load_pupils(struct replay *rp)
 	int rc;
 	if (rt_store_codes(rp->store, &names, &nnames))
 		return fail(rp, NULL);
-	int missing = rt_map_codes(rp->prog, names, nnames, xlat, rp->opt->diag);
+	int missing = rt_map_codes(rp->prog, "the policy", rp->store, names, nnames, xlat, rp->opt->diag);
 	rt_store_free_codes(names, nnames);
 	if (missing)
 		return 1;

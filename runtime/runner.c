@@ -10,7 +10,8 @@
 #define UNMAPPED 254
 
 int
-rt_map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t xlat[256], FILE *diag)
+rt_map_codes(const struct rt_program *prog, const char *which, struct rt_store *store, char **names, size_t n,
+             uint8_t xlat[256], FILE *diag)
 {
 	int missing = 0;
 	memset(xlat, RT_NO_MARK, 256);
@@ -18,9 +19,14 @@ rt_map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t xlat
 		if (!names[id])
 			continue;
 		int code = rt_program_find_code(prog, names[id]);
+		/* The dictionary keeps every code ever imported; one that an amendment has
+		 * since replaced everywhere does not stop a run (rarely asked: only for
+		 * codes the policy lacks). */
+		if (code < 0 && rt_store_code_in_use(store, names[id]) == 0)
+			continue;
 		if (code < 0) {
-			fprintf(diag, "attend: the register uses code \"%s\", which the policy does not define "
-			              "(map it with `code \"%s\" maps to \"...\"`)\n", names[id], names[id]);
+			fprintf(diag, "attend: the register uses code \"%s\", which %s does not define "
+			              "(map it with `code \"%s\" maps to \"...\"`)\n", names[id], which, names[id]);
 			xlat[id] = UNMAPPED;
 			missing++;
 		} else {
@@ -202,7 +208,7 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
 		goto out;
 	}
-	if (rt_map_codes(prog, names, nnames, xlat, opt->diag) > 0) {
+	if (rt_map_codes(prog, "the policy", store, names, nnames, xlat, opt->diag) > 0) {
 		status = 1;
 		goto out;
 	}

@@ -65,9 +65,11 @@ struct rt_outcome {
  */
 int rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_run_options *opt);
 
-/* Builds store-id -> policy-index, reporting on diag every store code the
- * policy does not define. Returns how many it lacks. */
-int rt_map_codes(const struct rt_program *prog, char **names, size_t n, uint8_t xlat[256], FILE *diag);
+/* Builds store-id -> policy-index, reporting on diag every code in use in the
+ * register that the policy (named `which` in the message: "the policy", "the
+ * new policy") does not define. Returns how many it lacks. */
+int rt_map_codes(const struct rt_program *prog, const char *which, struct rt_store *store, char **names, size_t n,
+                 uint8_t xlat[256], FILE *diag);
 
 /*
  * Evaluates every school day from `from` to `to` in order, each with the

@@ -313,8 +313,47 @@ rt_store_close(struct rt_store *store)
 	if (!store)
 		return;
 	sqlite3_close(store->db);
+	for (size_t i = 0; i < store->nknown_codes; i++)
+		free(store->known_codes[i]);
+	free(store->known_codes);
 	free(store->path);
 	free(store);
+}
+
+int
+rt_store_set_known_codes(struct rt_store *store, const char *const *codes, size_t n)
+{
+	char **copy = calloc(n + 1, sizeof *copy);
+	if (!copy)
+		return rt_store_fail(store, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(copy[i] = strdup(codes[i]))) {
+			for (size_t k = 0; k < i; k++)
+				free(copy[k]);
+			free(copy);
+			return rt_store_fail(store, "out of memory");
+		}
+	for (size_t i = 0; i < store->nknown_codes; i++)
+		free(store->known_codes[i]);
+	free(store->known_codes);
+	store->known_codes = copy;
+	store->nknown_codes = n;
+	return 0;
+}
+
+int
+rt_store_code_in_use(struct rt_store *store, const char *code)
+{
+	sqlite3_stmt *st;
+	if (rt_store_prepare(store, "SELECT EXISTS (SELECT 1 FROM marks WHERE code = ?)", &st))
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int used = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (used < 0)
+		rt_store_fail_db(store, "cannot read marks");
+	return used;
 }
 
 struct sqlite3 *

@@ -54,6 +54,13 @@ struct rt_import_stats {
  */
 int rt_store_import(struct rt_store *store, const char *path, FILE *diag, struct rt_import_stats *stats);
 
+/* From now on, imports report a mark whose code is not one of `codes` as
+ * "code: unknown code" (attend import --policy: the policy's codes). Copied. */
+int rt_store_set_known_codes(struct rt_store *store, const char *const *codes, size_t n);
+
+/* Whether any mark in the register has this code: 1, 0, or -1 on error. */
+int rt_store_code_in_use(struct rt_store *store, const char *code);
+
 /* Loads the school days (with half terms and weeks numbered). */
 int rt_store_load_calendar(struct rt_store *store, struct rt_calendar *cal);
 

@@ -27,6 +27,8 @@ struct rt_store {
 	struct sqlite3 *db;
 	char *path;
 	char error[512];
+	char **known_codes;       /* when set (rt_store_set_known_codes), imports accept only these codes */
+	size_t nknown_codes;
 };
 
 /* Sets the store's error message and returns -1. */

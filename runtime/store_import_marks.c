@@ -14,6 +14,17 @@
 #include <string.h>
 
 enum { C_UPN, C_DATE, C_SESSION, C_CODE, C_MINUTES_LATE, C_ARRIVAL, C__COUNT };
+
+/* With a policy's codes given (attend import --policy), whether `code` is one of them. */
+static int
+known_code(const struct rt_store *store, const char *code)
+{
+	for (size_t i = 0; i < store->nknown_codes; i++)
+		if (strcmp(store->known_codes[i], code) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *const columns[C__COUNT] = { "upn", "date", "session", "code", "minutes_late", "arrival" };
 
 struct pupil {
@@ -383,6 +394,8 @@ import_row(struct marks *m)
 	else if (!rt_store_code_is_valid(f[C_CODE], len[C_CODE]))
 		rt_import_problem(imp, line, "code", "unknown code \"%s\" (a code is 1 to 4 of A-Z 0-9 / \\ # -)",
 		                  f[C_CODE]);
+	else if (imp->store->known_codes && !known_code(imp->store, f[C_CODE]))
+		rt_import_problem(imp, line, "code", "unknown code \"%s\": the policy does not define it", f[C_CODE]);
 	long minutes_late = -1;
 	if (len[C_MINUTES_LATE]) {
 		char *end;
