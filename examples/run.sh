@@ -22,6 +22,9 @@ for school in russell-street kildwick; do
 	db="$dir/$school.db"
 	"$ATTEND" init "$db"
 	"$ATTEND" import "$db" examples/calendar.csv examples/pupils.csv "$marks"
+	# Stages that build on earlier ones (Russell Street's stage 5, Kildwick's stage 2)
+	# need the history: record every school day of the term so far, in order.
+	"$ATTEND" replay "policies/$school.policy" --db "$db" --from 2024-09-04 --to "$AS_OF"
 	echo
 	echo "== policies/$school.policy, as of $AS_OF =="
 	"$ATTEND" run "policies/$school.policy" --db "$db" --as-of "$AS_OF"
