@@ -129,7 +129,9 @@ load_bases(struct lang_ctx *ctx, struct lang_file *f)
 			found = strchr(d->name, '/') == NULL && try_path(ctx->arena, ctx->opt->include_dirs[i], d->name, &path);
 		if (!found) {
 			lang_error(&ctx->diags, d->name_loc, "cannot find the policy \"%s\": there is no %s.policy in "
-			           "%s%s", d->name, d->name, f->dir, ctx->opt->ninclude ? " or the policy folders" : "");
+			           "%s%s (give its folder with -I DIR)", d->name, d->name, f->dir,
+			           ctx->opt->ninclude ? " or the policy folders (-I, $ATTEND_POLICY_PATH, the installed "
+			                                "policies)" : "");
 			errors++;
 			continue;
 		}
