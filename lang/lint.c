@@ -760,6 +760,29 @@ check_codes(struct lint *l)
 	}
 }
 
+/* A policy that builds on no baseline brings the statutory code set itself: it
+ * needs at least one code of every statistical category, or marks of that
+ * category could not be recorded at all. */
+static void
+check_code_set(struct lint *l)
+{
+	struct lang_ctx *ctx = l->ctx;
+	if (ctx->main->base)
+		return;
+	int have[RT_CAT__COUNT] = { 0 };
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		if (d->kind == LANG_D_CODE && d->category >= 0 && d->category < RT_CAT__COUNT)
+			have[d->category] = 1;
+	}
+	struct lang_loc loc = { &ctx->main->src, 1, 1, 1, 1 };
+	for (int c = 0; c < RT_CAT__COUNT; c++)
+		if (!have[c])
+			warn(l, "unmapped-code", loc, "the policy builds on no statutory baseline and has no code for "
+			     "%s sessions: the statutory code set is incomplete (start with builds on \"england-2024\")",
+			     rt_category_name((enum rt_category)c));
+}
+
 void
 lang_lint(struct lang_ctx *ctx)
 {
@@ -775,5 +798,6 @@ lang_lint(struct lang_ctx *ctx)
 	if (ctx->report)
 		check_identity(&l, ctx->report->as_of);
 	check_codes(&l);
+	check_code_set(&l);
 	check_sources(&l);
 }

@@ -133,7 +133,7 @@ static const struct {
 	{ "unused-letter", "A letter that no rule sends" },
 	{ "overlapping-triggers", "Two rules with the same trigger, or a redundant alternative in one" },
 	{ "review-date-passed", "The policy's review date has passed" },
-	{ "unmapped-code", "A local sub-code in use on days its statutory code is not" },
+	{ "unmapped-code", "A statistical category with no code (no baseline), or a sub-code mapped to nothing on some days" },
 	{ "statutory-code-changed", "A statutory code replaced with another category or penalty rule" },
 	{ "missing-source", "A rule without a source citation" },
 	{ "unknown-suppression", "An 'attend: allow' comment naming no lint warning" },

@@ -19,7 +19,8 @@
 #include "runtime/date.h"
 #include "runtime/findings.h"
 
-#define HEAD "policy \"T\"\ncode \"/\" present\ncode \"I\" authorised\ncode \"O\" unauthorised counts toward penalty notices\n"
+/* (a small code set without a baseline: its unmapped-code warning is allowed on line 1) */
+#define HEAD "policy \"T\"  # attend: allow unmapped-code\ncode \"/\" present\ncode \"I\" authorised\ncode \"O\" unauthorised counts toward penalty notices\n"
 
 static struct rt_findings
 lint_in(const char *text, const char *const *dirs, size_t ndirs, const char *name)
@@ -109,6 +110,18 @@ test_clean_policy_has_no_warnings(void **state)
 		dump(&f);
 		fail_msg("expected no findings");
 	}
+	rt_findings_free(&f);
+}
+
+/* Without a baseline, every statistical category needs a code. */
+static void
+test_code_set_without_baseline(void **state)
+{
+	(void)state;
+	struct rt_findings f = lint("policy \"Bare\"\ncode \"/\" present\ncode \"I\" authorised\n");
+	unsigned line = 0;
+	assert_int_equal(count(&f, "unmapped-code", &line), 3); /* educational, unauthorised, not possible */
+	assert_int_equal(line, 1);
 	rt_findings_free(&f);
 }
 
@@ -255,6 +268,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_policy_has_no_warnings),
+		cmocka_unit_test(test_code_set_without_baseline),
 		cmocka_unit_test(test_unreachable_stage_constant_false),
 		cmocka_unit_test(test_unreachable_stage_shadowed),
 		cmocka_unit_test(test_thresholds_not_rising),
