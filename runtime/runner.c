@@ -140,17 +140,6 @@ report_codes_out_of_date(const struct rt_program *prog, const struct rt_calendar
 	return found;
 }
 
-static int
-compare_arrival_pupil(const void *a, const void *b)
-{
-	const struct rt_store_arrival *x = a, *y = b;
-	if (x->pupil_id != y->pupil_id)
-		return x->pupil_id < y->pupil_id ? -1 : 1;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return (int)x->session - (int)y->session;
-}
-
 /* The arrivals of one pupil: a slice of the array sorted by pupil id. */
 static const struct rt_store_arrival *
 pupil_arrivals(const struct rt_store_arrival *arr, size_t narr, int64_t pupil_id, size_t *count)
@@ -212,8 +201,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		status = 1;
 		goto out;
 	}
-	if (narr > 0)
-		qsort(arr, narr, sizeof *arr, compare_arrival_pupil);
+	/* rt_store_arrivals returns them ordered by pupil id, date and session, as
+	 * pupil_arrivals' binary search needs. */
 	marks = malloc(cal.ndays * 2 + 1);
 	dis = malloc((narr + 1) * sizeof *dis);
 	parents = malloc((pen.nparents + 1) * sizeof *parents);
@@ -238,6 +227,9 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 
 	rt_history_clear(no_history, prog->nrules);
 	code_windows(prog, &cal, windows);
+	uint8_t limited[256] = { 0 }; /* by policy code index; RT_NO_MARK stays 0 */
+	for (size_t c = 0; c < prog->ncodes; c++)
+		limited[c] = windows[c].first > 0 || windows[c].end < cal.ndays;
 	int penalty_rule = find_penalty_rule(prog);
 	struct rt_store_pupil pupil;
 	int rc, seen = 0;
@@ -247,13 +239,18 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
 		size_t nsessions = cal.ndays * 2;
 		size_t have = pupil.nmarks < nsessions ? pupil.nmarks : nsessions;
-		for (size_t i = 0; i < have; i++)
-			marks[i] = pupil.marks[i] ? xlat[pupil.marks[i]] : RT_NO_MARK;
+		uint8_t suspect = 0; /* a code that is not in use on every day of the calendar */
+		for (size_t i = 0; i < have; i++) {
+			uint8_t c = pupil.marks[i] ? xlat[pupil.marks[i]] : RT_NO_MARK;
+			marks[i] = c;
+			suspect |= limited[c];
+		}
 		memset(marks + have, RT_NO_MARK, nsessions - have);
 		/* only marks up to the as-of date: later ones are not part of this evaluation */
-		out_of_date += report_codes_out_of_date(prog, &cal, windows, pupil.upn, marks,
-		                                        2 * rt_calendar_upto(&cal, opt->as_of),
-		                                        out_of_date < 20 ? 20 - out_of_date : 0, opt->diag);
+		if (suspect)
+			out_of_date += report_codes_out_of_date(prog, &cal, windows, pupil.upn, marks,
+			                                        2 * rt_calendar_upto(&cal, opt->as_of),
+			                                        out_of_date < 20 ? 20 - out_of_date : 0, opt->diag);
 		const rt_date *held = rt_history_book_find(&book, pupil.id);
 		struct rt_pupil_penalties pp;
 		rt_penalties_of(&pen, pupil.id, &pp);
