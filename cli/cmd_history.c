@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "runtime/penalties.h"
+#include "runtime/notices.h"
 #include "runtime/runner.h"
 #include "runtime/store.h"
 
@@ -275,69 +275,12 @@ notice_issue(int argc, char **argv, struct flags *f)
 		rc = cli_not_after_today("notice issue", "--date", date);
 	struct rt_program *p = NULL;
 	struct rt_store *s = NULL;
-	struct rt_store_penalties pen = { 0 };
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[optind], &f->inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(f->db, 0, &s);
-	if (rc == CLI_OK && rt_store_penalties_load(s, f->upn, &pen)) {
-		fprintf(stderr, "attend: %s\n", rt_store_error(s));
-		rc = CLI_USAGE;
-	}
-	if (rc == CLI_OK) {
-		int known = 0;
-		for (size_t i = 0; i < pen.nparents; i++)
-			known |= strcmp(pen.parents[i].parent_id, f->parent) == 0;
-		if (!known) {
-			fprintf(stderr, "attend: notice issue: pupil %s has no parent \"%s\" (import parents: "
-			                "upn,parent_id,name[,relationship])\n", f->upn, f->parent);
-			rc = CLI_FINDINGS;
-		}
-	}
-	/* The policy decides whether a notice is due: its threshold, with the sessions
-	 * counted toward this parent's earlier notices left out. */
-	if (rc == CLI_OK) {
-		int due = 0;
-		struct rt_run_options ro = { .as_of = date, .upn = f->upn, .out = stdout, .diag = stderr,
-			                     .notice_parent = f->parent, .notice_due = &due };
-		int r = rt_run(p, s, &ro);
-		if (r != 0)
-			rc = r < 0 ? CLI_USAGE : CLI_FINDINGS;
-		else if (!due && !f->force) {
-			fprintf(stderr, "attend: notice issue: on %s the policy does not call for a notice to %s for %s "
-			                "(the threshold is not met, or its sessions already counted toward an earlier "
-			                "notice to this parent); `attend explain` shows why; --force issues it anyway\n",
-			        f->date, f->parent, f->upn);
-			rc = CLI_FINDINGS;
-		}
-	}
-	if (rc == CLI_OK) {
-		struct rt_pupil_penalties pp = { pen.parents, pen.nparents, pen.notices, pen.nnotices };
-		struct rt_parent_notice pn;
-		rt_penalties_next(p, &pp, f->parent, date, &pn);
-		int64_t id = 0;
-		if (pn.capped) {
-			fprintf(stderr, "attend: notice issue: %d notices to %s for %s already count within %u years; "
-			                "no further notice may be issued: %s\n",
-			        pn.counted, f->parent, f->upn, p->penalty.cap_years,
-			        rt_program_str(p, p->penalty.alternative));
-			rc = CLI_FINDINGS;
-		} else if (!pn.fine) {
-			fprintf(stderr, "attend: notice issue: the policy states no amount for notice %d in force on %s\n",
-			        pn.ordinal, f->date);
-			rc = CLI_FINDINGS;
-		} else {
-			int r = rt_store_notice_issue(s, f->upn, f->parent, pn.ordinal, date, pn.fine->pence, pn.fine->days,
-			                              pn.fine->later_pence, pn.fine->later_days, &id);
-			if (r)
-				fprintf(stderr, "attend: notice issue: %s\n", rt_store_error(s));
-			else
-				printf("notice %" PRId64 ": notice %d to %s for %s issued %s: %" PRId64 "p within %d days\n", id,
-				       pn.ordinal, f->parent, f->upn, f->date, pn.fine->pence, pn.fine->days);
-			rc = status_of(r);
-		}
-	}
-	rt_store_penalties_free(&pen);
+	if (rc == CLI_OK)
+		rc = status_of(rt_notice_issue(p, s, f->upn, f->parent, date, f->force, stdout, stderr));
 	rt_store_close(s);
 	rt_program_free(p);
 	return rc;
