@@ -3,6 +3,9 @@
  * machines (fields in docs/output.md). All three say the same things.
  */
 #include "runner.h"
+
+/* The report is written by one thread only: the stream needs no lock per character
+ * (putc_unlocked, fputs_unlocked), which is measurable over 100,000 pupils. */
 #include "text.h"
 
 #include <inttypes.h>
@@ -80,16 +83,16 @@ static void
 csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
+		fputs_unlocked(s, out);
 		return;
 	}
-	fputc('"', out);
+	putc_unlocked('"', out);
 	for (; *s; s++) {
 		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+			putc_unlocked('"', out);
+		putc_unlocked(*s, out);
 	}
-	fputc('"', out);
+	putc_unlocked('"', out);
 }
 
 static void
@@ -141,7 +144,7 @@ join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, F
 	if (csv)
 		csv_field(out, buf);
 	else
-		fputs(buf, out);
+		fputs_unlocked(buf, out);
 }
 
 static void
@@ -176,7 +179,7 @@ text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			fprintf(out, "%15s action: %s", "", rt_program_str(prog, act->text));
 			if (act->owner != RT_NO_STRING)
 				fprintf(out, " (%s)", rt_program_str(prog, act->owner));
-			fputc('\n', out);
+			putc_unlocked('\n', out);
 		}
 		if (r->letter != UINT32_MAX)
 			fprintf(out, "%15s letter: %s\n", "", rt_program_str(prog, prog->letters[r->letter].title));
@@ -220,10 +223,10 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	const struct rt_summary *s = &ev->summary;
 	char buf[256], date[11];
 	rt_date_format(o->as_of, date);
-	fputs("{\"upn\":", out);
+	fputs_unlocked("{\"upn\":", out);
 	rt_json_string(out, o->pupil->upn);
 	pupil_name(o->pupil, buf, sizeof buf);
-	fputs(",\"name\":", out);
+	fputs_unlocked(",\"name\":", out);
 	rt_json_string(out, buf);
 	if (o->pupil->year_group >= 0)
 		fprintf(out, ",\"year_group\":%d", o->pupil->year_group);
@@ -240,21 +243,21 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	if (ev->stage_rule >= 0) {
 		fprintf(out, ",\"stage\":{\"number\":%d,\"title\":", ev->stage);
 		rt_json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
-		fputc('}', out);
+		putc_unlocked('}', out);
 	} else {
-		fputs(",\"stage\":null", out);
+		fputs_unlocked(",\"stage\":null", out);
 	}
-	fputs(",\"flags\":[", out);
+	fputs_unlocked(",\"flags\":[", out);
 	int first = 1;
 	for (size_t i = 0; i < prog->nrules; i++) {
 		if (prog->rules[i].kind != RT_RULE_FLAG || !ev->outcomes[i])
 			continue;
 		if (!first)
-			fputc(',', out);
+			putc_unlocked(',', out);
 		rt_json_string(out, rt_program_str(prog, prog->rules[i].name));
 		first = 0;
 	}
-	fputs("],\"actions\":[", out);
+	fputs_unlocked("],\"actions\":[", out);
 	first = 1;
 	for (size_t i = 0; i < prog->nrules; i++) {
 		if (!rule_is_due(prog, ev, i))
@@ -262,38 +265,38 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		const struct rt_rule *r = &prog->rules[i];
 		for (uint32_t a = 0; a < r->action_count; a++) {
 			const struct rt_action *act = &prog->actions[r->first_action + a];
-			fputs(first ? "{\"text\":" : ",{\"text\":", out);
+			fputs_unlocked(first ? "{\"text\":" : ",{\"text\":", out);
 			rt_json_string(out, rt_program_str(prog, act->text));
-			fputs(",\"owner\":", out);
+			fputs_unlocked(",\"owner\":", out);
 			if (act->owner != RT_NO_STRING)
 				rt_json_string(out, rt_program_str(prog, act->owner));
 			else
-				fputs("null", out);
-			fputs(",\"rule\":", out);
+				fputs_unlocked("null", out);
+			fputs_unlocked(",\"rule\":", out);
 			rt_json_string(out, rule_title(prog, r));
-			fputc('}', out);
+			putc_unlocked('}', out);
 			first = 0;
 		}
 	}
-	fputs("],\"letters\":[", out);
+	fputs_unlocked("],\"letters\":[", out);
 	first = 1;
 	for (size_t i = 0; i < prog->nrules; i++) {
 		const struct rt_rule *r = &prog->rules[i];
 		if (!rule_is_due(prog, ev, i) || r->letter == UINT32_MAX)
 			continue;
 		if (!first)
-			fputc(',', out);
+			putc_unlocked(',', out);
 		rt_json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
 		first = 0;
 	}
-	fputs("],\"penalty_notice\":", out);
+	fputs_unlocked("],\"penalty_notice\":", out);
 	if (o->nparents) {
-		fputs("{\"consider\":true,\"parents\":[", out);
+		fputs_unlocked("{\"consider\":true,\"parents\":[", out);
 		for (size_t p = 0; p < o->nparents; p++) {
 			const struct rt_parent_notice *pn = &o->parents[p];
-			fputs(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
+			fputs_unlocked(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
 			rt_json_string(out, pn->parent->parent_id);
-			fputs(",\"name\":", out);
+			fputs_unlocked(",\"name\":", out);
 			rt_json_string(out, pn->parent->name);
 			if (pn->covered) {
 				char d[11];
@@ -312,20 +315,20 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 						        pn->fine->later_pence, pn->fine->later_days);
 				}
 			}
-			fputc('}', out);
+			putc_unlocked('}', out);
 		}
-		fputs("]}", out);
+		fputs_unlocked("]}", out);
 	} else if (o->fine) {
 		fprintf(out, "{\"consider\":true,\"notice\":1,\"amount_pence\":%" PRId64 ",\"within_days\":%u", o->fine->pence,
 		        o->fine->days);
 		if (o->fine->later_pence)
 			fprintf(out, ",\"later_amount_pence\":%" PRId64 ",\"later_within_days\":%u", o->fine->later_pence,
 			        o->fine->later_days);
-		fputc('}', out);
+		putc_unlocked('}', out);
 	} else {
 		fprintf(out, "{\"consider\":%s}", o->penalty ? "true" : "false");
 	}
-	fputs(",\"register_disagreements\":[", out);
+	fputs_unlocked(",\"register_disagreements\":[", out);
 	for (size_t i = 0; i < o->ndisagreements; i++) {
 		const struct rt_disagreement *d = &o->disagreements[i];
 		char t[6];
@@ -334,14 +337,14 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		fprintf(out, "%s{\"date\":\"%s\",\"session\":\"%s\",\"arrival\":\"%s\",\"recorded\":", i ? "," : "", date,
 		        d->session == RT_AM ? "AM" : "PM", t);
 		rt_json_string(out, rt_program_str(prog, prog->codes[d->recorded].name));
-		fputs(",\"policy_gives\":", out);
+		fputs_unlocked(",\"policy_gives\":", out);
 		if (d->expected == RT_NO_MARK)
-			fputs("null", out);
+			fputs_unlocked("null", out);
 		else
 			rt_json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
-		fputc('}', out);
+		putc_unlocked('}', out);
 	}
-	fputs("]}\n", out);
+	fputs_unlocked("]}\n", out);
 }
 
 static void
@@ -352,26 +355,26 @@ csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	char buf[256], date[11];
 	rt_date_format(o->as_of, date);
 	csv_field(out, o->pupil->upn);
-	fputc(',', out);
+	putc_unlocked(',', out);
 	pupil_name(o->pupil, buf, sizeof buf);
 	csv_field(out, buf);
 	fprintf(out, ",%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",", date, s->possible, s->present,
 	        s->authorised, s->unauthorised);
 	percent(s, s->present, 0, buf, sizeof buf);
-	fputs(buf, out);
+	fputs_unlocked(buf, out);
 	fprintf(out, ",%s,%s,", flag_holds(prog, ev, FLAG_PERSISTENT) ? "yes" : "no",
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "yes" : "no");
 	if (ev->stage_rule >= 0) {
 		fprintf(out, "%d,", ev->stage);
 		csv_field(out, rule_title(prog, &prog->rules[ev->stage_rule]));
 	} else {
-		fputs(",", out);
+		fputs_unlocked(",", out);
 	}
-	fputc(',', out);
+	putc_unlocked(',', out);
 	join_due(prog, ev, 0, out, 1);
-	fputc(',', out);
+	putc_unlocked(',', out);
 	join_due(prog, ev, 1, out, 1);
-	fputc(',', out);
+	putc_unlocked(',', out);
 	const struct rt_fine *fine = o->fine;
 	for (size_t p = 0; p < o->nparents && !fine; p++)
 		if (!o->parents[p].covered)
@@ -388,7 +391,7 @@ rt_report_begin(const struct rt_program *prog, enum rt_format format, FILE *out)
 {
 	(void)prog;
 	if (format == RT_FORMAT_CSV)
-		fputs("upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,persistent_absence,"
+		fputs_unlocked("upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,persistent_absence,"
 		      "severe_absence,stage,stage_title,actions,letters,penalty_notice,penalty_amount_pence\n",
 		      out);
 	else if (format == RT_FORMAT_TEXT)
