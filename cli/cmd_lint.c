@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "runtime/text.h"
 #include "lang/format.h"
 #include "lang/lang.h"
 #include "runtime/bytecode.h"
@@ -125,43 +126,6 @@ cli_cmd_lint(int argc, char **argv)
 	return report_policies("lint", argc, argv, 1);
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *b = realloc(buf, cap + 1);
-			if (!b) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = b;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int failed = ferror(f);
-	fclose(f);
-	if (failed) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* Replaces path's contents atomically: a temporary file beside it, then rename.
  * A symbolic link is followed, so the link stays a link to the formatted file. */
 static int
@@ -231,7 +195,7 @@ cli_cmd_fmt(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
 		size_t len = 0, olen = 0;
-		char *text = read_file(path, &len), *out = NULL;
+		char *text = rt_read_file(path, 0, &len), *out = NULL;
 		if (!text) {
 			fprintf(stderr, "attend: cannot read %s: %s\n", path, strerror(errno));
 			status = CLI_USAGE;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "../runtime/text.h"
 #include "context.h"
 #include "lang.h"
 #include "lint.h"
@@ -32,40 +33,11 @@ dir_of(struct lang_arena *a, const char *path)
 static char *
 read_all(struct lang_arena *a, const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	char *buf = rt_read_file(path, MAX_SOURCE_BYTES, len);
+	if (!buf)
 		return NULL;
-	size_t cap = 8192, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n == cap) {
-			if (cap >= MAX_SOURCE_BYTES) {
-				free(buf);
-				fclose(f);
-				errno = EFBIG;
-				return NULL;
-			}
-			char *b = realloc(buf, cap * 2);
-			if (!b)
-				break;
-			buf = b;
-			cap *= 2;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int failed = !buf || ferror(f);
-	fclose(f);
-	if (failed) {
-		free(buf);
-		errno = errno ? errno : EIO;
-		return NULL;
-	}
-	char *text = lang_arena_strndup(a, buf, n);
+	char *text = lang_arena_strndup(a, buf, *len);
 	free(buf);
-	*len = n;
 	return text;
 }
 

@@ -54,23 +54,6 @@ struct scan {
 	size_t nlines, cap_lines;
 };
 
-static void *
-grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return p;
-	size_t n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(p, n * size);
-	if (!q) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
-	*cap = n;
-	return q;
-}
-
 static int
 is_digit(char c)
 {
@@ -115,7 +98,7 @@ number_end(const char *t, size_t len, size_t i)
 static void
 push_line(struct scan *s, const struct lline *l)
 {
-	s->lines = grow(s->lines, &s->cap_lines, s->nlines + 1, sizeof *s->lines);
+	s->lines = rt_grow(s->lines, &s->cap_lines, s->nlines + 1, sizeof *s->lines);
 	s->lines[s->nlines++] = *l;
 }
 
@@ -194,7 +177,7 @@ scan_text(const char *t, size_t len, struct scan *s)
 				j++;
 			kind = T_OTHER;
 		}
-		s->toks = grow(s->toks, &s->cap_toks, s->ntoks + 1, sizeof *s->toks);
+		s->toks = rt_grow(s->toks, &s->cap_toks, s->ntoks + 1, sizeof *s->toks);
 		s->toks[s->ntoks++] = (struct tok){ kind, t + i, j - i };
 		cur.ntok++;
 		i = j;
@@ -541,8 +524,8 @@ split_lines(const char *t, size_t len, struct text_lines *out)
 		const char *nl = memchr(t + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - t) + 1 : len;
 		size_t c2 = cap;
-		out->p = grow(out->p, &cap, out->n + 1, sizeof *out->p);
-		out->len = grow(out->len, &c2, out->n + 1, sizeof *out->len);
+		out->p = rt_grow(out->p, &cap, out->n + 1, sizeof *out->p);
+		out->len = rt_grow(out->len, &c2, out->n + 1, sizeof *out->len);
 		out->p[out->n] = t + i;
 		out->len[out->n++] = e - i;
 		i = e;
@@ -582,7 +565,7 @@ lang_diff(const char *a_name, const char *a, size_t alen, const char *b_name, co
 	size_t n = A.n - pre - suf, m = B.n - pre - suf;
 	size_t cap_ops = 0, nops = 0;
 	unsigned char *ops = NULL;
-	ops = grow(ops, &cap_ops, A.n + B.n + 1, 1);
+	ops = rt_grow(ops, &cap_ops, A.n + B.n + 1, 1);
 	for (size_t i = 0; i < pre; i++)
 		ops[nops++] = OP_EQ;
 	if (n && m && n * m <= 16u * 1024 * 1024) {

@@ -6,6 +6,7 @@
  * runs the verifier before handing the program out.
  */
 #include "bytecode.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -873,37 +874,13 @@ int
 rt_bytecode_load(const char *path, struct rt_program **out, char *err, size_t errsz)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	uint8_t *buf = (uint8_t *)rt_read_file(path, 16 * (size_t)MAX_SECTION, &len);
 	int rc = 0;
-	for (;;) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			uint8_t *nb = ncap > 16 * (size_t)MAX_SECTION ? NULL : realloc(buf, ncap);
-			if (!nb) {
-				snprintf(err, errsz, "%s: file too large or out of memory", path);
-				rc = -1;
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				snprintf(err, errsz, "%s: read failed: %s", path, strerror(errno));
-				rc = -1;
-			}
-			break;
-		}
+	if (!buf) {
+		snprintf(err, errsz, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+		rc = -1;
 	}
-	fclose(f);
 	if (rc == 0) {
 		char why[256];
 		rc = rt_bytecode_decode(buf, len, out, why, sizeof why);

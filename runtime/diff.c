@@ -10,19 +10,6 @@
 
 #include "eval.h"
 
-static void *
-grow(void *array, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return array;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *p = realloc(array, ncap * size);
-	if (!p)
-		abort(); /* as the program builders do */
-	*cap = ncap;
-	return p;
-}
-
 static char *
 dup(const char *s)
 {
@@ -83,7 +70,7 @@ year_entry(struct rt_diff *d, int year_group)
 		i++;
 	if (i < d->nyears && d->years[i].year_group == year_group)
 		return &d->years[i];
-	d->years = grow(d->years, &d->cap_years, d->nyears, sizeof *d->years);
+	d->years = rt_grow(d->years, &d->cap_years, d->nyears + 1, sizeof *d->years);
 	memmove(&d->years[i + 1], &d->years[i], (d->nyears - i) * sizeof *d->years);
 	d->nyears++;
 	d->years[i] = (struct rt_diff_year){ .year_group = year_group };
@@ -100,7 +87,7 @@ count_move(struct rt_diff *d, int from, int to)
 		d->moves[i].pupils++;
 		return;
 	}
-	d->moves = grow(d->moves, &d->cap_moves, d->nmoves, sizeof *d->moves);
+	d->moves = rt_grow(d->moves, &d->cap_moves, d->nmoves + 1, sizeof *d->moves);
 	memmove(&d->moves[i + 1], &d->moves[i], (d->nmoves - i) * sizeof *d->moves);
 	d->nmoves++;
 	d->moves[i] = (struct rt_diff_move){ from, to, 1 };
@@ -209,7 +196,7 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		}
 		char name[256];
 		snprintf(name, sizeof name, "%s, %s", pupil.surname ? pupil.surname : "", pupil.forename ? pupil.forename : "");
-		out->affected = grow(out->affected, &out->cap_affected, out->naffected, sizeof *out->affected);
+		out->affected = rt_grow(out->affected, &out->cap_affected, out->naffected + 1, sizeof *out->affected);
 		out->affected[out->naffected++] = (struct rt_diff_pupil){
 			dup(pupil.upn), dup(name), pupil.year_group, ev_old.stage, ev_new.stage, old_pen, new_pen, flags,
 		};

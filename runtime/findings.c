@@ -205,21 +205,7 @@ cached_line(struct source_cache *c, const char *file, unsigned line, size_t *len
 		c->name = xstrdup(file);
 		c->text = NULL;
 		c->len = 0;
-		FILE *f = fopen(file, "rb");
-		if (f) {
-			size_t cap = 0;
-			for (;;) {
-				if (c->len == cap) {
-					cap = cap ? cap * 2 : 8192;
-					c->text = xrealloc(c->text, cap);
-				}
-				size_t got = fread(c->text + c->len, 1, cap - c->len, f);
-				if (got == 0)
-					break;
-				c->len += got;
-			}
-			fclose(f);
-		}
+		c->text = rt_read_file(file, 0, &c->len); /* NULL when unreadable: no excerpt */
 	}
 	if (!c->text)
 		return NULL;

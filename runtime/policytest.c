@@ -3,6 +3,7 @@
  * them through the VM and recording what they reached (policytest.h).
  */
 #include "policytest.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -31,19 +32,6 @@ report(struct rt_findings *f, const char *file, unsigned line, unsigned column, 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	rt_findings_add(f, file, line, column, 0, level, rule, msg);
-}
-
-static void *
-grow(void *array, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return array;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *p = realloc(array, ncap * size);
-	if (!p)
-		abort(); /* as the program builders do: nothing sensible to recover */
-	*cap = ncap;
-	return p;
 }
 
 static char *
@@ -355,7 +343,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 		free(e.name);
 		return;
 	}
-	c->expects = grow(c->expects, cap, c->nexpects, sizeof *c->expects);
+	c->expects = rt_grow(c->expects, cap, c->nexpects + 1, sizeof *c->expects);
 	c->expects[c->nexpects++] = e;
 }
 
@@ -395,7 +383,7 @@ parse_marks(struct line *ln, struct rt_ptest_case *c, size_t *cap)
 		else if (ch == '#' && !bracket)
 			break;
 	}
-	c->marks = grow(c->marks, cap, c->nmarks, sizeof *c->marks);
+	c->marks = rt_grow(c->marks, cap, c->nmarks + 1, sizeof *c->marks);
 	c->marks[c->nmarks++] = (struct rt_ptest_marks){ date, copy(ln->s + start, end - start), ln->number,
 		                                         (unsigned)start + 1 };
 }
@@ -453,7 +441,7 @@ parse_history(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned co
 		free(h.name);
 		return;
 	}
-	c->history = grow(c->history, cap, c->nhistory, sizeof *c->history);
+	c->history = rt_grow(c->history, cap, c->nhistory + 1, sizeof *c->history);
 	c->history[c->nhistory++] = h;
 }
 
@@ -557,7 +545,7 @@ rt_ptest_parse(const char *path, const char *text, size_t len, struct rt_ptest_f
 				failed = 1;
 				free_case(&cur);
 			} else {
-				out->cases = grow(out->cases, &cap_cases, out->ncases, sizeof *out->cases);
+				out->cases = rt_grow(out->cases, &cap_cases, out->ncases + 1, sizeof *out->cases);
 				out->cases[out->ncases++] = cur;
 			}
 			in_test = 0;
@@ -585,31 +573,9 @@ rt_ptest_parse(const char *path, const char *text, size_t len, struct rt_ptest_f
 int
 rt_ptest_read(const char *path, struct rt_ptest_file *out, struct rt_findings *errors)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	if (!fp) {
-		memset(out, 0, sizeof *out);
-		report(errors, path, 0, 0, RT_FINDING_ERROR, "io", "cannot read: %s", strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (len + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *nbuf = realloc(buf, cap);
-			if (!nbuf)
-				abort();
-			buf = nbuf;
-		}
-		size_t got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	int bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		free(buf);
+	size_t len = 0;
+	char *buf = rt_read_file(path, 0, &len);
+	if (!buf) {
 		memset(out, 0, sizeof *out);
 		report(errors, path, 0, 0, RT_FINDING_ERROR, "io", "cannot read: %s", strerror(errno));
 		return -1;
@@ -644,7 +610,7 @@ push_mark(struct marks_out *m, uint8_t code)
 {
 	if (m->n >= MAX_TEST_MARKS)
 		return -1;
-	m->codes = grow(m->codes, &m->cap, m->n, 1);
+	m->codes = rt_grow(m->codes, &m->cap, m->n + 1, 1);
 	m->codes[m->n++] = code;
 	return 0;
 }

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *
-grow(void *array, size_t *cap, size_t need, size_t elem)
+void *
+rt_grow(void *array, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return array;
@@ -23,7 +23,7 @@ grow(void *array, size_t *cap, size_t need, size_t elem)
 
 /* Appends one element to a table and returns its index. */
 #define APPEND(p, arr, count, cap, value)                                          \
-	((p)->arr = grow((p)->arr, &(p)->cap, (p)->count + 1, sizeof *(p)->arr),    \
+	((p)->arr = rt_grow((p)->arr, &(p)->cap, (p)->count + 1, sizeof *(p)->arr),    \
 	 (p)->arr[(p)->count] = (value), (uint32_t)(p)->count++)
 
 struct rt_program *

@@ -263,6 +263,10 @@ uint32_t rt_program_arrival(struct rt_program *p, const struct rt_arrival_rule *
 uint32_t rt_program_fact(struct rt_program *p, const struct rt_fact *f);
 uint32_t rt_program_emit(struct rt_program *p, uint8_t op, uint32_t operand, uint32_t line);
 
+/* Makes room for `need` elements of `elem` bytes (doubling), aborting on
+ * out-of-memory as the builders do. Returns the (possibly moved) array. */
+void *rt_grow(void *array, size_t *cap, size_t need, size_t elem);
+
 /* Lookups used by the runtime. */
 const char *rt_program_str(const struct rt_program *p, uint32_t index); /* "" for RT_NO_STRING */
 int rt_program_find_code(const struct rt_program *p, const char *name); /* index or -1 */

@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -40,4 +42,47 @@ rt_text_line(const char *text, size_t size, unsigned line, size_t *len)
 	if (*len && p[*len - 1] == '\r')
 		(*len)--;
 	return p;
+}
+
+char *
+rt_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	for (;;) {
+		if (n == cap) {
+			if (max && cap >= max) {
+				free(buf);
+				fclose(f);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap = cap ? cap * 2 : 8192;
+			char *b = realloc(buf, cap + 1);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = b;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed || (max && n > max)) {
+		free(buf);
+		errno = failed ? EIO : EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
