@@ -27,53 +27,18 @@ write_findings(const struct rt_findings *f, enum rt_findings_format format)
 	rt_findings_write(f, format, format == RT_FINDINGS_TEXT && isatty(1), stdout);
 }
 
-/* Loads a school calendar CSV (docs/schema.md) through an in-memory register,
- * so that tests see exactly the school days an imported register would. */
-static int
-load_calendar(const char *path, struct rt_calendar *cal)
-{
-	struct rt_store *s = NULL;
-	struct rt_import_stats stats = { 0 };
-	int rc = CLI_USAGE;
-	if (rt_store_open(":memory:", RT_STORE_CREATE, &s)) {
-		fprintf(stderr, "attend: %s\n", rt_store_error(s));
-	} else {
-		int r = rt_store_import(s, path, stderr, &stats);
-		if (r < 0)
-			fprintf(stderr, "attend: %s: %s\n", path, rt_store_error(s));
-		else if (r == 0 && strcmp(stats.kind, "calendar") != 0)
-			fprintf(stderr, "attend: %s: a %s file, not a calendar (kind,start,end[,session][,name])\n", path,
-			        stats.kind);
-		else if (r == 0 && rt_store_load_calendar(s, cal) == 0)
-			rc = CLI_OK;
-		else if (r == 0)
-			fprintf(stderr, "attend: %s: %s\n", path, rt_store_error(s));
-	}
-	rt_store_close(s);
-	return rc;
-}
-
-/* The file a policy `builds on`: NAME.policy beside it, then in each include folder. */
+/* The file a policy `builds on`, found as the compiler finds it. */
 static char *
 find_baseline(const char *policy_path, const struct rt_program *prog, const struct cli_includes *inc)
 {
 	const struct rt_fact *f = rt_program_find_fact(prog, "identity.baseline");
 	if (!f || f->text == RT_NO_STRING)
 		return NULL;
-	const char *name = rt_program_str(prog, f->text);
+	char dir[4096];
 	const char *slash = strrchr(policy_path, '/');
-	int dirlen = slash ? (int)(slash - policy_path) : 1;
-	const char *dir = slash ? policy_path : ".";
-	char path[4096];
-	snprintf(path, sizeof path, "%.*s/%s.policy", dirlen, dir, name);
-	if (access(path, R_OK) == 0)
-		return strdup(path);
-	for (size_t i = 0; i < inc->n; i++) {
-		snprintf(path, sizeof path, "%s/%s.policy", inc->dirs[i], name);
-		if (access(path, R_OK) == 0)
-			return strdup(path);
-	}
-	return NULL;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - policy_path) : 1, slash ? policy_path : ".");
+	struct lang_options lo = { inc->dirs, inc->n, stderr, 0, 0 };
+	return lang_find_policy(rt_program_str(prog, f->text), dir, &lo);
 }
 
 /* One policy the tests run against, with what they reached. */
@@ -149,7 +114,7 @@ cli_cmd_test(int argc, char **argv)
 		if (tp->status != CLI_OK) {
 			if (status == CLI_OK || tp->status == CLI_USAGE)
 				status = tp->status;
-		} else if (load_calendar(tf.calendar, &cal) != CLI_OK) {
+		} else if (rt_store_calendar_from_csv(tf.calendar, &cal, stderr) != 0) {
 			status = CLI_USAGE;
 		} else if (rt_ptest_run(&tf, tp->prog, &cal, coverage ? &tp->cov : NULL, &findings, &totals)) {
 			status = CLI_USAGE;

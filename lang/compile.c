@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "../runtime/text.h"
@@ -69,18 +70,31 @@ parse_file(struct lang_ctx *ctx, struct lang_file *f)
 	return errors + load_bases(ctx, f);
 }
 
-static int
-try_path(struct lang_arena *a, const char *dir, const char *name, char **out)
+/* dir/NAME.policy if it can be read: malloc'd, or NULL. */
+static char *
+try_path(const char *dir, const char *name)
 {
 	size_t len = strlen(dir) + strlen(name) + 9;
-	char *path = lang_arena_alloc(a, len);
+	char *path = malloc(len);
+	if (!path)
+		return NULL;
 	snprintf(path, len, "%s/%s.policy", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	fclose(f);
-	*out = path;
-	return 1;
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+char *
+lang_find_policy(const char *name, const char *dir, const struct lang_options *opt)
+{
+	/* a plain name only: `builds on` never reaches outside the policy folders */
+	if (!name[0] || strchr(name, '/'))
+		return NULL;
+	char *path = try_path(dir, name);
+	for (size_t i = 0; !path && opt->include_dirs && i < opt->ninclude; i++)
+		path = try_path(opt->include_dirs[i], name);
+	return path;
 }
 
 static int
@@ -95,11 +109,10 @@ load_bases(struct lang_ctx *ctx, struct lang_file *f)
 			errors++;
 			continue;
 		}
-		char *path = NULL;
-		int found = strchr(d->name, '/') == NULL && d->name[0] != '\0' && try_path(ctx->arena, f->dir, d->name, &path);
-		for (size_t i = 0; !found && ctx->opt->include_dirs && i < ctx->opt->ninclude; i++)
-			found = strchr(d->name, '/') == NULL && try_path(ctx->arena, ctx->opt->include_dirs[i], d->name, &path);
-		if (!found) {
+		char *found = lang_find_policy(d->name, f->dir, ctx->opt);
+		char *path = found ? lang_arena_strndup(ctx->arena, found, strlen(found)) : NULL;
+		free(found);
+		if (!path) {
 			lang_error(&ctx->diags, d->name_loc, "cannot find the policy \"%s\": there is no %s.policy in "
 			           "%s%s (give its folder with -I DIR)", d->name, d->name, f->dir,
 			           ctx->opt->ninclude ? " or the policy folders (-I, $ATTEND_POLICY_PATH, the installed "

@@ -47,4 +47,8 @@ int lang_compile_file_report(const char *path, const struct lang_options *opt, c
 int lang_compile_string_report(const char *name, const char *text, size_t len, const struct lang_options *opt,
                                const struct lang_report_options *rep, struct rt_program **out);
 
+/* Where `builds on "NAME"` in a policy in folder `dir` finds NAME.policy: that
+ * folder, then opt->include_dirs. A malloc'd path, or NULL when there is none. */
+char *lang_find_policy(const char *name, const char *dir, const struct lang_options *opt);
+
 #endif

@@ -61,6 +61,11 @@ int rt_store_set_known_codes(struct rt_store *store, const char *const *codes, s
 /* Whether any mark in the register has this code: 1, 0, or -1 on error. */
 int rt_store_code_in_use(struct rt_store *store, const char *code);
 
+/* The school days of a calendar CSV file (docs/schema.md), read through an
+ * in-memory register so that they are exactly those an imported register would
+ * have (attend test). 0, or -1 with the problems reported on diag. */
+int rt_store_calendar_from_csv(const char *path, struct rt_calendar *cal, FILE *diag);
+
 /* Loads the school days (with half terms and weeks numbered). */
 int rt_store_load_calendar(struct rt_store *store, struct rt_calendar *cal);
 

@@ -2,6 +2,7 @@
 #include "store_impl.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,4 +225,28 @@ rt_store_load_calendar(struct rt_store *store, struct rt_calendar *cal)
 	sc.days.ndays = 0;
 	rt_store_calendar_free(&sc);
 	return 0;
+}
+
+int
+rt_store_calendar_from_csv(const char *path, struct rt_calendar *cal, FILE *diag)
+{
+	struct rt_store *s = NULL;
+	struct rt_import_stats stats = { 0 };
+	int rc = -1;
+	if (rt_store_open(":memory:", RT_STORE_CREATE, &s)) {
+		fprintf(diag, "attend: %s\n", rt_store_error(s));
+	} else {
+		int r = rt_store_import(s, path, diag, &stats);
+		if (r < 0)
+			fprintf(diag, "attend: %s: %s\n", path, rt_store_error(s));
+		else if (r == 0 && strcmp(stats.kind, "calendar") != 0)
+			fprintf(diag, "attend: %s: a %s file, not a calendar (kind,start,end[,session][,name])\n", path,
+			        stats.kind);
+		else if (r == 0 && rt_store_load_calendar(s, cal) == 0)
+			rc = 0;
+		else if (r == 0)
+			fprintf(diag, "attend: %s: %s\n", path, rt_store_error(s));
+	}
+	rt_store_close(s);
+	return rc;
 }
