@@ -21,7 +21,7 @@ LDLIBS   = -lsqlite3 -lm -lpthread
 PREFIX   ?= /usr/local
 
 LANG_SRC    = $(wildcard lang/*.c)
-RUNTIME_SRC = $(wildcard runtime/*.c)
+RUNTIME_SRC = $(wildcard runtime/*/*.c)
 CLI_SRC     = $(wildcard cli/*.c)
 GEN_SRC     = $(BUILD)/gen/lang/parser.c $(BUILD)/gen/lang/lexer.c
 LIB_OBJ     = $(LANG_SRC:%.c=$(BUILD)/%.o) $(RUNTIME_SRC:%.c=$(BUILD)/%.o) \
@@ -31,7 +31,7 @@ UNIT_SRC    = $(wildcard tests/unit/test_*.c)
 UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC   = $(wildcard tests/bench/*.c)
 
-.PHONY: all deps example test check-units check-golden test-asan bench docs clean install
+.PHONY: all deps example test check-layers check-units check-golden test-asan bench docs clean install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/attend
@@ -80,8 +80,13 @@ example: deps
 
 # make test: every unit and golden test, then the same under sanitizers.
 test: deps
+	@tests/check-layers.sh
 	@$(MAKE) --no-print-directory check-units check-golden
 	@$(MAKE) --no-print-directory test-asan
+
+# No include goes up a layer (docs/architecture.md).
+check-layers:
+	@tests/check-layers.sh
 
 check-units: $(UNIT_BIN)
 	@tests/run-units.sh $(UNIT_BIN)

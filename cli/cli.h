@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "runtime/date.h"
-#include "runtime/program.h"
+#include "runtime/machine/date.h"
+#include "runtime/machine/program.h"
 
 struct rt_store;
 

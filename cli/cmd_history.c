@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "runtime/notices.h"
-#include "runtime/runner.h"
-#include "runtime/store.h"
+#include "runtime/engine/notices.h"
+#include "runtime/engine/runner.h"
+#include "runtime/register/store.h"
 
 /* Flags shared by these commands; each command says which it needs. */
 struct flags {

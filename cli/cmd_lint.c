@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "runtime/text.h"
+#include "runtime/base/text.h"
 #include "lang/format.h"
 #include "lang/lang.h"
-#include "runtime/bytecode.h"
-#include "runtime/findings.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/base/findings.h"
 
 enum { OPT_FORMAT = 256, OPT_STRICT, OPT_AS_OF, OPT_CHECK };
 

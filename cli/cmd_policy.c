@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "runtime/bytecode.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/machine/opcodes.h"
 
 /* Parses the options these commands share (-I DIR, and -o FILE where allowed). */
 static int

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "runtime/store.h"
+#include "runtime/register/store.h"
 
 int
 cli_cmd_init(int argc, char **argv)

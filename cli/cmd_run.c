@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "runtime/runner.h"
-#include "runtime/store.h"
+#include "runtime/engine/runner.h"
+#include "runtime/register/store.h"
 
 static int
 evaluate(int argc, char **argv, int explain)

@@ -7,11 +7,11 @@
 
 #include "cli.h"
 #include "lang/lang.h"
-#include "runtime/diff.h"
-#include "runtime/findings.h"
-#include "runtime/policytest.h"
-#include "runtime/store.h"
-#include "runtime/validate.h"
+#include "runtime/tools/diff.h"
+#include "runtime/base/findings.h"
+#include "runtime/tools/policytest.h"
+#include "runtime/register/store.h"
+#include "runtime/tools/validate.h"
 
 static int
 parse_format(const char *name, enum rt_findings_format *out)

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "lang/lang.h"
-#include "runtime/bytecode.h"
-#include "runtime/store.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/register/store.h"
 
 #ifndef ATTEND_POLICY_DIR
 #define ATTEND_POLICY_DIR "/usr/local/share/attend/policies"

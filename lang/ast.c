@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../runtime/opcodes.h"
+#include "runtime/machine/opcodes.h"
 #include "arena.h"
 
 struct lang_expr *

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../runtime/program.h"
+#include "runtime/machine/program.h"
 #include "diag.h"
 
 struct lang_decl;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../runtime/opcodes.h"
+#include "runtime/machine/opcodes.h"
 #include "arena.h"
 #include "context.h"
 #include "parse.h"

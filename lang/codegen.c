@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "../runtime/opcodes.h"
+#include "runtime/machine/opcodes.h"
 #include "context.h"
 #include "parse.h"
 

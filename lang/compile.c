@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "../runtime/text.h"
+#include "runtime/base/text.h"
 #include "context.h"
 #include "lang.h"
 #include "lint.h"

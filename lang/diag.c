@@ -1,12 +1,12 @@
 #include "diag.h"
-#include "../runtime/text.h"
+#include "runtime/base/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/findings.h"
+#include "runtime/base/findings.h"
 
 #define COLOR_BOLD  "\033[1m"
 #define COLOR_RED   "\033[1;31m"

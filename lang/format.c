@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/findings.h"
+#include "runtime/base/findings.h"
 #include "arena.h"
 #include "diag.h"
 #include "parse.h"

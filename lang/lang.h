@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../runtime/program.h"
+#include "runtime/machine/program.h"
 
 struct lang_options {
 	const char *const *include_dirs; /* where `builds on "NAME"` looks for NAME.policy, after

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/opcodes.h"
+#include "runtime/machine/opcodes.h"
 #include "arena.h"
 #include "format.h"
 #include "parse.h"

@@ -21,7 +21,7 @@
 
 #include "lang/ast.h"
 #include "lang/parse.h"
-#include "runtime/date.h"
+#include "runtime/machine/date.h"
 
 /* Locations carry their source: merge spans and keep src. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                          \
@@ -46,7 +46,7 @@ int lang_yylex(LANG_YYSTYPE *yylval, LANG_YYLTYPE *yylloc, void *scanner);
 #include <string.h>
 
 #include "lang/arena.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/opcodes.h"
 
 static void lang_yyerror(LANG_YYLTYPE *loc, void *scanner, struct lang_parse *ps, const char *msg);
 static void add_decl(struct lang_parse *ps, struct lang_decl *d);

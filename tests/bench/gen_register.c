@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/date.h"
+#include "runtime/machine/date.h"
 
 static const char *const half_terms[6][3] = {
 	{ "2024-09-03", "2024-10-25", "Autumn 1" }, { "2024-11-04", "2024-12-20", "Autumn 2" },

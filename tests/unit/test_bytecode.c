@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "runtime/bytecode.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/machine/opcodes.h"
 
 /* Every table filled, odd values included (negative times unset, open dates, a long letter). */
 static struct rt_program *

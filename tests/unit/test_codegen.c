@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "lang/lang.h"
-#include "runtime/bytecode.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/machine/opcodes.h"
 
 #define CODES "code \"/\" present \"Present\"\ncode \"K\" educational \"LA provision\"\n" \
               "code \"I\" authorised \"Illness\"\ncode \"O\" unauthorised \"Unauthorised\" counts toward penalty notices\n" \

@@ -11,8 +11,8 @@
 
 #include "test_util.h"
 
-#include "runtime/diff.h"
-#include "runtime/store.h"
+#include "runtime/tools/diff.h"
+#include "runtime/register/store.h"
 #include "tools_fixture.h"
 
 static void

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/findings.h"
+#include "runtime/base/findings.h"
 
 static char *
 render(const struct rt_findings *f, enum rt_findings_format format)

@@ -17,8 +17,8 @@
 
 #include "lang/format.h"
 #include "lang/lang.h"
-#include "runtime/bytecode.h"
-#include "runtime/findings.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/base/findings.h"
 
 static char *
 format_ok(const char *text)

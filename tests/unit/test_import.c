@@ -10,9 +10,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "runtime/calendar.h"
-#include "runtime/date.h"
-#include "runtime/store.h"
+#include "runtime/machine/calendar.h"
+#include "runtime/machine/date.h"
+#include "runtime/register/store.h"
 
 struct fixture {
 	char dir[64];

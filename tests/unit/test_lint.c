@@ -16,8 +16,8 @@
 
 #include "lang/lang.h"
 #include "lang/lint.h"
-#include "runtime/date.h"
-#include "runtime/findings.h"
+#include "runtime/machine/date.h"
+#include "runtime/base/findings.h"
 
 /* (a small code set without a baseline: its unmapped-code warning is allowed on line 1) */
 #define HEAD "policy \"T\"  # attend: allow unmapped-code\ncode \"/\" present\ncode \"I\" authorised\ncode \"O\" unauthorised counts toward penalty notices\n"

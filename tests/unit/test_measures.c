@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/eval.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/eval.h"
+#include "runtime/machine/opcodes.h"
 
 enum { C_PRESENT, C_ILL, C_UNAUTH, C_HOLIDAY, C_NOTPOSS, C_ILL_SUB, NCODES };
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/bytecode.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/machine/opcodes.h"
 
 /* Runs fn(arg, stream) and returns what it printed (malloc'd). */
 static char *

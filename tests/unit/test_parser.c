@@ -10,7 +10,7 @@
 
 #include "lang/arena.h"
 #include "lang/parse.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/opcodes.h"
 
 struct parsed {
 	struct lang_arena *arena;

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/opcodes.h"
-#include "runtime/policytest.h"
+#include "runtime/machine/opcodes.h"
+#include "runtime/tools/policytest.h"
 #include "tools_fixture.h"
 
 #define SCHOOL_TEXT                                      \

@@ -18,9 +18,9 @@
 #include <sqlite3.h>
 
 #include "lang/lang.h"
-#include "runtime/penalties.h"
-#include "runtime/runner.h"
-#include "runtime/store.h"
+#include "runtime/engine/penalties.h"
+#include "runtime/engine/runner.h"
+#include "runtime/register/store.h"
 
 #define POLICY "policies/russell-street.policy"
 

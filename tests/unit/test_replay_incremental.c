@@ -21,11 +21,11 @@
 #include <sqlite3.h>
 
 #include "lang/lang.h"
-#include "runtime/eval.h"
-#include "runtime/measures.h"
-#include "runtime/opcodes.h"
-#include "runtime/runner.h"
-#include "runtime/store.h"
+#include "runtime/machine/eval.h"
+#include "runtime/machine/measures.h"
+#include "runtime/machine/opcodes.h"
+#include "runtime/engine/runner.h"
+#include "runtime/register/store.h"
 
 enum { C_PRESENT, C_LATE, C_ILL, C_UNAUTH, C_HOLIDAY, C_NOTPOSS, C_TRIP, NCODES };
 

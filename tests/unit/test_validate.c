@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/validate.h"
+#include "runtime/tools/validate.h"
 #include "tools_fixture.h"
 
 static const struct rt_finding *

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/bytecode.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/machine/opcodes.h"
 
 struct ins {
 	uint8_t op;

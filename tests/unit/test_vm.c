@@ -6,9 +6,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/bytecode.h"
-#include "runtime/eval.h"
-#include "runtime/opcodes.h"
+#include "runtime/machine/bytecode.h"
+#include "runtime/machine/eval.h"
+#include "runtime/machine/opcodes.h"
 
 enum { C_PRESENT, C_ILL, C_UNAUTH, C_NOTPOSS, NCODES };
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "lang/lang.h"
-#include "runtime/program.h"
-#include "runtime/bytecode.h"
+#include "runtime/machine/program.h"
+#include "runtime/machine/bytecode.h"
 
 #define BASELINE_TEXT                                                                   \
 	"policy \"Base\"\n"                                                             \

@@ -1,0 +1,408 @@
+/*
+ * Findings in four formats (docs/formats.md). Writers are deterministic:
+ * findings come out in the order they were added, so golden files are stable.
+ */
+#include "runtime/base/findings.h"
+#include "runtime/base/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COLOR_BOLD  "\033[1m"
+#define COLOR_RED   "\033[1;31m"
+#define COLOR_MAG   "\033[1;35m"
+#define COLOR_CYAN  "\033[1;36m"
+#define COLOR_GREEN "\033[1;32m"
+#define COLOR_RESET "\033[0m"
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+
+static void *
+xrealloc(void *p, size_t size)
+{
+	void *n = realloc(p, size);
+	if (!n) {
+		fputs("attend: out of memory\n", stderr);
+		abort();
+	}
+	return n;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s) + 1;
+	return memcpy(xrealloc(NULL, len), s, len);
+}
+
+void
+rt_findings_add(struct rt_findings *f, const char *file, unsigned line, unsigned column, unsigned end_column,
+                enum rt_finding_level level, const char *rule, const char *message)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->items = xrealloc(f->items, f->cap * sizeof *f->items);
+	}
+	f->items[f->n++] = (struct rt_finding){
+		.file = xstrdup(file),
+		.line = line,
+		.column = column,
+		.end_column = end_column,
+		.level = level,
+		.rule = xstrdup(rule ? rule : "error"),
+		.message = xstrdup(message ? message : ""),
+	};
+}
+
+size_t
+rt_findings_count(const struct rt_findings *f, enum rt_finding_level level)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->items[i].level == level)
+			n++;
+	return n;
+}
+
+void
+rt_findings_free(struct rt_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->items[i].file);
+		free(f->items[i].rule);
+		free(f->items[i].message);
+	}
+	free(f->items);
+	f->items = NULL;
+	f->n = f->cap = 0;
+}
+
+int
+rt_findings_format_parse(const char *name, enum rt_findings_format *out)
+{
+	static const struct {
+		const char *name;
+		enum rt_findings_format format;
+	} formats[] = {
+		{ "text", RT_FINDINGS_TEXT }, { "json", RT_FINDINGS_JSON },
+		{ "sarif", RT_FINDINGS_SARIF }, { "github", RT_FINDINGS_GITHUB },
+	};
+	for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(name, formats[i].name) == 0) {
+			*out = formats[i].format;
+			return 0;
+		}
+	return -1;
+}
+
+/* One-line descriptions for SARIF's rules[]; a rule not listed is described by its name. */
+static const struct {
+	const char *rule;
+	const char *text;
+} rule_descriptions[] = {
+	/* the compiler */
+	{ "lexical", "A character, number, date, time or string the language cannot read" },
+	{ "syntax", "A line that does not follow the grammar of the policy language" },
+	{ "builds-on", "A 'builds on' line that cannot be followed" },
+	{ "duplicate", "The same thing declared twice" },
+	{ "replaces-nothing", "'replaces' where the base policy has no such declaration" },
+	{ "unknown-name", "A name that is not declared" },
+	{ "unknown-code", "An attendance code that is not declared" },
+	{ "invalid-code", "A code declaration that cannot stand" },
+	{ "cyclic-definition", "A named value defined in terms of itself" },
+	{ "rule-order", "A condition that refers to a rule declared after it" },
+	{ "unknown-stage", "A reference to a stage that does not exist" },
+	{ "unit-mismatch", "Values of different units compared, added or given" },
+	{ "not-a-condition", "A value where a condition is needed, or the reverse" },
+	{ "bad-value", "A number that must be whole" },
+	{ "register", "An inconsistent register declaration" },
+	{ "schedule", "An inconsistent schedule" },
+	{ "letter", "A letter that is missing, empty or sent twice" },
+	{ "unknown-placeholder", "A letter placeholder that names nothing" },
+	{ "rule-shape", "A flag, stage or penalty notice without exactly one condition" },
+	{ "penalty-notice", "An inconsistent penalty-notice framework" },
+	{ "stage-order", "Stages not numbered 1, 2, 3, ... in order" },
+	{ "limit", "A table larger than the bytecode allows" },
+	{ "io", "A file that cannot be read or written" },
+	/* attend lint (docs/lint.md) */
+	{ "unreachable-stage", "A stage that can never be the pupil's stage" },
+	{ "thresholds-not-rising", "A later stage with a looser threshold on the same measure" },
+	{ "unused-value", "A let or schedule that nothing uses" },
+	{ "unused-letter", "A letter that no rule sends" },
+	{ "overlapping-triggers", "Two rules with the same trigger, or a redundant alternative in one" },
+	{ "review-date-passed", "The policy's review date has passed" },
+	{ "unmapped-code", "A statistical category with no code (no baseline), or a sub-code mapped to nothing on some days" },
+	{ "statutory-code-changed", "A statutory code replaced with another category or penalty rule" },
+	{ "missing-source", "A rule without a source citation" },
+	{ "unknown-suppression", "An 'attend: allow' comment naming no lint warning" },
+	{ "not-formatted", "A file not in the canonical layout of attend fmt" },
+};
+
+const char *
+rt_findings_rule_description(const char *rule)
+{
+	for (size_t i = 0; rule && i < sizeof rule_descriptions / sizeof rule_descriptions[0]; i++)
+		if (strcmp(rule_descriptions[i].rule, rule) == 0)
+			return rule_descriptions[i].text;
+	return NULL;
+}
+
+static int
+is_continuation(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+void
+rt_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
+                    int color)
+{
+	for (size_t i = 0; i < len; i++)
+		fputc(line[i] == '\0' ? ' ' : line[i], out);
+	fputc('\n', out);
+	/* Tabs are copied so that the caret lines up whatever the tab width. */
+	unsigned col = 1, last = last_column;
+	size_t i = 0;
+	for (; i < len && col < first_column; i++) {
+		if (is_continuation((unsigned char)line[i]))
+			continue;
+		fputc(line[i] == '\t' ? '\t' : ' ', out);
+		col++;
+	}
+	if (last_column == 0) {
+		last = col;
+		for (size_t j = i; j < len; j++)
+			if (!is_continuation((unsigned char)line[j]))
+				last++;
+	}
+	if (color)
+		fputs(COLOR_GREEN, out);
+	fputc('^', out);
+	for (unsigned c = col + 1; c < last; c++)
+		fputc('~', out);
+	if (color)
+		fputs(COLOR_RESET, out);
+	fputc('\n', out);
+}
+
+/* A file's text, read once per file while writing (findings come grouped by file). */
+struct source_cache {
+	char *name;
+	char *text;
+	size_t len;
+};
+
+static const char *
+cached_line(struct source_cache *c, const char *file, unsigned line, size_t *len)
+{
+	if (!file)
+		return NULL;
+	if (!c->name || strcmp(c->name, file) != 0) {
+		free(c->name);
+		free(c->text);
+		c->name = xstrdup(file);
+		c->text = NULL;
+		c->len = 0;
+		c->text = rt_read_file(file, 0, &c->len); /* NULL when unreadable: no excerpt */
+	}
+	if (!c->text)
+		return NULL;
+	return rt_text_line(c->text, c->len, line, len);
+}
+
+static const char *const level_name[] = { "error", "warning", "note" };
+
+static void
+write_text(const struct rt_findings *f, int color, FILE *out)
+{
+	static const char *const tint[] = { COLOR_RED, COLOR_MAG, COLOR_CYAN };
+	struct source_cache cache = { 0 };
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rt_finding *g = &f->items[i];
+		char where[64] = "";
+		if (g->line && g->column)
+			snprintf(where, sizeof where, ":%u:%u", g->line, g->column);
+		else if (g->line)
+			snprintf(where, sizeof where, ":%u", g->line);
+		const char *file = g->file ? g->file : "attend";
+		if (color)
+			fprintf(out, COLOR_BOLD "%s%s: " COLOR_RESET "%s%s:" COLOR_RESET " " COLOR_BOLD "%s" COLOR_RESET
+			        " [%s]\n", file, where, tint[g->level], level_name[g->level], g->message, g->rule);
+		else
+			fprintf(out, "%s%s: %s: %s [%s]\n", file, where, level_name[g->level], g->message, g->rule);
+		size_t len;
+		const char *line = g->line ? cached_line(&cache, g->file, g->line, &len) : NULL;
+		if (line)
+			rt_findings_excerpt(out, line, len, g->column ? g->column : 1,
+			                    g->column && g->end_column >= g->column ? g->end_column + 1 : 0, color);
+	}
+	free(cache.name);
+	free(cache.text);
+}
+
+
+static void
+write_json(const struct rt_findings *f, FILE *out)
+{
+	fputs("{\n  \"tool\": \"attend\",\n  \"format\": 1,\n  \"command\": ", out);
+	rt_json_string(out, f->tool_command ? f->tool_command : "");
+	fputs(",\n  \"findings\": [", out);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rt_finding *g = &f->items[i];
+		fputs(i ? ",\n    {" : "\n    {", out);
+		fputs("\"file\": ", out);
+		if (g->file)
+			rt_json_string(out, g->file);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"line\": %u, \"column\": %u, \"end_column\": %u, \"level\": \"%s\", \"rule\": ", g->line,
+		        g->column, g->end_column, level_name[g->level]);
+		rt_json_string(out, g->rule);
+		fputs(", \"message\": ", out);
+		rt_json_string(out, g->message);
+		fputc('}', out);
+	}
+	fprintf(out, "%s],\n  \"counts\": {\"error\": %zu, \"warning\": %zu, \"note\": %zu}\n}\n", f->n ? "\n  " : "",
+	        rt_findings_count(f, RT_FINDING_ERROR), rt_findings_count(f, RT_FINDING_WARNING),
+	        rt_findings_count(f, RT_FINDING_NOTE));
+}
+
+/* A path as a URI: a relative path is a relative reference; an absolute one
+ * becomes a file:// URI. Unreserved characters and '/' stay, the rest are escaped. */
+static void
+uri(FILE *out, const char *path)
+{
+	fputc('"', out);
+	if (path[0] == '/')
+		fputs("file://", out);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p))
+			fputc(*p, out);
+		else
+			fprintf(out, "%%%02X", *p);
+	}
+	fputc('"', out);
+}
+
+static void
+write_sarif(const struct rt_findings *f, FILE *out)
+{
+	/* rules[]: each distinct rule once, in order of first appearance. */
+	const char **rules = xrealloc(NULL, (f->n + 1) * sizeof *rules);
+	size_t nrules = 0;
+	size_t *rule_index = xrealloc(NULL, (f->n + 1) * sizeof *rule_index);
+	for (size_t i = 0; i < f->n; i++) {
+		size_t r;
+		for (r = 0; r < nrules; r++)
+			if (strcmp(rules[r], f->items[i].rule) == 0)
+				break;
+		if (r == nrules)
+			rules[nrules++] = f->items[i].rule;
+		rule_index[i] = r;
+	}
+	fputs("{\n  \"$schema\": \"" SARIF_SCHEMA "\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n", out);
+	fputs("      \"tool\": {\n        \"driver\": {\n          \"name\": \"attend\",\n"
+	      "          \"rules\": [", out);
+	for (size_t r = 0; r < nrules; r++) {
+		const char *text = rt_findings_rule_description(rules[r]);
+		fputs(r ? ",\n            {\"id\": " : "\n            {\"id\": ", out);
+		rt_json_string(out, rules[r]);
+		fputs(", \"shortDescription\": {\"text\": ", out);
+		rt_json_string(out, text ? text : rules[r]);
+		fputs("}}", out);
+	}
+	fprintf(out, "%s]\n        }\n      },\n", nrules ? "\n          " : "");
+	fputs("      \"results\": [", out);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rt_finding *g = &f->items[i];
+		fputs(i ? ",\n        {" : "\n        {", out);
+		fputs("\"ruleId\": ", out);
+		rt_json_string(out, g->rule);
+		fprintf(out, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index[i],
+		        level_name[g->level]);
+		rt_json_string(out, g->message);
+		fputs("}, \"locations\": [", out);
+		if (g->file) {
+			fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
+			uri(out, g->file);
+			fputc('}', out);
+			if (g->line) {
+				fprintf(out, ", \"region\": {\"startLine\": %u", g->line);
+				if (g->column)
+					fprintf(out, ", \"startColumn\": %u", g->column);
+				/* SARIF's endColumn is one past the region; ours is its last column. */
+				if (g->column && g->end_column >= g->column)
+					fprintf(out, ", \"endColumn\": %u", g->end_column + 1);
+				fputc('}', out);
+			}
+			fputs("}}", out);
+		}
+		fputs("]}", out);
+	}
+	fprintf(out, "%s],\n", f->n ? "\n      " : "");
+	fputs("      \"properties\": {\"command\": ", out);
+	rt_json_string(out, f->tool_command ? f->tool_command : "");
+	fputs("}\n    }\n  ]\n}\n", out);
+	free(rules);
+	free(rule_index);
+}
+
+/* Workflow commands: data escapes % CR LF; property values also ':' and ','. */
+static void
+github_escape(FILE *out, const char *s, int property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", out);
+		else if (*s == '\r')
+			fputs("%0D", out);
+		else if (*s == '\n')
+			fputs("%0A", out);
+		else if (property && *s == ':')
+			fputs("%3A", out);
+		else if (property && *s == ',')
+			fputs("%2C", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void
+write_github(const struct rt_findings *f, FILE *out)
+{
+	static const char *const command[] = { "error", "warning", "notice" };
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rt_finding *g = &f->items[i];
+		fprintf(out, "::%s ", command[g->level]);
+		if (g->file) {
+			fputs("file=", out);
+			github_escape(out, g->file, 1);
+			fputc(',', out);
+		}
+		if (g->line)
+			fprintf(out, "line=%u,", g->line);
+		if (g->line && g->column)
+			fprintf(out, "col=%u,", g->column);
+		if (g->line && g->column && g->end_column >= g->column)
+			fprintf(out, "endColumn=%u,", g->end_column);
+		fputs("title=", out);
+		github_escape(out, g->rule, 1);
+		fputs("::", out);
+		github_escape(out, g->message, 0);
+		fputc('\n', out);
+	}
+}
+
+void
+rt_findings_write(const struct rt_findings *f, enum rt_findings_format format, int color, FILE *out)
+{
+	switch (format) {
+	case RT_FINDINGS_TEXT: write_text(f, color, out); break;
+	case RT_FINDINGS_JSON: write_json(f, out); break;
+	case RT_FINDINGS_SARIF: write_sarif(f, out); break;
+	case RT_FINDINGS_GITHUB: write_github(f, out); break;
+	}
+}

@@ -1,0 +1,228 @@
+/*
+ * `attend explain`: one pupil's figures, every measure and every rule with
+ * whether it held and why, in words a headteacher can read.
+ */
+#include "runtime/engine/runner.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "runtime/machine/opcodes.h"
+
+static const char *
+comparison_words(uint8_t op)
+{
+	switch (op) {
+	case RT_OP_LT: return "below";
+	case RT_OP_LE: return "at most";
+	case RT_OP_GT: return "more than";
+	case RT_OP_GE: return "at least";
+	case RT_OP_EQ: return "exactly";
+	case RT_OP_NE: return "other than";
+	}
+	return "?";
+}
+
+static const char *
+kind_words(const struct rt_rule *r)
+{
+	switch ((enum rt_rule_kind)r->kind) {
+	case RT_RULE_FLAG: return "flag";
+	case RT_RULE_STAGE: return "stage";
+	case RT_RULE_PENALTY: return "penalty notice";
+	}
+	return "rule";
+}
+
+/* The earlier decisions a rule rests on: the rules its condition reads, with
+ * the date from which each has held by the recorded history. */
+static void
+explain_history(const struct rt_program *prog, const struct rt_outcome *o, size_t i, FILE *out)
+{
+	size_t start = 0;
+	for (size_t pc = 0; pc < prog->ncode; pc++) {
+		const struct rt_instr *in = &prog->code[pc];
+		if (in->op == RT_OP_RULE) {
+			if (in->operand == i)
+				break;
+			start = pc + 1;
+		}
+	}
+	for (size_t pc = start; pc < prog->ncode; pc++) {
+		const struct rt_instr *in = &prog->code[pc];
+		if (in->op == RT_OP_RULE)
+			break;
+		uint32_t rule = UINT32_MAX;
+		if (in->op == RT_OP_OUTCOME)
+			rule = in->operand;
+		else if (in->op == RT_OP_MEASURE && in->operand < prog->nmeasures &&
+		         (prog->measures[in->operand].kind == RT_M_WEEKS_SINCE ||
+		          prog->measures[in->operand].kind == RT_M_DAYS_SINCE))
+			rule = prog->measures[in->operand].rule;
+		if (rule >= prog->nrules)
+			continue;
+		const struct rt_rule *ref = &prog->rules[rule];
+		const char *title = ref->title != RT_NO_STRING ? rt_program_str(prog, ref->title) : rt_program_str(prog, ref->name);
+		rt_date since = o->history ? o->history[rule] : RT_DATE_MAX;
+		char when[48];
+		if (since != RT_DATE_MAX) {
+			rt_date_format_long(since, when, sizeof when);
+			fprintf(out, "      rests on the recorded decision: %s entered on %s and held since\n", title, when);
+		} else {
+			fprintf(out, "      rests on %s, with no earlier decision recorded for it\n", title);
+		}
+	}
+}
+
+/* "to 14 March 2025" reads right after a count over a period; a time since an
+ * earlier decision is "as of" the date instead. */
+static const char *
+date_word(const struct rt_program *prog, uint32_t label)
+{
+	for (size_t m = 0; m < prog->nmeasures; m++)
+		if (prog->measures[m].label == label &&
+		    (prog->measures[m].kind == RT_M_WEEKS_SINCE || prog->measures[m].kind == RT_M_DAYS_SINCE))
+			return "as of";
+	return "to";
+}
+
+static void
+explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i, const char *when, FILE *out)
+{
+	const struct rt_eval *ev = o->ev;
+	const struct rt_rule *r = &prog->rules[i];
+	const char *title = r->title != RT_NO_STRING ? rt_program_str(prog, r->title) : rt_program_str(prog, r->name);
+	if (r->kind == RT_RULE_STAGE)
+		fprintf(out, "  stage %u, %s: %s\n", r->stage, title, ev->outcomes[i] ? "HOLDS" : "does not hold");
+	else
+		fprintf(out, "  %s, %s: %s\n", kind_words(r), title, ev->outcomes[i] ? "HOLDS" : "does not hold");
+	int any = 0;
+	for (size_t t = 0; t < ev->ntrace; t++) {
+		const struct rt_trace_entry *e = &ev->trace[t];
+		if (e->rule != i)
+			continue;
+		char left[64], right[64];
+		rt_value_format(&e->left, left, sizeof left);
+		rt_value_format(&e->right, right, sizeof right);
+		fprintf(out, "      %s %s %s: %s; the rule needs %s %s: %s\n", rt_program_str(prog, e->label),
+		        date_word(prog, e->label), when, left,
+		        comparison_words(e->op), right, e->result ? "met" : "not met");
+		any = 1;
+	}
+	if (!any)
+		fprintf(out, "      (decided without comparing figures: it rests on other rules)\n");
+	if (r->kind == RT_RULE_PENALTY && o->counted_until != RT_DATE_MIN) {
+		char d[48];
+		rt_date_format_long(o->counted_until, d, sizeof d);
+		fprintf(out, "      sessions up to %s were counted toward an earlier notice and do not count again\n", d);
+	}
+	if (o->history)
+		explain_history(prog, o, i, out);
+	if (r->source != RT_NO_STRING)
+		fprintf(out, "      source: %s (policy line %u)\n", rt_program_str(prog, r->source), r->line);
+}
+
+void
+rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
+{
+	const struct rt_eval *ev = o->ev;
+	const struct rt_summary *s = &ev->summary;
+	char when[48], upto[64];
+	rt_date_format_long(o->as_of, when, sizeof when);
+	snprintf(upto, sizeof upto, "to %s", when);
+	const struct rt_fact *school = rt_program_find_fact(prog, "identity.school");
+
+	fprintf(out, "Pupil %s (%s%s%s), as of %s, under %s\n", o->pupil->upn, o->pupil->forename ? o->pupil->forename : "",
+	        o->pupil->forename && o->pupil->surname ? " " : "", o->pupil->surname ? o->pupil->surname : "", when,
+	        school ? rt_program_str(prog, school->text) : "the policy");
+	fprintf(out, "\nFigures for the school year %s:\n", upto);
+	char auth[48], unauth[48];
+	struct rt_value sessions = { s->authorised, 1, RT_UNIT_SESSIONS };
+	rt_value_format(&sessions, auth, sizeof auth); /* "1 session", "3 sessions" */
+	sessions.num = s->unauthorised;
+	rt_value_format(&sessions, unauth, sizeof unauth);
+	fprintf(out, "  possible sessions: %" PRId64 "\n  present (including approved educational activity): %" PRId64
+	             "\n  authorised absence: %s\n  unauthorised absence: %s\n",
+	        s->possible, s->present, auth, unauth);
+	if (s->unmarked)
+		fprintf(out, "  school sessions with no mark yet: %" PRId64 "\n", s->unmarked);
+
+	fprintf(out, "\nMeasures the policy uses:\n");
+	for (size_t m = 0; m < prog->nmeasures; m++) {
+		char v[64];
+		rt_value_format(&ev->measures[m], v, sizeof v);
+		fprintf(out, "  %s %s %s: %s\n", rt_program_str(prog, prog->measures[m].label),
+		        date_word(prog, prog->measures[m].label), when, v);
+	}
+
+	fprintf(out, "\nRules:\n");
+	for (size_t i = 0; i < prog->nrules; i++)
+		explain_rule(prog, o, i, when, out);
+
+	fprintf(out, "\nOutcome:\n");
+	if (ev->stage_rule >= 0) {
+		const struct rt_rule *r = &prog->rules[ev->stage_rule];
+		fprintf(out, "  stage reached: %d, %s (the highest stage that holds)\n", ev->stage,
+		        r->title != RT_NO_STRING ? rt_program_str(prog, r->title) : rt_program_str(prog, r->name));
+	} else {
+		fprintf(out, "  stage reached: none\n");
+	}
+	int penalty = o->penalty;
+	if (penalty && o->nparents) {
+		fprintf(out, "  a penalty notice must be considered, per parent (amounts in force on %s):\n", when);
+		for (size_t p = 0; p < o->nparents; p++) {
+			const struct rt_parent_notice *pn = &o->parents[p];
+			fprintf(out, "    %s (%s): ", pn->parent->name, pn->parent->parent_id);
+			if (pn->covered) {
+				char d[48];
+				rt_date_format_long(pn->covered_until, d, sizeof d);
+				fprintf(out, "no notice: the sessions that meet the threshold were counted toward this "
+				             "parent's notice of %s (a session counts toward one notice only)\n", d);
+			} else if (pn->capped) {
+				fprintf(out, "%d notices already count in %u years (withdrawn ones do not), the most the policy "
+				             "allows; instead: %s\n",
+				        pn->counted, prog->penalty.cap_years, o->alternative);
+			} else if (pn->fine) {
+				char a[32];
+				struct rt_value v = { pn->fine->pence, 1, RT_UNIT_MONEY };
+				rt_value_format(&v, a, sizeof a);
+				fprintf(out, "notice %d, %s if paid within %u days", pn->ordinal, a, pn->fine->days);
+				if (pn->fine->later_pence) {
+					v.num = pn->fine->later_pence;
+					rt_value_format(&v, a, sizeof a);
+					fprintf(out, ", or %s within %u days", a, pn->fine->later_days);
+				}
+				fputc('\n', out);
+			} else {
+				fprintf(out, "notice %d, no amount in force\n", pn->ordinal);
+			}
+		}
+	} else if (penalty && o->fine) {
+		char a[32], b[32];
+		struct rt_value v = { o->fine->pence, 1, RT_UNIT_MONEY };
+		rt_value_format(&v, a, sizeof a);
+		fprintf(out, "  a penalty notice must be considered: a first notice is %s if paid within %u days", a,
+		        o->fine->days);
+		if (o->fine->later_pence) {
+			v.num = o->fine->later_pence;
+			rt_value_format(&v, b, sizeof b);
+			fprintf(out, ", or %s within %u days", b, o->fine->later_days);
+		}
+		fprintf(out, " (amounts in force on %s)\n", when);
+	} else if (penalty) {
+		fprintf(out, "  a penalty notice must be considered (the policy states no amount in force on %s)\n", when);
+	} else {
+		fprintf(out, "  no penalty notice to consider\n");
+	}
+	for (size_t i = 0; i < o->ndisagreements; i++) {
+		const struct rt_disagreement *d = &o->disagreements[i];
+		char date[11], t[6];
+		rt_date_format(d->date, date);
+		rt_time_format(d->arrival, t);
+		fprintf(out, "  register: on %s %s the mark is %s, but arriving at %s the policy gives %s; "
+		             "the recorded mark stands as the legal record\n",
+		        date, d->session == RT_AM ? "AM" : "PM", rt_program_str(prog, prog->codes[d->recorded].name), t,
+		        d->expected == RT_NO_MARK ? "an on-time mark"
+		                                  : rt_program_str(prog, prog->codes[d->expected].name));
+	}
+}

@@ -1,0 +1,20 @@
+/* attend notice issue: a penalty notice, when the policy calls for one. */
+#ifndef RT_NOTICES_H
+#define RT_NOTICES_H
+
+#include <stdio.h>
+
+#include "runtime/machine/program.h"
+#include "runtime/register/store.h"
+
+/*
+ * Issues the next notice to `parent` for pupil `upn` on `date` if the policy's
+ * penalty rule holds for that parent then (or `force`, for a notice given
+ * before the register was kept here), within the cap, at the amount in force.
+ * Returns 0 when issued (reported on out), 1 when refused (why on diag), -1 on
+ * a store failure.
+ */
+int rt_notice_issue(const struct rt_program *prog, struct rt_store *store, const char *upn, const char *parent,
+                    rt_date date, int force, FILE *out, FILE *diag);
+
+#endif

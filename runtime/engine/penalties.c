@@ -1,0 +1,147 @@
+/* Penalty notices per parent and pupil: ordinals, the cap, amounts in force. */
+#include "runtime/engine/penalties.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first index in [0, n) whose pupil_id is not below `id` (arrays sorted by pupil id). */
+#define LOWER_BOUND(array, n, id, out)                                   \
+	do {                                                             \
+		size_t lo_ = 0, hi_ = (n);                                \
+		while (lo_ < hi_) {                                      \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;             \
+			if ((array)[mid_].pupil_id < (id))               \
+				lo_ = mid_ + 1;                          \
+			else                                             \
+				hi_ = mid_;                              \
+		}                                                        \
+		(out) = lo_;                                             \
+	} while (0)
+
+void
+rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, struct rt_pupil_penalties *out)
+{
+	size_t i;
+	memset(out, 0, sizeof *out);
+	LOWER_BOUND(all->parents, all->nparents, pupil_id, i);
+	out->parents = all->parents + i;
+	while (i + out->nparents < all->nparents && all->parents[i + out->nparents].pupil_id == pupil_id)
+		out->nparents++;
+	LOWER_BOUND(all->notices, all->nnotices, pupil_id, i);
+	out->notices = all->notices + i;
+	while (i + out->nnotices < all->nnotices && all->notices[i + out->nnotices].pupil_id == pupil_id)
+		out->nnotices++;
+}
+
+rt_date
+rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const char *parent_id, rt_date as_of)
+{
+	rt_date until = RT_DATE_MIN;
+	for (size_t i = 0; i < pp->nnotices; i++) {
+		const struct rt_store_notice *n = &pp->notices[i];
+		if ((!parent_id || strcmp(n->parent_id, parent_id) == 0) && n->issued <= as_of && n->issued > until)
+			until = n->issued;
+	}
+	return until;
+}
+
+rt_date
+rt_penalties_counted_until(const struct rt_pupil_penalties *pp, rt_date as_of)
+{
+	if (!pp->nparents)
+		return rt_penalties_parent_counted_until(pp, NULL, as_of);
+	rt_date until = RT_DATE_MAX;
+	for (size_t i = 0; i < pp->nparents; i++) {
+		rt_date mine = rt_penalties_parent_counted_until(pp, pp->parents[i].parent_id, as_of);
+		if (mine < until)
+			until = mine;
+	}
+	return until;
+}
+
+/* The same day `years` later (29 February becomes 28 February). */
+static rt_date
+years_after(rt_date date, int years)
+{
+	int y, m, d;
+	rt_date_to_ymd(date, &y, &m, &d);
+	if (m == 2 && d == 29)
+		d = 28;
+	return rt_date_from_ymd(y + years, m, d);
+}
+
+static int
+compare_dates(const void *a, const void *b)
+{
+	rt_date x = *(const rt_date *)a, y = *(const rt_date *)b;
+	return x < y ? -1 : x > y;
+}
+
+void
+rt_penalties_next(const struct rt_program *prog, const struct rt_pupil_penalties *pp, const char *parent_id,
+                  rt_date date, struct rt_parent_notice *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < pp->nparents; i++)
+		if (strcmp(pp->parents[i].parent_id, parent_id) == 0)
+			out->parent = &pp->parents[i];
+	/* This parent's notices that count, in issue order. */
+	rt_date issued[64];
+	size_t n = 0;
+	for (size_t i = 0; i < pp->nnotices && n < sizeof issued / sizeof issued[0]; i++) {
+		const struct rt_store_notice *notice = &pp->notices[i];
+		if (strcmp(notice->parent_id, parent_id) == 0 && notice->state != RT_NOTICE_WITHDRAWN &&
+		    notice->issued <= date)
+			issued[n++] = notice->issued;
+	}
+	qsort(issued, n, sizeof issued[0], compare_dates);
+	/* Walk the periods: each starts at a notice issued after the previous period ended. */
+	int years = prog->penalty.cap_years;
+	rt_date period_start = RT_DATE_MIN;
+	int in_period = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (period_start == RT_DATE_MIN || (years && issued[i] >= years_after(period_start, years))) {
+			period_start = issued[i];
+			in_period = 0;
+		}
+		in_period++;
+	}
+	int current = period_start != RT_DATE_MIN && (!years || date < years_after(period_start, years));
+	out->counted = current ? in_period : 0;
+	out->ordinal = out->counted + 1;
+	out->capped = prog->penalty.max_notices && out->counted >= prog->penalty.max_notices;
+	out->fine = out->capped ? NULL : rt_program_fine_in_force(prog, out->ordinal, date);
+	out->covered_until = rt_penalties_parent_counted_until(pp, parent_id, date);
+}
+
+void
+rt_penalties_detail(const struct rt_program *prog, const struct rt_pupil_penalties *pp, rt_date date, char *buf,
+                    size_t size)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	if (!pp->nparents)
+		return;
+	len += (size_t)snprintf(buf, size, "\"notices\":[");
+	for (size_t i = 0; i < pp->nparents && len < size; i++) {
+		struct rt_parent_notice pn;
+		rt_penalties_next(prog, pp, pp->parents[i].parent_id, date, &pn);
+		/* Parent ids come from the register; keep the JSON well formed whatever they hold. */
+		char id[64];
+		size_t k = 0;
+		for (const char *s = pp->parents[i].parent_id; *s && k < sizeof id - 1; s++)
+			if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+				id[k++] = *s;
+		id[k] = 0;
+		if (pn.capped)
+			len += (size_t)snprintf(buf + len, size - len, "%s{\"parent\":\"%s\",\"counted\":%d,\"alternative\":true}",
+			                        i ? "," : "", id, pn.counted);
+		else
+			len += (size_t)snprintf(buf + len, size - len,
+			                        "%s{\"parent\":\"%s\",\"notice\":%d,\"amount_pence\":%" PRId64 "}", i ? "," : "",
+			                        id, pn.ordinal, pn.fine ? pn.fine->pence : (int64_t)0);
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, "]");
+}

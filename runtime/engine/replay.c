@@ -1,0 +1,417 @@
+/*
+ * Replay: every school day in a range, in order, each evaluated with the
+ * history recorded up to the day before, and recorded as it goes.
+ *
+ * For speed over a year of a large register, everything that does not change
+ * from day to day is read once: the calendar, the code map, the compiled
+ * program, every pupil's marks (translated to policy codes) and their rule
+ * states, which are carried forward in memory rather than re-read from the
+ * decisions table each day; each pupil's counts are carried forward too (a
+ * tally, measures.h), so a day adds its marks instead of counting the year
+ * again. Only the day's changes are written, each day a savepoint in one
+ * transaction for the whole range.
+ */
+#include "runtime/engine/runner.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/engine/history.h"
+#include "runtime/machine/measures.h"
+
+struct replay_pupil {
+	int64_t id;
+	char *upn;
+	struct rt_pupil_penalties pen;
+};
+
+struct replay {
+	const struct rt_program *prog;
+	struct rt_store *store;
+	const struct rt_replay_options *opt;
+	const char *policy;
+	struct rt_calendar cal;
+	struct rt_history_rules rules;
+	struct replay_pupil *pupils;   /* in UPN order */
+	size_t npupils;
+	uint8_t *marks;                /* npupils * nsessions policy code indexes */
+	size_t nsessions;
+	rt_date *held;                 /* npupils * nrules: held_since by the history so far */
+	rt_date *next;                 /* nrules scratch */
+	uint32_t *tally;               /* npupils * ntally: each pupil's running counts (measures.h) */
+	size_t ntally;
+	struct rt_store_penalties pen;
+	rt_date *days;                 /* days recorded before the replay started */
+	size_t ndays;
+};
+
+static int
+fail(struct replay *rp, const char *what)
+{
+	fprintf(rp->opt->diag, "attend: %s\n", what ? what : rt_store_error(rp->store));
+	return -1;
+}
+
+static int
+load_pupils(struct replay *rp)
+{
+	char **names = NULL;
+	size_t nnames = 0, cap = 0;
+	uint8_t xlat[256];
+	struct rt_store_cursor *cur = NULL;
+	struct rt_store_pupil p;
+	int rc;
+	if (rt_store_codes(rp->store, &names, &nnames))
+		return fail(rp, NULL);
+	int missing = rt_map_codes(rp->prog, "the policy", rp->store, names, nnames, xlat, rp->opt->diag);
+	rt_store_free_codes(names, nnames);
+	if (missing)
+		return 1;
+	if (rt_store_pupils_open(rp->store, NULL, &cur))
+		return fail(rp, NULL);
+	while ((rc = rt_store_pupils_next(cur, &p)) == 1) {
+		if (rp->npupils == cap) {
+			cap = cap ? 2 * cap : 1024;
+			struct replay_pupil *pupils = realloc(rp->pupils, cap * sizeof *pupils);
+			uint8_t *marks = pupils ? realloc(rp->marks, cap * rp->nsessions + 1) : NULL;
+			if (pupils)
+				rp->pupils = pupils;
+			if (marks)
+				rp->marks = marks;
+			if (!pupils || !marks)
+				break;
+		}
+		struct replay_pupil *rpp = &rp->pupils[rp->npupils];
+		uint8_t *m = rp->marks + rp->npupils * rp->nsessions;
+		size_t have = p.nmarks < rp->nsessions ? p.nmarks : rp->nsessions;
+		for (size_t i = 0; i < have; i++)
+			m[i] = p.marks[i] ? xlat[p.marks[i]] : RT_NO_MARK;
+		memset(m + have, RT_NO_MARK, rp->nsessions - have);
+		rpp->id = p.id;
+		if (!(rpp->upn = strdup(p.upn)))
+			break;
+		rp->npupils++;
+	}
+	rt_store_pupils_close(cur);
+	if (rc < 0)
+		return fail(rp, NULL);
+	if (rc > 0)
+		return fail(rp, "out of memory");
+	return 0;
+}
+
+/* Every pupil's rule states from the decisions recorded before `before`. */
+static int
+load_states(struct replay *rp, rt_date before)
+{
+	struct rt_decision_list recorded = { 0 };
+	struct rt_history_book book = { 0 };
+	size_t nr = rp->prog->nrules ? rp->prog->nrules : 1;
+	rp->held = malloc((rp->npupils + 1) * nr * sizeof *rp->held);
+	rp->next = malloc(nr * sizeof *rp->next);
+	rp->ntally = rt_measure_tally_words(rp->prog);
+	rp->tally = calloc(rp->npupils + 1, rp->ntally * sizeof *rp->tally);
+	if (!rp->held || !rp->next || !rp->tally)
+		return fail(rp, "out of memory");
+	if (rt_store_history_read(rp->store, rp->policy, before, NULL, &recorded))
+		return fail(rp, NULL);
+	int status = 0;
+	if (rt_history_book_build(&book, rp->prog, &recorded))
+		status = fail(rp, "out of memory");
+	for (size_t i = 0; i < rp->npupils && status == 0; i++) {
+		const rt_date *h = rt_history_book_find(&book, rp->pupils[i].id);
+		if (h)
+			memcpy(rp->held + i * nr, h, nr * sizeof *h);
+		else
+			rt_history_clear(rp->held + i * nr, nr);
+		rt_penalties_of(&rp->pen, rp->pupils[i].id, &rp->pupils[i].pen);
+	}
+	rt_history_book_free(&book);
+	rt_decision_list_free(&recorded);
+	return status;
+}
+
+static int
+was_recorded(const struct replay *rp, rt_date day)
+{
+	size_t lo = 0, hi = rp->ndays;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rp->days[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rp->ndays && rp->days[lo] == day;
+}
+
+/* The recorded decisions of one pupil: a slice of the day's list (sorted by pupil id). */
+static const struct rt_decision *
+slice_of(const struct rt_decision_list *list, int64_t pupil_id, size_t *n)
+{
+	size_t lo = 0, hi = list->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (list->items[mid].pupil_id < pupil_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < list->n && list->items[end].pupil_id == pupil_id)
+		end++;
+	*n = end - lo;
+	return list->items + lo;
+}
+
+struct day_result {
+	size_t decisions;
+	size_t differences;
+};
+
+/* One day's evaluation of every pupil. A day to record can be evaluated on a
+ * thread of its own while the day before is written; it touches only the
+ * pupils' states, its own list and the shared rt_eval, never the store. */
+struct day_job {
+	struct replay *rp;
+	struct rt_eval *ev;
+	rt_date day;
+	const struct rt_decision_list *stored; /* the day's record when comparing with it, else NULL */
+	FILE *out;                             /* where differences from the record go */
+	struct rt_decision_list today;         /* what the evaluation decides */
+	size_t differences;
+	int status;                            /* 0, or -1 with error set */
+	char error[400];
+};
+
+/* Evaluates every pupil on job->day, carrying each pupil's state forward: what
+ * was decided, or for a recorded day what was recorded (differences reported). */
+static void *
+evaluate_day(void *arg)
+{
+	struct day_job *job = arg;
+	struct replay *rp = job->rp;
+	struct rt_eval *ev = job->ev;
+	const struct rt_program *prog = rp->prog;
+	size_t nr = prog->nrules ? prog->nrules : 1;
+	rt_date day = job->day;
+	int pr = rp->rules.penalty_rule;
+	rt_decision_list_clear(&job->today);
+	job->differences = 0;
+	job->status = 0;
+	for (size_t i = 0; i < rp->npupils; i++) {
+		struct replay_pupil *p = &rp->pupils[i];
+		rt_date *held = rp->held + i * nr;
+		struct rt_pupil_history h = { held, rt_penalties_counted_until(&p->pen, day) };
+		if (rt_eval_pupil_tally(ev, rp->marks + i * rp->nsessions, day, &h, rp->tally + i * rp->ntally)) {
+			snprintf(job->error, sizeof job->error, "pupil %s: %s", p->upn, ev->error);
+			job->status = -1;
+			return NULL;
+		}
+		char detail[2048];
+		detail[0] = '\0'; /* not `= ""`, which clears all of it for every pupil and day */
+		if (pr >= 0 && ev->outcomes[pr] && held[pr] == RT_DATE_MAX)
+			rt_penalties_detail(prog, &p->pen, day, detail, sizeof detail);
+		size_t first = job->today.n;
+		if (rt_history_decide(&rp->rules, ev, p->id, day, held, rp->next, *detail ? detail : NULL, &job->today)) {
+			snprintf(job->error, sizeof job->error, "out of memory");
+			job->status = -1;
+			return NULL;
+		}
+		if (!job->stored) {
+			memcpy(held, rp->next, nr * sizeof *held);
+			continue;
+		}
+		/* The record stands: carry forward what was recorded, not what is computed now. */
+		size_t nrec;
+		const struct rt_decision *rec = slice_of(job->stored, p->id, &nrec);
+		job->differences += rt_history_compare(job->today.items + first, job->today.n - first, rec, nrec,
+		                                       p->upn, job->out);
+		for (size_t k = 0; k < nrec; k++)
+			rt_history_apply(prog, held, &rec[k]);
+	}
+	return NULL;
+}
+
+static void
+progress(FILE *tty, size_t done, size_t total, rt_date day)
+{
+	char date[11];
+	rt_date_format(day, date);
+	int width = 40, filled = total ? (int)(done * (size_t)width / total) : width;
+	fprintf(tty, "\r%s [%.*s%*s] %zu/%zu school days", date, filled, "########################################",
+	        width - filled, "", done, total);
+	if (done == total)
+		fputc('\n', tty);
+	fflush(tty);
+}
+
+/* Refuses a range that would add days before the last recorded one. */
+static int
+check_past(const struct replay *rp, size_t first, size_t end)
+{
+	if (!rp->ndays)
+		return 0;
+	rt_date last = rp->days[rp->ndays - 1];
+	for (size_t d = first; d < end; d++) {
+		rt_date day = rp->cal.days[d].date;
+		if (day < last && !was_recorded(rp, day)) {
+			char a[11], b[11];
+			rt_date_format(day, a);
+			rt_date_format(last, b);
+			fprintf(rp->opt->diag,
+			        "attend: %s was never recorded, and the history of %s already runs to %s; "
+			        "the past is not rewritten (replay from a day after %s)\n",
+			        a, rp->policy, b, b);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Days already recorded: evaluated again and compared with the record. */
+static int
+compare_day(struct replay *rp, struct day_job *job, struct rt_decision_list *stored, struct day_result *res)
+{
+	rt_decision_list_clear(stored);
+	if (rt_store_history_read_day(rp->store, rp->policy, job->day, stored))
+		return fail(rp, NULL);
+	job->stored = stored;
+	evaluate_day(job);
+	job->stored = NULL;
+	if (job->status)
+		return fail(rp, job->error);
+	res->differences += job->differences;
+	return 0;
+}
+
+/*
+ * Days to record, [d, end), in one transaction: the decisions index is keyed
+ * by pupil, so every day's rows land all over it, and committing day by day
+ * wrote most of it out again every day. Each day after the first is evaluated
+ * on a second thread while the day before is written. A day whose evaluation
+ * fails keeps the days before it, as when each day was committed; a failure
+ * to write rolls the whole range back, leaving the history as it was.
+ */
+static int
+record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, size_t first,
+            struct day_result *res, size_t *recorded)
+{
+	const struct rt_replay_options *opt = rp->opt;
+	if (rt_store_history_begin(rp->store))
+		return fail(rp, NULL);
+	int status = 0;
+	jobs[d & 1].day = rp->cal.days[d].date;
+	evaluate_day(&jobs[d & 1]);
+	for (; d < end; d++) {
+		struct day_job *job = &jobs[d & 1], *next = &jobs[(d + 1) & 1];
+		if (job->status) {
+			status = fail(rp, job->error);
+			break;
+		}
+		pthread_t thread;
+		int ahead = 0;
+		if (d + 1 < end) {
+			next->day = rp->cal.days[d + 1].date;
+			ahead = pthread_create(&thread, NULL, evaluate_day, next) == 0;
+		}
+		int rc = rt_store_history_record(rp->store, rp->policy, job->day, &job->today);
+		if (ahead)
+			pthread_join(thread, NULL);
+		else if (d + 1 < end && rc == 0)
+			evaluate_day(next); /* no second thread to be had: one after the other */
+		if (rc) {
+			status = fail(rp, NULL);
+			rt_store_history_end(rp->store, 0);
+			return status;
+		}
+		res->decisions += job->today.n;
+		(*recorded)++;
+		if (opt->progress)
+			progress(opt->progress, d - first + 1, end - first, job->day);
+	}
+	if (rt_store_history_end(rp->store, 1) && status == 0)
+		status = fail(rp, NULL);
+	return status;
+}
+
+static int
+replay_range(struct replay *rp)
+{
+	const struct rt_replay_options *opt = rp->opt;
+	size_t first = rt_calendar_upto(&rp->cal, opt->from - 1), end = rt_calendar_upto(&rp->cal, opt->to);
+	char a[11], b[11];
+	rt_date_format(opt->from, a);
+	rt_date_format(opt->to, b);
+	if (first >= end) {
+		fprintf(opt->out, "no school days from %s to %s: nothing recorded\n", a, b);
+		return 0;
+	}
+	if (check_past(rp, first, end))
+		return 1;
+	int status = load_states(rp, rp->cal.days[first].date);
+	if (status)
+		return status;
+	struct rt_eval ev;
+	if (rt_eval_init(&ev, rp->prog, &rp->cal))
+		return fail(rp, "out of memory");
+	struct day_job jobs[2] = { { .rp = rp, .ev = &ev, .out = opt->out }, { .rp = rp, .ev = &ev, .out = opt->out } };
+	struct rt_decision_list stored = { 0 };
+	struct day_result res = { 0, 0 };
+	size_t recorded = 0, compared = 0, d = first;
+	/* check_past leaves the recorded days of the range all before the others */
+	for (; d < end && status == 0 && was_recorded(rp, rp->cal.days[d].date); d++) {
+		jobs[0].day = rp->cal.days[d].date;
+		status = compare_day(rp, &jobs[0], &stored, &res);
+		compared++;
+		if (opt->progress)
+			progress(opt->progress, d - first + 1, end - first, rp->cal.days[d].date);
+	}
+	if (status == 0 && d < end)
+		status = record_days(rp, jobs, d, end, first, &res, &recorded);
+	rt_decision_list_free(&jobs[0].today);
+	rt_decision_list_free(&jobs[1].today);
+	rt_decision_list_free(&stored);
+	rt_eval_free(&ev);
+	if (status < 0)
+		return -1;
+	fprintf(opt->out, "%s, %s to %s: %zu school day%s recorded (%zu decision%s)", rp->policy, a, b, recorded,
+	        recorded == 1 ? "" : "s", res.decisions, res.decisions == 1 ? "" : "s");
+	if (compared)
+		fprintf(opt->out, ", %zu already recorded: %s", compared,
+		        res.differences ? "the record differs from a new evaluation (above); it is kept as it was"
+		                        : "the same again, nothing recorded twice");
+	fputc('\n', opt->out);
+	return res.differences ? 1 : 0;
+}
+
+int
+rt_replay(const struct rt_program *prog, struct rt_store *store, const struct rt_replay_options *opt)
+{
+	struct replay rp = { .prog = prog, .store = store, .opt = opt, .policy = rt_history_policy_key(prog) };
+	int status;
+	if (rt_store_load_calendar(store, &rp.cal) || rt_store_penalties_load(store, NULL, &rp.pen) ||
+	    rt_store_history_days(store, rp.policy, &rp.days, &rp.ndays))
+		status = fail(&rp, NULL);
+	else if (rt_history_rules_init(&rp.rules, prog))
+		status = fail(&rp, "out of memory");
+	else {
+		rp.nsessions = rp.cal.ndays * 2;
+		status = load_pupils(&rp);
+		if (status == 0)
+			status = replay_range(&rp);
+	}
+	for (size_t i = 0; i < rp.npupils; i++)
+		free(rp.pupils[i].upn);
+	free(rp.pupils);
+	free(rp.marks);
+	free(rp.held);
+	free(rp.next);
+	free(rp.tally);
+	free(rp.days);
+	rt_store_penalties_free(&rp.pen);
+	rt_history_rules_free(&rp.rules);
+	rt_calendar_free(&rp.cal);
+	return status;
+}

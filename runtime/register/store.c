@@ -1,0 +1,363 @@
+/* Opening the register: the schema, its version, and small SQLite helpers. */
+#include "runtime/register/store_impl.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* docs/schema.md documents every table and view here; keep the two in step.
+ * Version 2 added the history tables (history_sql), created after these. */
+static const char schema_sql[] =
+	"CREATE TABLE pupils (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  upn TEXT UNIQUE NOT NULL,\n"
+	"  surname TEXT NOT NULL,\n"
+	"  forename TEXT NOT NULL,\n"
+	"  date_of_birth TEXT,\n"
+	"  year_group INTEGER,\n"
+	"  admitted TEXT,\n"
+	"  left TEXT\n"
+	");\n"
+	"CREATE TABLE half_terms (\n"
+	"  school_year INTEGER NOT NULL,\n"
+	"  number INTEGER NOT NULL CHECK (number BETWEEN 1 AND 6),\n"
+	"  start TEXT NOT NULL,\n"
+	"  end TEXT NOT NULL,\n"
+	"  name TEXT,\n"
+	"  PRIMARY KEY (school_year, number),\n"
+	"  CHECK (start <= end)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE closures (\n"
+	"  date TEXT NOT NULL,\n"
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
+	"  reason TEXT NOT NULL,\n"
+	"  PRIMARY KEY (date, session)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE codes (\n"
+	"  id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 254),\n"
+	"  code TEXT UNIQUE NOT NULL\n"
+	");\n"
+	"CREATE TABLE marks (\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  date TEXT NOT NULL,\n"
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
+	"  code TEXT NOT NULL,\n"
+	"  minutes_late INTEGER,\n"
+	"  arrival TEXT,\n"
+	"  PRIMARY KEY (pupil_id, date, session)\n"
+	") WITHOUT ROWID;\n"
+	/* Only marks with a time, covering: rt_store_arrivals reads just this index. */
+	"CREATE INDEX marks_timed ON marks (pupil_id, date, session, code, minutes_late, arrival)\n"
+	"  WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL;\n"
+	"CREATE TABLE pupil_marks (\n"
+	"  pupil_id INTEGER PRIMARY KEY REFERENCES pupils(id),\n"
+	"  marks BLOB NOT NULL\n"
+	");\n"
+	"CREATE TABLE amendments (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  date TEXT NOT NULL,\n"
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
+	"  original_code TEXT,\n"
+	"  amended_code TEXT NOT NULL,\n"
+	"  reason TEXT NOT NULL,\n"
+	"  amended_on TEXT NOT NULL,\n"
+	"  amended_by TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX amendments_mark ON amendments (pupil_id, date, session);\n"
+		/* Every weekday of every half term, with which sessions are open. */
+	"CREATE VIEW calendar_days AS\n"
+	"  WITH RECURSIVE d(date, school_year, half_term, last) AS (\n"
+	"    SELECT start, school_year, number, end FROM half_terms\n"
+	"    UNION ALL\n"
+	"    SELECT date(date, '+1 day'), school_year, half_term, last FROM d WHERE date < last)\n"
+	"  SELECT d.date, d.school_year, d.half_term,\n"
+	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.date = d.date AND c.session = 'AM') AS am_open,\n"
+	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.date = d.date AND c.session = 'PM') AS pm_open\n"
+	"  FROM d WHERE strftime('%w', d.date) NOT IN ('0', '6');\n"
+	"CREATE VIEW school_days AS\n"
+	"  SELECT * FROM calendar_days WHERE am_open OR pm_open;\n"
+	"CREATE VIEW school_sessions AS\n"
+	"  SELECT date, school_year, half_term, 'AM' AS session FROM calendar_days WHERE am_open\n"
+	"  UNION ALL\n"
+	"  SELECT date, school_year, half_term, 'PM' FROM calendar_days WHERE pm_open;\n";
+
+/*
+ * Schema version 2: the decision history, parents and penalty notices, and the
+ * triggers that keep the audit trail. Also what migrating a version 1 register
+ * runs (after dropping its never-written version 1 decisions table).
+ */
+static const char history_sql[] =
+	"CREATE TABLE decisions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  policy TEXT NOT NULL,\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('stage', 'flag', 'penalty_notice', 'letter', 'action')),\n"
+	"  event TEXT NOT NULL CHECK (event IN ('entered', 'left', 'due')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  stage INTEGER,\n"
+	"  detail TEXT,\n"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n"
+	"  UNIQUE (policy, pupil_id, as_of, kind, event, name)\n"
+	");\n"
+	"CREATE INDEX decisions_day ON decisions (policy, as_of);\n"
+	"CREATE TABLE history_days (\n"
+	"  policy TEXT NOT NULL,\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n"
+	"  PRIMARY KEY (policy, as_of)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE parents (\n"
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
+	"  parent_id TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  relationship TEXT,\n"
+	"  PRIMARY KEY (pupil_id, parent_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE notices (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pupil_id INTEGER NOT NULL,\n"
+	"  parent_id TEXT NOT NULL,\n"
+	"  ordinal INTEGER NOT NULL CHECK (ordinal >= 1),\n"
+	"  issued TEXT NOT NULL,\n"
+	"  amount_pence INTEGER NOT NULL,\n"
+	"  within_days INTEGER NOT NULL,\n"
+	"  later_amount_pence INTEGER,\n"
+	"  later_within_days INTEGER,\n"
+	"  state TEXT NOT NULL CHECK (state IN ('issued', 'paid', 'withdrawn', 'prosecuted')),\n"
+	"  state_on TEXT NOT NULL,\n"
+	"  FOREIGN KEY (pupil_id, parent_id) REFERENCES parents(pupil_id, parent_id)\n"
+	");\n"
+	"CREATE INDEX notices_pupil ON notices (pupil_id, parent_id, issued);\n"
+	/* The legal record and its audit trail: nothing deletes a mark younger than
+	 * six years, and amendments and decisions are never changed or removed. */
+	"CREATE TRIGGER marks_retained BEFORE DELETE ON marks WHEN old.date > date('now', '-6 years')\n"
+	"  BEGIN SELECT RAISE(ABORT, 'register entries are kept for six years'); END;\n"
+	"CREATE TRIGGER amendments_kept BEFORE DELETE ON amendments\n"
+	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never removed'); END;\n"
+	"CREATE TRIGGER amendments_fixed BEFORE UPDATE ON amendments\n"
+	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never changed'); END;\n"
+	"CREATE TRIGGER decisions_kept BEFORE DELETE ON decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never removed'); END;\n"
+	"CREATE TRIGGER decisions_fixed BEFORE UPDATE ON decisions\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
+	/* A mark changes only through an amendment, written first in the same
+	 * transaction (attend amend), so plain SQL cannot change the legal record
+	 * without a trace; and a pupil is never deleted, which would orphan marks. */
+	"CREATE TRIGGER marks_amended_only BEFORE UPDATE OF code ON marks WHEN NOT EXISTS (\n"
+	"  SELECT 1 FROM amendments a WHERE a.pupil_id = new.pupil_id AND a.date = new.date\n"
+	"    AND a.session = new.session AND a.amended_code = new.code)\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a mark changes only by an amendment (attend amend), which keeps the original');"
+	" END;\n"
+	"CREATE TRIGGER pupils_kept BEFORE DELETE ON pupils\n"
+	"  BEGIN SELECT RAISE(ABORT, 'pupils are not deleted: their register entries are kept for six years'); END;\n";
+
+int
+rt_store_fail(struct rt_store *store, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(store->error, sizeof store->error, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+rt_store_fail_db(struct rt_store *store, const char *what)
+{
+	return rt_store_fail(store, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
+}
+
+int
+rt_store_exec(struct rt_store *store, const char *sql)
+{
+	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return rt_store_fail_db(store, "database error");
+	return 0;
+}
+
+int
+rt_store_prepare(struct rt_store *store, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v2(store->db, sql, -1, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return rt_store_fail_db(store, "database error");
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct rt_store *store, const char *sql, long *value)
+{
+	sqlite3_stmt *st;
+	if (rt_store_prepare(store, sql, &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	*value = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+create_schema(struct rt_store *store)
+{
+	char pragmas[128];
+	snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+	         RT_STORE_APPLICATION_ID, RT_STORE_SCHEMA_VERSION);
+	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if (rt_store_exec(store, schema_sql) || rt_store_exec(store, history_sql) || rt_store_exec(store, pragmas) ||
+	    rt_store_exec(store, "COMMIT")) {
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Version 1 to 2: the history tables. Version 1 had a decisions table that
+ * nothing wrote; it is replaced, unless someone filled it by hand. */
+static int
+migrate_from_1(struct rt_store *store)
+{
+	long rows;
+	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", RT_STORE_SCHEMA_VERSION);
+	if (pragma_int(store, "SELECT count(*) FROM decisions", &rows))
+		goto fail;
+	if (rows > 0) {
+		rt_store_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
+		                     "(attend never wrote them; move them elsewhere first)", store->path, rows);
+		goto fail;
+	}
+	if (rt_store_exec(store, "DROP TABLE decisions") || rt_store_exec(store, history_sql) ||
+	    rt_store_exec(store, pragma) || rt_store_exec(store, "COMMIT"))
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Tells an attend register (of this version) from any other file. */
+static int
+check_schema(struct rt_store *store, int flags)
+{
+	long app, version, objects;
+	if (pragma_int(store, "PRAGMA application_id", &app) ||
+	    pragma_int(store, "SELECT count(*) FROM sqlite_schema", &objects)) {
+		if (sqlite3_errcode(store->db) == SQLITE_NOTADB)
+			return rt_store_fail(store, "%s is not an attend register (not an SQLite database)", store->path);
+		return rt_store_fail_db(store, "cannot read the database");
+	}
+	if (app == 0 && objects == 0) {
+		if (flags & RT_STORE_CREATE)
+			return create_schema(store);
+		return rt_store_fail(store, "%s is empty, not an attend register (create one with attend init)",
+		                     store->path);
+	}
+	if (app != RT_STORE_APPLICATION_ID)
+		return rt_store_fail(store, "%s is not an attend register (an SQLite database of another program)",
+		                     store->path);
+	if (pragma_int(store, "PRAGMA user_version", &version))
+		return rt_store_fail_db(store, "cannot read the database");
+	if (version == 1 && !(flags & RT_STORE_READONLY))
+		return migrate_from_1(store);
+	if (version == 1)
+		return rt_store_fail(store, "%s has register schema version 1; this attend reads version %d "
+		                            "(upgrade it, keeping everything, with `attend migrate %s`)",
+		                     store->path, RT_STORE_SCHEMA_VERSION, store->path);
+	if (version != RT_STORE_SCHEMA_VERSION)
+		return rt_store_fail(store, "%s has register schema version %ld; this attend reads version %d",
+		                     store->path, version, RT_STORE_SCHEMA_VERSION);
+	return 0;
+}
+
+int
+rt_store_open(const char *path, int flags, struct rt_store **out)
+{
+	struct rt_store *store = calloc(1, sizeof *store);
+	*out = store;
+	if (!store)
+		return -1;
+	store->path = strdup(path);
+	if (!store->path)
+		return rt_store_fail(store, "out of memory");
+	/* A store is used by one thread at a time: SQLite's own locking would only cost time. */
+	int oflags = SQLITE_OPEN_NOMUTEX | (flags & RT_STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if (flags & RT_STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &store->db, oflags, NULL) != SQLITE_OK)
+		return rt_store_fail(store, "cannot open %s: %s", path,
+		                     store->db ? sqlite3_errmsg(store->db) : "out of memory");
+	/* A rollback journal keeps a failed import cheap to undo: pages added to
+	 * the file after the transaction began are not journalled at all. */
+	if (rt_store_exec(store, "PRAGMA busy_timeout = 5000") || check_schema(store, flags))
+		return -1;
+	return rt_store_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+	                            " PRAGMA mmap_size = 1073741824;");
+}
+
+const char *
+rt_store_error(const struct rt_store *store)
+{
+	return store ? store->error : "out of memory";
+}
+
+void
+rt_store_close(struct rt_store *store)
+{
+	if (!store)
+		return;
+	sqlite3_close(store->db);
+	for (size_t i = 0; i < store->nknown_codes; i++)
+		free(store->known_codes[i]);
+	free(store->known_codes);
+	free(store->path);
+	free(store);
+}
+
+int
+rt_store_set_known_codes(struct rt_store *store, const char *const *codes, size_t n)
+{
+	char **copy = calloc(n + 1, sizeof *copy);
+	if (!copy)
+		return rt_store_fail(store, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(copy[i] = strdup(codes[i]))) {
+			for (size_t k = 0; k < i; k++)
+				free(copy[k]);
+			free(copy);
+			return rt_store_fail(store, "out of memory");
+		}
+	for (size_t i = 0; i < store->nknown_codes; i++)
+		free(store->known_codes[i]);
+	free(store->known_codes);
+	store->known_codes = copy;
+	store->nknown_codes = n;
+	return 0;
+}
+
+int
+rt_store_code_in_use(struct rt_store *store, const char *code)
+{
+	sqlite3_stmt *st;
+	if (rt_store_prepare(store, "SELECT EXISTS (SELECT 1 FROM marks WHERE code = ?)", &st))
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int used = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (used < 0)
+		rt_store_fail_db(store, "cannot read marks");
+	return used;
+}
+
+struct sqlite3 *
+rt_store_db(struct rt_store *store)
+{
+	return store->db;
+}

@@ -1,0 +1,244 @@
+#include "runtime/register/store_csv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK (4u << 20)
+
+int
+rt_csv_open(struct rt_csv *csv, const char *path)
+{
+	memset(csv, 0, sizeof *csv);
+	csv->next_line = 1;
+	csv->fp = fopen(path, "rb");
+	if (!csv->fp)
+		return -1;
+	csv->cap = BLOCK;
+	csv->buf = malloc(csv->cap);
+	if (!csv->buf) {
+		fclose(csv->fp);
+		csv->fp = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+rt_csv_close(struct rt_csv *csv)
+{
+	if (csv->fp)
+		fclose(csv->fp);
+	free(csv->buf);
+	csv->fp = NULL;
+	csv->buf = NULL;
+}
+
+/* Moves the unread bytes to the front and reads more; 0, or -2 on failure. */
+static int
+refill(struct rt_csv *csv)
+{
+	int first = csv->end == 0 && !csv->eof && csv->next_line == 1;
+	if (csv->start > 0) {
+		memmove(csv->buf, csv->buf + csv->start, csv->end - csv->start);
+		csv->end -= csv->start;
+		csv->start = 0;
+	}
+	if (csv->end + 1 >= csv->cap) {
+		char *n = realloc(csv->buf, csv->cap * 2);
+		if (!n) {
+			errno = ENOMEM;
+			return -2;
+		}
+		csv->buf = n;
+		csv->cap *= 2;
+	}
+	/* One byte stays free so that the last field can be NUL-terminated. */
+	size_t got = fread(csv->buf + csv->end, 1, csv->cap - csv->end - 1, csv->fp);
+	if (got == 0) {
+		if (ferror(csv->fp))
+			return -2;
+		csv->eof = 1;
+	}
+	csv->end += got;
+	if (first && csv->end >= 3 && memcmp(csv->buf, "\xEF\xBB\xBF", 3) == 0)
+		csv->start = 3;
+	return 0;
+}
+
+struct span {
+	size_t begin, end;        /* raw bytes, offsets from the record start */
+	int quoted;
+};
+
+/* Finishes field i in place: unescapes quotes or trims, and NUL-terminates. */
+static void
+finish_field(struct rt_csv *csv, char *rec, const struct span *sp, size_t i)
+{
+	char *b = rec + sp->begin, *e = rec + sp->end;
+	if (sp->quoted) {
+		char *dst = b, *src = b + 1;     /* e points at the closing quote */
+		while (src < e) {
+			if (*src == '"')
+				src++;               /* the first of a "" pair */
+			*dst++ = *src++;
+		}
+		*dst = '\0';
+		csv->field[i].s = b;
+		csv->field[i].len = (size_t)(dst - b);
+		return;
+	}
+	while (b < e && (*b == ' ' || *b == '\t'))
+		b++;
+	while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	*e = '\0';
+	csv->field[i].s = b;
+	csv->field[i].len = (size_t)(e - b);
+}
+
+int
+rt_csv_next(struct rt_csv *csv)
+{
+	struct span spans[RT_CSV_MAX_FIELDS];
+	for (;;) {
+		char *buf = csv->buf;
+		size_t p = csv->start, end = csv->end;
+		/* Blank lines between records are skipped. */
+		while (p < end && (buf[p] == '\n' || (buf[p] == '\r' && p + 1 < end && buf[p + 1] == '\n'))) {
+			if (buf[p] == '\n')
+				csv->next_line++;
+			p++;
+		}
+		csv->start = p;
+		if (p == end || (end - p == 1 && buf[p] == '\r' && csv->eof)) {
+			if (csv->eof) {
+				csv->start = end;
+				return 0;
+			}
+			int rc = refill(csv);
+			if (rc)
+				return rc;
+			continue;
+		}
+
+		size_t nf = 0;
+		long newlines = 0;
+		const char *problem = NULL;
+		int need_more = 0, done = 0;
+		while (!done) {
+			struct span sp = { p - csv->start, 0, 0 };
+			if (buf[p] == '"') {
+				sp.quoted = 1;
+				p++;
+				for (;;) {
+					if (p >= end) {
+						need_more = 1;
+						break;
+					}
+					if (buf[p] == '"') {
+						if (p + 1 >= end && !csv->eof) {
+							need_more = 1;
+							break;
+						}
+						if (p + 1 < end && buf[p + 1] == '"') {
+							p += 2;
+							continue;
+						}
+						break;
+					}
+					if (buf[p] == '\n')
+						newlines++;
+					p++;
+				}
+				if (need_more)
+					break;
+				sp.end = p - csv->start;
+				p++;
+				while (p < end && buf[p] == '\r')
+					p++;
+				if (p < end && buf[p] != ',' && buf[p] != '\n') {
+					problem = "stray characters after a closing quote";
+					while (p < end && buf[p] != ',' && buf[p] != '\n')
+						p++;
+				}
+			} else {
+				while (p < end && buf[p] != ',' && buf[p] != '\n')
+					p++;
+				sp.end = p - csv->start;
+			}
+			if (p >= end && !csv->eof) {
+				need_more = 1;
+				break;
+			}
+			if (nf < RT_CSV_MAX_FIELDS)
+				spans[nf] = sp;
+			nf++;
+			if (p < end && buf[p] == ',') {
+				p++;
+				if (p >= end && !csv->eof) {
+					need_more = 1;
+					break;
+				}
+				if (p >= end || buf[p] == '\n' || buf[p] == '\r') {
+					/* a trailing comma: one more, empty field */
+					if (nf < RT_CSV_MAX_FIELDS)
+						spans[nf] = (struct span){ p - csv->start, p - csv->start, 0 };
+					nf++;
+					while (p < end && buf[p] == '\r')
+						p++;
+					done = 1;
+				}
+				continue;
+			}
+			done = 1;
+		}
+		if (need_more) {
+			/* A register row is short; a "record" this long is a broken file (an
+			 * unclosed quote, binary data), and reading on would only use memory. */
+			if (end - csv->start > RT_CSV_MAX_RECORD) {
+				csv->line = csv->next_line;
+				csv->next_line += newlines + 1;
+				csv->start = csv->end = 0;
+				csv->eof = 1;
+				snprintf(csv->error, sizeof csv->error,
+				         "a record is longer than %d bytes (an unclosed quote?); the rest of the file is not read",
+				         RT_CSV_MAX_RECORD);
+				return -1;
+			}
+			if (csv->eof) {
+				/* only an unterminated quote can run off the end of the file */
+				csv->line = csv->next_line;
+				csv->next_line += newlines + 1;
+				csv->start = end;
+				snprintf(csv->error, sizeof csv->error, "a quoted field is not closed");
+				return -1;
+			}
+			int rc = refill(csv);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (p < end && buf[p] == '\n')
+			p++;
+		char *rec = buf + csv->start;
+		csv->line = csv->next_line;
+		csv->next_line += newlines + 1;
+		csv->start = p;
+		if (problem) {
+			snprintf(csv->error, sizeof csv->error, "%s", problem);
+			return -1;
+		}
+		csv->nfields = nf;
+		for (size_t i = 0; i < nf && i < RT_CSV_MAX_FIELDS; i++) {
+			finish_field(csv, rec, &spans[i], i);
+			/* The rest of the store works on C strings: a NUL would silently cut a field. */
+			if (memchr(csv->field[i].s, '\0', csv->field[i].len)) {
+				snprintf(csv->error, sizeof csv->error, "field %zu contains a NUL byte", i + 1);
+				return -1;
+			}
+		}
+		return 1;
+	}
+}

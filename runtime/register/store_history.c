@@ -1,0 +1,319 @@
+/* The decision history: `decisions` and `history_days` (docs/history.md). */
+#include "runtime/register/store_impl.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kinds[] = { "stage", "flag", "penalty_notice", "letter", "action" };
+static const char *const events[] = { "entered", "left", "due" };
+
+const char *
+rt_decision_event_name(int event)
+{
+	return event >= 0 && event <= RT_EVENT_DUE ? events[event] : "?";
+}
+
+/* The static kind string equal to `kind`, so that lists never own kinds. */
+static const char *
+static_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+int
+rt_decision_add(struct rt_decision_list *list, int64_t pupil_id, rt_date as_of, const char *kind, int event,
+                int stage, const char *name, const char *detail)
+{
+	const char *k = static_kind(kind);
+	if (!k)
+		return -1;
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 64;
+		struct rt_decision *items = realloc(list->items, cap * sizeof *items);
+		if (!items)
+			return -1;
+		list->items = items;
+		list->cap = cap;
+	}
+	struct rt_decision *d = &list->items[list->n];
+	*d = (struct rt_decision){ pupil_id, as_of, k, (uint8_t)event, stage, strdup(name),
+		                   detail ? strdup(detail) : NULL };
+	if (!d->name || (detail && !d->detail)) {
+		free(d->name);
+		free(d->detail);
+		return -1;
+	}
+	list->n++;
+	return 0;
+}
+
+void
+rt_decision_list_clear(struct rt_decision_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->items[i].name);
+		free(list->items[i].detail);
+	}
+	list->n = 0;
+}
+
+void
+rt_decision_list_free(struct rt_decision_list *list)
+{
+	rt_decision_list_clear(list);
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+static int
+event_of(const char *s)
+{
+	for (int i = 0; i <= RT_EVENT_DUE; i++)
+		if (s && strcmp(s, events[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+parse_date_column(sqlite3_stmt *st, int col, rt_date *out)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s ? rt_date_parse(s, strlen(s), out) : -1;
+}
+
+/* Appends the rows of a SELECT pupil_id, as_of, kind, event, stage, name, detail. */
+static int
+read_rows(struct rt_store *store, sqlite3_stmt *st, struct rt_decision_list *out)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rt_date day;
+		const char *kind = (const char *)sqlite3_column_text(st, 2);
+		int event = event_of((const char *)sqlite3_column_text(st, 3));
+		const char *name = (const char *)sqlite3_column_text(st, 5);
+		if (parse_date_column(st, 1, &day) || !kind || event < 0 || !name) {
+			sqlite3_finalize(st);
+			return rt_store_fail(store, "%s: the decisions table holds a malformed row", store->path);
+		}
+		if (rt_decision_add(out, sqlite3_column_int64(st, 0), day, kind, event, sqlite3_column_int(st, 4), name,
+		                    (const char *)sqlite3_column_text(st, 6))) {
+			sqlite3_finalize(st);
+			return rt_store_fail(store, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read decisions");
+}
+
+int
+rt_store_history_read(struct rt_store *store, const char *policy, rt_date before, const char *upn,
+                      struct rt_decision_list *out)
+{
+	sqlite3_stmt *st;
+	char date[11];
+	rt_date_format(before, date);
+	const char *sql = upn ? "SELECT d.pupil_id, d.as_of, d.kind, d.event, d.stage, d.name, d.detail FROM decisions d"
+	                        " JOIN pupils p ON p.id = d.pupil_id"
+	                        " WHERE d.policy = ?1 AND d.as_of < ?2 AND p.upn = ?3 ORDER BY d.as_of, d.id"
+	                      : "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
+	                        " WHERE policy = ?1 AND as_of < ?2 ORDER BY pupil_id, as_of, id";
+	if (rt_store_prepare(store, sql, &st))
+		return -1;
+	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+	if (upn)
+		sqlite3_bind_text(st, 3, upn, -1, SQLITE_STATIC);
+	return read_rows(store, st, out);
+}
+
+int
+rt_store_history_read_day(struct rt_store *store, const char *policy, rt_date day, struct rt_decision_list *out)
+{
+	sqlite3_stmt *st;
+	char date[11];
+	rt_date_format(day, date);
+	if (rt_store_prepare(store,
+	                     "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
+	                     " WHERE policy = ?1 AND as_of = ?2 ORDER BY pupil_id, id",
+	                     &st))
+		return -1;
+	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+	return read_rows(store, st, out);
+}
+
+int
+rt_store_history_days(struct rt_store *store, const char *policy, rt_date **days, size_t *n)
+{
+	sqlite3_stmt *st;
+	*days = NULL;
+	*n = 0;
+	if (rt_store_prepare(store, "SELECT as_of FROM history_days WHERE policy = ? ORDER BY as_of", &st))
+		return -1;
+	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			rt_date *grown = realloc(*days, cap * sizeof *grown);
+			if (!grown) {
+				sqlite3_finalize(st);
+				return rt_store_fail(store, "out of memory");
+			}
+			*days = grown;
+		}
+		if (parse_date_column(st, 0, &(*days)[*n])) {
+			sqlite3_finalize(st);
+			return rt_store_fail(store, "%s: history_days holds a malformed date", store->path);
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read history_days");
+}
+
+/* Rows per INSERT statement: with one row each, starting and finishing the
+ * statement cost more than the row (the CHECK lists of `decisions` are built
+ * afresh for every statement, but only cleared between rows of one). */
+#define ROWS_PER_INSERT 32
+
+static int
+prepare_insert(struct rt_store *store, size_t rows, sqlite3_stmt **st)
+{
+	char sql[64 + ROWS_PER_INSERT * 48];
+	size_t len = (size_t)snprintf(sql, sizeof sql,
+	                              "INSERT INTO decisions (policy, pupil_id, as_of, kind, event, stage, name, detail)"
+	                              " VALUES ");
+	for (size_t r = 0; r < rows; r++) {
+		int p = (int)(8 * r);
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
+		                        r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8);
+	}
+	return rt_store_prepare(store, sql, st);
+}
+
+/* Binds decision d as row r of an INSERT from prepare_insert. */
+static void
+bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, const struct rt_decision *d)
+{
+	int p = (int)(8 * r);
+	sqlite3_bind_text(st, p + 1, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, p + 2, d->pupil_id);
+	sqlite3_bind_text(st, p + 3, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 4, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 5, rt_decision_event_name(d->event), -1, SQLITE_STATIC);
+	if (d->stage)
+		sqlite3_bind_int(st, p + 6, d->stage);
+	else
+		sqlite3_bind_null(st, p + 6);
+	sqlite3_bind_text(st, p + 7, d->name, -1, SQLITE_STATIC);
+	if (d->detail)
+		sqlite3_bind_text(st, p + 8, d->detail, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, p + 8);
+}
+
+/* Inserts the list in order, ROWS_PER_INSERT rows a statement, then the rest. */
+static int
+insert_decisions(struct rt_store *store, const char *policy, const char *date, const struct rt_decision_list *list)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0, full = list->n - list->n % ROWS_PER_INSERT;
+	if (full && prepare_insert(store, ROWS_PER_INSERT, &st))
+		return -1;
+	int status = 0;
+	for (; i < full && status == 0; i += ROWS_PER_INSERT) {
+		for (size_t r = 0; r < ROWS_PER_INSERT; r++)
+			bind_decision(st, r, policy, date, &list->items[i + r]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			status = rt_store_fail_db(store, "cannot record a decision");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (status || i == list->n)
+		return status;
+	if (prepare_insert(store, list->n - i, &st))
+		return -1;
+	for (size_t r = 0; i + r < list->n; r++)
+		bind_decision(st, r, policy, date, &list->items[i + r]);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		status = rt_store_fail_db(store, "cannot record a decision");
+	sqlite3_finalize(st);
+	return status;
+}
+
+/* Inside a transaction the caller opened (rt_store_history_begin), a day adds
+ * to it, and if it fails the caller rolls the transaction back: a savepoint
+ * per day would copy every index page the day touches once more. */
+int
+rt_store_history_record(struct rt_store *store, const char *policy, rt_date day, const struct rt_decision_list *list)
+{
+	char date[11];
+	rt_date_format(day, date);
+	sqlite3_stmt *st = NULL;
+	int own = sqlite3_get_autocommit(store->db);
+	if (own && rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if (rt_store_prepare(store, "INSERT INTO history_days (policy, as_of) VALUES (?, ?)", &st))
+		goto fail;
+	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		rt_store_fail(store, "%s is already recorded for %s; the history is never rewritten", date, policy);
+		goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		rt_store_fail_db(store, "cannot record the day");
+		goto fail;
+	}
+	if (insert_decisions(store, policy, date, list) || (own && rt_store_exec(store, "COMMIT")))
+		goto fail;
+	return 0;
+fail:
+	if (own)
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+rt_store_history_begin(struct rt_store *store)
+{
+	return rt_store_exec(store, "BEGIN IMMEDIATE");
+}
+
+int
+rt_store_history_end(struct rt_store *store, int keep)
+{
+	if (keep && rt_store_exec(store, "COMMIT") == 0)
+		return 0;
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return keep ? -1 : 0;
+}
+
+int
+rt_store_write_decisions(struct rt_store *store, const char *upn, FILE *out)
+{
+	sqlite3_stmt *st;
+	if (rt_store_prepare(store,
+	                     "SELECT d.policy, d.as_of, d.kind, d.event, d.name, d.detail FROM decisions d"
+	                     " JOIN pupils p ON p.id = d.pupil_id WHERE p.upn = ? ORDER BY d.policy, d.as_of, d.id",
+	                     &st))
+		return -1;
+	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *detail = (const char *)sqlite3_column_text(st, 5);
+		fprintf(out, "%s %s: %s \"%s\" %s%s%s\n", sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
+		        sqlite3_column_text(st, 2), sqlite3_column_text(st, 4), sqlite3_column_text(st, 3),
+		        detail ? " " : "", detail ? detail : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read decisions");
+}

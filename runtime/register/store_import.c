@@ -1,0 +1,230 @@
+/* rt_store_import: opens a CSV file, tells its kind from the header, runs
+ * the importer for that kind in one transaction and reports its problems. */
+#include "runtime/register/store_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+add_problem(struct rt_import *imp, size_t index, long line, const char *field, const char *fmt, va_list ap)
+{
+	char text[512];
+	int n = snprintf(text, sizeof text, "%s: ", field);
+	vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
+	char *copy = strdup(text);
+	if (!copy) {
+		imp->failed = rt_store_fail(imp->store, "out of memory");
+		return;
+	}
+	free(imp->problems[index].text);
+	imp->problems[index] = (struct rt_import_problem){ line, copy };
+}
+
+void
+rt_import_problem(struct rt_import *imp, long line, const char *field, const char *fmt, ...)
+{
+	imp->errors++;
+	if (imp->nproblems >= RT_STORE_MAX_PROBLEMS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	imp->problems[imp->nproblems] = (struct rt_import_problem){ line, NULL };
+	add_problem(imp, imp->nproblems, line, field, fmt, ap);
+	va_end(ap);
+	imp->nproblems++;
+}
+
+void
+rt_import_problem_set(struct rt_import *imp, size_t index, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_problem(imp, index, imp->problems[index].line, field, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+rt_import_field(struct rt_import *imp, size_t col, size_t *len)
+{
+	size_t f = imp->column_of[col];
+	if (f == SIZE_MAX || f >= imp->csv.nfields) {
+		*len = 0;
+		return "";
+	}
+	*len = imp->csv.field[f].len;
+	return imp->csv.field[f].s;
+}
+
+int
+rt_import_next(struct rt_import *imp)
+{
+	for (;;) {
+		int rc = rt_csv_next(&imp->csv);
+		if (rc == -2) {
+			imp->failed = rt_store_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
+			return -1;
+		}
+		if (rc == -1) {
+			rt_import_problem(imp, imp->csv.line, "row", "%s", imp->csv.error);
+			continue;
+		}
+		if (rc == 0)
+			return 0;
+		if (imp->csv.nfields != imp->nheader) {
+			rt_import_problem(imp, imp->csv.line, "row", "has %zu fields; the header has %zu",
+			                  imp->csv.nfields, imp->nheader);
+			continue;
+		}
+		return 1;
+	}
+}
+
+int
+rt_import_columns(struct rt_import *imp, const char *const *names, size_t n, size_t required)
+{
+	long errors = imp->errors;
+	for (size_t j = 0; j < n; j++)
+		imp->column_of[j] = SIZE_MAX;
+	for (size_t i = 0; i < imp->nheader; i++) {
+		const char *h = imp->csv.field[i].s;
+		size_t j = 0;
+		while (j < n && strcmp(h, names[j]) != 0)
+			j++;
+		if (j == n) {
+			char known[256] = "";
+			for (size_t k = 0; k < n; k++)
+				snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", k ? ", " : "", names[k]);
+			rt_import_problem(imp, imp->csv.line, "header", "unknown column \"%s\" (the columns are %s)", h, known);
+		} else if (imp->column_of[j] != SIZE_MAX)
+			rt_import_problem(imp, imp->csv.line, "header", "column \"%s\" appears twice", h);
+		else
+			imp->column_of[j] = i;
+	}
+	for (size_t j = 0; j < required; j++)
+		if (imp->column_of[j] == SIZE_MAX)
+			rt_import_problem(imp, imp->csv.line, "header", "missing column \"%s\"", names[j]);
+	return imp->errors == errors ? 0 : -1;
+}
+
+static int
+has_column(const struct rt_import *imp, const char *name)
+{
+	for (size_t i = 0; i < imp->nheader; i++)
+		if (strcmp(imp->csv.field[i].s, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Reads the header and picks the importer; NULL (problem reported) when it cannot tell. */
+static const char *
+read_header(struct rt_import *imp, int (**importer)(struct rt_import *))
+{
+	int rc = rt_csv_next(&imp->csv);
+	if (rc == -2) {
+		imp->failed = rt_store_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
+		return NULL;
+	}
+	if (rc == 0) {
+		rt_import_problem(imp, 1, "header", "the file is empty");
+		return NULL;
+	}
+	if (rc == -1) {
+		rt_import_problem(imp, imp->csv.line, "header", "%s", imp->csv.error);
+		return NULL;
+	}
+	if (imp->csv.nfields > RT_CSV_MAX_FIELDS) {
+		rt_import_problem(imp, imp->csv.line, "header", "has %zu columns; no register file has more than %d",
+		                  imp->csv.nfields, RT_CSV_MAX_FIELDS);
+		return NULL;
+	}
+	imp->nheader = imp->csv.nfields;
+	for (size_t i = 0; i < imp->nheader; i++)
+		for (char *c = imp->csv.field[i].s; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	if (has_column(imp, "kind")) {
+		*importer = rt_import_calendar;
+		return "calendar";
+	}
+	if (has_column(imp, "date") || has_column(imp, "session") || has_column(imp, "code")) {
+		*importer = rt_import_marks;
+		return "marks";
+	}
+	if (has_column(imp, "parent_id")) {
+		*importer = rt_import_parents;
+		return "parents";
+	}
+	if (has_column(imp, "surname") || has_column(imp, "forename")) {
+		*importer = rt_import_pupils;
+		return "pupils";
+	}
+	rt_import_problem(imp, imp->csv.line, "header",
+	                  "cannot tell what the file holds: expected marks (upn,date,session,code,...),"
+	                  " pupils (upn,surname,forename,...), parents (upn,parent_id,name,...)"
+	                  " or calendar (kind,start,end,...) columns");
+	return NULL;
+}
+
+static void
+print_problems(struct rt_import *imp, FILE *diag)
+{
+	/* Printed in line order; an insertion sort keeps problems on one line in report order. */
+	for (size_t i = 1; i < imp->nproblems; i++) {
+		struct rt_import_problem p = imp->problems[i];
+		size_t j = i;
+		while (j > 0 && imp->problems[j - 1].line > p.line) {
+			imp->problems[j] = imp->problems[j - 1];
+			j--;
+		}
+		imp->problems[j] = p;
+	}
+	if (!diag)
+		return;
+	for (size_t i = 0; i < imp->nproblems; i++)
+		fprintf(diag, "%s:%ld: %s\n", imp->path, imp->problems[i].line, imp->problems[i].text);
+	if (imp->errors > (long)imp->nproblems)
+		fprintf(diag, "%s: %ld more problems not shown\n", imp->path, imp->errors - (long)imp->nproblems);
+}
+
+int
+rt_store_import(struct rt_store *store, const char *path, FILE *diag, struct rt_import_stats *stats)
+{
+	struct rt_import imp = { .store = store, .path = path };
+	struct rt_import_stats none;
+	if (!stats)
+		stats = &none;
+	*stats = (struct rt_import_stats){ .kind = NULL };
+	imp.problems = calloc(RT_STORE_MAX_PROBLEMS, sizeof *imp.problems);
+	if (!imp.problems)
+		return rt_store_fail(store, "out of memory");
+	if (rt_csv_open(&imp.csv, path)) {
+		free(imp.problems);
+		return rt_store_fail(store, "cannot open %s: %s", path, strerror(errno));
+	}
+	int (*importer)(struct rt_import *) = NULL;
+	stats->kind = read_header(&imp, &importer);
+	int status = -1;
+	if (importer) {
+		if (rt_store_exec(store, "BEGIN IMMEDIATE") == 0) {
+			int rc = importer(&imp);
+			if (rc == 0 && !imp.failed && imp.errors == 0 && rt_store_exec(store, "COMMIT") == 0)
+				status = 0;
+			else
+				sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		}
+	}
+	if (status != 0 && !imp.failed && imp.errors > 0)
+		status = 1;
+	rt_csv_close(&imp.csv);
+	if (status == 1)
+		print_problems(&imp, diag);
+	stats->rows = status == 0 ? imp.rows : 0;
+	stats->errors = imp.errors;
+	for (size_t i = 0; i < imp.nproblems; i++)
+		free(imp.problems[i].text);
+	free(imp.problems);
+	return status;
+}

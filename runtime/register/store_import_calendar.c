@@ -1,0 +1,368 @@
+/*
+ * Importing the calendar: half terms (numbered by their order within their
+ * school year, together with those already stored) and closures (a date
+ * range, one session or both, with a reason). Any change rebuilds every
+ * pupil_marks blob in the same transaction, since school day indexes move.
+ */
+#include "runtime/register/store_impl.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_KIND, C_START, C_END, C_SESSION, C_NAME, C__COUNT };
+static const char *const columns[C__COUNT] = { "kind", "start", "end", "session", "name" };
+
+struct half_term {
+	rt_date start, end;
+	int year;
+	long line;                /* 0 when already in the register */
+	char *name;
+};
+
+struct closure {
+	rt_date date;
+	int pm;
+	long line;
+	char *reason;
+};
+
+struct calendar_import {
+	struct rt_import *imp;
+	struct half_term *terms;
+	size_t nterms, cap_terms;
+	struct closure *closures;
+	size_t nclosures, cap_closures;
+};
+
+static int
+grow(struct rt_import *imp, void **array, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 32;
+	void *n = realloc(*array, ncap * elem);
+	if (!n)
+		return imp->failed = rt_store_fail(imp->store, "out of memory");
+	*array = n;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+add_term(struct calendar_import *ci, rt_date start, rt_date end, long line, const char *name)
+{
+	if (grow(ci->imp, (void **)&ci->terms, &ci->cap_terms, ci->nterms + 1, sizeof *ci->terms))
+		return -1;
+	char *copy = name && *name ? strdup(name) : NULL;
+	ci->terms[ci->nterms++] = (struct half_term){ start, end, rt_date_school_year(start), line, copy };
+	return 0;
+}
+
+static int
+add_closure(struct calendar_import *ci, rt_date date, int pm, long line, const char *reason)
+{
+	if (grow(ci->imp, (void **)&ci->closures, &ci->cap_closures, ci->nclosures + 1, sizeof *ci->closures))
+		return -1;
+	char *copy = strdup(reason);
+	if (!copy)
+		return ci->imp->failed = rt_store_fail(ci->imp->store, "out of memory");
+	ci->closures[ci->nclosures++] = (struct closure){ date, pm, line, copy };
+	return 0;
+}
+
+static int
+read_stored_terms(struct calendar_import *ci)
+{
+	sqlite3_stmt *st;
+	if (rt_store_prepare(ci->imp->store, "SELECT start, end, name FROM half_terms", &st))
+		return ci->imp->failed = -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0), *e = (const char *)sqlite3_column_text(st, 1);
+		rt_date start, end;
+		if (!s || !e || rt_date_parse(s, strlen(s), &start) || rt_date_parse(e, strlen(e), &end)) {
+			sqlite3_finalize(st);
+			return ci->imp->failed = rt_store_fail(ci->imp->store, "%s: half_terms holds a bad date",
+			                                       ci->imp->store->path);
+		}
+		if (add_term(ci, start, end, 0, (const char *)sqlite3_column_text(st, 2))) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ci->imp->failed = rt_store_fail_db(ci->imp->store, "cannot read half terms");
+	return 0;
+}
+
+static void
+read_row(struct calendar_import *ci)
+{
+	struct rt_import *imp = ci->imp;
+	long line = imp->csv.line, errors = imp->errors;
+	size_t len[C__COUNT];
+	const char *f[C__COUNT];
+	for (int c = 0; c < C__COUNT; c++)
+		f[c] = rt_import_field(imp, (size_t)c, &len[c]);
+	int is_term = strcmp(f[C_KIND], "half_term") == 0, is_closure = strcmp(f[C_KIND], "closure") == 0;
+	if (!is_term && !is_closure)
+		rt_import_problem(imp, line, "kind", "\"%s\" is not half_term or closure", f[C_KIND]);
+	rt_date start = 0, end = 0;
+	int have_start = 0, have_end = 0;
+	if (!len[C_START])
+		rt_import_problem(imp, line, "start", "missing");
+	else if (rt_date_parse(f[C_START], len[C_START], &start))
+		rt_import_problem(imp, line, "start", "%s is not a date (YYYY-MM-DD)", f[C_START]);
+	else
+		have_start = 1;
+	if (!len[C_END] && is_closure && have_start)
+		end = start, have_end = 1;   /* a one-day closure */
+	else if (!len[C_END])
+		rt_import_problem(imp, line, "end", "missing");
+	else if (rt_date_parse(f[C_END], len[C_END], &end))
+		rt_import_problem(imp, line, "end", "%s is not a date (YYYY-MM-DD)", f[C_END]);
+	else
+		have_end = 1;
+	if (have_start && have_end && end < start)
+		rt_import_problem(imp, line, "end", "%s is before the start %s", f[C_END], f[C_START]);
+	int sessions = RT_OPEN_AM | RT_OPEN_PM;
+	if (len[C_SESSION] && is_term)
+		rt_import_problem(imp, line, "session", "a half term has no session; leave it empty");
+	else if (len[C_SESSION] && strcmp(f[C_SESSION], "AM") == 0)
+		sessions = RT_OPEN_AM;
+	else if (len[C_SESSION] && strcmp(f[C_SESSION], "PM") == 0)
+		sessions = RT_OPEN_PM;
+	else if (len[C_SESSION])
+		rt_import_problem(imp, line, "session", "\"%s\" is not AM, PM or empty (both)", f[C_SESSION]);
+	if (imp->errors != errors)
+		return;
+	if (is_term) {
+		if (rt_date_school_year(start) != rt_date_school_year(end))
+			rt_import_problem(imp, line, "end", "%s is in a later school year than %s (years start on 1 August)",
+			                  f[C_END], f[C_START]);
+		else
+			add_term(ci, start, end, line, f[C_NAME]);
+		return;
+	}
+	int weekdays = 0;
+	for (rt_date d = start; d <= end && !imp->failed; d++) {
+		if (rt_date_weekday(d) >= 5)
+			continue;
+		weekdays++;
+		for (int pm = 0; pm < 2; pm++)
+			if (sessions & (pm ? RT_OPEN_PM : RT_OPEN_AM))
+				add_closure(ci, d, pm, line, len[C_NAME] ? f[C_NAME] : "closure");
+	}
+	if (!weekdays)
+		rt_import_problem(imp, line, "start", "%s to %s has no weekday to close", f[C_START], f[C_END]);
+}
+
+static int
+compare_terms(const void *a, const void *b)
+{
+	const struct half_term *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Orders and numbers half terms per school year; reports overlaps and too many. */
+static void
+check_terms(struct calendar_import *ci)
+{
+	struct rt_import *imp = ci->imp;
+	qsort(ci->terms, ci->nterms, sizeof *ci->terms, compare_terms);
+	int number = 0;
+	for (size_t i = 0; i < ci->nterms; i++) {
+		struct half_term *t = &ci->terms[i], *prev = i ? &ci->terms[i - 1] : NULL;
+		number = prev && prev->year == t->year ? number + 1 : 1;
+		if (prev && t->start <= prev->end) {
+			struct half_term *new = t->line ? t : prev, *old = t->line ? prev : t;
+			char a[11], b[11];
+			rt_date_format(old->start, a);
+			rt_date_format(old->end, b);
+			if (old->line)
+				rt_import_problem(imp, new->line, "start", "this half term overlaps the one on line %ld (%s to %s)",
+				                  old->line, a, b);
+			else
+				rt_import_problem(imp, new->line, "start",
+				                  "this half term overlaps one already in the register (%s to %s)", a, b);
+		}
+		/* Half terms are numbered by their order in the year, so the year must
+		 * start at the beginning: a register holding only the summer would
+		 * otherwise call it half terms 1 and 2 (and policies that depend on the
+		 * number, such as a schedule by half term, would use the wrong values). */
+		if (number == 1 && t->line && rt_date_from_ymd(t->year, 11, 1) <= t->start) {
+			char a[11];
+			rt_date_format(t->start, a);
+			rt_import_problem(imp, t->line, "start",
+			                  "the first half term of school year %d-%02d starts on %s; half terms are numbered "
+			                  "by their order in the year, so give the year's half terms from its first one",
+			                  t->year, (t->year + 1) % 100, a);
+		}
+		if (number == RT_MAX_HALF_TERMS + 1)
+			rt_import_problem(imp, t->line, "start", "school year %d-%02d would have more than %d half terms",
+			                  t->year, (t->year + 1) % 100, RT_MAX_HALF_TERMS);
+	}
+}
+
+/* For each closure, how many pupils have a mark other than "#" in that session,
+ * read from the compact copies (a scan of marks would read every mark). */
+static int
+count_marked(struct calendar_import *ci, long *count)
+{
+	struct rt_import *imp = ci->imp;
+	struct rt_store_calendar cal;
+	struct rt_store_codebook *book = malloc(sizeof *book);
+	if (!book)
+		return imp->failed = rt_store_fail(imp->store, "out of memory");
+	if (rt_store_calendar_read(imp->store, &cal)) {
+		free(book);
+		return imp->failed = -1;
+	}
+	sqlite3_stmt *st = NULL;
+	long *slot = calloc(ci->nclosures + 1, sizeof *slot);
+	if (!slot)
+		imp->failed = rt_store_fail(imp->store, "out of memory");
+	else if (rt_store_codebook_load(imp->store, book) ||
+	         rt_store_prepare(imp->store, "SELECT marks FROM pupil_marks", &st))
+		imp->failed = -1;
+	if (!imp->failed) {
+		int closed_code = rt_store_codebook_find(book, "#", 1);
+		for (size_t i = 0; i < ci->nclosures; i++) {
+			long day = rt_store_calendar_day(&cal, ci->closures[i].date);
+			slot[i] = day < 0 ? -1 : 2 * day + ci->closures[i].pm;
+		}
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const uint8_t *blob = sqlite3_column_blob(st, 0);
+			long n = sqlite3_column_bytes(st, 0);
+			for (size_t i = 0; i < ci->nclosures; i++)
+				if (slot[i] >= 0 && slot[i] < n && blob[slot[i]] && blob[slot[i]] != closed_code)
+					count[i]++;
+		}
+		if (rc != SQLITE_DONE)
+			imp->failed = rt_store_fail_db(imp->store, "cannot read pupil_marks");
+	}
+	sqlite3_finalize(st);
+	free(slot);
+	free(book);
+	rt_store_calendar_free(&cal);
+	return imp->failed ? -1 : 0;
+}
+
+/* Reports closures given twice, already stored, or that would close sessions with marks. */
+static int
+check_closures(struct calendar_import *ci)
+{
+	struct rt_import *imp = ci->imp;
+	sqlite3_stmt *stored;
+	long *marked = calloc(ci->nclosures + 1, sizeof *marked);
+	if (!marked)
+		return imp->failed = rt_store_fail(imp->store, "out of memory");
+	if (count_marked(ci, marked) ||
+	    rt_store_prepare(imp->store, "SELECT reason FROM closures WHERE date = ? AND session = ?", &stored)) {
+		free(marked);
+		return imp->failed = -1;
+	}
+	for (size_t i = 0; i < ci->nclosures; i++) {
+		const struct closure *c = &ci->closures[i];
+		char date[11];
+		rt_date_format(c->date, date);
+		const char *session = c->pm ? "PM" : "AM";
+		for (size_t j = 0; j < i; j++)
+			if (ci->closures[j].date == c->date && ci->closures[j].pm == c->pm) {
+				rt_import_problem(imp, c->line, "start", "%s %s is already closed on line %ld", date, session,
+				                  ci->closures[j].line);
+				break;
+			}
+		sqlite3_bind_text(stored, 1, date, 10, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stored, 2, session, 2, SQLITE_STATIC);
+		if (sqlite3_step(stored) == SQLITE_ROW)
+			rt_import_problem(imp, c->line, "start", "%s %s is already closed in the register (%s)", date, session,
+			                  (const char *)sqlite3_column_text(stored, 0));
+		sqlite3_reset(stored);
+		if (marked[i])
+			rt_import_problem(imp, c->line, "start",
+			                  "%ld pupils already have a mark other than \"#\" on %s %s; amend those first",
+			                  marked[i], date, session);
+	}
+	sqlite3_finalize(stored);
+	free(marked);
+	return imp->failed ? -1 : 0;
+}
+
+static int
+write_calendar(struct calendar_import *ci)
+{
+	struct rt_import *imp = ci->imp;
+	sqlite3_stmt *term, *closure;
+	if (rt_store_exec(imp->store, "DELETE FROM half_terms") ||
+	    rt_store_prepare(imp->store, "INSERT INTO half_terms (school_year, number, start, end, name)"
+	                                 " VALUES (?, ?, ?, ?, ?)", &term))
+		return imp->failed = -1;
+	if (rt_store_prepare(imp->store, "INSERT INTO closures (date, session, reason) VALUES (?, ?, ?)", &closure)) {
+		sqlite3_finalize(term);
+		return imp->failed = -1;
+	}
+	int number = 0, rc = SQLITE_DONE;
+	for (size_t i = 0; i < ci->nterms && rc == SQLITE_DONE; i++) {
+		const struct half_term *t = &ci->terms[i];
+		number = i && ci->terms[i - 1].year == t->year ? number + 1 : 1;
+		char start[11], end[11];
+		rt_date_format(t->start, start);
+		rt_date_format(t->end, end);
+		sqlite3_bind_int(term, 1, t->year);
+		sqlite3_bind_int(term, 2, number);
+		sqlite3_bind_text(term, 3, start, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(term, 4, end, -1, SQLITE_TRANSIENT);
+		if (t->name)
+			sqlite3_bind_text(term, 5, t->name, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(term, 5);
+		rc = sqlite3_step(term);
+		sqlite3_reset(term);
+		imp->rows += t->line != 0;
+	}
+	for (size_t i = 0; i < ci->nclosures && rc == SQLITE_DONE; i++) {
+		const struct closure *c = &ci->closures[i];
+		char date[11];
+		rt_date_format(c->date, date);
+		sqlite3_bind_text(closure, 1, date, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(closure, 2, c->pm ? "PM" : "AM", 2, SQLITE_STATIC);
+		sqlite3_bind_text(closure, 3, c->reason, -1, SQLITE_STATIC);
+		rc = sqlite3_step(closure);
+		sqlite3_reset(closure);
+		imp->rows++;
+	}
+	sqlite3_finalize(term);
+	sqlite3_finalize(closure);
+	if (rc != SQLITE_DONE)
+		return imp->failed = rt_store_fail_db(imp->store, "cannot write the calendar");
+	return rt_store_rebuild_blobs(imp->store) ? (imp->failed = -1) : 0;
+}
+
+int
+rt_import_calendar(struct rt_import *imp)
+{
+	if (rt_import_columns(imp, columns, C__COUNT, 3))
+		return 0;
+	struct calendar_import ci = { .imp = imp };
+	if (read_stored_terms(&ci) == 0) {
+		while (!imp->failed && rt_import_next(imp) == 1)
+			read_row(&ci);
+		if (!imp->failed)
+			check_terms(&ci);
+		if (!imp->failed)
+			check_closures(&ci);
+		if (!imp->failed && !imp->errors)
+			write_calendar(&ci);
+	}
+	for (size_t i = 0; i < ci.nterms; i++)
+		free(ci.terms[i].name);
+	for (size_t i = 0; i < ci.nclosures; i++)
+		free(ci.closures[i].reason);
+	free(ci.terms);
+	free(ci.closures);
+	return imp->failed ? -1 : 0;
+}

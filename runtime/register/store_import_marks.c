@@ -1,0 +1,575 @@
+/*
+ * Importing session marks. One pass over the file checks every row, inserts
+ * it into `marks` (in file order, fastest when the file is sorted by pupil
+ * and date) and sets it in the pupil's in-memory compact copy, which also
+ * finds duplicates; each touched pupil's pupil_marks row is written once at
+ * the end. Once a problem is found nothing more is inserted, and the caller
+ * rolls back.
+ */
+#include "runtime/register/store_impl.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_UPN, C_DATE, C_SESSION, C_CODE, C_MINUTES_LATE, C_ARRIVAL, C__COUNT };
+
+/* With a policy's codes given (attend import --policy), whether `code` is one of them. */
+static int
+known_code(const struct rt_store *store, const char *code)
+{
+	for (size_t i = 0; i < store->nknown_codes; i++)
+		if (strcmp(store->known_codes[i], code) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const columns[C__COUNT] = { "upn", "date", "session", "code", "minutes_late", "arrival" };
+
+struct pupil {
+	int64_t id;
+	const char *upn;
+	uint8_t *blob;            /* nblob code ids then nblob bits "set by this file"; NULL until touched */
+};
+
+/* A mark off the compact copy (a "#" on a day the school does not meet). */
+struct off_mark {
+	uint32_t pupil;           /* index + 1; 0 for an empty hash slot */
+	rt_date date;
+	uint8_t pm;
+	long line;
+};
+
+/* A duplicate within the file whose first line is found by a second pass. */
+struct pending {
+	size_t problem;
+	uint32_t pupil;
+	rt_date date;
+	uint8_t pm;
+	long first_line;
+};
+
+/* Rows wait here and go to SQLite BATCH at a time: one multi-row INSERT costs
+ * much less per row than one statement per row. */
+#define BATCH 64
+
+struct row {
+	int64_t pupil_id;
+	char date[11];
+	char code[5];
+	char arrival[6];          /* "" when not given */
+	uint8_t pm;
+	int16_t minutes_late;     /* -1 when not given */
+};
+
+struct marks {
+	struct rt_import *imp;
+	struct rt_store *store;
+	struct rt_store_calendar cal;
+	struct rt_store_codebook *book;
+	struct pupil *pupils;
+	size_t npupils;
+	char *upns;               /* every UPN, NUL-separated */
+	uint32_t *slots;          /* hash of UPN -> pupil index + 1 */
+	size_t nslots;
+	size_t nblob;
+	struct off_mark *off;     /* hash of the marks off the compact copy */
+	size_t noff, cap_off;
+	struct pending pending[RT_STORE_MAX_PROBLEMS];
+	size_t npending;
+	sqlite3_stmt *insert, *insert_batch, *read_blob, *write_blob, *find_mark;
+	struct row batch[BATCH];
+	size_t nbatch;
+	uint32_t last_pupil;      /* cache: files list a pupil's marks together */
+	int writing;              /* 0 once a problem was found */
+};
+
+static uint64_t
+hash_upn(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+static int
+load_pupils(struct marks *m)
+{
+	sqlite3_stmt *st;
+	long count;
+	if (rt_store_prepare(m->store, "SELECT count(*), coalesce(sum(length(upn) + 1), 0) FROM pupils", &st))
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rt_store_fail_db(m->store, "cannot read pupils");
+	}
+	count = (long)sqlite3_column_int64(st, 0);
+	size_t bytes = (size_t)sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	m->nslots = 64;
+	while (m->nslots < (size_t)count * 2)
+		m->nslots *= 2;
+	m->pupils = calloc((size_t)count + 1, sizeof *m->pupils);
+	m->upns = malloc(bytes + 1);
+	m->slots = calloc(m->nslots, sizeof *m->slots);
+	if (!m->pupils || !m->upns || !m->slots)
+		return rt_store_fail(m->store, "out of memory");
+	if (rt_store_prepare(m->store, "SELECT id, upn FROM pupils", &st))
+		return -1;
+	size_t used = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->npupils < (size_t)count) {
+		const char *upn = (const char *)sqlite3_column_text(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (!upn || used + len + 1 > bytes)
+			break;
+		memcpy(m->upns + used, upn, len + 1);
+		struct pupil *p = &m->pupils[m->npupils];
+		p->id = sqlite3_column_int64(st, 0);
+		p->upn = m->upns + used;
+		used += len + 1;
+		size_t s = hash_upn(upn, len) & (m->nslots - 1);
+		while (m->slots[s])
+			s = (s + 1) & (m->nslots - 1);
+		m->slots[s] = (uint32_t)++m->npupils;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return rt_store_fail_db(m->store, "cannot read pupils");
+	return 0;
+}
+
+/* Index + 1 of the pupil with this UPN, or 0. */
+static uint32_t
+find_pupil(const struct marks *m, const char *upn, size_t len)
+{
+	if (m->last_pupil && strcmp(m->pupils[m->last_pupil - 1].upn, upn) == 0)
+		return m->last_pupil;
+	for (size_t s = hash_upn(upn, len) & (m->nslots - 1); m->slots[s]; s = (s + 1) & (m->nslots - 1))
+		if (strcmp(m->pupils[m->slots[s] - 1].upn, upn) == 0)
+			return m->slots[s];
+	return 0;
+}
+
+/* The pupil's compact copy, loaded from pupil_marks on first use. */
+static uint8_t *
+pupil_blob(struct marks *m, struct pupil *p)
+{
+	if (p->blob)
+		return p->blob;
+	p->blob = calloc(1, m->nblob + m->nblob / 8 + 1);
+	if (!p->blob) {
+		m->imp->failed = rt_store_fail(m->store, "out of memory");
+		return NULL;
+	}
+	sqlite3_bind_int64(m->read_blob, 1, p->id);
+	int rc = sqlite3_step(m->read_blob);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(m->read_blob, 0);
+		const void *b = sqlite3_column_blob(m->read_blob, 0);
+		if (b)
+			memcpy(p->blob, b, n < m->nblob ? n : m->nblob);
+	} else if (rc != SQLITE_DONE)
+		m->imp->failed = rt_store_fail_db(m->store, "cannot read pupil_marks");
+	sqlite3_reset(m->read_blob);
+	return m->imp->failed ? NULL : p->blob;
+}
+
+static int
+parse_session(const char *s, size_t len)
+{
+	if (len == 2 && (s[1] == 'M' || s[1] == 'm')) {
+		if (s[0] == 'A' || s[0] == 'a')
+			return RT_AM;
+		if (s[0] == 'P' || s[0] == 'p')
+			return RT_PM;
+	}
+	return -1;
+}
+
+/* The code already recorded in the database for an off-calendar mark, or NULL. */
+static const char *
+recorded_code(struct marks *m, int64_t pupil_id, const char *date, int pm, char *buf, size_t size)
+{
+	const char *found = NULL;
+	sqlite3_bind_int64(m->find_mark, 1, pupil_id);
+	sqlite3_bind_text(m->find_mark, 2, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(m->find_mark, 3, pm ? "PM" : "AM", 2, SQLITE_STATIC);
+	int rc = sqlite3_step(m->find_mark);
+	if (rc == SQLITE_ROW) {
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(m->find_mark, 0));
+		found = buf;
+	} else if (rc != SQLITE_DONE)
+		m->imp->failed = rt_store_fail_db(m->store, "cannot read marks");
+	sqlite3_reset(m->find_mark);
+	return found;
+}
+
+static void
+duplicate_in_file(struct marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm)
+{
+	struct rt_import *imp = m->imp;
+	size_t before = imp->nproblems;
+	rt_import_problem(imp, line, "session", "duplicate mark for %s on %s %s (first earlier in the file)",
+	                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM");
+	if (imp->nproblems > before)
+		m->pending[m->npending++] = (struct pending){ before, pupil, d, (uint8_t)pm, 0 };
+}
+
+static uint64_t
+off_key(uint32_t pupil, rt_date date, int pm)
+{
+	return ((uint64_t)pupil << 33) | ((uint64_t)(uint32_t)date << 1) | (uint64_t)pm;
+}
+
+/* The slot of key in the off-copy hash (m->off, m->cap_off a power of two). */
+static struct off_mark *
+off_slot(struct off_mark *table, size_t cap, uint32_t pupil, rt_date date, int pm)
+{
+	uint64_t key = off_key(pupil, date, pm);
+	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >> 20) & (cap - 1);
+	while (table[s].pupil && off_key(table[s].pupil, table[s].date, table[s].pm) != key)
+		s = (s + 1) & (cap - 1);
+	return &table[s];
+}
+
+/* Records a mark off the compact copy; 0, or -1 when it is a duplicate (reported).
+ * School systems may send "#" for every pupil on every closed day: a hash, not a list. */
+static int
+note_off_mark(struct marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm)
+{
+	if (2 * (m->noff + 1) > m->cap_off) {
+		size_t cap = m->cap_off ? m->cap_off * 2 : 1024;
+		struct off_mark *n = calloc(cap, sizeof *n);
+		if (!n) {
+			m->imp->failed = rt_store_fail(m->store, "out of memory");
+			return -1;
+		}
+		for (size_t i = 0; i < m->cap_off; i++)
+			if (m->off[i].pupil)
+				*off_slot(n, cap, m->off[i].pupil, m->off[i].date, m->off[i].pm) = m->off[i];
+		free(m->off);
+		m->off = n;
+		m->cap_off = cap;
+	}
+	struct off_mark *o = off_slot(m->off, m->cap_off, pupil, d, pm);
+	if (o->pupil) {
+		rt_import_problem(m->imp, line, "session", "duplicate mark for %s on %s %s (first on line %ld)",
+		                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM", o->line);
+		return -1;
+	}
+	char code[16];
+	if (recorded_code(m, m->pupils[pupil - 1].id, date, pm, code, sizeof code)) {
+		rt_import_problem(m->imp, line, "session",
+		                  "duplicate mark for %s on %s %s (already in the register as \"%s\")",
+		                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM", code);
+		return -1;
+	}
+	*o = (struct off_mark){ pupil, d, (uint8_t)pm, line };
+	m->noff++;
+	return 0;
+}
+
+/* Checks the date and session against the calendar: the school day index, -2 for an
+ * allowed "#" off the calendar, or -1 (reported). */
+static long
+check_open(struct marks *m, long line, const char *date, rt_date d, int pm, const char *code)
+{
+	long day = rt_store_calendar_day(&m->cal, d);
+	if (day >= 0 && (m->cal.days.days[day].open & (pm ? RT_OPEN_PM : RT_OPEN_AM)))
+		return day;
+	char reason[128];
+	if (!rt_store_calendar_closed_reason(&m->cal, d, pm ? RT_PM : RT_AM, reason, sizeof reason)) {
+		int y = rt_date_school_year(d);
+		rt_import_problem(m->imp, line, "date", "%s is outside the calendar (no half terms in school year %d-%02d)",
+		                  date, y, (y + 1) % 100);
+		return -1;
+	}
+	if (strcmp(code, "#") == 0)
+		return -2;
+	if (day >= 0)       /* the other session of the day is open */
+		rt_import_problem(m->imp, line, "date", "the school is closed on %s %s (%s)", date, pm ? "PM" : "AM",
+		                  reason);
+	else
+		rt_import_problem(m->imp, line, "date", "the school is closed on %s (%s)", date, reason);
+	return -1;
+}
+
+static int
+code_id(struct marks *m, long line, const char *code, size_t len)
+{
+	int id = rt_store_codebook_find(m->book, code, len);
+	if (id)
+		return id;
+	id = rt_store_codebook_add(m->store, m->book, code, len);
+	if (id == -1)
+		rt_import_problem(m->imp, line, "code", "\"%s\" would be the register's %dth different code; at most %d are kept",
+		                  code, RT_STORE_MAX_CODE_ID + 1, RT_STORE_MAX_CODE_ID);
+	if (id == -2)
+		m->imp->failed = 1;
+	return id;
+}
+
+/* Sends the waiting rows to SQLite: all through the batch statement when full,
+ * else (at the end) one at a time. */
+static int
+flush_rows(struct marks *m)
+{
+	sqlite3_stmt *st = m->nbatch == BATCH ? m->insert_batch : m->insert;
+	size_t per = m->nbatch == BATCH ? BATCH : 1;
+	for (size_t i = 0; i < m->nbatch; i += per) {
+		for (size_t j = 0; j < per; j++) {
+			const struct row *r = &m->batch[i + j];
+			int base = (int)j * 6;
+			sqlite3_bind_int64(st, base + 1, r->pupil_id);
+			sqlite3_bind_text(st, base + 2, r->date, 10, SQLITE_STATIC);
+			sqlite3_bind_text(st, base + 3, r->pm ? "PM" : "AM", 2, SQLITE_STATIC);
+			sqlite3_bind_text(st, base + 4, r->code, -1, SQLITE_STATIC);
+			if (r->minutes_late >= 0)
+				sqlite3_bind_int(st, base + 5, r->minutes_late);
+			else
+				sqlite3_bind_null(st, base + 5);
+			if (r->arrival[0])
+				sqlite3_bind_text(st, base + 6, r->arrival, 5, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, base + 6);
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return m->imp->failed = rt_store_fail_db(m->store, "cannot write marks");
+	}
+	m->nbatch = 0;
+	return 0;
+}
+
+static int
+insert_mark(struct marks *m, int64_t pupil_id, const char *date, int pm, const char *code, size_t code_len,
+            long minutes_late, const char *arrival, size_t arrival_len)
+{
+	struct row *r = &m->batch[m->nbatch++];
+	r->pupil_id = pupil_id;
+	memcpy(r->date, date, 11);
+	memcpy(r->code, code, code_len + 1);
+	memcpy(r->arrival, arrival_len ? arrival : "", arrival_len + 1);
+	r->pm = (uint8_t)pm;
+	r->minutes_late = (int16_t)minutes_late;
+	return m->nbatch == BATCH ? flush_rows(m) : 0;
+}
+
+static void
+import_row(struct marks *m)
+{
+	struct rt_import *imp = m->imp;
+	long line = imp->csv.line, errors = imp->errors;
+	size_t len[C__COUNT];
+	const char *f[C__COUNT];
+	for (int c = 0; c < C__COUNT; c++)
+		f[c] = rt_import_field(imp, (size_t)c, &len[c]);
+
+	uint32_t pupil = 0;
+	if (!len[C_UPN])
+		rt_import_problem(imp, line, "upn", "missing");
+	else if (!(pupil = find_pupil(m, f[C_UPN], len[C_UPN])))
+		rt_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
+	else
+		m->last_pupil = pupil;
+	rt_date d = 0;
+	int date_ok = 0;
+	if (!len[C_DATE])
+		rt_import_problem(imp, line, "date", "missing");
+	else if (rt_date_parse(f[C_DATE], len[C_DATE], &d))
+		rt_import_problem(imp, line, "date", "%s is not a date (YYYY-MM-DD)", f[C_DATE]);
+	else
+		date_ok = 1;
+	int pm = parse_session(f[C_SESSION], len[C_SESSION]);
+	if (pm < 0)
+		rt_import_problem(imp, line, "session", "\"%s\" is not AM or PM", f[C_SESSION]);
+	if (!len[C_CODE])
+		rt_import_problem(imp, line, "code", "missing");
+	else if (len[C_CODE] == 1 && f[C_CODE][0] == '-')
+		rt_import_problem(imp, line, "code", "\"-\" means no mark was recorded; leave the row out");
+	else if (!rt_store_code_is_valid(f[C_CODE], len[C_CODE]))
+		rt_import_problem(imp, line, "code", "unknown code \"%s\" (a code is 1 to 4 of A-Z 0-9 / \\ # -)",
+		                  f[C_CODE]);
+	else if (imp->store->known_codes && !known_code(imp->store, f[C_CODE]))
+		rt_import_problem(imp, line, "code", "unknown code \"%s\": the policy does not define it", f[C_CODE]);
+	long minutes_late = -1;
+	if (len[C_MINUTES_LATE]) {
+		char *end;
+		errno = 0;
+		minutes_late = strtol(f[C_MINUTES_LATE], &end, 10);
+		if (*end || end == f[C_MINUTES_LATE] || f[C_MINUTES_LATE][0] == '-' || errno || minutes_late > 720) {
+			rt_import_problem(imp, line, "minutes_late", "\"%s\" is not a number of minutes (0 to 720)",
+			                  f[C_MINUTES_LATE]);
+			minutes_late = -1;
+		}
+	}
+	int arrival;
+	if (len[C_ARRIVAL] && rt_time_parse(f[C_ARRIVAL], len[C_ARRIVAL], &arrival))
+		rt_import_problem(imp, line, "arrival", "\"%s\" is not a time (HH:MM)", f[C_ARRIVAL]);
+	if (imp->errors != errors || !date_ok || pm < 0)
+		goto done;
+
+	long day = check_open(m, line, f[C_DATE], d, pm, f[C_CODE]);
+	if (day == -1)
+		goto done;
+	if (day >= 0) {
+		uint8_t *blob = pupil_blob(m, &m->pupils[pupil - 1]);
+		if (!blob)
+			return;
+		size_t slot = 2 * (size_t)day + (size_t)pm;
+		uint8_t *seen = blob + m->nblob;
+		if (blob[slot]) {
+			if (seen[slot / 8] & (1u << (slot % 8)))
+				duplicate_in_file(m, line, pupil, f[C_DATE], d, pm);
+			else
+				rt_import_problem(imp, line, "session",
+				                  "duplicate mark for %s on %s %s (already in the register as \"%s\")",
+				                  f[C_UPN], f[C_DATE], pm ? "PM" : "AM", m->book->names[blob[slot]]);
+			goto done;
+		}
+		int id = code_id(m, line, f[C_CODE], len[C_CODE]);
+		if (id < 0)
+			goto done;
+		blob[slot] = (uint8_t)id;
+		seen[slot / 8] |= (uint8_t)(1u << (slot % 8));
+	} else if (note_off_mark(m, line, pupil, f[C_DATE], d, pm))
+		goto done;
+	if (m->writing)
+		insert_mark(m, m->pupils[pupil - 1].id, f[C_DATE], pm, f[C_CODE], len[C_CODE], minutes_late,
+		            f[C_ARRIVAL], len[C_ARRIVAL]);
+done:
+	if (imp->errors != errors)
+		m->writing = 0;
+	else
+		imp->rows++;
+}
+
+/* Second pass, only after duplicates within the file: finds where each was first given. */
+static int
+find_first_lines(struct marks *m)
+{
+	struct rt_import *imp = m->imp;
+	struct rt_csv csv;
+	long last = 0;
+	for (size_t i = 0; i < m->npending; i++)
+		if (imp->problems[m->pending[i].problem].line > last)
+			last = imp->problems[m->pending[i].problem].line;
+	if (rt_csv_open(&csv, imp->path))
+		return imp->failed = rt_store_fail(m->store, "cannot reopen %s: %s", imp->path, strerror(errno));
+	int rc = rt_csv_next(&csv); /* the header */
+	while (rc >= -1 && (rc = rt_csv_next(&csv)) != 0 && csv.line < last) {
+		if (rc != 1 || csv.nfields != imp->nheader)
+			continue;
+		const struct rt_csv_field *fu = &csv.field[imp->column_of[C_UPN]];
+		const struct rt_csv_field *fd = &csv.field[imp->column_of[C_DATE]];
+		const struct rt_csv_field *fs = &csv.field[imp->column_of[C_SESSION]];
+		uint32_t pupil = find_pupil(m, fu->s, fu->len);
+		rt_date d;
+		int pm = parse_session(fs->s, fs->len);
+		if (!pupil || pm < 0 || rt_date_parse(fd->s, fd->len, &d))
+			continue;
+		for (size_t i = 0; i < m->npending; i++) {
+			struct pending *p = &m->pending[i];
+			if (!p->first_line && p->pupil == pupil && p->date == d && p->pm == pm)
+				p->first_line = csv.line;
+		}
+	}
+	rt_csv_close(&csv);
+	for (size_t i = 0; i < m->npending; i++) {
+		const struct pending *p = &m->pending[i];
+		char date[11];
+		rt_date_format(p->date, date);
+		if (p->first_line)
+			rt_import_problem_set(imp, p->problem, "session", "duplicate mark for %s on %s %s (first on line %ld)",
+			                      m->pupils[p->pupil - 1].upn, date, p->pm ? "PM" : "AM", p->first_line);
+	}
+	return 0;
+}
+
+static int
+write_blobs(struct marks *m)
+{
+	for (size_t i = 0; i < m->npupils; i++) {
+		const struct pupil *p = &m->pupils[i];
+		if (!p->blob)
+			continue;
+		sqlite3_bind_int64(m->write_blob, 1, p->id);
+		sqlite3_bind_blob(m->write_blob, 2, p->blob, (int)m->nblob, SQLITE_STATIC);
+		int rc = sqlite3_step(m->write_blob);
+		sqlite3_reset(m->write_blob);
+		if (rc != SQLITE_DONE)
+			return m->imp->failed = rt_store_fail_db(m->store, "cannot write pupil_marks");
+	}
+	return 0;
+}
+
+static int
+prepare_batch(struct marks *m)
+{
+	static const char head[] = "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival) VALUES ";
+	char *sql = malloc(sizeof head + BATCH * 20);
+	if (!sql)
+		return rt_store_fail(m->store, "out of memory");
+	char *p = sql + sprintf(sql, "%s", head);
+	for (int i = 0; i < BATCH; i++)
+		p += sprintf(p, "%s(?,?,?,?,?,?)", i ? "," : "");
+	int rc = rt_store_prepare(m->store, sql, &m->insert_batch);
+	free(sql);
+	return rc;
+}
+
+static int
+run(struct marks *m)
+{
+	struct rt_import *imp = m->imp;
+	if (rt_import_columns(imp, columns, C__COUNT, 4))
+		return 0;
+	if (load_pupils(m) || rt_store_calendar_read(m->store, &m->cal) || rt_store_codebook_load(m->store, m->book) ||
+	    rt_store_prepare(m->store,
+	                     "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival)"
+	                     " VALUES (?, ?, ?, ?, ?, ?)", &m->insert) ||
+	    rt_store_prepare(m->store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &m->read_blob) ||
+	    rt_store_prepare(m->store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)",
+	                     &m->write_blob) ||
+	    rt_store_prepare(m->store, "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?",
+	                     &m->find_mark))
+		return imp->failed = -1;
+	if (prepare_batch(m))
+		return imp->failed = -1;
+	m->nblob = 2 * m->cal.days.ndays;
+	m->writing = 1;
+	int rc;
+	while (!imp->failed && (rc = rt_import_next(imp)) == 1)
+		import_row(m);
+	if (imp->failed)
+		return -1;
+	if (imp->errors)
+		return m->npending ? find_first_lines(m) : 0;
+	return flush_rows(m) || write_blobs(m) ? -1 : 0;
+}
+
+int
+rt_import_marks(struct rt_import *imp)
+{
+	struct marks m = { .imp = imp, .store = imp->store };
+	m.book = malloc(sizeof *m.book);
+	int rc = m.book ? run(&m) : (imp->failed = rt_store_fail(imp->store, "out of memory"));
+	sqlite3_finalize(m.insert);
+	sqlite3_finalize(m.insert_batch);
+	sqlite3_finalize(m.read_blob);
+	sqlite3_finalize(m.write_blob);
+	sqlite3_finalize(m.find_mark);
+	for (size_t i = 0; i < m.npupils; i++)
+		free(m.pupils[i].blob);
+	free(m.pupils);
+	free(m.upns);
+	free(m.slots);
+	free(m.off);
+	free(m.book);
+	rt_store_calendar_free(&m.cal);
+	return rc;
+}

@@ -1,0 +1,349 @@
+/* Parents and penalty notices: `parents` (imported) and `notices` (attend notice). */
+#include "runtime/register/store_impl.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const states[] = { "issued", "paid", "withdrawn", "prosecuted" };
+
+const char *
+rt_notice_state_name(int state)
+{
+	return state >= 0 && state <= RT_NOTICE_PROSECUTED ? states[state] : "?";
+}
+
+static int
+state_of(const char *s)
+{
+	for (int i = 0; i <= RT_NOTICE_PROSECUTED; i++)
+		if (s && strcmp(s, states[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- import: upn,parent_id,name[,relationship] ---- */
+
+enum { C_UPN, C_PARENT, C_NAME, C_RELATIONSHIP, C__COUNT };
+static const char *const columns[C__COUNT] = { "upn", "parent_id", "name", "relationship" };
+
+static void
+import_parent(struct rt_import *imp, sqlite3_stmt *find, sqlite3_stmt *upsert)
+{
+	long line = imp->csv.line;
+	size_t len[C__COUNT];
+	const char *f[C__COUNT];
+	for (size_t c = 0; c < C__COUNT; c++)
+		f[c] = rt_import_field(imp, c, &len[c]);
+	if (!len[C_UPN])
+		rt_import_problem(imp, line, "upn", "is empty");
+	if (!len[C_PARENT])
+		rt_import_problem(imp, line, "parent_id", "is empty");
+	if (!len[C_NAME])
+		rt_import_problem(imp, line, "name", "is empty");
+	if (!len[C_UPN] || !len[C_PARENT] || !len[C_NAME])
+		return;
+	sqlite3_bind_text(find, 1, f[C_UPN], (int)len[C_UPN], SQLITE_STATIC);
+	int rc = sqlite3_step(find);
+	int64_t pupil = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
+	sqlite3_reset(find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		imp->failed = rt_store_fail_db(imp->store, "cannot read pupils");
+		return;
+	}
+	if (rc == SQLITE_DONE) {
+		rt_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
+		return;
+	}
+	if (imp->errors)
+		return;
+	sqlite3_bind_int64(upsert, 1, pupil);
+	sqlite3_bind_text(upsert, 2, f[C_PARENT], (int)len[C_PARENT], SQLITE_STATIC);
+	sqlite3_bind_text(upsert, 3, f[C_NAME], (int)len[C_NAME], SQLITE_STATIC);
+	if (len[C_RELATIONSHIP])
+		sqlite3_bind_text(upsert, 4, f[C_RELATIONSHIP], (int)len[C_RELATIONSHIP], SQLITE_STATIC);
+	else
+		sqlite3_bind_null(upsert, 4);
+	rc = sqlite3_step(upsert);
+	sqlite3_reset(upsert);
+	if (rc != SQLITE_DONE)
+		imp->failed = rt_store_fail_db(imp->store, "cannot write parents");
+	else
+		imp->rows++;
+}
+
+int
+rt_import_parents(struct rt_import *imp)
+{
+	if (rt_import_columns(imp, columns, C__COUNT, 3))
+		return 0;
+	sqlite3_stmt *find = NULL, *upsert = NULL;
+	if (rt_store_prepare(imp->store, "SELECT id FROM pupils WHERE upn = ?", &find) ||
+	    rt_store_prepare(imp->store,
+	                     "INSERT INTO parents (pupil_id, parent_id, name, relationship) VALUES (?, ?, ?, ?)"
+	                     " ON CONFLICT (pupil_id, parent_id) DO UPDATE SET name = excluded.name,"
+	                     " relationship = coalesce(excluded.relationship, relationship)",
+	                     &upsert)) {
+		sqlite3_finalize(find);
+		return imp->failed = -1;
+	}
+	while (!imp->failed && rt_import_next(imp) == 1)
+		import_parent(imp, find, upsert);
+	sqlite3_finalize(find);
+	sqlite3_finalize(upsert);
+	return imp->failed ? -1 : 0;
+}
+
+/* ---- reading ---- */
+
+static char *
+dup_column(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s ? strdup(s) : NULL;
+}
+
+static int
+grow(void **items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? 2 * *cap : 16;
+	void *p = realloc(*items, c * size);
+	if (!p)
+		return -1;
+	*items = p;
+	*cap = c;
+	return 0;
+}
+
+static int
+load_parents(struct rt_store *store, const char *upn, struct rt_store_penalties *out)
+{
+	sqlite3_stmt *st;
+	const char *sql = upn ? "SELECT a.pupil_id, a.parent_id, a.name, a.relationship FROM parents a"
+	                        " JOIN pupils p ON p.id = a.pupil_id WHERE p.upn = ? ORDER BY 1, 2"
+	                      : "SELECT pupil_id, parent_id, name, relationship FROM parents ORDER BY 1, 2";
+	if (rt_store_prepare(store, sql, &st))
+		return -1;
+	if (upn)
+		sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow((void **)&out->parents, out->nparents, &cap, sizeof *out->parents))
+			break;
+		struct rt_store_parent *p = &out->parents[out->nparents++];
+		*p = (struct rt_store_parent){ sqlite3_column_int64(st, 0), dup_column(st, 1), dup_column(st, 2),
+			                       dup_column(st, 3) };
+		if (!p->parent_id || !p->name)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return rt_store_fail(store, "out of memory");
+	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read parents");
+}
+
+static int
+load_notices(struct rt_store *store, const char *upn, struct rt_store_penalties *out)
+{
+	sqlite3_stmt *st;
+	const char *sql =
+		"SELECT n.id, n.pupil_id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
+		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on"
+		" FROM notices n JOIN pupils p ON p.id = n.pupil_id WHERE ?1 IS NULL OR p.upn = ?1"
+		" ORDER BY n.pupil_id, n.parent_id, n.issued, n.id";
+	if (rt_store_prepare(store, sql, &st))
+		return -1;
+	if (upn)
+		sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow((void **)&out->notices, out->nnotices, &cap, sizeof *out->notices))
+			break;
+		struct rt_store_notice *n = &out->notices[out->nnotices++];
+		*n = (struct rt_store_notice){ .id = sqlite3_column_int64(st, 0), .pupil_id = sqlite3_column_int64(st, 1),
+			                       .upn = dup_column(st, 2), .parent_id = dup_column(st, 3),
+			                       .ordinal = sqlite3_column_int(st, 4),
+			                       .pence = sqlite3_column_int64(st, 6), .days = sqlite3_column_int(st, 7),
+			                       .later_pence = sqlite3_column_int64(st, 8),
+			                       .later_days = sqlite3_column_int(st, 9) };
+		const char *issued = (const char *)sqlite3_column_text(st, 5);
+		const char *on = (const char *)sqlite3_column_text(st, 11);
+		int state = state_of((const char *)sqlite3_column_text(st, 10));
+		if (!n->upn || !n->parent_id)
+			break;
+		if (!issued || !on || state < 0 || rt_date_parse(issued, strlen(issued), &n->issued) ||
+		    rt_date_parse(on, strlen(on), &n->state_on)) {
+			sqlite3_finalize(st);
+			return rt_store_fail(store, "%s: notice %lld is malformed", store->path, (long long)n->id);
+		}
+		n->state = (uint8_t)state;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return rt_store_fail(store, "out of memory");
+	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read notices");
+}
+
+int
+rt_store_penalties_load(struct rt_store *store, const char *upn, struct rt_store_penalties *out)
+{
+	memset(out, 0, sizeof *out);
+	if (load_parents(store, upn, out) || load_notices(store, upn, out)) {
+		rt_store_penalties_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+rt_store_penalties_free(struct rt_store_penalties *p)
+{
+	for (size_t i = 0; i < p->nparents; i++) {
+		free(p->parents[i].parent_id);
+		free(p->parents[i].name);
+		free(p->parents[i].relationship);
+	}
+	for (size_t i = 0; i < p->nnotices; i++) {
+		free(p->notices[i].upn);
+		free(p->notices[i].parent_id);
+	}
+	free(p->parents);
+	free(p->notices);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- writing ---- */
+
+static int
+finish(struct rt_store *store, int status)
+{
+	if (status == 0 && rt_store_exec(store, "COMMIT") == 0)
+		return 0;
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return status ? status : -1;
+}
+
+int
+rt_store_notice_issue(struct rt_store *store, const char *upn, const char *parent_id, int ordinal, rt_date issued,
+                      int64_t pence, int days, int64_t later_pence, int later_days, int64_t *id)
+{
+	char date[11];
+	rt_date_format(issued, date);
+	sqlite3_stmt *find, *insert;
+	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if (rt_store_prepare(store,
+	                     "SELECT p.id, a.parent_id FROM pupils p"
+	                     " LEFT JOIN parents a ON a.pupil_id = p.id AND a.parent_id = ?2 WHERE p.upn = ?1",
+	                     &find))
+		return finish(store, -1);
+	sqlite3_bind_text(find, 1, upn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(find, 2, parent_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(find);
+	int64_t pupil = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
+	int has_parent = rc == SQLITE_ROW && sqlite3_column_type(find, 1) != SQLITE_NULL;
+	sqlite3_finalize(find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return finish(store, rt_store_fail_db(store, "cannot read pupils"));
+	if (rc == SQLITE_DONE) {
+		rt_store_fail(store, "no pupil with UPN %s in the register", upn);
+		return finish(store, 1);
+	}
+	if (!has_parent) {
+		rt_store_fail(store, "pupil %s has no parent \"%s\" (import parents: upn,parent_id,name[,relationship])",
+		              upn, parent_id);
+		return finish(store, 1);
+	}
+	if (rt_store_prepare(store,
+	                     "INSERT INTO notices (pupil_id, parent_id, ordinal, issued, amount_pence, within_days,"
+	                     " later_amount_pence, later_within_days, state, state_on)"
+	                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?4)",
+	                     &insert))
+		return finish(store, -1);
+	sqlite3_bind_int64(insert, 1, pupil);
+	sqlite3_bind_text(insert, 2, parent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(insert, 3, ordinal);
+	sqlite3_bind_text(insert, 4, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(insert, 5, pence);
+	sqlite3_bind_int(insert, 6, days);
+	if (later_pence) {
+		sqlite3_bind_int64(insert, 7, later_pence);
+		sqlite3_bind_int(insert, 8, later_days);
+	} else {
+		sqlite3_bind_null(insert, 7);
+		sqlite3_bind_null(insert, 8);
+	}
+	rc = sqlite3_step(insert);
+	sqlite3_finalize(insert);
+	if (rc != SQLITE_DONE)
+		return finish(store, rt_store_fail_db(store, "cannot record the notice"));
+	*id = sqlite3_last_insert_rowid(store->db);
+	return finish(store, 0);
+}
+
+int
+rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date date)
+{
+	char day[11];
+	rt_date_format(date, day);
+	sqlite3_stmt *st;
+	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if (rt_store_prepare(store, "SELECT state, issued, max(within_days, coalesce(later_within_days, 0)) "
+	                            "FROM notices WHERE id = ?", &st))
+		return finish(store, -1);
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int current = rc == SQLITE_ROW ? state_of((const char *)sqlite3_column_text(st, 0)) : -1;
+	char issued[11] = "";
+	int window = 0; /* days after issue in which the notice may be paid */
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 1))
+		snprintf(issued, sizeof issued, "%s", (const char *)sqlite3_column_text(st, 1));
+	if (rc == SQLITE_ROW)
+		window = sqlite3_column_int(st, 2);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return finish(store, rt_store_fail_db(store, "cannot read notices"));
+	if (rc == SQLITE_DONE) {
+		rt_store_fail(store, "there is no notice %lld", (long long)id);
+		return finish(store, 1);
+	}
+	if (current != RT_NOTICE_ISSUED) {
+		rt_store_fail(store, "notice %lld is already %s", (long long)id, rt_notice_state_name(current));
+		return finish(store, 1);
+	}
+	if (strcmp(day, issued) < 0) {
+		rt_store_fail(store, "notice %lld was issued on %s, after %s", (long long)id, issued, day);
+		return finish(store, 1);
+	}
+	/* Payment is possible within the notice's window; after it, the local
+	 * authority prosecutes or withdraws (domain.md §4.2), and not before. */
+	rt_date issued_on, last_day;
+	if (rt_date_parse(issued, strlen(issued), &issued_on) == 0) {
+		char last[11];
+		last_day = issued_on + window;
+		rt_date_format(last_day, last);
+		if (state == RT_NOTICE_PAID && date > last_day) {
+			rt_store_fail(store, "notice %lld could be paid until %s (%d days after issue); unpaid, it is now "
+			                     "prosecuted or withdrawn", (long long)id, last, window);
+			return finish(store, 1);
+		}
+		if (state == RT_NOTICE_PROSECUTED && date <= last_day) {
+			rt_store_fail(store, "notice %lld may still be paid until %s; it can be prosecuted only once unpaid "
+			                     "after that", (long long)id, last);
+			return finish(store, 1);
+		}
+	}
+	if (rt_store_prepare(store, "UPDATE notices SET state = ?, state_on = ? WHERE id = ?", &st))
+		return finish(store, -1);
+	sqlite3_bind_text(st, 1, rt_notice_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return finish(store, rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot update the notice"));
+}

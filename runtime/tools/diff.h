@@ -1,0 +1,61 @@
+/*
+ * `attend diff`: the impact of a policy change on a real register. Both
+ * programs are evaluated for every pupil as of one date; the result says how
+ * many pupils move between stages, which penalty notices appear or disappear,
+ * which flags change, and who is affected, with totals by year group.
+ */
+#ifndef RT_DIFF_H
+#define RT_DIFF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "runtime/machine/date.h"
+#include "runtime/machine/program.h"
+#include "runtime/register/store.h"
+
+struct rt_diff_pupil {
+	char *upn;
+	char *name;              /* "Surname, Forename" */
+	int year_group;          /* -1 when not known */
+	int old_stage, new_stage;/* 0 = none */
+	int old_penalty, new_penalty;
+	char *flags;             /* "+likely_persistent_absence -persistent_absence", or "" */
+};
+
+struct rt_diff_move {
+	int from, to;            /* stages, 0 = none */
+	size_t pupils;
+};
+
+struct rt_diff_year {
+	int year_group;          /* -1 for pupils with none */
+	size_t pupils, affected, up, down, notices_appear, notices_disappear;
+};
+
+struct rt_diff {
+	rt_date as_of;
+	size_t pupils;
+	struct rt_diff_pupil *affected;  size_t naffected, cap_affected;
+	struct rt_diff_move *moves;      size_t nmoves, cap_moves;     /* from != to only, sorted */
+	struct rt_diff_year *years;      size_t nyears, cap_years;     /* sorted by year group */
+	size_t notices_appear, notices_disappear;
+};
+
+/*
+ * Evaluates both programs over every pupil of the register. Returns 0, 1 when
+ * the register holds a code one of the policies does not define (each one
+ * reported on `diag`), -1 on a store or evaluation failure (reported).
+ */
+int rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog, struct rt_store *store,
+                rt_date as_of, struct rt_diff *out, FILE *diag);
+
+void rt_diff_free(struct rt_diff *d);
+
+enum rt_diff_format { RT_DIFF_TEXT, RT_DIFF_JSON };
+
+/* Writes the summary, the affected pupils and the totals by year group. */
+void rt_diff_write(const struct rt_diff *d, const char *old_name, const char *new_name, enum rt_diff_format format,
+                   FILE *out);
+
+#endif
