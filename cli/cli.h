@@ -11,7 +11,7 @@
 #include "runtime/machine/date.h"
 #include "runtime/machine/program.h"
 
-struct rt_store;
+struct reg_store;
 
 /* Exit codes (documented in --help, README.md and docs/attend.1). */
 enum {
@@ -55,7 +55,7 @@ int cli_parse_date(const char *s, rt_date *out);
 int cli_not_after_today(const char *cmd, const char *flag, rt_date date);
 
 /* Opens a register, reporting failure on stderr. Returns CLI_OK or CLI_USAGE. */
-int cli_open_store(const char *path, int flags, struct rt_store **out);
+int cli_open_store(const char *path, int flags, struct reg_store **out);
 
 /* Command implementations. */
 int cli_cmd_check(int argc, char **argv);

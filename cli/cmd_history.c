@@ -96,7 +96,7 @@ int
 cli_cmd_replay(int argc, char **argv)
 {
 	struct flags f = { 0 };
-	struct rt_replay_options ro = { .out = stdout, .diag = stderr };
+	struct eng_replay_options ro = { .out = stdout, .diag = stderr };
 	int rc = parse_flags(argc, argv, &f);
 	if (rc == CLI_OK)
 		rc = one_argument(argc, argv, "policy");
@@ -111,16 +111,16 @@ cli_cmd_replay(int argc, char **argv)
 	if (rc == CLI_OK && ro.to < ro.from)
 		rc = cli_usage_error("replay: --to %s is before --from %s", f.to, f.from);
 	struct rt_program *p = NULL;
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[optind], &f.inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(f.db, 0, &s);
 	if (rc == CLI_OK) {
 		ro.progress = isatty(2) ? stderr : NULL;
-		rc = status_of(rt_replay(p, s, &ro));
+		rc = status_of(eng_replay(p, s, &ro));
 	}
-	rt_store_close(s);
+	reg_close(s);
 	rt_program_free(p);
 	cli_include_free(&f.inc);
 	return rc;
@@ -130,7 +130,7 @@ int
 cli_cmd_letters(int argc, char **argv)
 {
 	struct flags f = { 0 };
-	struct rt_run_options ro = { .out = stdout, .diag = stderr };
+	struct eng_run_options ro = { .out = stdout, .diag = stderr };
 	int rc = parse_flags(argc, argv, &f);
 	if (rc == CLI_OK)
 		rc = one_argument(argc, argv, "policy");
@@ -143,17 +143,17 @@ cli_cmd_letters(int argc, char **argv)
 		rc = CLI_USAGE;
 	}
 	struct rt_program *p = NULL;
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[optind], &f.inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(f.db, RT_STORE_READONLY, &s);
+		rc = cli_open_store(f.db, REG_READONLY, &s);
 	if (rc == CLI_OK) {
 		ro.upn = f.upn;
 		ro.letters_dir = f.out;
-		rc = status_of(rt_run(p, s, &ro));
+		rc = status_of(eng_run(p, s, &ro));
 	}
-	rt_store_close(s);
+	reg_close(s);
 	rt_program_free(p);
 	cli_include_free(&f.inc);
 	return rc;
@@ -163,7 +163,7 @@ int
 cli_cmd_amend(int argc, char **argv)
 {
 	struct flags f = { 0 };
-	struct rt_amendment a = { 0 };
+	struct reg_amendment a = { 0 };
 	int rc = parse_flags(argc, argv, &f);
 	if (rc == CLI_OK)
 		rc = one_argument(argc, argv, "register");
@@ -182,7 +182,7 @@ cli_cmd_amend(int argc, char **argv)
 		                     f.on, f.date);
 	if (rc == CLI_OK && strcmp(f.session, "AM") != 0 && strcmp(f.session, "PM") != 0)
 		rc = cli_usage_error("amend: --session is AM or PM, not \"%s\"", f.session);
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_open_store(argv[optind], 0, &s);
 	/* A code the register has never used is most often a typing mistake, and
@@ -190,10 +190,10 @@ cli_cmd_amend(int argc, char **argv)
 	if (rc == CLI_OK && !f.new_code) {
 		char **names = NULL;
 		size_t n = 0, known = 0;
-		if (rt_store_codes(s, &names, &n) == 0)
+		if (reg_codes(s, &names, &n) == 0)
 			for (size_t i = 1; i < n; i++)
 				known |= names[i] && strcmp(names[i], f.code) == 0;
-		rt_store_free_codes(names, n);
+		reg_free_codes(names, n);
 		if (!known)
 			rc = cli_usage_error("amend: no mark in the register uses the code \"%s\"; if it is right, "
 			                     "give --new-code", f.code);
@@ -204,14 +204,14 @@ cli_cmd_amend(int argc, char **argv)
 		a.code = f.code;
 		a.reason = f.reason;
 		a.by = f.by;
-		int r = rt_store_amend(s, &a);
+		int r = reg_amend(s, &a);
 		if (r)
-			fprintf(stderr, "attend: amend: %s\n", rt_store_error(s));
+			fprintf(stderr, "attend: amend: %s\n", reg_error(s));
 		else
 			printf("amended %s %s %s to %s\n", f.upn, f.date, f.session, f.code);
 		rc = status_of(r);
 	}
-	rt_store_close(s);
+	reg_close(s);
 	cli_include_free(&f.inc);
 	return rc;
 }
@@ -232,17 +232,17 @@ cli_cmd_history(int argc, char **argv)
 		rc = need_date("history", "--to", f.to, &to);
 	if (rc == CLI_OK && from > to)
 		rc = cli_usage_error("history: --from %s is after --to %s", f.from, f.to);
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[optind], RT_STORE_READONLY, &s);
+		rc = cli_open_store(argv[optind], REG_READONLY, &s);
 	if (rc == CLI_OK) {
-		int r = f.decisions ? rt_store_write_decisions(s, f.upn, stdout)
-		                    : rt_store_write_mark_history(s, f.upn, from, to, stdout);
+		int r = f.decisions ? reg_write_decisions(s, f.upn, stdout)
+		                    : reg_write_mark_history(s, f.upn, from, to, stdout);
 		if (r)
-			fprintf(stderr, "attend: history: %s\n", rt_store_error(s));
+			fprintf(stderr, "attend: history: %s\n", reg_error(s));
 		rc = status_of(r);
 	}
-	rt_store_close(s);
+	reg_close(s);
 	cli_include_free(&f.inc);
 	return rc;
 }
@@ -252,11 +252,11 @@ cli_cmd_migrate(int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage_error("migrate: give exactly one register");
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	int rc = cli_open_store(argv[1], 0, &s);   /* opening for writing upgrades it */
 	if (rc == CLI_OK)
 		printf("%s: register schema up to date\n", argv[1]);
-	rt_store_close(s);
+	reg_close(s);
 	return rc;
 }
 
@@ -274,14 +274,14 @@ notice_issue(int argc, char **argv, struct flags *f)
 	if (rc == CLI_OK)
 		rc = cli_not_after_today("notice issue", "--date", date);
 	struct rt_program *p = NULL;
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[optind], &f->inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(f->db, 0, &s);
 	if (rc == CLI_OK)
-		rc = status_of(rt_notice_issue(p, s, f->upn, f->parent, date, f->force, stdout, stderr));
-	rt_store_close(s);
+		rc = status_of(eng_notice_issue(p, s, f->upn, f->parent, date, f->force, stdout, stderr));
+	reg_close(s);
 	rt_program_free(p);
 	return rc;
 }
@@ -294,23 +294,23 @@ notice_state(int argc, char **argv, struct flags *f, int state)
 	int rc = one_argument(argc, argv, "register");
 	long long id = f->id ? strtoll(f->id, &end, 10) : 0;
 	if (rc == CLI_OK && (!f->id || *end || id <= 0))
-		rc = cli_usage_error("notice %s: give --id N (from attend notice list)", rt_notice_state_name(state));
+		rc = cli_usage_error("notice %s: give --id N (from attend notice list)", reg_notice_state_name(state));
 	if (rc == CLI_OK)
 		rc = need_date("notice", "--date", f->date, &date);
 	if (rc == CLI_OK)
 		rc = cli_not_after_today("notice", "--date", date);
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
 		rc = cli_open_store(argv[optind], 0, &s);
 	if (rc == CLI_OK) {
-		int r = rt_store_notice_set_state(s, id, state, date);
+		int r = reg_notice_set_state(s, id, state, date);
 		if (r)
-			fprintf(stderr, "attend: notice: %s\n", rt_store_error(s));
+			fprintf(stderr, "attend: notice: %s\n", reg_error(s));
 		else
-			printf("notice %lld: %s on %s\n", id, rt_notice_state_name(state), f->date);
+			printf("notice %lld: %s on %s\n", id, reg_notice_state_name(state), f->date);
 		rc = status_of(r);
 	}
-	rt_store_close(s);
+	reg_close(s);
 	return rc;
 }
 
@@ -318,12 +318,12 @@ static int
 notice_list(int argc, char **argv, struct flags *f)
 {
 	int rc = one_argument(argc, argv, "register");
-	struct rt_store *s = NULL;
-	struct rt_store_penalties pen = { 0 };
+	struct reg_store *s = NULL;
+	struct reg_penalties pen = { 0 };
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[optind], RT_STORE_READONLY, &s);
-	if (rc == CLI_OK && rt_store_penalties_load(s, f->upn, &pen)) {
-		fprintf(stderr, "attend: %s\n", rt_store_error(s));
+		rc = cli_open_store(argv[optind], REG_READONLY, &s);
+	if (rc == CLI_OK && reg_penalties_load(s, f->upn, &pen)) {
+		fprintf(stderr, "attend: %s\n", reg_error(s));
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK) {
@@ -332,7 +332,7 @@ notice_list(int argc, char **argv, struct flags *f)
 		rt_date today;
 		cli_parse_date(NULL, &today);
 		for (size_t i = 0; i < pen.nnotices; i++) {
-			const struct rt_store_notice *n = &pen.notices[i];
+			const struct reg_notice *n = &pen.notices[i];
 			char issued[11], on[11], last[11];
 			rt_date_format(n->issued, issued);
 			rt_date_format(n->state_on, on);
@@ -340,15 +340,15 @@ notice_list(int argc, char **argv, struct flags *f)
 			rt_date_format(last_day, last);
 			printf("%-4" PRId64 " %-14s %-10s %-7d %-10s %5" PRId64 ".%02" PRId64 " %-10s %s", n->id, n->upn,
 			       n->parent_id, n->ordinal, issued, n->pence / 100, n->pence % 100,
-			       rt_notice_state_name(n->state), on);
+			       reg_notice_state_name(n->state), on);
 			/* Unpaid after the window: the local authority must prosecute or withdraw. */
-			if (n->state == RT_NOTICE_ISSUED && today > last_day)
+			if (n->state == REG_NOTICE_ISSUED && today > last_day)
 				printf("  unpaid since %s: prosecute or withdraw", last);
 			putchar('\n');
 		}
 	}
-	rt_store_penalties_free(&pen);
-	rt_store_close(s);
+	reg_penalties_free(&pen);
+	reg_close(s);
 	return rc;
 }
 
@@ -366,11 +366,11 @@ cli_cmd_notice(int argc, char **argv)
 		if (strcmp(sub, "issue") == 0)
 			rc = notice_issue(argc, argv, &f);
 		else if (strcmp(sub, "pay") == 0)
-			rc = notice_state(argc, argv, &f, RT_NOTICE_PAID);
+			rc = notice_state(argc, argv, &f, REG_NOTICE_PAID);
 		else if (strcmp(sub, "withdraw") == 0)
-			rc = notice_state(argc, argv, &f, RT_NOTICE_WITHDRAWN);
+			rc = notice_state(argc, argv, &f, REG_NOTICE_WITHDRAWN);
 		else if (strcmp(sub, "prosecute") == 0)
-			rc = notice_state(argc, argv, &f, RT_NOTICE_PROSECUTED);
+			rc = notice_state(argc, argv, &f, REG_NOTICE_PROSECUTED);
 		else if (strcmp(sub, "list") == 0)
 			rc = notice_list(argc, argv, &f);
 		else

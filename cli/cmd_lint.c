@@ -18,7 +18,7 @@ enum { OPT_FORMAT = 256, OPT_STRICT, OPT_AS_OF, OPT_CHECK };
 
 /* Whether any finding of this run says a file could not be read. */
 static int
-has_input_error(const struct rt_findings *f, size_t from)
+has_input_error(const struct base_findings *f, size_t from)
 {
 	for (size_t i = from; i < f->n; i++)
 		if (strcmp(f->items[i].rule, "io") == 0)
@@ -37,14 +37,14 @@ report_policies(const char *command, int argc, char **argv, int lint)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_includes inc = { 0 };
-	enum rt_findings_format format = RT_FINDINGS_TEXT;
+	enum base_findings_format format = BASE_FINDINGS_TEXT;
 	const char *as_of_text = NULL;
 	int strict = 0, opt, status = CLI_OK;
 	optind = 1;
 	while (status == CLI_OK && (opt = getopt_long(argc, argv, "I:", long_opts, NULL)) != -1) {
 		if (opt == 'I')
 			cli_include_add(&inc, optarg);
-		else if (opt == OPT_FORMAT && rt_findings_format_parse(optarg, &format) != 0)
+		else if (opt == OPT_FORMAT && base_findings_format_parse(optarg, &format) != 0)
 			status = cli_usage_error("%s: --format is text, json, sarif or github, not \"%s\"", command, optarg);
 		else if (opt == OPT_STRICT && lint)
 			strict = 1;
@@ -65,7 +65,7 @@ report_policies(const char *command, int argc, char **argv, int lint)
 	}
 
 	/* Plain check keeps its own output, byte for byte. */
-	if (!lint && format == RT_FINDINGS_TEXT) {
+	if (!lint && format == BASE_FINDINGS_TEXT) {
 		for (int i = optind; status != CLI_USAGE && i < argc; i++) {
 			struct rt_program *p = NULL;
 			int rc = cli_load_policy(argv[i], &inc, &p);
@@ -77,7 +77,7 @@ report_policies(const char *command, int argc, char **argv, int lint)
 		return status;
 	}
 
-	struct rt_findings findings = { .tool_command = command };
+	struct base_findings findings = { .tool_command = command };
 	struct lang_options lopt = { inc.dirs, inc.n, stderr, 0, 0 };
 	struct lang_report_options rep = { &findings, lint, as_of };
 	for (int i = optind; i < argc; i++) {
@@ -95,21 +95,21 @@ report_policies(const char *command, int argc, char **argv, int lint)
 	}
 	if (strict)
 		for (size_t i = 0; i < findings.n; i++)
-			if (findings.items[i].level == RT_FINDING_WARNING)
-				findings.items[i].level = RT_FINDING_ERROR;
-	size_t nerrors = rt_findings_count(&findings, RT_FINDING_ERROR);
-	size_t nwarnings = rt_findings_count(&findings, RT_FINDING_WARNING);
-	if (format == RT_FINDINGS_TEXT) {
-		rt_findings_write(&findings, format, isatty(2), stderr);
+			if (findings.items[i].level == BASE_FINDING_WARNING)
+				findings.items[i].level = BASE_FINDING_ERROR;
+	size_t nerrors = base_findings_count(&findings, BASE_FINDING_ERROR);
+	size_t nwarnings = base_findings_count(&findings, BASE_FINDING_WARNING);
+	if (format == BASE_FINDINGS_TEXT) {
+		base_findings_write(&findings, format, isatty(2), stderr);
 		if (nerrors || nwarnings)
 			fprintf(stderr, "%zu error%s, %zu warning%s\n", nerrors, nerrors == 1 ? "" : "s", nwarnings,
 			        nwarnings == 1 ? "" : "s");
 	} else {
-		rt_findings_write(&findings, format, 0, stdout);
+		base_findings_write(&findings, format, 0, stdout);
 	}
 	if (status == CLI_OK && nerrors)
 		status = CLI_FINDINGS;
-	rt_findings_free(&findings);
+	base_findings_free(&findings);
 	cli_include_free(&inc);
 	return status;
 }
@@ -195,22 +195,22 @@ cli_cmd_fmt(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
 		size_t len = 0, olen = 0;
-		char *text = rt_read_file(path, 0, &len), *out = NULL;
+		char *text = base_read_file(path, 0, &len), *out = NULL;
 		if (!text) {
 			fprintf(stderr, "attend: cannot read %s: %s\n", path, strerror(errno));
 			status = CLI_USAGE;
 			continue;
 		}
-		struct rt_findings problems = { .tool_command = "fmt" };
+		struct base_findings problems = { .tool_command = "fmt" };
 		if (lang_format(path, text, len, &out, &olen, &problems) != 0) {
-			rt_findings_write(&problems, RT_FINDINGS_TEXT, isatty(2), stderr);
+			base_findings_write(&problems, BASE_FINDINGS_TEXT, isatty(2), stderr);
 			fprintf(stderr, "%s: not formatted: fix the errors above first\n", path);
-			rt_findings_free(&problems);
+			base_findings_free(&problems);
 			free(text);
 			status = CLI_USAGE;
 			continue;
 		}
-		rt_findings_free(&problems);
+		base_findings_free(&problems);
 		int same = olen == len && memcmp(out, text, len) == 0;
 		if (check) {
 			if (!same) {

@@ -11,9 +11,9 @@ cli_cmd_init(int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage_error("init: give the database file to create");
-	struct rt_store *s;
-	int rc = cli_open_store(argv[1], RT_STORE_CREATE, &s);
-	rt_store_close(s);
+	struct reg_store *s;
+	int rc = cli_open_store(argv[1], REG_CREATE, &s);
+	reg_close(s);
 	return rc;
 }
 
@@ -38,7 +38,7 @@ cli_cmd_import(int argc, char **argv)
 	if (argc - optind < 2)
 		return cli_usage_error("import: give the database and at least one CSV file");
 	cli_include_finish(&inc);
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	struct rt_program *p = NULL;
 	int status = policy ? cli_load_policy(policy, &inc, &p) : CLI_OK;
 	if (status == CLI_OK)
@@ -48,15 +48,15 @@ cli_cmd_import(int argc, char **argv)
 		const char **codes = malloc((p->ncodes + 1) * sizeof *codes);
 		for (size_t i = 0; codes && i < p->ncodes; i++)
 			codes[i] = rt_program_str(p, p->codes[i].name);
-		if (!codes || rt_store_set_known_codes(s, codes, p->ncodes)) {
+		if (!codes || reg_set_known_codes(s, codes, p->ncodes)) {
 			fprintf(stderr, "attend: out of memory\n");
 			status = CLI_USAGE;
 		}
 		free(codes);
 	}
 	for (int i = optind + 1; status != CLI_USAGE && i < argc; i++) {
-		struct rt_import_stats st = { 0 };
-		int rc = rt_store_import(s, argv[i], stderr, &st);
+		struct reg_import_stats st = { 0 };
+		int rc = reg_import(s, argv[i], stderr, &st);
 		if (rc == 0) {
 			fprintf(stderr, "%s: imported %ld %s rows\n", argv[i], st.rows, st.kind ? st.kind : "");
 		} else if (rc > 0) {
@@ -65,11 +65,11 @@ cli_cmd_import(int argc, char **argv)
 			if (status < CLI_FINDINGS)
 				status = CLI_FINDINGS;
 		} else {
-			fprintf(stderr, "attend: %s: %s\n", argv[i], rt_store_error(s));
+			fprintf(stderr, "attend: %s: %s\n", argv[i], reg_error(s));
 			status = CLI_USAGE;
 		}
 	}
-	rt_store_close(s);
+	reg_close(s);
 	rt_program_free(p);
 	cli_include_free(&inc);
 	return status;

@@ -18,7 +18,7 @@ evaluate(int argc, char **argv, int explain)
 	};
 	struct cli_includes inc = { 0 };
 	const char *db = NULL, *as_of = NULL, *output = NULL;
-	struct rt_run_options ro = { .format = RT_FORMAT_TEXT, .explain = explain, .out = stdout, .diag = stderr };
+	struct eng_run_options ro = { .format = ENG_FORMAT_TEXT, .explain = explain, .out = stdout, .diag = stderr };
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
@@ -35,11 +35,11 @@ evaluate(int argc, char **argv, int explain)
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
-				ro.format = RT_FORMAT_TEXT;
+				ro.format = ENG_FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
-				ro.format = RT_FORMAT_JSON;
+				ro.format = ENG_FORMAT_JSON;
 			else if (strcmp(optarg, "csv") == 0)
-				ro.format = RT_FORMAT_CSV;
+				ro.format = ENG_FORMAT_CSV;
 			else
 				return cli_usage_error("unknown format \"%s\" (text, json or csv)", optarg);
 			break;
@@ -61,11 +61,11 @@ evaluate(int argc, char **argv, int explain)
 	cli_include_finish(&inc);
 
 	struct rt_program *p = NULL;
-	struct rt_store *s = NULL;
+	struct reg_store *s = NULL;
 	FILE *out = NULL;
 	int rc = cli_load_policy(argv[optind], &inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(db, ro.record ? 0 : RT_STORE_READONLY, &s);
+		rc = cli_open_store(db, ro.record ? 0 : REG_READONLY, &s);
 	if (rc == CLI_OK && output) {
 		if (!(out = fopen(output, "w"))) {
 			perror(output);
@@ -77,7 +77,7 @@ evaluate(int argc, char **argv, int explain)
 		/* A large buffer: a whole local authority's report is written in one go. */
 		static char buffer[1 << 20];
 		setvbuf(ro.out, buffer, _IOFBF, sizeof buffer);
-		int r = rt_run(p, s, &ro);
+		int r = eng_run(p, s, &ro);
 		rc = r < 0 ? CLI_USAGE : r > 0 ? CLI_FINDINGS : CLI_OK;
 		if (fflush(ro.out) != 0) {
 			perror(output ? output : "stdout");
@@ -86,7 +86,7 @@ evaluate(int argc, char **argv, int explain)
 	}
 	if (out)
 		fclose(out);
-	rt_store_close(s);
+	reg_close(s);
 	rt_program_free(p);
 	cli_include_free(&inc);
 	return rc;

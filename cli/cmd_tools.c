@@ -14,17 +14,17 @@
 #include "runtime/tools/validate.h"
 
 static int
-parse_format(const char *name, enum rt_findings_format *out)
+parse_format(const char *name, enum base_findings_format *out)
 {
-	if (rt_findings_format_parse(name, out))
+	if (base_findings_format_parse(name, out))
 		return cli_usage_error("unknown format \"%s\" (text, json, sarif or github)", name);
 	return CLI_OK;
 }
 
 static void
-write_findings(const struct rt_findings *f, enum rt_findings_format format)
+write_findings(const struct base_findings *f, enum base_findings_format format)
 {
-	rt_findings_write(f, format, format == RT_FINDINGS_TEXT && isatty(1), stdout);
+	base_findings_write(f, format, format == BASE_FINDINGS_TEXT && isatty(1), stdout);
 }
 
 /* The file a policy `builds on`, found as the compiler finds it. */
@@ -45,7 +45,7 @@ find_baseline(const char *policy_path, const struct rt_program *prog, const stru
 struct tested_policy {
 	char *path;
 	struct rt_program *prog;
-	struct rt_ptest_coverage cov;
+	struct tool_ptest_coverage cov;
 	int status;                /* CLI_OK, or why it could not be used */
 };
 
@@ -63,7 +63,7 @@ tested_policy(struct tested_policy **list, size_t *n, const char *path, const st
 	memset(t, 0, sizeof *t);
 	t->path = strdup(path);
 	t->status = cli_load_policy(path, inc, &t->prog);
-	if (t->status == CLI_OK && coverage && rt_ptest_coverage_init(&t->cov, t->prog)) {
+	if (t->status == CLI_OK && coverage && tool_ptest_coverage_init(&t->cov, t->prog)) {
 		fprintf(stderr, "attend: out of memory\n");
 		t->status = CLI_USAGE;
 	}
@@ -79,7 +79,7 @@ cli_cmd_test(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_includes inc = { 0 };
-	enum rt_findings_format format = RT_FINDINGS_TEXT;
+	enum base_findings_format format = BASE_FINDINGS_TEXT;
 	int coverage = 0, opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
@@ -97,16 +97,16 @@ cli_cmd_test(int argc, char **argv)
 		return cli_usage_error("test: give at least one test file");
 	cli_include_finish(&inc);
 
-	struct rt_findings findings = { .tool_command = "test" };
+	struct base_findings findings = { .tool_command = "test" };
 	struct tested_policy *policies = NULL;
 	size_t npolicies = 0;
-	struct rt_ptest_totals totals = { 0 };
+	struct tool_ptest_totals totals = { 0 };
 	int status = CLI_OK;
 	for (int i = optind; i < argc; i++) {
-		struct rt_ptest_file tf;
-		if (rt_ptest_read(argv[i], &tf, &findings)) {
+		struct tool_ptest_file tf;
+		if (tool_ptest_read(argv[i], &tf, &findings)) {
 			status = CLI_USAGE;
-			rt_ptest_free(&tf);
+			tool_ptest_free(&tf);
 			continue;
 		}
 		struct tested_policy *tp = tested_policy(&policies, &npolicies, tf.policy, &inc, coverage);
@@ -114,13 +114,13 @@ cli_cmd_test(int argc, char **argv)
 		if (tp->status != CLI_OK) {
 			if (status == CLI_OK || tp->status == CLI_USAGE)
 				status = tp->status;
-		} else if (rt_store_calendar_from_csv(tf.calendar, &cal, stderr) != 0) {
+		} else if (reg_calendar_from_csv(tf.calendar, &cal, stderr) != 0) {
 			status = CLI_USAGE;
-		} else if (rt_ptest_run(&tf, tp->prog, &cal, coverage ? &tp->cov : NULL, &findings, &totals)) {
+		} else if (tool_ptest_run(&tf, tp->prog, &cal, coverage ? &tp->cov : NULL, &findings, &totals)) {
 			status = CLI_USAGE;
 		}
 		rt_calendar_free(&cal);
-		rt_ptest_free(&tf);
+		tool_ptest_free(&tf);
 	}
 	for (size_t i = 0; i < npolicies; i++) {
 		struct tested_policy *tp = &policies[i];
@@ -132,24 +132,24 @@ cli_cmd_test(int argc, char **argv)
 				if (lang_compile_file(base_path, &lo, &base) > 0)
 					base = NULL;
 			}
-			rt_ptest_coverage_report(&tp->cov, tp->prog, tp->path, base, base_path, &findings);
+			tool_ptest_coverage_report(&tp->cov, tp->prog, tp->path, base, base_path, &findings);
 			rt_program_free(base);
 			free(base_path);
-			rt_ptest_coverage_free(&tp->cov);
+			tool_ptest_coverage_free(&tp->cov);
 		}
 		rt_program_free(tp->prog);
 		free(tp->path);
 	}
 	free(policies);
 	write_findings(&findings, format);
-	if (format == RT_FINDINGS_TEXT)
+	if (format == BASE_FINDINGS_TEXT)
 		printf("%zu test%s: %zu passed, %zu failed\n", totals.tests, totals.tests == 1 ? "" : "s", totals.passed,
 		       totals.failed);
 	if (totals.input_errors)
 		status = CLI_USAGE; /* a test file that is wrong is an input error, as its syntax errors are */
 	else if (status == CLI_OK && totals.failed)
 		status = CLI_FINDINGS;
-	rt_findings_free(&findings);
+	base_findings_free(&findings);
 	cli_include_free(&inc);
 	return status;
 }
@@ -165,7 +165,7 @@ cli_cmd_validate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_includes inc = { 0 };
-	enum rt_findings_format format = RT_FINDINGS_TEXT;
+	enum base_findings_format format = BASE_FINDINGS_TEXT;
 	const char *against = NULL, *on = NULL;
 	int opt;
 	optind = 1;
@@ -185,7 +185,7 @@ cli_cmd_validate(int argc, char **argv)
 		return cli_usage_error("validate: give exactly one policy");
 	if (!against)
 		return cli_usage_error("validate: say which statutory baseline with --against BASELINE");
-	struct rt_validate_options vo = { .policy_path = argv[optind], .baseline_path = against };
+	struct tool_validate_options vo = { .policy_path = argv[optind], .baseline_path = against };
 	if (cli_parse_date(on, &vo.on))
 		return cli_usage_error("--on: \"%s\" is not a date (YYYY-MM-DD)", on);
 	cli_include_finish(&inc);
@@ -195,14 +195,14 @@ cli_cmd_validate(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_load_policy(against, &inc, &baseline);
 	if (rc == CLI_OK) {
-		struct rt_findings findings = { .tool_command = "validate" };
-		int errors = rt_validate(policy, baseline, &vo, &findings);
+		struct base_findings findings = { .tool_command = "validate" };
+		int errors = tool_validate(policy, baseline, &vo, &findings);
 		write_findings(&findings, format);
-		rc = errors < 0 ? CLI_USAGE : rt_findings_count(&findings, RT_FINDING_ERROR) ||
-		                                      rt_findings_count(&findings, RT_FINDING_WARNING)
+		rc = errors < 0 ? CLI_USAGE : base_findings_count(&findings, BASE_FINDING_ERROR) ||
+		                                      base_findings_count(&findings, BASE_FINDING_WARNING)
 		                                  ? CLI_FINDINGS
 		                                  : CLI_OK;
-		rt_findings_free(&findings);
+		base_findings_free(&findings);
 	}
 	rt_program_free(policy);
 	rt_program_free(baseline);
@@ -220,7 +220,7 @@ cli_cmd_diff(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_includes inc = { 0 };
-	enum rt_diff_format format = RT_DIFF_TEXT;
+	enum tool_diff_format format = TOOL_DIFF_TEXT;
 	const char *db = NULL, *as_of = NULL;
 	int opt;
 	optind = 1;
@@ -231,9 +231,9 @@ cli_cmd_diff(int argc, char **argv)
 		case 'a': as_of = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
-				format = RT_DIFF_TEXT;
+				format = TOOL_DIFF_TEXT;
 			else if (strcmp(optarg, "json") == 0)
-				format = RT_DIFF_JSON;
+				format = TOOL_DIFF_JSON;
 			else
 				return cli_usage_error("unknown format \"%s\" (text or json)", optarg);
 			break;
@@ -250,25 +250,25 @@ cli_cmd_diff(int argc, char **argv)
 	cli_include_finish(&inc);
 
 	struct rt_program *old_prog = NULL, *new_prog = NULL;
-	struct rt_store *store = NULL;
+	struct reg_store *store = NULL;
 	int rc = cli_load_policy(argv[optind], &inc, &old_prog);
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[optind + 1], &inc, &new_prog);
 	if (rc == CLI_OK)
-		rc = cli_open_store(db, RT_STORE_READONLY, &store);
+		rc = cli_open_store(db, REG_READONLY, &store);
 	if (rc == CLI_OK) {
-		struct rt_diff d;
-		int r = rt_diff_run(old_prog, new_prog, store, date, &d, stderr);
+		struct tool_diff d;
+		int r = tool_diff_run(old_prog, new_prog, store, date, &d, stderr);
 		if (r == 0) {
-			rt_diff_write(&d, argv[optind], argv[optind + 1], format, stdout);
+			tool_diff_write(&d, argv[optind], argv[optind + 1], format, stdout);
 			/* As diff(1): 1 when the change affects anyone. */
 			rc = d.naffected ? CLI_FINDINGS : CLI_OK;
 		} else {
 			rc = r > 0 ? CLI_FINDINGS : CLI_USAGE;
 		}
-		rt_diff_free(&d);
+		tool_diff_free(&d);
 	}
-	rt_store_close(store);
+	reg_close(store);
 	rt_program_free(old_prog);
 	rt_program_free(new_prog);
 	cli_include_free(&inc);

@@ -133,11 +133,11 @@ cli_not_after_today(const char *cmd, const char *flag, rt_date date)
 }
 
 int
-cli_open_store(const char *path, int flags, struct rt_store **out)
+cli_open_store(const char *path, int flags, struct reg_store **out)
 {
-	if (rt_store_open(path, flags, out)) {
-		fprintf(stderr, "attend: %s: %s\n", path, rt_store_error(*out));
-		rt_store_close(*out);
+	if (reg_open(path, flags, out)) {
+		fprintf(stderr, "attend: %s: %s\n", path, reg_error(*out));
+		reg_close(*out);
 		*out = NULL;
 		return CLI_USAGE;
 	}

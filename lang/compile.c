@@ -34,7 +34,7 @@ dir_of(struct lang_arena *a, const char *path)
 static char *
 read_all(struct lang_arena *a, const char *path, size_t *len)
 {
-	char *buf = rt_read_file(path, MAX_SOURCE_BYTES, len);
+	char *buf = base_read_file(path, MAX_SOURCE_BYTES, len);
 	if (!buf)
 		return NULL;
 	char *text = lang_arena_strndup(a, buf, *len);

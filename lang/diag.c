@@ -182,7 +182,7 @@ lang_diags_full(const struct lang_diags *d)
 static const char *
 find_line(const struct lang_source *src, int line, size_t *len)
 {
-	return line < 1 ? NULL : rt_text_line(src->text, src->len, (unsigned)line, len);
+	return line < 1 ? NULL : base_text_line(src->text, src->len, (unsigned)line, len);
 }
 
 /* Prints the source line and a caret line under [first_column, last_column);
@@ -195,7 +195,7 @@ print_excerpt(const struct lang_loc *loc, FILE *out, int color)
 	if (!line)
 		return;
 	int single = loc->last_line == loc->first_line;
-	rt_findings_excerpt(out, line, len, (unsigned)loc->first_column,
+	base_findings_excerpt(out, line, len, (unsigned)loc->first_column,
 	                    single ? (unsigned)(loc->last_column > 0 ? loc->last_column : 1) : 0, color);
 }
 
@@ -239,9 +239,9 @@ line_chars(const struct lang_source *src, int line)
 }
 
 void
-lang_diags_to_findings(const struct lang_diags *d, struct rt_findings *out)
+lang_diags_to_findings(const struct lang_diags *d, struct base_findings *out)
 {
-	static const enum rt_finding_level level[] = { RT_FINDING_ERROR, RT_FINDING_WARNING, RT_FINDING_NOTE };
+	static const enum base_finding_level level[] = { BASE_FINDING_ERROR, BASE_FINDING_WARNING, BASE_FINDING_NOTE };
 	for (size_t i = 0; i < d->n; i++) {
 		const struct lang_diag *g = &d->items[i];
 		const char *name = g->loc.src ? g->loc.src->name : NULL;
@@ -254,12 +254,12 @@ lang_diags_to_findings(const struct lang_diags *d, struct rt_findings *out)
 			end = (unsigned)line_chars(g->loc.src, g->loc.first_line);
 		if (end && end < col)
 			end = col;
-		rt_findings_add(out, name, line, col, end, level[g->severity], g->rule, g->message);
+		base_findings_add(out, name, line, col, end, level[g->severity], g->rule, g->message);
 	}
 	if (d->nerrors > d->max_errors) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "too many errors (%d); stopped after the first %d", d->nerrors,
 		         d->max_errors);
-		rt_findings_add(out, NULL, 0, 0, 0, RT_FINDING_NOTE, "limit", msg);
+		base_findings_add(out, NULL, 0, 0, 0, BASE_FINDING_NOTE, "limit", msg);
 	}
 }

@@ -69,9 +69,9 @@ void lang_report(struct lang_diags *d, enum lang_severity sev, const char *rule,
  * compiler emits maps to one name (docs/formats.md); "error" when none does. */
 const char *lang_diag_rule(const char *message);
 
-struct rt_findings;
+struct base_findings;
 /* Appends every diagnostic as a finding (end_column inclusive, spans over
  * several lines end at the end of their first line). */
-void lang_diags_to_findings(const struct lang_diags *d, struct rt_findings *out);
+void lang_diags_to_findings(const struct lang_diags *d, struct base_findings *out);
 
 #endif

@@ -316,15 +316,15 @@ put_line(FILE *out, const struct scan *s, const struct lline *l)
 }
 
 static void
-problem(struct rt_findings *problems, const char *name, int line, const char *rule, const char *msg)
+problem(struct base_findings *problems, const char *name, int line, const char *rule, const char *msg)
 {
 	if (problems)
-		rt_findings_add(problems, name, (unsigned)line, line ? 1 : 0, 0, RT_FINDING_ERROR, rule, msg);
+		base_findings_add(problems, name, (unsigned)line, line ? 1 : 0, 0, BASE_FINDING_ERROR, rule, msg);
 }
 
 /* Depths from the declarations the parser found. -1 on a layout not understood. */
 static int
-assign_depths(struct scan *s, const struct lang_decl *decls, const char *name, struct rt_findings *problems)
+assign_depths(struct scan *s, const struct lang_decl *decls, const char *name, struct base_findings *problems)
 {
 	size_t nheads = 0, ndecls = 0;
 	for (const struct lang_decl *d = decls; d; d = d->next) {
@@ -437,7 +437,7 @@ same_tokens(const struct scan *a, const struct scan *b)
 
 static int
 parse_decls(struct lang_arena *arena, const char *name, const char *text, size_t len, struct lang_decl **decls,
-            struct rt_findings *problems)
+            struct base_findings *problems)
 {
 	struct lang_diags diags;
 	lang_diags_init(&diags, 0);
@@ -454,7 +454,7 @@ parse_decls(struct lang_arena *arena, const char *name, const char *text, size_t
 
 int
 lang_format(const char *name, const char *text, size_t len, char **out, size_t *out_len,
-            struct rt_findings *problems)
+            struct base_findings *problems)
 {
 	*out = NULL;
 	*out_len = 0;

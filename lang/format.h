@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct rt_findings;
+struct base_findings;
 
 /*
  * Formats `text`. On success returns 0 and sets *out (malloc'd, NUL-terminated)
@@ -22,7 +22,7 @@ struct rt_findings;
  * as findings against `name`.
  */
 int lang_format(const char *name, const char *text, size_t len, char **out, size_t *out_len,
-                struct rt_findings *problems);
+                struct base_findings *problems);
 
 /* A `#` comment of a policy text (not inside a string or text block). */
 struct lang_comment {

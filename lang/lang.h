@@ -31,11 +31,11 @@ int lang_compile_file(const char *path, const struct lang_options *opt, struct r
 int lang_compile_string(const char *name, const char *text, size_t len, const struct lang_options *opt,
                         struct rt_program **out);
 
-struct rt_findings;
+struct base_findings;
 
 /* For check, lint and fmt: diagnostics as findings, and the lint checks. */
 struct lang_report_options {
-	struct rt_findings *findings; /* diagnostics are added here instead of printed (each with its
+	struct base_findings *findings; /* diagnostics are added here instead of printed (each with its
 	                                 stable rule name); NULL prints them as lang_compile_file does */
 	int lint;                     /* after a clean check, add the warnings of docs/lint.md */
 	rt_date as_of;                /* the date review-date-passed compares with */

@@ -38,14 +38,14 @@ xstrdup(const char *s)
 }
 
 void
-rt_findings_add(struct rt_findings *f, const char *file, unsigned line, unsigned column, unsigned end_column,
-                enum rt_finding_level level, const char *rule, const char *message)
+base_findings_add(struct base_findings *f, const char *file, unsigned line, unsigned column, unsigned end_column,
+                enum base_finding_level level, const char *rule, const char *message)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
 		f->items = xrealloc(f->items, f->cap * sizeof *f->items);
 	}
-	f->items[f->n++] = (struct rt_finding){
+	f->items[f->n++] = (struct base_finding){
 		.file = xstrdup(file),
 		.line = line,
 		.column = column,
@@ -57,7 +57,7 @@ rt_findings_add(struct rt_findings *f, const char *file, unsigned line, unsigned
 }
 
 size_t
-rt_findings_count(const struct rt_findings *f, enum rt_finding_level level)
+base_findings_count(const struct base_findings *f, enum base_finding_level level)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < f->n; i++)
@@ -67,7 +67,7 @@ rt_findings_count(const struct rt_findings *f, enum rt_finding_level level)
 }
 
 void
-rt_findings_free(struct rt_findings *f)
+base_findings_free(struct base_findings *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->items[i].file);
@@ -80,14 +80,14 @@ rt_findings_free(struct rt_findings *f)
 }
 
 int
-rt_findings_format_parse(const char *name, enum rt_findings_format *out)
+base_findings_format_parse(const char *name, enum base_findings_format *out)
 {
 	static const struct {
 		const char *name;
-		enum rt_findings_format format;
+		enum base_findings_format format;
 	} formats[] = {
-		{ "text", RT_FINDINGS_TEXT }, { "json", RT_FINDINGS_JSON },
-		{ "sarif", RT_FINDINGS_SARIF }, { "github", RT_FINDINGS_GITHUB },
+		{ "text", BASE_FINDINGS_TEXT }, { "json", BASE_FINDINGS_JSON },
+		{ "sarif", BASE_FINDINGS_SARIF }, { "github", BASE_FINDINGS_GITHUB },
 	};
 	for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
 		if (strcmp(name, formats[i].name) == 0) {
@@ -141,7 +141,7 @@ static const struct {
 };
 
 const char *
-rt_findings_rule_description(const char *rule)
+base_findings_rule_description(const char *rule)
 {
 	for (size_t i = 0; rule && i < sizeof rule_descriptions / sizeof rule_descriptions[0]; i++)
 		if (strcmp(rule_descriptions[i].rule, rule) == 0)
@@ -156,7 +156,7 @@ is_continuation(unsigned char c)
 }
 
 void
-rt_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
+base_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
                     int color)
 {
 	for (size_t i = 0; i < len; i++)
@@ -205,22 +205,22 @@ cached_line(struct source_cache *c, const char *file, unsigned line, size_t *len
 		c->name = xstrdup(file);
 		c->text = NULL;
 		c->len = 0;
-		c->text = rt_read_file(file, 0, &c->len); /* NULL when unreadable: no excerpt */
+		c->text = base_read_file(file, 0, &c->len); /* NULL when unreadable: no excerpt */
 	}
 	if (!c->text)
 		return NULL;
-	return rt_text_line(c->text, c->len, line, len);
+	return base_text_line(c->text, c->len, line, len);
 }
 
 static const char *const level_name[] = { "error", "warning", "note" };
 
 static void
-write_text(const struct rt_findings *f, int color, FILE *out)
+write_text(const struct base_findings *f, int color, FILE *out)
 {
 	static const char *const tint[] = { COLOR_RED, COLOR_MAG, COLOR_CYAN };
 	struct source_cache cache = { 0 };
 	for (size_t i = 0; i < f->n; i++) {
-		const struct rt_finding *g = &f->items[i];
+		const struct base_finding *g = &f->items[i];
 		char where[64] = "";
 		if (g->line && g->column)
 			snprintf(where, sizeof where, ":%u:%u", g->line, g->column);
@@ -235,7 +235,7 @@ write_text(const struct rt_findings *f, int color, FILE *out)
 		size_t len;
 		const char *line = g->line ? cached_line(&cache, g->file, g->line, &len) : NULL;
 		if (line)
-			rt_findings_excerpt(out, line, len, g->column ? g->column : 1,
+			base_findings_excerpt(out, line, len, g->column ? g->column : 1,
 			                    g->column && g->end_column >= g->column ? g->end_column + 1 : 0, color);
 	}
 	free(cache.name);
@@ -244,29 +244,29 @@ write_text(const struct rt_findings *f, int color, FILE *out)
 
 
 static void
-write_json(const struct rt_findings *f, FILE *out)
+write_json(const struct base_findings *f, FILE *out)
 {
 	fputs("{\n  \"tool\": \"attend\",\n  \"format\": 1,\n  \"command\": ", out);
-	rt_json_string(out, f->tool_command ? f->tool_command : "");
+	base_json_string(out, f->tool_command ? f->tool_command : "");
 	fputs(",\n  \"findings\": [", out);
 	for (size_t i = 0; i < f->n; i++) {
-		const struct rt_finding *g = &f->items[i];
+		const struct base_finding *g = &f->items[i];
 		fputs(i ? ",\n    {" : "\n    {", out);
 		fputs("\"file\": ", out);
 		if (g->file)
-			rt_json_string(out, g->file);
+			base_json_string(out, g->file);
 		else
 			fputs("null", out);
 		fprintf(out, ", \"line\": %u, \"column\": %u, \"end_column\": %u, \"level\": \"%s\", \"rule\": ", g->line,
 		        g->column, g->end_column, level_name[g->level]);
-		rt_json_string(out, g->rule);
+		base_json_string(out, g->rule);
 		fputs(", \"message\": ", out);
-		rt_json_string(out, g->message);
+		base_json_string(out, g->message);
 		fputc('}', out);
 	}
 	fprintf(out, "%s],\n  \"counts\": {\"error\": %zu, \"warning\": %zu, \"note\": %zu}\n}\n", f->n ? "\n  " : "",
-	        rt_findings_count(f, RT_FINDING_ERROR), rt_findings_count(f, RT_FINDING_WARNING),
-	        rt_findings_count(f, RT_FINDING_NOTE));
+	        base_findings_count(f, BASE_FINDING_ERROR), base_findings_count(f, BASE_FINDING_WARNING),
+	        base_findings_count(f, BASE_FINDING_NOTE));
 }
 
 /* A path as a URI: a relative path is a relative reference; an absolute one
@@ -288,7 +288,7 @@ uri(FILE *out, const char *path)
 }
 
 static void
-write_sarif(const struct rt_findings *f, FILE *out)
+write_sarif(const struct base_findings *f, FILE *out)
 {
 	/* rules[]: each distinct rule once, in order of first appearance. */
 	const char **rules = xrealloc(NULL, (f->n + 1) * sizeof *rules);
@@ -307,23 +307,23 @@ write_sarif(const struct rt_findings *f, FILE *out)
 	fputs("      \"tool\": {\n        \"driver\": {\n          \"name\": \"attend\",\n"
 	      "          \"rules\": [", out);
 	for (size_t r = 0; r < nrules; r++) {
-		const char *text = rt_findings_rule_description(rules[r]);
+		const char *text = base_findings_rule_description(rules[r]);
 		fputs(r ? ",\n            {\"id\": " : "\n            {\"id\": ", out);
-		rt_json_string(out, rules[r]);
+		base_json_string(out, rules[r]);
 		fputs(", \"shortDescription\": {\"text\": ", out);
-		rt_json_string(out, text ? text : rules[r]);
+		base_json_string(out, text ? text : rules[r]);
 		fputs("}}", out);
 	}
 	fprintf(out, "%s]\n        }\n      },\n", nrules ? "\n          " : "");
 	fputs("      \"results\": [", out);
 	for (size_t i = 0; i < f->n; i++) {
-		const struct rt_finding *g = &f->items[i];
+		const struct base_finding *g = &f->items[i];
 		fputs(i ? ",\n        {" : "\n        {", out);
 		fputs("\"ruleId\": ", out);
-		rt_json_string(out, g->rule);
+		base_json_string(out, g->rule);
 		fprintf(out, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index[i],
 		        level_name[g->level]);
-		rt_json_string(out, g->message);
+		base_json_string(out, g->message);
 		fputs("}, \"locations\": [", out);
 		if (g->file) {
 			fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
@@ -344,7 +344,7 @@ write_sarif(const struct rt_findings *f, FILE *out)
 	}
 	fprintf(out, "%s],\n", f->n ? "\n      " : "");
 	fputs("      \"properties\": {\"command\": ", out);
-	rt_json_string(out, f->tool_command ? f->tool_command : "");
+	base_json_string(out, f->tool_command ? f->tool_command : "");
 	fputs("}\n    }\n  ]\n}\n", out);
 	free(rules);
 	free(rule_index);
@@ -371,11 +371,11 @@ github_escape(FILE *out, const char *s, int property)
 }
 
 static void
-write_github(const struct rt_findings *f, FILE *out)
+write_github(const struct base_findings *f, FILE *out)
 {
 	static const char *const command[] = { "error", "warning", "notice" };
 	for (size_t i = 0; i < f->n; i++) {
-		const struct rt_finding *g = &f->items[i];
+		const struct base_finding *g = &f->items[i];
 		fprintf(out, "::%s ", command[g->level]);
 		if (g->file) {
 			fputs("file=", out);
@@ -397,12 +397,12 @@ write_github(const struct rt_findings *f, FILE *out)
 }
 
 void
-rt_findings_write(const struct rt_findings *f, enum rt_findings_format format, int color, FILE *out)
+base_findings_write(const struct base_findings *f, enum base_findings_format format, int color, FILE *out)
 {
 	switch (format) {
-	case RT_FINDINGS_TEXT: write_text(f, color, out); break;
-	case RT_FINDINGS_JSON: write_json(f, out); break;
-	case RT_FINDINGS_SARIF: write_sarif(f, out); break;
-	case RT_FINDINGS_GITHUB: write_github(f, out); break;
+	case BASE_FINDINGS_TEXT: write_text(f, color, out); break;
+	case BASE_FINDINGS_JSON: write_json(f, out); break;
+	case BASE_FINDINGS_SARIF: write_sarif(f, out); break;
+	case BASE_FINDINGS_GITHUB: write_github(f, out); break;
 	}
 }

@@ -5,51 +5,51 @@
  * and GitHub Actions workflow annotations. Documented in docs/attend.1 and
  * docs/formats.md.
  */
-#ifndef RT_FINDINGS_H
-#define RT_FINDINGS_H
+#ifndef BASE_FINDINGS_H
+#define BASE_FINDINGS_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-enum rt_finding_level { RT_FINDING_ERROR, RT_FINDING_WARNING, RT_FINDING_NOTE };
+enum base_finding_level { BASE_FINDING_ERROR, BASE_FINDING_WARNING, BASE_FINDING_NOTE };
 
-enum rt_findings_format { RT_FINDINGS_TEXT, RT_FINDINGS_JSON, RT_FINDINGS_SARIF, RT_FINDINGS_GITHUB };
+enum base_findings_format { BASE_FINDINGS_TEXT, BASE_FINDINGS_JSON, BASE_FINDINGS_SARIF, BASE_FINDINGS_GITHUB };
 
-struct rt_finding {
+struct base_finding {
 	char *file;        /* path as given, or NULL */
 	unsigned line;     /* 1-based, 0 when not about a line */
 	unsigned column;   /* 1-based, 0 when unknown */
 	unsigned end_column; /* last column of the span (inclusive), 0 when unknown */
-	enum rt_finding_level level;
+	enum base_finding_level level;
 	char *rule;        /* stable name: "syntax", "unknown-name", "unreachable-stage", "fine-amount", ... */
 	char *message;
 };
 
-struct rt_findings {
-	struct rt_finding *items;
+struct base_findings {
+	struct base_finding *items;
 	size_t n, cap;
 	const char *tool_command; /* "check", "lint", ... (SARIF run properties) */
 };
 
 /* Appends a finding (strings are copied). */
-void rt_findings_add(struct rt_findings *f, const char *file, unsigned line, unsigned column, unsigned end_column,
-                     enum rt_finding_level level, const char *rule, const char *message);
-size_t rt_findings_count(const struct rt_findings *f, enum rt_finding_level level);
-void rt_findings_free(struct rt_findings *f);
+void base_findings_add(struct base_findings *f, const char *file, unsigned line, unsigned column, unsigned end_column,
+                     enum base_finding_level level, const char *rule, const char *message);
+size_t base_findings_count(const struct base_findings *f, enum base_finding_level level);
+void base_findings_free(struct base_findings *f);
 
 /* Parses "text", "json", "sarif", "github". 0 on success. */
-int rt_findings_format_parse(const char *name, enum rt_findings_format *out);
+int base_findings_format_parse(const char *name, enum base_findings_format *out);
 
 /* Writes every finding in the format; `color` only affects text. */
-void rt_findings_write(const struct rt_findings *f, enum rt_findings_format format, int color, FILE *out);
+void base_findings_write(const struct base_findings *f, enum base_findings_format format, int color, FILE *out);
 
 /* Prints a source line (without its newline) and a caret line under columns
  * [first_column, last_column); last_column 0 underlines to the end of the
  * line. Shared with the compiler's own diagnostics (lang/diag.c). */
-void rt_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
+void base_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
                          int color);
 
 /* A one-line description of a rule name, for SARIF; NULL when unknown. */
-const char *rt_findings_rule_description(const char *rule);
+const char *base_findings_rule_description(const char *rule);
 
 #endif

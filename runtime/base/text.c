@@ -5,7 +5,7 @@
 #include <string.h>
 
 void
-rt_json_string(FILE *out, const char *s)
+base_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -26,7 +26,7 @@ rt_json_string(FILE *out, const char *s)
 }
 
 const char *
-rt_text_line(const char *text, size_t size, unsigned line, size_t *len)
+base_text_line(const char *text, size_t size, unsigned line, size_t *len)
 {
 	const char *p = text, *end = text + size;
 	for (unsigned l = 1; l < line; l++) {
@@ -45,7 +45,7 @@ rt_text_line(const char *text, size_t size, unsigned line, size_t *len)
 }
 
 char *
-rt_read_file(const char *path, size_t max, size_t *len)
+base_read_file(const char *path, size_t max, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)

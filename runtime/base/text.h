@@ -1,19 +1,19 @@
 /* Small text helpers shared by the report writers, the findings and the diagnostics. */
-#ifndef RT_TEXT_H
-#define RT_TEXT_H
+#ifndef BASE_TEXT_H
+#define BASE_TEXT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
 /* Writes s as a JSON string literal, quotes included. */
-void rt_json_string(FILE *out, const char *s);
+void base_json_string(FILE *out, const char *s);
 
 /* The text of line `line` (1-based) of text[0..size), without its line ending; NULL past the end. */
-const char *rt_text_line(const char *text, size_t size, unsigned line, size_t *len);
+const char *base_text_line(const char *text, size_t size, unsigned line, size_t *len);
 
 /* Reads a whole file into a malloc'd buffer with a NUL after the last byte.
  * NULL with errno set on failure; EFBIG when it is longer than `max` bytes
  * (0: no limit). */
-char *rt_read_file(const char *path, size_t max, size_t *len);
+char *base_read_file(const char *path, size_t max, size_t *len);
 
 #endif

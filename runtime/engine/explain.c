@@ -37,7 +37,7 @@ kind_words(const struct rt_rule *r)
 /* The earlier decisions a rule rests on: the rules its condition reads, with
  * the date from which each has held by the recorded history. */
 static void
-explain_history(const struct rt_program *prog, const struct rt_outcome *o, size_t i, FILE *out)
+explain_history(const struct rt_program *prog, const struct eng_outcome *o, size_t i, FILE *out)
 {
 	size_t start = 0;
 	for (size_t pc = 0; pc < prog->ncode; pc++) {
@@ -87,7 +87,7 @@ date_word(const struct rt_program *prog, uint32_t label)
 }
 
 static void
-explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i, const char *when, FILE *out)
+explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t i, const char *when, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_rule *r = &prog->rules[i];
@@ -123,7 +123,7 @@ explain_rule(const struct rt_program *prog, const struct rt_outcome *o, size_t i
 }
 
 void
-rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
+eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
@@ -171,7 +171,7 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 	if (penalty && o->nparents) {
 		fprintf(out, "  a penalty notice must be considered, per parent (amounts in force on %s):\n", when);
 		for (size_t p = 0; p < o->nparents; p++) {
-			const struct rt_parent_notice *pn = &o->parents[p];
+			const struct eng_parent_notice *pn = &o->parents[p];
 			fprintf(out, "    %s (%s): ", pn->parent->name, pn->parent->parent_id);
 			if (pn->covered) {
 				char d[48];
@@ -215,7 +215,7 @@ rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE
 		fprintf(out, "  no penalty notice to consider\n");
 	}
 	for (size_t i = 0; i < o->ndisagreements; i++) {
-		const struct rt_disagreement *d = &o->disagreements[i];
+		const struct eng_disagreement *d = &o->disagreements[i];
 		char date[11], t[6];
 		rt_date_format(d->date, date);
 		rt_time_format(d->arrival, t);

@@ -7,7 +7,7 @@
 #include "runtime/machine/opcodes.h"
 
 int
-rt_history_rules_init(struct rt_history_rules *hr, const struct rt_program *prog)
+eng_history_rules_init(struct eng_history_rules *hr, const struct rt_program *prog)
 {
 	memset(hr, 0, sizeof *hr);
 	hr->prog = prog;
@@ -15,7 +15,7 @@ rt_history_rules_init(struct rt_history_rules *hr, const struct rt_program *prog
 	hr->first = calloc(prog->nrules + 1, sizeof *hr->first);
 	hr->items = malloc((prog->ncode + 1) * sizeof *hr->items);
 	if (!hr->first || !hr->items) {
-		rt_history_rules_free(hr);
+		eng_history_rules_free(hr);
 		return -1;
 	}
 	for (size_t r = 0; r < prog->nrules; r++)
@@ -26,7 +26,7 @@ rt_history_rules_init(struct rt_history_rules *hr, const struct rt_program *prog
 	for (size_t pc = 0; pc < prog->ncode; pc++) {
 		const struct rt_instr *in = &prog->code[pc];
 		if (in->op == RT_OP_MEASURE || in->op == RT_OP_OUTCOME) {
-			uint32_t item = in->op == RT_OP_MEASURE ? in->operand : in->operand | RT_HISTORY_RULE_REF;
+			uint32_t item = in->op == RT_OP_MEASURE ? in->operand : in->operand | ENG_HISTORY_RULE_REF;
 			int seen = 0;
 			for (uint32_t i = start; i < n; i++)
 				seen |= hr->items[i] == item;
@@ -46,7 +46,7 @@ rt_history_rules_init(struct rt_history_rules *hr, const struct rt_program *prog
 }
 
 void
-rt_history_rules_free(struct rt_history_rules *hr)
+eng_history_rules_free(struct eng_history_rules *hr)
 {
 	free(hr->first);
 	free(hr->items);
@@ -77,9 +77,9 @@ rule_name(const struct rt_program *prog, const struct rt_rule *r)
 }
 
 int
-rt_history_rule_of(const struct rt_program *prog, const struct rt_decision *d)
+eng_history_rule_of(const struct rt_program *prog, const struct reg_decision *d)
 {
-	if (d->event == RT_EVENT_DUE)
+	if (d->event == REG_EVENT_DUE)
 		return -1;
 	for (size_t r = 0; r < prog->nrules; r++) {
 		const struct rt_rule *rule = &prog->rules[r];
@@ -93,7 +93,7 @@ rt_history_rule_of(const struct rt_program *prog, const struct rt_decision *d)
 }
 
 const char *
-rt_history_policy_key(const struct rt_program *prog)
+eng_history_policy_key(const struct rt_program *prog)
 {
 	const struct rt_fact *school = rt_program_find_fact(prog, "identity.school");
 	if (school && school->text != RT_NO_STRING)
@@ -102,30 +102,30 @@ rt_history_policy_key(const struct rt_program *prog)
 }
 
 void
-rt_history_clear(rt_date *held, size_t nrules)
+eng_history_clear(rt_date *held, size_t nrules)
 {
 	for (size_t r = 0; r < nrules; r++)
 		held[r] = RT_DATE_MAX;
 }
 
 void
-rt_history_apply(const struct rt_program *prog, rt_date *held, const struct rt_decision *d)
+eng_history_apply(const struct rt_program *prog, rt_date *held, const struct reg_decision *d)
 {
-	int r = rt_history_rule_of(prog, d);
+	int r = eng_history_rule_of(prog, d);
 	if (r < 0)
 		return;
-	held[r] = d->event == RT_EVENT_ENTERED ? d->as_of : RT_DATE_MAX;
+	held[r] = d->event == REG_EVENT_ENTERED ? d->as_of : RT_DATE_MAX;
 }
 
 int
-rt_history_book_build(struct rt_history_book *book, const struct rt_program *prog,
-                      const struct rt_decision_list *decisions)
+eng_history_book_build(struct eng_history_book *book, const struct rt_program *prog,
+                      const struct reg_decision_list *decisions)
 {
 	memset(book, 0, sizeof *book);
 	book->nrules = prog->nrules;
 	size_t nr = prog->nrules ? prog->nrules : 1;
 	for (size_t i = 0; i < decisions->n; i++) {
-		const struct rt_decision *d = &decisions->items[i];
+		const struct reg_decision *d = &decisions->items[i];
 		if (!book->n || book->pupil_ids[book->n - 1] != d->pupil_id) {
 			if (book->n == book->cap) {
 				size_t cap = book->cap ? 2 * book->cap : 64;
@@ -136,22 +136,22 @@ rt_history_book_build(struct rt_history_book *book, const struct rt_program *pro
 				if (held)
 					book->held = held;
 				if (!ids || !held) {
-					rt_history_book_free(book);
+					eng_history_book_free(book);
 					return -1;
 				}
 				book->cap = cap;
 			}
 			book->pupil_ids[book->n] = d->pupil_id;
-			rt_history_clear(book->held + book->n * nr, nr);
+			eng_history_clear(book->held + book->n * nr, nr);
 			book->n++;
 		}
-		rt_history_apply(prog, book->held + (book->n - 1) * nr, d);
+		eng_history_apply(prog, book->held + (book->n - 1) * nr, d);
 	}
 	return 0;
 }
 
 const rt_date *
-rt_history_book_find(const struct rt_history_book *book, int64_t pupil_id)
+eng_history_book_find(const struct eng_history_book *book, int64_t pupil_id)
 {
 	size_t lo = 0, hi = book->n;
 	while (lo < hi) {
@@ -167,7 +167,7 @@ rt_history_book_find(const struct rt_history_book *book, int64_t pupil_id)
 }
 
 void
-rt_history_book_free(struct rt_history_book *book)
+eng_history_book_free(struct eng_history_book *book)
 {
 	free(book->pupil_ids);
 	free(book->held);
@@ -209,14 +209,14 @@ put_json(struct text *t, const char *s)
 
 /* {"figures":{"attendance rate":"95.07%",...}[,"notices":...]}: the figures that made the rule hold. */
 static void
-figures(const struct rt_history_rules *hr, const struct rt_eval *ev, size_t r, const char *extra, struct text *t)
+figures(const struct eng_history_rules *hr, const struct rt_eval *ev, size_t r, const char *extra, struct text *t)
 {
 	const struct rt_program *prog = hr->prog;
 	put(t, "{\"figures\":{");
 	int first = 1;
 	for (uint32_t i = hr->first[r]; i < hr->first[r + 1]; i++) {
 		uint32_t item = hr->items[i];
-		if (item & RT_HISTORY_RULE_REF)
+		if (item & ENG_HISTORY_RULE_REF)
 			continue;
 		char v[64];
 		rt_value_format(&ev->measures[item], v, sizeof v);
@@ -249,16 +249,16 @@ highest_stage(const struct rt_program *prog, const rt_date *held)
 
 static int
 add_due(const struct rt_program *prog, const struct rt_rule *r, int64_t pupil, rt_date day,
-        struct rt_decision_list *out)
+        struct reg_decision_list *out)
 {
 	int stage = r->kind == RT_RULE_STAGE ? r->stage : 0;
 	if (r->letter != UINT32_MAX &&
-	    rt_decision_add(out, pupil, day, "letter", RT_EVENT_DUE, stage,
+	    reg_decision_add(out, pupil, day, "letter", REG_EVENT_DUE, stage,
 	                    rt_program_str(prog, prog->letters[r->letter].name), NULL))
 		return -1;
 	for (uint32_t a = 0; a < r->action_count; a++) {
 		const struct rt_action *act = &prog->actions[r->first_action + a];
-		if (rt_decision_add(out, pupil, day, "action", RT_EVENT_DUE, stage, rt_program_str(prog, act->text),
+		if (reg_decision_add(out, pupil, day, "action", REG_EVENT_DUE, stage, rt_program_str(prog, act->text),
 		                    act->owner != RT_NO_STRING ? rt_program_str(prog, act->owner) : NULL))
 			return -1;
 	}
@@ -266,8 +266,8 @@ add_due(const struct rt_program *prog, const struct rt_rule *r, int64_t pupil, r
 }
 
 int
-rt_history_decide(const struct rt_history_rules *hr, const struct rt_eval *ev, int64_t pupil_id, rt_date day,
-                  const rt_date *prev, rt_date *next, const char *penalty_detail, struct rt_decision_list *out)
+eng_history_decide(const struct eng_history_rules *hr, const struct rt_eval *ev, int64_t pupil_id, rt_date day,
+                  const rt_date *prev, rt_date *next, const char *penalty_detail, struct reg_decision_list *out)
 {
 	const struct rt_program *prog = hr->prog;
 	for (size_t r = 0; r < prog->nrules; r++) {
@@ -276,13 +276,13 @@ rt_history_decide(const struct rt_history_rules *hr, const struct rt_eval *ev, i
 		next[r] = holds ? (held ? prev[r] : day) : RT_DATE_MAX;
 		int stage = rule->kind == RT_RULE_STAGE ? rule->stage : 0;
 		if (held && !holds &&
-		    rt_decision_add(out, pupil_id, day, rule_kind(rule), RT_EVENT_LEFT, stage, rule_name(prog, rule), NULL))
+		    reg_decision_add(out, pupil_id, day, rule_kind(rule), REG_EVENT_LEFT, stage, rule_name(prog, rule), NULL))
 			return -1;
 		if (!held && holds) {
 			struct text t = { .len = 0 };
 			t.buf[0] = 0;
 			figures(hr, ev, r, (int)r == hr->penalty_rule ? penalty_detail : NULL, &t);
-			if (rt_decision_add(out, pupil_id, day, rule_kind(rule), RT_EVENT_ENTERED, stage,
+			if (reg_decision_add(out, pupil_id, day, rule_kind(rule), REG_EVENT_ENTERED, stage,
 			                    rule_name(prog, rule), t.buf))
 				return -1;
 		}
@@ -301,7 +301,7 @@ rt_history_decide(const struct rt_history_rules *hr, const struct rt_eval *ev, i
 /* ---- comparing a re-evaluation with the record ---- */
 
 static int
-same(const struct rt_decision *a, const struct rt_decision *b)
+same(const struct reg_decision *a, const struct reg_decision *b)
 {
 	return strcmp(a->kind, b->kind) == 0 && a->event == b->event && a->stage == b->stage &&
 	       strcmp(a->name, b->name) == 0 &&
@@ -309,15 +309,15 @@ same(const struct rt_decision *a, const struct rt_decision *b)
 }
 
 static void
-describe(const struct rt_decision *d, FILE *out)
+describe(const struct reg_decision *d, FILE *out)
 {
-	fprintf(out, "%s \"%s\" %s", d->kind, d->name, rt_decision_event_name(d->event));
-	if (d->detail && d->event != RT_EVENT_DUE)
+	fprintf(out, "%s \"%s\" %s", d->kind, d->name, reg_decision_event_name(d->event));
+	if (d->detail && d->event != REG_EVENT_DUE)
 		fprintf(out, " %s", d->detail);
 }
 
 static size_t
-missing_from(const struct rt_decision *a, size_t na, const struct rt_decision *b, size_t nb, const char *upn,
+missing_from(const struct reg_decision *a, size_t na, const struct reg_decision *b, size_t nb, const char *upn,
              const char *what, FILE *out)
 {
 	size_t count = 0;
@@ -338,7 +338,7 @@ missing_from(const struct rt_decision *a, size_t na, const struct rt_decision *b
 }
 
 size_t
-rt_history_compare(const struct rt_decision *now, size_t nnow, const struct rt_decision *recorded, size_t nrecorded,
+eng_history_compare(const struct reg_decision *now, size_t nnow, const struct reg_decision *recorded, size_t nrecorded,
                    const char *upn, FILE *out)
 {
 	return missing_from(recorded, nrecorded, now, nnow, upn, "recorded, but not so now:", out) +

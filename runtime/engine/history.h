@@ -9,8 +9,8 @@
  * it became the pupil's stage). Replaying the events up to a day gives, per
  * rule, the date from which it has held (rt_pupil_history.held_since).
  */
-#ifndef RT_HISTORY_H
-#define RT_HISTORY_H
+#ifndef ENG_HISTORY_H
+#define ENG_HISTORY_H
 
 #include <stdio.h>
 
@@ -19,43 +19,43 @@
 #include "runtime/register/store.h"
 
 /* Per rule: the measures its condition reads and the rules it rests on. */
-struct rt_history_rules {
+struct eng_history_rules {
 	const struct rt_program *prog;
 	int penalty_rule;             /* -1 when the policy has none */
 	uint32_t *first;              /* nrules + 1: rule r's entries are items[first[r] .. first[r+1]) */
-	uint32_t *items;              /* measure indexes, then (with RT_HISTORY_RULE_REF set) rule indexes */
+	uint32_t *items;              /* measure indexes, then (with ENG_HISTORY_RULE_REF set) rule indexes */
 };
 
-#define RT_HISTORY_RULE_REF 0x80000000u
+#define ENG_HISTORY_RULE_REF 0x80000000u
 
-int rt_history_rules_init(struct rt_history_rules *hr, const struct rt_program *prog);
-void rt_history_rules_free(struct rt_history_rules *hr);
+int eng_history_rules_init(struct eng_history_rules *hr, const struct rt_program *prog);
+void eng_history_rules_free(struct eng_history_rules *hr);
 
 /* The rule a recorded decision is about, or -1 (a letter or action, or a rule the policy no longer has). */
-int rt_history_rule_of(const struct rt_program *prog, const struct rt_decision *d);
+int eng_history_rule_of(const struct rt_program *prog, const struct reg_decision *d);
 
 /* The name under which a program's history is kept: its school's name, else its file. */
-const char *rt_history_policy_key(const struct rt_program *prog);
+const char *eng_history_policy_key(const struct rt_program *prog);
 
 /* Every pupil's rule states: held_since per rule, as the recorded events leave them. */
-struct rt_history_book {
+struct eng_history_book {
 	size_t nrules;
 	size_t n, cap;
 	int64_t *pupil_ids;           /* ascending */
 	rt_date *held;                /* n * nrules */
 };
 
-/* Builds the book from decisions sorted by pupil, then date (rt_store_history_read). */
-int rt_history_book_build(struct rt_history_book *book, const struct rt_program *prog,
-                          const struct rt_decision_list *decisions);
+/* Builds the book from decisions sorted by pupil, then date (reg_history_read). */
+int eng_history_book_build(struct eng_history_book *book, const struct rt_program *prog,
+                          const struct reg_decision_list *decisions);
 /* The pupil's held_since (nrules entries), or NULL when nothing is recorded for them. */
-const rt_date *rt_history_book_find(const struct rt_history_book *book, int64_t pupil_id);
-void rt_history_book_free(struct rt_history_book *book);
+const rt_date *eng_history_book_find(const struct eng_history_book *book, int64_t pupil_id);
+void eng_history_book_free(struct eng_history_book *book);
 
 /* All RT_DATE_MAX: nothing held. */
-void rt_history_clear(rt_date *held, size_t nrules);
+void eng_history_clear(rt_date *held, size_t nrules);
 /* Applies one recorded decision to a pupil's held_since. */
-void rt_history_apply(const struct rt_program *prog, rt_date *held, const struct rt_decision *d);
+void eng_history_apply(const struct rt_program *prog, rt_date *held, const struct reg_decision *d);
 
 /*
  * What the evaluation in `ev` on `day` changes, given the pupil's held_since
@@ -63,15 +63,15 @@ void rt_history_apply(const struct rt_program *prog, rt_date *held, const struct
  * writes the new held_since to `next`. `penalty_detail` (JSON, may be NULL)
  * is added to a penalty notice's entry. 0, or -1 out of memory.
  */
-int rt_history_decide(const struct rt_history_rules *hr, const struct rt_eval *ev, int64_t pupil_id, rt_date day,
-                      const rt_date *prev, rt_date *next, const char *penalty_detail, struct rt_decision_list *out);
+int eng_history_decide(const struct eng_history_rules *hr, const struct rt_eval *ev, int64_t pupil_id, rt_date day,
+                      const rt_date *prev, rt_date *next, const char *penalty_detail, struct reg_decision_list *out);
 
 /*
  * Compares a day's decisions for one pupil as evaluated now with those
  * recorded. Writes one line per difference ("UPN DATE: recorded ...; now ...")
  * and returns their number.
  */
-size_t rt_history_compare(const struct rt_decision *now, size_t nnow, const struct rt_decision *recorded,
+size_t eng_history_compare(const struct reg_decision *now, size_t nnow, const struct reg_decision *recorded,
                           size_t nrecorded, const char *upn, FILE *out);
 
 

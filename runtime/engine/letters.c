@@ -30,7 +30,7 @@ fact_text(const struct rt_program *prog, const char *prefix, const char *name, s
 
 /* The text for one placeholder; 0 when it names nothing known (kept as written). */
 static int
-fill(const struct rt_program *prog, const struct rt_letter_pupil *lp, const char *name, size_t len, char *buf,
+fill(const struct rt_program *prog, const struct eng_letter_pupil *lp, const char *name, size_t len, char *buf,
      size_t size)
 {
 #define IS(word) (len == sizeof word - 1 && memcmp(name, word, len) == 0)
@@ -86,7 +86,7 @@ emit_html(FILE *out, const char *s, size_t len)
 }
 
 static void
-render(const struct rt_program *prog, const struct rt_letter *l, const struct rt_letter_pupil *lp, emit_fn emit,
+render(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp, emit_fn emit,
        FILE *out)
 {
 	const char *s = rt_program_str(prog, l->body);
@@ -108,7 +108,7 @@ render(const struct rt_program *prog, const struct rt_letter *l, const struct rt
 }
 
 void
-rt_letter_write_text(const struct rt_program *prog, const struct rt_letter *l, const struct rt_letter_pupil *lp,
+eng_letter_write_text(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp,
                      FILE *out)
 {
 	fprintf(out, "%s\n\n", rt_program_str(prog, l->title));
@@ -117,7 +117,7 @@ rt_letter_write_text(const struct rt_program *prog, const struct rt_letter *l, c
 }
 
 void
-rt_letter_write_html(const struct rt_program *prog, const struct rt_letter *l, const struct rt_letter_pupil *lp,
+eng_letter_write_html(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp,
                      FILE *out)
 {
 	const char *title = rt_program_str(prog, l->title);
@@ -137,7 +137,7 @@ rt_letter_write_html(const struct rt_program *prog, const struct rt_letter *l, c
 
 static int
 write_file(const char *path, const struct rt_program *prog, const struct rt_letter *l,
-           const struct rt_letter_pupil *lp, int html, FILE *diag)
+           const struct eng_letter_pupil *lp, int html, FILE *diag)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
@@ -145,9 +145,9 @@ write_file(const char *path, const struct rt_program *prog, const struct rt_lett
 		return -1;
 	}
 	if (html)
-		rt_letter_write_html(prog, l, lp, f);
+		eng_letter_write_html(prog, l, lp, f);
 	else
-		rt_letter_write_text(prog, l, lp, f);
+		eng_letter_write_text(prog, l, lp, f);
 	if (fclose(f) != 0) {
 		fprintf(diag, "attend: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
@@ -156,11 +156,11 @@ write_file(const char *path, const struct rt_program *prog, const struct rt_lett
 }
 
 int
-rt_letters_write_due(const struct rt_program *prog, const struct rt_outcome *o, const char *dir, FILE *list,
+eng_letters_write_due(const struct rt_program *prog, const struct eng_outcome *o, const char *dir, FILE *list,
                      FILE *diag)
 {
 	const struct rt_eval *ev = o->ev;
-	struct rt_letter_pupil lp = { o->pupil->upn, o->pupil->surname, o->pupil->forename, o->as_of, ev };
+	struct eng_letter_pupil lp = { o->pupil->upn, o->pupil->surname, o->pupil->forename, o->as_of, ev };
 	/* The UPN names the files: keep only characters that are safe in a file name. */
 	char upn[64];
 	size_t k = 0;

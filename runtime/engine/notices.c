@@ -12,14 +12,14 @@
 #include "runtime/engine/runner.h"
 
 int
-rt_notice_issue(const struct rt_program *prog, struct rt_store *store, const char *upn, const char *parent,
+eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const char *upn, const char *parent,
                 rt_date date, int force, FILE *out, FILE *diag)
 {
-	struct rt_store_penalties pen = { 0 };
+	struct reg_penalties pen = { 0 };
 	char day[11];
 	rt_date_format(date, day);
-	if (rt_store_penalties_load(store, upn, &pen)) {
-		fprintf(diag, "attend: %s\n", rt_store_error(store));
+	if (reg_penalties_load(store, upn, &pen)) {
+		fprintf(diag, "attend: %s\n", reg_error(store));
 		return -1;
 	}
 	int status = 0, known = 0;
@@ -34,9 +34,9 @@ rt_notice_issue(const struct rt_program *prog, struct rt_store *store, const cha
 	 * counted toward this parent's earlier notices left out. */
 	if (status == 0) {
 		int due = 0;
-		struct rt_run_options ro = { .as_of = date, .upn = upn, .out = out, .diag = diag,
+		struct eng_run_options ro = { .as_of = date, .upn = upn, .out = out, .diag = diag,
 			                     .notice_parent = parent, .notice_due = &due };
-		status = rt_run(prog, store, &ro);
+		status = eng_run(prog, store, &ro);
 		if (status == 0 && !due && !force) {
 			fprintf(diag, "attend: notice issue: on %s the policy does not call for a notice to %s for %s "
 			              "(the threshold is not met, or its sessions already counted toward an earlier "
@@ -46,9 +46,9 @@ rt_notice_issue(const struct rt_program *prog, struct rt_store *store, const cha
 		}
 	}
 	if (status == 0) {
-		struct rt_pupil_penalties pp = { pen.parents, pen.nparents, pen.notices, pen.nnotices };
-		struct rt_parent_notice pn;
-		rt_penalties_next(prog, &pp, parent, date, &pn);
+		struct eng_pupil_penalties pp = { pen.parents, pen.nparents, pen.notices, pen.nnotices };
+		struct eng_parent_notice pn;
+		eng_penalties_next(prog, &pp, parent, date, &pn);
 		int64_t id = 0;
 		if (pn.capped) {
 			fprintf(diag, "attend: notice issue: %d notices to %s for %s already count within %u years; "
@@ -59,15 +59,15 @@ rt_notice_issue(const struct rt_program *prog, struct rt_store *store, const cha
 			fprintf(diag, "attend: notice issue: the policy states no amount for notice %d in force on %s\n",
 			        pn.ordinal, day);
 			status = 1;
-		} else if ((status = rt_store_notice_issue(store, upn, parent, pn.ordinal, date, pn.fine->pence,
+		} else if ((status = reg_notice_issue(store, upn, parent, pn.ordinal, date, pn.fine->pence,
 		                                           pn.fine->days, pn.fine->later_pence, pn.fine->later_days,
 		                                           &id)) != 0) {
-			fprintf(diag, "attend: notice issue: %s\n", rt_store_error(store));
+			fprintf(diag, "attend: notice issue: %s\n", reg_error(store));
 		} else {
 			fprintf(out, "notice %" PRId64 ": notice %d to %s for %s issued %s: %" PRId64 "p within %d days\n", id,
 			        pn.ordinal, parent, upn, day, pn.fine->pence, pn.fine->days);
 		}
 	}
-	rt_store_penalties_free(&pen);
+	reg_penalties_free(&pen);
 	return status;
 }

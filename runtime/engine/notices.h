@@ -1,6 +1,6 @@
 /* attend notice issue: a penalty notice, when the policy calls for one. */
-#ifndef RT_NOTICES_H
-#define RT_NOTICES_H
+#ifndef ENG_NOTICES_H
+#define ENG_NOTICES_H
 
 #include <stdio.h>
 
@@ -14,7 +14,7 @@
  * Returns 0 when issued (reported on out), 1 when refused (why on diag), -1 on
  * a store failure.
  */
-int rt_notice_issue(const struct rt_program *prog, struct rt_store *store, const char *upn, const char *parent,
+int eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const char *upn, const char *parent,
                     rt_date date, int force, FILE *out, FILE *diag);
 
 #endif

@@ -20,7 +20,7 @@
 	} while (0)
 
 void
-rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, struct rt_pupil_penalties *out)
+eng_penalties_of(const struct reg_penalties *all, int64_t pupil_id, struct eng_pupil_penalties *out)
 {
 	size_t i;
 	memset(out, 0, sizeof *out);
@@ -35,11 +35,11 @@ rt_penalties_of(const struct rt_store_penalties *all, int64_t pupil_id, struct r
 }
 
 rt_date
-rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const char *parent_id, rt_date as_of)
+eng_penalties_parent_counted_until(const struct eng_pupil_penalties *pp, const char *parent_id, rt_date as_of)
 {
 	rt_date until = RT_DATE_MIN;
 	for (size_t i = 0; i < pp->nnotices; i++) {
-		const struct rt_store_notice *n = &pp->notices[i];
+		const struct reg_notice *n = &pp->notices[i];
 		if ((!parent_id || strcmp(n->parent_id, parent_id) == 0) && n->issued <= as_of && n->issued > until)
 			until = n->issued;
 	}
@@ -47,13 +47,13 @@ rt_penalties_parent_counted_until(const struct rt_pupil_penalties *pp, const cha
 }
 
 rt_date
-rt_penalties_counted_until(const struct rt_pupil_penalties *pp, rt_date as_of)
+eng_penalties_counted_until(const struct eng_pupil_penalties *pp, rt_date as_of)
 {
 	if (!pp->nparents)
-		return rt_penalties_parent_counted_until(pp, NULL, as_of);
+		return eng_penalties_parent_counted_until(pp, NULL, as_of);
 	rt_date until = RT_DATE_MAX;
 	for (size_t i = 0; i < pp->nparents; i++) {
-		rt_date mine = rt_penalties_parent_counted_until(pp, pp->parents[i].parent_id, as_of);
+		rt_date mine = eng_penalties_parent_counted_until(pp, pp->parents[i].parent_id, as_of);
 		if (mine < until)
 			until = mine;
 	}
@@ -79,8 +79,8 @@ compare_dates(const void *a, const void *b)
 }
 
 void
-rt_penalties_next(const struct rt_program *prog, const struct rt_pupil_penalties *pp, const char *parent_id,
-                  rt_date date, struct rt_parent_notice *out)
+eng_penalties_next(const struct rt_program *prog, const struct eng_pupil_penalties *pp, const char *parent_id,
+                  rt_date date, struct eng_parent_notice *out)
 {
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < pp->nparents; i++)
@@ -90,8 +90,8 @@ rt_penalties_next(const struct rt_program *prog, const struct rt_pupil_penalties
 	rt_date issued[64];
 	size_t n = 0;
 	for (size_t i = 0; i < pp->nnotices && n < sizeof issued / sizeof issued[0]; i++) {
-		const struct rt_store_notice *notice = &pp->notices[i];
-		if (strcmp(notice->parent_id, parent_id) == 0 && notice->state != RT_NOTICE_WITHDRAWN &&
+		const struct reg_notice *notice = &pp->notices[i];
+		if (strcmp(notice->parent_id, parent_id) == 0 && notice->state != REG_NOTICE_WITHDRAWN &&
 		    notice->issued <= date)
 			issued[n++] = notice->issued;
 	}
@@ -112,11 +112,11 @@ rt_penalties_next(const struct rt_program *prog, const struct rt_pupil_penalties
 	out->ordinal = out->counted + 1;
 	out->capped = prog->penalty.max_notices && out->counted >= prog->penalty.max_notices;
 	out->fine = out->capped ? NULL : rt_program_fine_in_force(prog, out->ordinal, date);
-	out->covered_until = rt_penalties_parent_counted_until(pp, parent_id, date);
+	out->covered_until = eng_penalties_parent_counted_until(pp, parent_id, date);
 }
 
 void
-rt_penalties_detail(const struct rt_program *prog, const struct rt_pupil_penalties *pp, rt_date date, char *buf,
+eng_penalties_detail(const struct rt_program *prog, const struct eng_pupil_penalties *pp, rt_date date, char *buf,
                     size_t size)
 {
 	size_t len = 0;
@@ -125,8 +125,8 @@ rt_penalties_detail(const struct rt_program *prog, const struct rt_pupil_penalti
 		return;
 	len += (size_t)snprintf(buf, size, "\"notices\":[");
 	for (size_t i = 0; i < pp->nparents && len < size; i++) {
-		struct rt_parent_notice pn;
-		rt_penalties_next(prog, pp, pp->parents[i].parent_id, date, &pn);
+		struct eng_parent_notice pn;
+		eng_penalties_next(prog, pp, pp->parents[i].parent_id, date, &pn);
 		/* Parent ids come from the register; keep the JSON well formed whatever they hold. */
 		char id[64];
 		size_t k = 0;

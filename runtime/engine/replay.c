@@ -23,16 +23,16 @@
 struct replay_pupil {
 	int64_t id;
 	char *upn;
-	struct rt_pupil_penalties pen;
+	struct eng_pupil_penalties pen;
 };
 
 struct replay {
 	const struct rt_program *prog;
-	struct rt_store *store;
-	const struct rt_replay_options *opt;
+	struct reg_store *store;
+	const struct eng_replay_options *opt;
 	const char *policy;
 	struct rt_calendar cal;
-	struct rt_history_rules rules;
+	struct eng_history_rules rules;
 	struct replay_pupil *pupils;   /* in UPN order */
 	size_t npupils;
 	uint8_t *marks;                /* npupils * nsessions policy code indexes */
@@ -41,7 +41,7 @@ struct replay {
 	rt_date *next;                 /* nrules scratch */
 	uint32_t *tally;               /* npupils * ntally: each pupil's running counts (measures.h) */
 	size_t ntally;
-	struct rt_store_penalties pen;
+	struct reg_penalties pen;
 	rt_date *days;                 /* days recorded before the replay started */
 	size_t ndays;
 };
@@ -49,7 +49,7 @@ struct replay {
 static int
 fail(struct replay *rp, const char *what)
 {
-	fprintf(rp->opt->diag, "attend: %s\n", what ? what : rt_store_error(rp->store));
+	fprintf(rp->opt->diag, "attend: %s\n", what ? what : reg_error(rp->store));
 	return -1;
 }
 
@@ -59,18 +59,18 @@ load_pupils(struct replay *rp)
 	char **names = NULL;
 	size_t nnames = 0, cap = 0;
 	uint8_t xlat[256];
-	struct rt_store_cursor *cur = NULL;
-	struct rt_store_pupil p;
+	struct reg_cursor *cur = NULL;
+	struct reg_pupil p;
 	int rc;
-	if (rt_store_codes(rp->store, &names, &nnames))
+	if (reg_codes(rp->store, &names, &nnames))
 		return fail(rp, NULL);
-	int missing = rt_map_codes(rp->prog, "the policy", rp->store, names, nnames, xlat, rp->opt->diag);
-	rt_store_free_codes(names, nnames);
+	int missing = eng_map_codes(rp->prog, "the policy", rp->store, names, nnames, xlat, rp->opt->diag);
+	reg_free_codes(names, nnames);
 	if (missing)
 		return 1;
-	if (rt_store_pupils_open(rp->store, NULL, &cur))
+	if (reg_pupils_open(rp->store, NULL, &cur))
 		return fail(rp, NULL);
-	while ((rc = rt_store_pupils_next(cur, &p)) == 1) {
+	while ((rc = reg_pupils_next(cur, &p)) == 1) {
 		if (rp->npupils == cap) {
 			cap = cap ? 2 * cap : 1024;
 			struct replay_pupil *pupils = realloc(rp->pupils, cap * sizeof *pupils);
@@ -93,7 +93,7 @@ load_pupils(struct replay *rp)
 			break;
 		rp->npupils++;
 	}
-	rt_store_pupils_close(cur);
+	reg_pupils_close(cur);
 	if (rc < 0)
 		return fail(rp, NULL);
 	if (rc > 0)
@@ -105,8 +105,8 @@ load_pupils(struct replay *rp)
 static int
 load_states(struct replay *rp, rt_date before)
 {
-	struct rt_decision_list recorded = { 0 };
-	struct rt_history_book book = { 0 };
+	struct reg_decision_list recorded = { 0 };
+	struct eng_history_book book = { 0 };
 	size_t nr = rp->prog->nrules ? rp->prog->nrules : 1;
 	rp->held = malloc((rp->npupils + 1) * nr * sizeof *rp->held);
 	rp->next = malloc(nr * sizeof *rp->next);
@@ -114,21 +114,21 @@ load_states(struct replay *rp, rt_date before)
 	rp->tally = calloc(rp->npupils + 1, rp->ntally * sizeof *rp->tally);
 	if (!rp->held || !rp->next || !rp->tally)
 		return fail(rp, "out of memory");
-	if (rt_store_history_read(rp->store, rp->policy, before, NULL, &recorded))
+	if (reg_history_read(rp->store, rp->policy, before, NULL, &recorded))
 		return fail(rp, NULL);
 	int status = 0;
-	if (rt_history_book_build(&book, rp->prog, &recorded))
+	if (eng_history_book_build(&book, rp->prog, &recorded))
 		status = fail(rp, "out of memory");
 	for (size_t i = 0; i < rp->npupils && status == 0; i++) {
-		const rt_date *h = rt_history_book_find(&book, rp->pupils[i].id);
+		const rt_date *h = eng_history_book_find(&book, rp->pupils[i].id);
 		if (h)
 			memcpy(rp->held + i * nr, h, nr * sizeof *h);
 		else
-			rt_history_clear(rp->held + i * nr, nr);
-		rt_penalties_of(&rp->pen, rp->pupils[i].id, &rp->pupils[i].pen);
+			eng_history_clear(rp->held + i * nr, nr);
+		eng_penalties_of(&rp->pen, rp->pupils[i].id, &rp->pupils[i].pen);
 	}
-	rt_history_book_free(&book);
-	rt_decision_list_free(&recorded);
+	eng_history_book_free(&book);
+	reg_decision_list_free(&recorded);
 	return status;
 }
 
@@ -147,8 +147,8 @@ was_recorded(const struct replay *rp, rt_date day)
 }
 
 /* The recorded decisions of one pupil: a slice of the day's list (sorted by pupil id). */
-static const struct rt_decision *
-slice_of(const struct rt_decision_list *list, int64_t pupil_id, size_t *n)
+static const struct reg_decision *
+slice_of(const struct reg_decision_list *list, int64_t pupil_id, size_t *n)
 {
 	size_t lo = 0, hi = list->n;
 	while (lo < hi) {
@@ -177,9 +177,9 @@ struct day_job {
 	struct replay *rp;
 	struct rt_eval *ev;
 	rt_date day;
-	const struct rt_decision_list *stored; /* the day's record when comparing with it, else NULL */
+	const struct reg_decision_list *stored; /* the day's record when comparing with it, else NULL */
 	FILE *out;                             /* where differences from the record go */
-	struct rt_decision_list today;         /* what the evaluation decides */
+	struct reg_decision_list today;         /* what the evaluation decides */
 	size_t differences;
 	int status;                            /* 0, or -1 with error set */
 	char error[400];
@@ -197,13 +197,13 @@ evaluate_day(void *arg)
 	size_t nr = prog->nrules ? prog->nrules : 1;
 	rt_date day = job->day;
 	int pr = rp->rules.penalty_rule;
-	rt_decision_list_clear(&job->today);
+	reg_decision_list_clear(&job->today);
 	job->differences = 0;
 	job->status = 0;
 	for (size_t i = 0; i < rp->npupils; i++) {
 		struct replay_pupil *p = &rp->pupils[i];
 		rt_date *held = rp->held + i * nr;
-		struct rt_pupil_history h = { held, rt_penalties_counted_until(&p->pen, day) };
+		struct rt_pupil_history h = { held, eng_penalties_counted_until(&p->pen, day) };
 		if (rt_eval_pupil_tally(ev, rp->marks + i * rp->nsessions, day, &h, rp->tally + i * rp->ntally)) {
 			snprintf(job->error, sizeof job->error, "pupil %s: %s", p->upn, ev->error);
 			job->status = -1;
@@ -212,9 +212,9 @@ evaluate_day(void *arg)
 		char detail[2048];
 		detail[0] = '\0'; /* not `= ""`, which clears all of it for every pupil and day */
 		if (pr >= 0 && ev->outcomes[pr] && held[pr] == RT_DATE_MAX)
-			rt_penalties_detail(prog, &p->pen, day, detail, sizeof detail);
+			eng_penalties_detail(prog, &p->pen, day, detail, sizeof detail);
 		size_t first = job->today.n;
-		if (rt_history_decide(&rp->rules, ev, p->id, day, held, rp->next, *detail ? detail : NULL, &job->today)) {
+		if (eng_history_decide(&rp->rules, ev, p->id, day, held, rp->next, *detail ? detail : NULL, &job->today)) {
 			snprintf(job->error, sizeof job->error, "out of memory");
 			job->status = -1;
 			return NULL;
@@ -225,11 +225,11 @@ evaluate_day(void *arg)
 		}
 		/* The record stands: carry forward what was recorded, not what is computed now. */
 		size_t nrec;
-		const struct rt_decision *rec = slice_of(job->stored, p->id, &nrec);
-		job->differences += rt_history_compare(job->today.items + first, job->today.n - first, rec, nrec,
+		const struct reg_decision *rec = slice_of(job->stored, p->id, &nrec);
+		job->differences += eng_history_compare(job->today.items + first, job->today.n - first, rec, nrec,
 		                                       p->upn, job->out);
 		for (size_t k = 0; k < nrec; k++)
-			rt_history_apply(prog, held, &rec[k]);
+			eng_history_apply(prog, held, &rec[k]);
 	}
 	return NULL;
 }
@@ -272,10 +272,10 @@ check_past(const struct replay *rp, size_t first, size_t end)
 
 /* Days already recorded: evaluated again and compared with the record. */
 static int
-compare_day(struct replay *rp, struct day_job *job, struct rt_decision_list *stored, struct day_result *res)
+compare_day(struct replay *rp, struct day_job *job, struct reg_decision_list *stored, struct day_result *res)
 {
-	rt_decision_list_clear(stored);
-	if (rt_store_history_read_day(rp->store, rp->policy, job->day, stored))
+	reg_decision_list_clear(stored);
+	if (reg_history_read_day(rp->store, rp->policy, job->day, stored))
 		return fail(rp, NULL);
 	job->stored = stored;
 	evaluate_day(job);
@@ -298,8 +298,8 @@ static int
 record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, size_t first,
             struct day_result *res, size_t *recorded)
 {
-	const struct rt_replay_options *opt = rp->opt;
-	if (rt_store_history_begin(rp->store))
+	const struct eng_replay_options *opt = rp->opt;
+	if (reg_history_begin(rp->store))
 		return fail(rp, NULL);
 	int status = 0;
 	jobs[d & 1].day = rp->cal.days[d].date;
@@ -316,14 +316,14 @@ record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, siz
 			next->day = rp->cal.days[d + 1].date;
 			ahead = pthread_create(&thread, NULL, evaluate_day, next) == 0;
 		}
-		int rc = rt_store_history_record(rp->store, rp->policy, job->day, &job->today);
+		int rc = reg_history_record(rp->store, rp->policy, job->day, &job->today);
 		if (ahead)
 			pthread_join(thread, NULL);
 		else if (d + 1 < end && rc == 0)
 			evaluate_day(next); /* no second thread to be had: one after the other */
 		if (rc) {
 			status = fail(rp, NULL);
-			rt_store_history_end(rp->store, 0);
+			reg_history_end(rp->store, 0);
 			return status;
 		}
 		res->decisions += job->today.n;
@@ -331,7 +331,7 @@ record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, siz
 		if (opt->progress)
 			progress(opt->progress, d - first + 1, end - first, job->day);
 	}
-	if (rt_store_history_end(rp->store, 1) && status == 0)
+	if (reg_history_end(rp->store, 1) && status == 0)
 		status = fail(rp, NULL);
 	return status;
 }
@@ -339,7 +339,7 @@ record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, siz
 static int
 replay_range(struct replay *rp)
 {
-	const struct rt_replay_options *opt = rp->opt;
+	const struct eng_replay_options *opt = rp->opt;
 	size_t first = rt_calendar_upto(&rp->cal, opt->from - 1), end = rt_calendar_upto(&rp->cal, opt->to);
 	char a[11], b[11];
 	rt_date_format(opt->from, a);
@@ -357,7 +357,7 @@ replay_range(struct replay *rp)
 	if (rt_eval_init(&ev, rp->prog, &rp->cal))
 		return fail(rp, "out of memory");
 	struct day_job jobs[2] = { { .rp = rp, .ev = &ev, .out = opt->out }, { .rp = rp, .ev = &ev, .out = opt->out } };
-	struct rt_decision_list stored = { 0 };
+	struct reg_decision_list stored = { 0 };
 	struct day_result res = { 0, 0 };
 	size_t recorded = 0, compared = 0, d = first;
 	/* check_past leaves the recorded days of the range all before the others */
@@ -370,9 +370,9 @@ replay_range(struct replay *rp)
 	}
 	if (status == 0 && d < end)
 		status = record_days(rp, jobs, d, end, first, &res, &recorded);
-	rt_decision_list_free(&jobs[0].today);
-	rt_decision_list_free(&jobs[1].today);
-	rt_decision_list_free(&stored);
+	reg_decision_list_free(&jobs[0].today);
+	reg_decision_list_free(&jobs[1].today);
+	reg_decision_list_free(&stored);
 	rt_eval_free(&ev);
 	if (status < 0)
 		return -1;
@@ -387,14 +387,14 @@ replay_range(struct replay *rp)
 }
 
 int
-rt_replay(const struct rt_program *prog, struct rt_store *store, const struct rt_replay_options *opt)
+eng_replay(const struct rt_program *prog, struct reg_store *store, const struct eng_replay_options *opt)
 {
-	struct replay rp = { .prog = prog, .store = store, .opt = opt, .policy = rt_history_policy_key(prog) };
+	struct replay rp = { .prog = prog, .store = store, .opt = opt, .policy = eng_history_policy_key(prog) };
 	int status;
-	if (rt_store_load_calendar(store, &rp.cal) || rt_store_penalties_load(store, NULL, &rp.pen) ||
-	    rt_store_history_days(store, rp.policy, &rp.days, &rp.ndays))
+	if (reg_load_calendar(store, &rp.cal) || reg_penalties_load(store, NULL, &rp.pen) ||
+	    reg_history_days(store, rp.policy, &rp.days, &rp.ndays))
 		status = fail(&rp, NULL);
-	else if (rt_history_rules_init(&rp.rules, prog))
+	else if (eng_history_rules_init(&rp.rules, prog))
 		status = fail(&rp, "out of memory");
 	else {
 		rp.nsessions = rp.cal.ndays * 2;
@@ -410,8 +410,8 @@ rt_replay(const struct rt_program *prog, struct rt_store *store, const struct rt
 	free(rp.next);
 	free(rp.tally);
 	free(rp.days);
-	rt_store_penalties_free(&rp.pen);
-	rt_history_rules_free(&rp.rules);
+	reg_penalties_free(&rp.pen);
+	eng_history_rules_free(&rp.rules);
 	rt_calendar_free(&rp.cal);
 	return status;
 }

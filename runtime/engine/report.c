@@ -96,7 +96,7 @@ csv_field(FILE *out, const char *s)
 }
 
 static void
-pupil_name(const struct rt_store_pupil *p, char *buf, size_t size)
+pupil_name(const struct reg_pupil *p, char *buf, size_t size)
 {
 	const char *sur = p->surname ? p->surname : "";
 	const char *fore = p->forename ? p->forename : "";
@@ -104,7 +104,7 @@ pupil_name(const struct rt_store_pupil *p, char *buf, size_t size)
 }
 
 static void
-disagreement_text(const struct rt_program *prog, const struct rt_disagreement *d, char *buf, size_t size)
+disagreement_text(const struct rt_program *prog, const struct eng_disagreement *d, char *buf, size_t size)
 {
 	char date[11], t[6];
 	rt_date_format(d->date, date);
@@ -148,7 +148,7 @@ join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, F
 }
 
 static void
-text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
+text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
@@ -185,7 +185,7 @@ text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			fprintf(out, "%15s letter: %s\n", "", rt_program_str(prog, prog->letters[r->letter].title));
 		if (r->kind == RT_RULE_PENALTY && o->nparents) {
 			for (size_t p = 0; p < o->nparents; p++) {
-				const struct rt_parent_notice *pn = &o->parents[p];
+				const struct eng_parent_notice *pn = &o->parents[p];
 				char f[128] = "no amount in force on this date";
 				if (pn->fine)
 					fine_text(pn->fine, f, sizeof f);
@@ -217,17 +217,17 @@ text_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 }
 
 static void
-json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
+json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
 	char buf[256], date[11];
 	rt_date_format(o->as_of, date);
 	fputs_unlocked("{\"upn\":", out);
-	rt_json_string(out, o->pupil->upn);
+	base_json_string(out, o->pupil->upn);
 	pupil_name(o->pupil, buf, sizeof buf);
 	fputs_unlocked(",\"name\":", out);
-	rt_json_string(out, buf);
+	base_json_string(out, buf);
 	if (o->pupil->year_group >= 0)
 		fprintf(out, ",\"year_group\":%d", o->pupil->year_group);
 	fprintf(out, ",\"as_of\":\"%s\",\"possible\":%" PRId64 ",\"present\":%" PRId64 ",\"authorised\":%" PRId64
@@ -242,7 +242,7 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "true" : "false");
 	if (ev->stage_rule >= 0) {
 		fprintf(out, ",\"stage\":{\"number\":%d,\"title\":", ev->stage);
-		rt_json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
+		base_json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
 		putc_unlocked('}', out);
 	} else {
 		fputs_unlocked(",\"stage\":null", out);
@@ -254,7 +254,7 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			continue;
 		if (!first)
 			putc_unlocked(',', out);
-		rt_json_string(out, rt_program_str(prog, prog->rules[i].name));
+		base_json_string(out, rt_program_str(prog, prog->rules[i].name));
 		first = 0;
 	}
 	fputs_unlocked("],\"actions\":[", out);
@@ -266,14 +266,14 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 		for (uint32_t a = 0; a < r->action_count; a++) {
 			const struct rt_action *act = &prog->actions[r->first_action + a];
 			fputs_unlocked(first ? "{\"text\":" : ",{\"text\":", out);
-			rt_json_string(out, rt_program_str(prog, act->text));
+			base_json_string(out, rt_program_str(prog, act->text));
 			fputs_unlocked(",\"owner\":", out);
 			if (act->owner != RT_NO_STRING)
-				rt_json_string(out, rt_program_str(prog, act->owner));
+				base_json_string(out, rt_program_str(prog, act->owner));
 			else
 				fputs_unlocked("null", out);
 			fputs_unlocked(",\"rule\":", out);
-			rt_json_string(out, rule_title(prog, r));
+			base_json_string(out, rule_title(prog, r));
 			putc_unlocked('}', out);
 			first = 0;
 		}
@@ -286,25 +286,25 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 			continue;
 		if (!first)
 			putc_unlocked(',', out);
-		rt_json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
+		base_json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
 		first = 0;
 	}
 	fputs_unlocked("],\"penalty_notice\":", out);
 	if (o->nparents) {
 		fputs_unlocked("{\"consider\":true,\"parents\":[", out);
 		for (size_t p = 0; p < o->nparents; p++) {
-			const struct rt_parent_notice *pn = &o->parents[p];
+			const struct eng_parent_notice *pn = &o->parents[p];
 			fputs_unlocked(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
-			rt_json_string(out, pn->parent->parent_id);
+			base_json_string(out, pn->parent->parent_id);
 			fputs_unlocked(",\"name\":", out);
-			rt_json_string(out, pn->parent->name);
+			base_json_string(out, pn->parent->name);
 			if (pn->covered) {
 				char d[11];
 				rt_date_format(pn->covered_until, d);
 				fprintf(out, ",\"covered_by_notice_of\":\"%s\"", d);
 			} else if (pn->capped) {
 				fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
-				rt_json_string(out, o->alternative);
+				base_json_string(out, o->alternative);
 			} else {
 				fprintf(out, ",\"notice\":%d", pn->ordinal);
 				if (pn->fine) {
@@ -330,25 +330,25 @@ json_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 	}
 	fputs_unlocked(",\"register_disagreements\":[", out);
 	for (size_t i = 0; i < o->ndisagreements; i++) {
-		const struct rt_disagreement *d = &o->disagreements[i];
+		const struct eng_disagreement *d = &o->disagreements[i];
 		char t[6];
 		rt_date_format(d->date, date);
 		rt_time_format(d->arrival, t);
 		fprintf(out, "%s{\"date\":\"%s\",\"session\":\"%s\",\"arrival\":\"%s\",\"recorded\":", i ? "," : "", date,
 		        d->session == RT_AM ? "AM" : "PM", t);
-		rt_json_string(out, rt_program_str(prog, prog->codes[d->recorded].name));
+		base_json_string(out, rt_program_str(prog, prog->codes[d->recorded].name));
 		fputs_unlocked(",\"policy_gives\":", out);
 		if (d->expected == RT_NO_MARK)
 			fputs_unlocked("null", out);
 		else
-			rt_json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
+			base_json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
 		putc_unlocked('}', out);
 	}
 	fputs_unlocked("]}\n", out);
 }
 
 static void
-csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
+csv_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
@@ -387,30 +387,30 @@ csv_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out)
 }
 
 void
-rt_report_begin(const struct rt_program *prog, enum rt_format format, FILE *out)
+eng_report_begin(const struct rt_program *prog, enum eng_format format, FILE *out)
 {
 	(void)prog;
-	if (format == RT_FORMAT_CSV)
+	if (format == ENG_FORMAT_CSV)
 		fputs_unlocked("upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,persistent_absence,"
 		      "severe_absence,stage,stage_title,actions,letters,penalty_notice,penalty_amount_pence\n",
 		      out);
-	else if (format == RT_FORMAT_TEXT)
+	else if (format == ENG_FORMAT_TEXT)
 		fprintf(out, "%-14s %-24s %5s %5s %5s %6s %8s  %-3s %-3s %s\n", "UPN", "Name", "Poss", "Pres", "Auth",
 		        "Unauth", "Attend", "PA", "SA", "Stage");
 }
 
 void
-rt_report_pupil(const struct rt_program *prog, enum rt_format format, const struct rt_outcome *o, FILE *out)
+eng_report_pupil(const struct rt_program *prog, enum eng_format format, const struct eng_outcome *o, FILE *out)
 {
 	switch (format) {
-	case RT_FORMAT_TEXT: text_pupil(prog, o, out); break;
-	case RT_FORMAT_JSON: json_pupil(prog, o, out); break;
-	case RT_FORMAT_CSV: csv_pupil(prog, o, out); break;
+	case ENG_FORMAT_TEXT: text_pupil(prog, o, out); break;
+	case ENG_FORMAT_JSON: json_pupil(prog, o, out); break;
+	case ENG_FORMAT_CSV: csv_pupil(prog, o, out); break;
 	}
 }
 
 void
-rt_report_end(const struct rt_program *prog, enum rt_format format, FILE *out)
+eng_report_end(const struct rt_program *prog, enum eng_format format, FILE *out)
 {
 	(void)prog;
 	(void)format;

@@ -10,7 +10,7 @@
 #define UNMAPPED 254
 
 int
-rt_map_codes(const struct rt_program *prog, const char *which, struct rt_store *store, char **names, size_t n,
+eng_map_codes(const struct rt_program *prog, const char *which, struct reg_store *store, char **names, size_t n,
              uint8_t xlat[256], FILE *diag)
 {
 	int missing = 0;
@@ -22,7 +22,7 @@ rt_map_codes(const struct rt_program *prog, const char *which, struct rt_store *
 		/* The dictionary keeps every code ever imported; one that an amendment has
 		 * since replaced everywhere does not stop a run (rarely asked: only for
 		 * codes the policy lacks). */
-		if (code < 0 && rt_store_code_in_use(store, names[id]) == 0)
+		if (code < 0 && reg_code_in_use(store, names[id]) == 0)
 			continue;
 		if (code < 0) {
 			fprintf(diag, "attend: the register uses code \"%s\", which %s does not define "
@@ -66,8 +66,8 @@ is_arrival_code(const struct rt_program *prog, int session, uint8_t code)
  * medical appointment (M) recorded for a late arrival is a legitimate choice.
  */
 static size_t
-find_disagreements(const struct rt_program *prog, const struct rt_store_arrival *arr, size_t narr, rt_date as_of,
-                   struct rt_disagreement *out)
+find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, rt_date as_of,
+                   struct eng_disagreement *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < narr; i++) {
@@ -92,7 +92,7 @@ find_disagreements(const struct rt_program *prog, const struct rt_store_arrival 
 		                                    : prog->codes[expected].maps_to == statutory;
 		if (agrees)
 			continue;
-		out[n++] = (struct rt_disagreement){ arr[i].date, (uint8_t)session, (int16_t)arrival, (uint8_t)code,
+		out[n++] = (struct eng_disagreement){ arr[i].date, (uint8_t)session, (int16_t)arrival, (uint8_t)code,
 		                                     expected };
 	}
 	return n;
@@ -141,8 +141,8 @@ report_codes_out_of_date(const struct rt_program *prog, const struct rt_calendar
 }
 
 /* The arrivals of one pupil: a slice of the array sorted by pupil id. */
-static const struct rt_store_arrival *
-pupil_arrivals(const struct rt_store_arrival *arr, size_t narr, int64_t pupil_id, size_t *count)
+static const struct reg_arrival *
+pupil_arrivals(const struct reg_arrival *arr, size_t narr, int64_t pupil_id, size_t *count)
 {
 	size_t lo = 0, hi = narr;
 	while (lo < hi) {
@@ -169,46 +169,46 @@ find_penalty_rule(const struct rt_program *prog)
 }
 
 int
-rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_run_options *opt)
+eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng_run_options *opt)
 {
 	struct rt_calendar cal = { 0 };
 	char **names = NULL;
 	size_t nnames = 0;
-	struct rt_store_arrival *arr = NULL;
+	struct reg_arrival *arr = NULL;
 	size_t narr = 0;
-	struct rt_store_cursor *cur = NULL;
+	struct reg_cursor *cur = NULL;
 	struct rt_eval ev, ev_parent; /* ev_parent: the penalty rule for one parent's sessions */
 	uint8_t xlat[256];
 	uint8_t *marks = NULL;
-	struct rt_disagreement *dis = NULL;
-	struct rt_decision_list recorded = { 0 };
-	struct rt_history_book book = { 0 };
-	struct rt_store_penalties pen = { 0 };
-	struct rt_parent_notice *parents = NULL;
+	struct eng_disagreement *dis = NULL;
+	struct reg_decision_list recorded = { 0 };
+	struct eng_history_book book = { 0 };
+	struct reg_penalties pen = { 0 };
+	struct eng_parent_notice *parents = NULL;
 	rt_date *no_history = NULL;
 	struct code_window *windows = NULL;
 	long out_of_date = 0;
 	int status = -1, eval_ready = 0;
 
-	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames) ||
-	    rt_store_arrivals(store, opt->upn, &arr, &narr) ||
-	    rt_store_history_read(store, rt_history_policy_key(prog), opt->as_of, opt->upn, &recorded) ||
-	    rt_store_penalties_load(store, opt->upn, &pen)) {
-		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
+	if (reg_load_calendar(store, &cal) || reg_codes(store, &names, &nnames) ||
+	    reg_arrivals(store, opt->upn, &arr, &narr) ||
+	    reg_history_read(store, eng_history_policy_key(prog), opt->as_of, opt->upn, &recorded) ||
+	    reg_penalties_load(store, opt->upn, &pen)) {
+		fprintf(opt->diag, "attend: %s\n", reg_error(store));
 		goto out;
 	}
-	if (rt_map_codes(prog, "the policy", store, names, nnames, xlat, opt->diag) > 0) {
+	if (eng_map_codes(prog, "the policy", store, names, nnames, xlat, opt->diag) > 0) {
 		status = 1;
 		goto out;
 	}
-	/* rt_store_arrivals returns them ordered by pupil id, date and session, as
+	/* reg_arrivals returns them ordered by pupil id, date and session, as
 	 * pupil_arrivals' binary search needs. */
 	marks = malloc(cal.ndays * 2 + 1);
 	dis = malloc((narr + 1) * sizeof *dis);
 	parents = malloc((pen.nparents + 1) * sizeof *parents);
 	no_history = malloc((prog->nrules + 1) * sizeof *no_history);
 	windows = malloc((prog->ncodes + 1) * sizeof *windows);
-	if (!marks || !dis || !parents || !no_history || !windows || rt_history_book_build(&book, prog, &recorded) ||
+	if (!marks || !dis || !parents || !no_history || !windows || eng_history_book_build(&book, prog, &recorded) ||
 	    rt_eval_init(&ev, prog, &cal)) {
 		fprintf(opt->diag, "attend: out of memory\n");
 		goto out;
@@ -220,23 +220,23 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	}
 	eval_ready = 2;
 	ev.tracing = opt->explain;
-	if (rt_store_pupils_open(store, opt->upn, &cur)) {
-		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
+	if (reg_pupils_open(store, opt->upn, &cur)) {
+		fprintf(opt->diag, "attend: %s\n", reg_error(store));
 		goto out;
 	}
 
-	rt_history_clear(no_history, prog->nrules);
+	eng_history_clear(no_history, prog->nrules);
 	code_windows(prog, &cal, windows);
 	uint8_t limited[256] = { 0 }; /* by policy code index; RT_NO_MARK stays 0 */
 	for (size_t c = 0; c < prog->ncodes; c++)
 		limited[c] = windows[c].first > 0 || windows[c].end < cal.ndays;
 	int penalty_rule = find_penalty_rule(prog);
-	struct rt_store_pupil pupil;
+	struct reg_pupil pupil;
 	int rc, seen = 0;
 	int report = !opt->explain && !opt->letters_dir && !opt->notice_due;
 	/* The header waits for the first pupil, so that an unknown --pupil writes no report at all. */
 	int began = 0;
-	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
+	while ((rc = reg_pupils_next(cur, &pupil)) == 1) {
 		size_t nsessions = cal.ndays * 2;
 		size_t have = pupil.nmarks < nsessions ? pupil.nmarks : nsessions;
 		uint8_t suspect = 0; /* a code that is not in use on every day of the calendar */
@@ -251,18 +251,18 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 			out_of_date += report_codes_out_of_date(prog, &cal, windows, pupil.upn, marks,
 			                                        2 * rt_calendar_upto(&cal, opt->as_of),
 			                                        out_of_date < 20 ? 20 - out_of_date : 0, opt->diag);
-		const rt_date *held = rt_history_book_find(&book, pupil.id);
-		struct rt_pupil_penalties pp;
-		rt_penalties_of(&pen, pupil.id, &pp);
+		const rt_date *held = eng_history_book_find(&book, pupil.id);
+		struct eng_pupil_penalties pp;
+		eng_penalties_of(&pen, pupil.id, &pp);
 		struct rt_pupil_history history = { held ? held : no_history,
-			                            rt_penalties_counted_until(&pp, opt->as_of) };
+			                            eng_penalties_counted_until(&pp, opt->as_of) };
 		if (rt_eval_pupil_history(&ev, marks, opt->as_of, &history)) {
 			fprintf(opt->diag, "attend: pupil %s: %s\n", pupil.upn, ev.error);
 			goto out;
 		}
 		size_t npa;
-		const struct rt_store_arrival *pa = pupil_arrivals(arr, narr, pupil.id, &npa);
-		struct rt_outcome o = { .pupil = &pupil, .ev = &ev, .as_of = opt->as_of,
+		const struct reg_arrival *pa = pupil_arrivals(arr, narr, pupil.id, &npa);
+		struct eng_outcome o = { .pupil = &pupil, .ev = &ev, .as_of = opt->as_of,
 			                .disagreements = dis,
 			                .ndisagreements = find_disagreements(prog, pa, npa, opt->as_of, dis),
 			                .history = held, .parents = parents,
@@ -274,8 +274,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 			 * A parent whose own notice already counted some of the sessions is owed
 			 * another only if the threshold is met again without them. */
 			for (size_t i = 0; i < pp.nparents; i++) {
-				struct rt_parent_notice *pn = &parents[o.nparents++];
-				rt_penalties_next(prog, &pp, pp.parents[i].parent_id, opt->as_of, pn);
+				struct eng_parent_notice *pn = &parents[o.nparents++];
+				eng_penalties_next(prog, &pp, pp.parents[i].parent_id, opt->as_of, pn);
 				if (pn->covered_until > history.counted_until) {
 					struct rt_pupil_history mine = { history.held_since, pn->covered_until };
 					if (rt_eval_pupil_history(&ev_parent, marks, opt->as_of, &mine)) {
@@ -294,19 +294,19 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 				if (strcmp(parents[i].parent->parent_id, opt->notice_parent) == 0)
 					*opt->notice_due = !parents[i].covered;
 		} else if (opt->letters_dir) {
-			if (rt_letters_write_due(prog, &o, opt->letters_dir, opt->out, opt->diag) < 0)
+			if (eng_letters_write_due(prog, &o, opt->letters_dir, opt->out, opt->diag) < 0)
 				goto out;
 		} else if (opt->explain) {
-			rt_explain_pupil(prog, &o, opt->out);
+			eng_explain_pupil(prog, &o, opt->out);
 		} else {
 			if (!began++)
-				rt_report_begin(prog, opt->format, opt->out);
-			rt_report_pupil(prog, opt->format, &o, opt->out);
+				eng_report_begin(prog, opt->format, opt->out);
+			eng_report_pupil(prog, opt->format, &o, opt->out);
 		}
 		seen++;
 	}
 	if (rc < 0) {
-		fprintf(opt->diag, "attend: %s\n", rt_store_error(store));
+		fprintf(opt->diag, "attend: %s\n", reg_error(store));
 		goto out;
 	}
 	if (opt->upn && !seen) {
@@ -316,8 +316,8 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 	}
 	if (report) {
 		if (!began)
-			rt_report_begin(prog, opt->format, opt->out); /* an empty register: the header alone */
-		rt_report_end(prog, opt->format, opt->out);
+			eng_report_begin(prog, opt->format, opt->out); /* an empty register: the header alone */
+		eng_report_end(prog, opt->format, opt->out);
 	}
 	status = 0;
 	if (out_of_date > 0) {
@@ -327,18 +327,18 @@ rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_ru
 		status = 1;
 	}
 	if (opt->record) {
-		struct rt_replay_options ro = { opt->as_of, opt->as_of, opt->diag, opt->diag, NULL };
-		rt_store_pupils_close(cur);
+		struct eng_replay_options ro = { opt->as_of, opt->as_of, opt->diag, opt->diag, NULL };
+		reg_pupils_close(cur);
 		cur = NULL;
-		int replayed = rt_replay(prog, store, &ro);
+		int replayed = eng_replay(prog, store, &ro);
 		if (replayed != 0)
 			status = replayed;
 	}
 out:
-	rt_store_pupils_close(cur);
-	rt_history_book_free(&book);
-	rt_decision_list_free(&recorded);
-	rt_store_penalties_free(&pen);
+	reg_pupils_close(cur);
+	eng_history_book_free(&book);
+	reg_decision_list_free(&recorded);
+	reg_penalties_free(&pen);
 	free(parents);
 	free(no_history);
 	free(windows);
@@ -349,7 +349,7 @@ out:
 	free(dis);
 	free(marks);
 	free(arr);
-	rt_store_free_codes(names, nnames);
+	reg_free_codes(names, nnames);
 	rt_calendar_free(&cal);
 	return status;
 }

@@ -3,8 +3,8 @@
  * stored marks into the policy's codes, evaluate, and hand the outcome to a
  * report writer (text, JSON lines or CSV) or to the explainer.
  */
-#ifndef RT_RUNNER_H
-#define RT_RUNNER_H
+#ifndef ENG_RUNNER_H
+#define ENG_RUNNER_H
 
 #include <stdio.h>
 
@@ -13,16 +13,16 @@
 #include "runtime/machine/program.h"
 #include "runtime/register/store.h"
 
-enum rt_format { RT_FORMAT_TEXT, RT_FORMAT_JSON, RT_FORMAT_CSV };
+enum eng_format { ENG_FORMAT_TEXT, ENG_FORMAT_JSON, ENG_FORMAT_CSV };
 
-struct rt_run_options {
+struct eng_run_options {
 	rt_date as_of;
 	const char *upn;          /* one pupil, or NULL for all */
-	enum rt_format format;
+	enum eng_format format;
 	int explain;              /* write explanations instead of the report */
 	FILE *out;
 	FILE *diag;               /* problems with the register data */
-	int record;               /* also record the day's decisions (rt_replay of the as-of date) */
+	int record;               /* also record the day's decisions (eng_replay of the as-of date) */
 	const char *letters_dir;  /* write the letters due there instead of the report (attend letters) */
 	/* attend notice issue: write nothing; set *notice_due to whether the pupil's
 	 * penalty rule holds for this parent (sessions counted toward the parent's
@@ -32,7 +32,7 @@ struct rt_run_options {
 };
 
 /* A mark whose recorded code is not what the policy's arrival rules give. */
-struct rt_disagreement {
+struct eng_disagreement {
 	rt_date date;
 	uint8_t session;
 	int16_t arrival;          /* minutes since midnight */
@@ -41,18 +41,18 @@ struct rt_disagreement {
 };
 
 /* Everything a report says about one pupil. */
-struct rt_outcome {
-	const struct rt_store_pupil *pupil;
+struct eng_outcome {
+	const struct reg_pupil *pupil;
 	const struct rt_eval *ev;             /* measures, outcomes, stage, summary, trace */
 	rt_date as_of;
 	const struct rt_fine *fine;           /* fine in force for a first notice, if the penalty rule holds
 	                                         and no parents are on record (else see parents) */
-	const struct rt_parent_notice *parents; /* per parent, when the penalty rule holds */
+	const struct eng_parent_notice *parents; /* per parent, when the penalty rule holds */
 	size_t nparents;
 	const char *alternative;              /* the policy's alternative to a notice beyond the cap */
 	const rt_date *history;               /* held_since per rule by the recorded history to the day
 	                                         before as_of; NULL when nothing is recorded */
-	const struct rt_disagreement *disagreements;
+	const struct eng_disagreement *disagreements;
 	size_t ndisagreements;
 	int penalty;                          /* the penalty-notice rule holds: a notice must be considered */
 	rt_date counted_until;                /* penalty sessions to this date counted toward earlier notices */
@@ -63,12 +63,12 @@ struct rt_outcome {
  * the policy cannot evaluate (a code the policy does not define; each one is
  * reported on diag), -1 on a store or evaluation failure (reported on diag).
  */
-int rt_run(const struct rt_program *prog, struct rt_store *store, const struct rt_run_options *opt);
+int eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng_run_options *opt);
 
 /* Builds store-id -> policy-index, reporting on diag every code in use in the
  * register that the policy (named `which` in the message: "the policy", "the
  * new policy") does not define. Returns how many it lacks. */
-int rt_map_codes(const struct rt_program *prog, const char *which, struct rt_store *store, char **names, size_t n,
+int eng_map_codes(const struct rt_program *prog, const char *which, struct reg_store *store, char **names, size_t n,
                  uint8_t xlat[256], FILE *diag);
 
 /*
@@ -79,26 +79,26 @@ int rt_map_codes(const struct rt_program *prog, const char *which, struct rt_sto
  * the last recorded one that was never recorded is refused: the past is not
  * rewritten. Returns 0, 1 (differences or refused; reported), -1 failure.
  */
-struct rt_replay_options {
+struct eng_replay_options {
 	rt_date from, to;
 	FILE *out;                /* the summary and any differences */
 	FILE *diag;
 	FILE *progress;           /* a terminal for the progress bar, or NULL */
 };
 
-int rt_replay(const struct rt_program *prog, struct rt_store *store, const struct rt_replay_options *opt);
+int eng_replay(const struct rt_program *prog, struct reg_store *store, const struct eng_replay_options *opt);
 
 /* Report writers (report.c). begin/end bracket the pupils (CSV header, etc). */
-void rt_report_begin(const struct rt_program *prog, enum rt_format format, FILE *out);
-void rt_report_pupil(const struct rt_program *prog, enum rt_format format, const struct rt_outcome *o, FILE *out);
-void rt_report_end(const struct rt_program *prog, enum rt_format format, FILE *out);
+void eng_report_begin(const struct rt_program *prog, enum eng_format format, FILE *out);
+void eng_report_pupil(const struct rt_program *prog, enum eng_format format, const struct eng_outcome *o, FILE *out);
+void eng_report_end(const struct rt_program *prog, enum eng_format format, FILE *out);
 
 /* Writes each letter due for the pupil to DIR/UPN-LETTER.txt and .html and
  * lists it on `list`. Returns how many letters, or -1 (reported on diag). */
-int rt_letters_write_due(const struct rt_program *prog, const struct rt_outcome *o, const char *dir, FILE *list,
+int eng_letters_write_due(const struct rt_program *prog, const struct eng_outcome *o, const char *dir, FILE *list,
                          FILE *diag);
 
 /* The explanation of one pupil in words (explain.c). Needs ev->tracing. */
-void rt_explain_pupil(const struct rt_program *prog, const struct rt_outcome *o, FILE *out);
+void eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
 
 #endif

@@ -875,7 +875,7 @@ rt_bytecode_load(const char *path, struct rt_program **out, char *err, size_t er
 {
 	*out = NULL;
 	size_t len = 0;
-	uint8_t *buf = (uint8_t *)rt_read_file(path, 16 * (size_t)MAX_SECTION, &len);
+	uint8_t *buf = (uint8_t *)base_read_file(path, 16 * (size_t)MAX_SECTION, &len);
 	int rc = 0;
 	if (!buf) {
 		snprintf(err, errsz, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));

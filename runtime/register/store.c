@@ -47,7 +47,7 @@ static const char schema_sql[] =
 	"  arrival TEXT,\n"
 	"  PRIMARY KEY (pupil_id, date, session)\n"
 	") WITHOUT ROWID;\n"
-	/* Only marks with a time, covering: rt_store_arrivals reads just this index. */
+	/* Only marks with a time, covering: reg_arrivals reads just this index. */
 	"CREATE INDEX marks_timed ON marks (pupil_id, date, session, code, minutes_late, arrival)\n"
 	"  WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL;\n"
 	"CREATE TABLE pupil_marks (\n"
@@ -155,7 +155,7 @@ static const char history_sql[] =
 	"  BEGIN SELECT RAISE(ABORT, 'pupils are not deleted: their register entries are kept for six years'); END;\n";
 
 int
-rt_store_fail(struct rt_store *store, const char *fmt, ...)
+reg_fail(struct reg_store *store, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -165,34 +165,34 @@ rt_store_fail(struct rt_store *store, const char *fmt, ...)
 }
 
 int
-rt_store_fail_db(struct rt_store *store, const char *what)
+reg_fail_db(struct reg_store *store, const char *what)
 {
-	return rt_store_fail(store, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
+	return reg_fail(store, "%s: %s: %s", store->path, what, sqlite3_errmsg(store->db));
 }
 
 int
-rt_store_exec(struct rt_store *store, const char *sql)
+reg_exec(struct reg_store *store, const char *sql)
 {
 	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return rt_store_fail_db(store, "database error");
+		return reg_fail_db(store, "database error");
 	return 0;
 }
 
 int
-rt_store_prepare(struct rt_store *store, const char *sql, sqlite3_stmt **out)
+reg_prepare(struct reg_store *store, const char *sql, sqlite3_stmt **out)
 {
 	if (sqlite3_prepare_v2(store->db, sql, -1, out, NULL) != SQLITE_OK) {
 		*out = NULL;
-		return rt_store_fail_db(store, "database error");
+		return reg_fail_db(store, "database error");
 	}
 	return 0;
 }
 
 static int
-pragma_int(struct rt_store *store, const char *sql, long *value)
+pragma_int(struct reg_store *store, const char *sql, long *value)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, sql, &st))
+	if (reg_prepare(store, sql, &st))
 		return -1;
 	int rc = sqlite3_step(st);
 	*value = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
@@ -201,15 +201,15 @@ pragma_int(struct rt_store *store, const char *sql, long *value)
 }
 
 static int
-create_schema(struct rt_store *store)
+create_schema(struct reg_store *store)
 {
 	char pragmas[128];
 	snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
-	         RT_STORE_APPLICATION_ID, RT_STORE_SCHEMA_VERSION);
-	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+	         REG_APPLICATION_ID, REG_SCHEMA_VERSION);
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (rt_store_exec(store, schema_sql) || rt_store_exec(store, history_sql) || rt_store_exec(store, pragmas) ||
-	    rt_store_exec(store, "COMMIT")) {
+	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, pragmas) ||
+	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -219,22 +219,22 @@ create_schema(struct rt_store *store)
 /* Version 1 to 2: the history tables. Version 1 had a decisions table that
  * nothing wrote; it is replaced, unless someone filled it by hand. */
 static int
-migrate_from_1(struct rt_store *store)
+migrate_from_1(struct reg_store *store)
 {
 	long rows;
-	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	char pragma[64];
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", RT_STORE_SCHEMA_VERSION);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", REG_SCHEMA_VERSION);
 	if (pragma_int(store, "SELECT count(*) FROM decisions", &rows))
 		goto fail;
 	if (rows > 0) {
-		rt_store_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
+		reg_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
 		                     "(attend never wrote them; move them elsewhere first)", store->path, rows);
 		goto fail;
 	}
-	if (rt_store_exec(store, "DROP TABLE decisions") || rt_store_exec(store, history_sql) ||
-	    rt_store_exec(store, pragma) || rt_store_exec(store, "COMMIT"))
+	if (reg_exec(store, "DROP TABLE decisions") || reg_exec(store, history_sql) ||
+	    reg_exec(store, pragma) || reg_exec(store, "COMMIT"))
 		goto fail;
 	return 0;
 fail:
@@ -244,71 +244,71 @@ fail:
 
 /* Tells an attend register (of this version) from any other file. */
 static int
-check_schema(struct rt_store *store, int flags)
+check_schema(struct reg_store *store, int flags)
 {
 	long app, version, objects;
 	if (pragma_int(store, "PRAGMA application_id", &app) ||
 	    pragma_int(store, "SELECT count(*) FROM sqlite_schema", &objects)) {
 		if (sqlite3_errcode(store->db) == SQLITE_NOTADB)
-			return rt_store_fail(store, "%s is not an attend register (not an SQLite database)", store->path);
-		return rt_store_fail_db(store, "cannot read the database");
+			return reg_fail(store, "%s is not an attend register (not an SQLite database)", store->path);
+		return reg_fail_db(store, "cannot read the database");
 	}
 	if (app == 0 && objects == 0) {
-		if (flags & RT_STORE_CREATE)
+		if (flags & REG_CREATE)
 			return create_schema(store);
-		return rt_store_fail(store, "%s is empty, not an attend register (create one with attend init)",
+		return reg_fail(store, "%s is empty, not an attend register (create one with attend init)",
 		                     store->path);
 	}
-	if (app != RT_STORE_APPLICATION_ID)
-		return rt_store_fail(store, "%s is not an attend register (an SQLite database of another program)",
+	if (app != REG_APPLICATION_ID)
+		return reg_fail(store, "%s is not an attend register (an SQLite database of another program)",
 		                     store->path);
 	if (pragma_int(store, "PRAGMA user_version", &version))
-		return rt_store_fail_db(store, "cannot read the database");
-	if (version == 1 && !(flags & RT_STORE_READONLY))
+		return reg_fail_db(store, "cannot read the database");
+	if (version == 1 && !(flags & REG_READONLY))
 		return migrate_from_1(store);
 	if (version == 1)
-		return rt_store_fail(store, "%s has register schema version 1; this attend reads version %d "
+		return reg_fail(store, "%s has register schema version 1; this attend reads version %d "
 		                            "(upgrade it, keeping everything, with `attend migrate %s`)",
-		                     store->path, RT_STORE_SCHEMA_VERSION, store->path);
-	if (version != RT_STORE_SCHEMA_VERSION)
-		return rt_store_fail(store, "%s has register schema version %ld; this attend reads version %d",
-		                     store->path, version, RT_STORE_SCHEMA_VERSION);
+		                     store->path, REG_SCHEMA_VERSION, store->path);
+	if (version != REG_SCHEMA_VERSION)
+		return reg_fail(store, "%s has register schema version %ld; this attend reads version %d",
+		                     store->path, version, REG_SCHEMA_VERSION);
 	return 0;
 }
 
 int
-rt_store_open(const char *path, int flags, struct rt_store **out)
+reg_open(const char *path, int flags, struct reg_store **out)
 {
-	struct rt_store *store = calloc(1, sizeof *store);
+	struct reg_store *store = calloc(1, sizeof *store);
 	*out = store;
 	if (!store)
 		return -1;
 	store->path = strdup(path);
 	if (!store->path)
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	/* A store is used by one thread at a time: SQLite's own locking would only cost time. */
-	int oflags = SQLITE_OPEN_NOMUTEX | (flags & RT_STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-	if (flags & RT_STORE_CREATE)
+	int oflags = SQLITE_OPEN_NOMUTEX | (flags & REG_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if (flags & REG_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &store->db, oflags, NULL) != SQLITE_OK)
-		return rt_store_fail(store, "cannot open %s: %s", path,
+		return reg_fail(store, "cannot open %s: %s", path,
 		                     store->db ? sqlite3_errmsg(store->db) : "out of memory");
 	/* A rollback journal keeps a failed import cheap to undo: pages added to
 	 * the file after the transaction began are not journalled at all. */
-	if (rt_store_exec(store, "PRAGMA busy_timeout = 5000") || check_schema(store, flags))
+	if (reg_exec(store, "PRAGMA busy_timeout = 5000") || check_schema(store, flags))
 		return -1;
-	return rt_store_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+	return reg_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
 	                            " PRAGMA mmap_size = 1073741824;");
 }
 
 const char *
-rt_store_error(const struct rt_store *store)
+reg_error(const struct reg_store *store)
 {
 	return store ? store->error : "out of memory";
 }
 
 void
-rt_store_close(struct rt_store *store)
+reg_close(struct reg_store *store)
 {
 	if (!store)
 		return;
@@ -321,17 +321,17 @@ rt_store_close(struct rt_store *store)
 }
 
 int
-rt_store_set_known_codes(struct rt_store *store, const char *const *codes, size_t n)
+reg_set_known_codes(struct reg_store *store, const char *const *codes, size_t n)
 {
 	char **copy = calloc(n + 1, sizeof *copy);
 	if (!copy)
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (!(copy[i] = strdup(codes[i]))) {
 			for (size_t k = 0; k < i; k++)
 				free(copy[k]);
 			free(copy);
-			return rt_store_fail(store, "out of memory");
+			return reg_fail(store, "out of memory");
 		}
 	for (size_t i = 0; i < store->nknown_codes; i++)
 		free(store->known_codes[i]);
@@ -342,22 +342,22 @@ rt_store_set_known_codes(struct rt_store *store, const char *const *codes, size_
 }
 
 int
-rt_store_code_in_use(struct rt_store *store, const char *code)
+reg_code_in_use(struct reg_store *store, const char *code)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "SELECT EXISTS (SELECT 1 FROM marks WHERE code = ?)", &st))
+	if (reg_prepare(store, "SELECT EXISTS (SELECT 1 FROM marks WHERE code = ?)", &st))
 		return -1;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int used = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_finalize(st);
 	if (used < 0)
-		rt_store_fail_db(store, "cannot read marks");
+		reg_fail_db(store, "cannot read marks");
 	return used;
 }
 
 struct sqlite3 *
-rt_store_db(struct rt_store *store)
+reg_db(struct reg_store *store)
 {
 	return store->db;
 }

@@ -17,32 +17,32 @@ session_name(int session)
 
 /* Refuses (1) a mark the calendar has no place for. */
 static int
-check_session(struct rt_store *store, const struct rt_amendment *a, long *day)
+check_session(struct reg_store *store, const struct reg_amendment *a, long *day)
 {
-	struct rt_store_calendar cal;
+	struct reg_calendar cal;
 	char date[11], why[96];
-	if (rt_store_calendar_read(store, &cal))
+	if (reg_calendar_read(store, &cal))
 		return -1;
 	rt_date_format(a->date, date);
-	*day = rt_store_calendar_day(&cal, a->date);
+	*day = reg_calendar_day(&cal, a->date);
 	int open = *day >= 0 && (cal.days.days[*day].open & (a->session == RT_PM ? RT_OPEN_PM : RT_OPEN_AM));
-	const char *reason = open ? NULL : rt_store_calendar_closed_reason(&cal, a->date, a->session, why, sizeof why);
-	rt_store_calendar_free(&cal);
+	const char *reason = open ? NULL : reg_calendar_closed_reason(&cal, a->date, a->session, why, sizeof why);
+	reg_calendar_free(&cal);
 	if (open)
 		return 0;
 	if (reason)
-		rt_store_fail(store, "the school is closed on %s %s (%s)", date, session_name(a->session), reason);
+		reg_fail(store, "the school is closed on %s %s (%s)", date, session_name(a->session), reason);
 	else
-		rt_store_fail(store, "%s is outside the calendar", date);
+		reg_fail(store, "%s is outside the calendar", date);
 	return 1;
 }
 
 /* Writes the new code into the pupil's compact copy at `slot`. */
 static int
-update_blob(struct rt_store *store, int64_t pupil, size_t slot, int code_id)
+update_blob(struct reg_store *store, int64_t pupil, size_t slot, int code_id)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &st))
+	if (reg_prepare(store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, pupil);
 	int rc = sqlite3_step(st);
@@ -54,12 +54,12 @@ update_blob(struct rt_store *store, int64_t pupil, size_t slot, int code_id)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		free(blob);
-		return rt_store_fail_db(store, "cannot read pupil_marks");
+		return reg_fail_db(store, "cannot read pupil_marks");
 	}
 	if (!blob)
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	blob[slot] = (uint8_t)code_id;
-	if (rt_store_prepare(store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &st)) {
+	if (reg_prepare(store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &st)) {
 		free(blob);
 		return -1;
 	}
@@ -68,23 +68,23 @@ update_blob(struct rt_store *store, int64_t pupil, size_t slot, int code_id)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(blob);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot write pupil_marks");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot write pupil_marks");
 }
 
 static int
-code_id(struct rt_store *store, const char *code)
+code_id(struct reg_store *store, const char *code)
 {
-	struct rt_store_codebook *book = malloc(sizeof *book);
+	struct reg_codebook *book = malloc(sizeof *book);
 	if (!book)
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	int id = -1;
-	if (rt_store_codebook_load(store, book) == 0) {
+	if (reg_codebook_load(store, book) == 0) {
 		size_t len = strlen(code);
-		id = rt_store_codebook_find(book, code, len);
+		id = reg_codebook_find(book, code, len);
 		if (!id)
-			id = rt_store_codebook_add(store, book, code, len);
+			id = reg_codebook_add(store, book, code, len);
 		if (id == -1)
-			rt_store_fail(store, "%s: more than %d different codes", store->path, RT_STORE_MAX_CODE_ID);
+			reg_fail(store, "%s: more than %d different codes", store->path, REG_MAX_CODE_ID);
 		if (id < 0)
 			id = -1;
 	}
@@ -94,13 +94,13 @@ code_id(struct rt_store *store, const char *code)
 
 /* The work inside the transaction: 0, 1 refused, -1 failed. */
 static int
-amend(struct rt_store *store, const struct rt_amendment *a)
+amend(struct reg_store *store, const struct reg_amendment *a)
 {
 	char date[11], on[11];
 	rt_date_format(a->date, date);
 	rt_date_format(a->on, on);
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "SELECT p.id, m.code FROM pupils p LEFT JOIN marks m"
 	                     " ON m.pupil_id = p.id AND m.date = ?2 AND m.session = ?3 WHERE p.upn = ?1",
 	                     &st))
@@ -116,13 +116,13 @@ amend(struct rt_store *store, const struct rt_amendment *a)
 		snprintf(original, sizeof original, "%s", (const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rt_store_fail_db(store, "cannot read marks");
+		return reg_fail_db(store, "cannot read marks");
 	if (rc == SQLITE_DONE) {
-		rt_store_fail(store, "no pupil with UPN %s in the register", a->upn);
+		reg_fail(store, "no pupil with UPN %s in the register", a->upn);
 		return 1;
 	}
 	if (had_mark && strcmp(original, a->code) == 0) {
-		rt_store_fail(store, "the mark for %s on %s %s is already %s", a->upn, date, session_name(a->session),
+		reg_fail(store, "the mark for %s on %s %s is already %s", a->upn, date, session_name(a->session),
 		              a->code);
 		return 1;
 	}
@@ -133,7 +133,7 @@ amend(struct rt_store *store, const struct rt_amendment *a)
 	int id = code_id(store, a->code);
 	if (id < 0)
 		return -1;
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "INSERT INTO amendments (pupil_id, date, session, original_code, amended_code, reason,"
 	                     " amended_on, amended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	                     &st))
@@ -152,9 +152,9 @@ amend(struct rt_store *store, const struct rt_amendment *a)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return rt_store_fail_db(store, "cannot record the amendment");
+		return reg_fail_db(store, "cannot record the amendment");
 	/* The time of arrival, if any, stays: it is a fact about the arrival, not the code. */
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "INSERT INTO marks (pupil_id, date, session, code) VALUES (?, ?, ?, ?)"
 	                     " ON CONFLICT (pupil_id, date, session) DO UPDATE SET code = excluded.code",
 	                     &st))
@@ -166,38 +166,38 @@ amend(struct rt_store *store, const struct rt_amendment *a)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return rt_store_fail_db(store, "cannot write the mark");
+		return reg_fail_db(store, "cannot write the mark");
 	return update_blob(store, pupil, 2 * (size_t)day + (a->session == RT_PM), id);
 }
 
 int
-rt_store_amend(struct rt_store *store, const struct rt_amendment *a)
+reg_amend(struct reg_store *store, const struct reg_amendment *a)
 {
-	if (!rt_store_code_is_valid(a->code, strlen(a->code)) || strcmp(a->code, "-") == 0) {
-		rt_store_fail(store, "\"%s\" is not a register code (1 to 4 of A-Z 0-9 / \\ # -)", a->code);
+	if (!reg_code_is_valid(a->code, strlen(a->code)) || strcmp(a->code, "-") == 0) {
+		reg_fail(store, "\"%s\" is not a register code (1 to 4 of A-Z 0-9 / \\ # -)", a->code);
 		return 1;
 	}
 	if (!*a->reason || !*a->by) {
-		rt_store_fail(store, "an amendment needs a reason and who made it");
+		reg_fail(store, "an amendment needs a reason and who made it");
 		return 1;
 	}
-	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	int status = amend(store, a);
-	if (status == 0 && rt_store_exec(store, "COMMIT") == 0)
+	if (status == 0 && reg_exec(store, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return status ? status : -1;
 }
 
 int
-rt_store_write_mark_history(struct rt_store *store, const char *upn, rt_date from, rt_date to, FILE *out)
+reg_write_mark_history(struct reg_store *store, const char *upn, rt_date from, rt_date to, FILE *out)
 {
 	char a[11], b[11];
 	rt_date_format(from == RT_DATE_MIN ? rt_date_from_ymd(1900, 1, 1) : from, a);
 	rt_date_format(to == RT_DATE_MAX ? rt_date_from_ymd(9999, 12, 31) : to, b);
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "SELECT surname, forename FROM pupils WHERE upn = ?", &st))
+	if (reg_prepare(store, "SELECT surname, forename FROM pupils WHERE upn = ?", &st))
 		return -1;
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -209,14 +209,14 @@ rt_store_write_mark_history(struct rt_store *store, const char *upn, rt_date fro
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
-		rt_store_fail(store, "no pupil with UPN %s in the register", upn);
+		reg_fail(store, "no pupil with UPN %s in the register", upn);
 		return 1;
 	}
 	if (rc != SQLITE_ROW)
-		return rt_store_fail_db(store, "cannot read pupils");
+		return reg_fail_db(store, "cannot read pupils");
 	/* Marks, and amendments of sessions whose mark is gone (none today: marks
 	 * are never deleted, but the audit trail is listed whatever happens). */
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "WITH p AS (SELECT id FROM pupils WHERE upn = ?1),"
 	                     " s AS (SELECT date, session FROM marks WHERE pupil_id = (SELECT id FROM p)"
 	                     "       UNION SELECT date, session FROM amendments WHERE pupil_id = (SELECT id FROM p))"
@@ -250,5 +250,5 @@ rt_store_write_mark_history(struct rt_store *store, const char *upn, rt_date fro
 		        sqlite3_column_text(st, 5));
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read marks");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read marks");
 }

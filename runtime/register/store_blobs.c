@@ -6,9 +6,9 @@
 #include <string.h>
 
 struct rebuild {
-	struct rt_store *store;
-	struct rt_store_calendar cal;
-	struct rt_store_codebook *book;
+	struct reg_store *store;
+	struct reg_calendar cal;
+	struct reg_codebook *book;
 	sqlite3_stmt *write;
 	uint8_t *blob;
 	size_t nblob;
@@ -21,17 +21,17 @@ write_blob(struct rebuild *rb, int64_t pupil_id)
 	sqlite3_bind_blob(rb->write, 2, rb->blob, (int)rb->nblob, SQLITE_STATIC);
 	int rc = sqlite3_step(rb->write);
 	sqlite3_reset(rb->write);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(rb->store, "cannot write pupil_marks");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(rb->store, "cannot write pupil_marks");
 }
 
 static int
 rebuild_all(struct rebuild *rb)
 {
-	struct rt_store *store = rb->store;
+	struct reg_store *store = rb->store;
 	sqlite3_stmt *read;
-	if (rt_store_exec(store, "DELETE FROM pupil_marks") ||
-	    rt_store_prepare(store, "INSERT INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &rb->write) ||
-	    rt_store_prepare(store, "SELECT pupil_id, date, session, code FROM marks ORDER BY pupil_id", &read))
+	if (reg_exec(store, "DELETE FROM pupil_marks") ||
+	    reg_prepare(store, "INSERT INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &rb->write) ||
+	    reg_prepare(store, "SELECT pupil_id, date, session, code FROM marks ORDER BY pupil_id", &read))
 		return -1;
 	int64_t current = 0;
 	int have = 0, rc;
@@ -49,20 +49,20 @@ rebuild_all(struct rebuild *rb)
 		rt_date d;
 		if (!date || !session || !code || rt_date_parse(date, strlen(date), &d))
 			continue;
-		long day = rt_store_calendar_day(&rb->cal, d);
+		long day = reg_calendar_day(&rb->cal, d);
 		int pm = strcmp(session, "PM") == 0;
 		if (day < 0 || !(rb->cal.days.days[day].open & (pm ? RT_OPEN_PM : RT_OPEN_AM)))
 			continue;        /* the school does not meet then: not in the compact copy */
 		size_t len = strlen(code);
-		int id = rt_store_codebook_find(rb->book, code, len);
+		int id = reg_codebook_find(rb->book, code, len);
 		if (!id) {
-			if (!rt_store_code_is_valid(code, len)) {
-				rt_store_fail(store, "%s: marks holds a bad code \"%s\"", store->path, code);
+			if (!reg_code_is_valid(code, len)) {
+				reg_fail(store, "%s: marks holds a bad code \"%s\"", store->path, code);
 				break;
 			}
-			id = rt_store_codebook_add(store, rb->book, code, len);
+			id = reg_codebook_add(store, rb->book, code, len);
 			if (id == -1)
-				rt_store_fail(store, "%s: more than %d different codes", store->path, RT_STORE_MAX_CODE_ID);
+				reg_fail(store, "%s: more than %d different codes", store->path, REG_MAX_CODE_ID);
 			if (id < 0)
 				break;
 		}
@@ -70,7 +70,7 @@ rebuild_all(struct rebuild *rb)
 	}
 	int ok = rc == SQLITE_DONE;
 	if (!ok && rc != SQLITE_ROW)
-		rt_store_fail_db(store, "cannot read marks");
+		reg_fail_db(store, "cannot read marks");
 	sqlite3_finalize(read);
 	if (ok && have && write_blob(rb, current))
 		ok = 0;
@@ -78,26 +78,26 @@ rebuild_all(struct rebuild *rb)
 }
 
 int
-rt_store_rebuild_blobs(struct rt_store *store)
+reg_rebuild_blobs(struct reg_store *store)
 {
 	struct rebuild rb = { .store = store };
 	int status = -1;
 	rb.book = malloc(sizeof *rb.book);
 	if (!rb.book)
-		return rt_store_fail(store, "out of memory");
-	if (rt_store_calendar_read(store, &rb.cal)) {
+		return reg_fail(store, "out of memory");
+	if (reg_calendar_read(store, &rb.cal)) {
 		free(rb.book);
 		return -1;
 	}
 	rb.nblob = 2 * rb.cal.days.ndays;
 	rb.blob = malloc(rb.nblob + 1);
 	if (!rb.blob)
-		rt_store_fail(store, "out of memory");
-	else if (rt_store_codebook_load(store, rb.book) == 0)
+		reg_fail(store, "out of memory");
+	else if (reg_codebook_load(store, rb.book) == 0)
 		status = rebuild_all(&rb);
 	sqlite3_finalize(rb.write);
 	free(rb.blob);
 	free(rb.book);
-	rt_store_calendar_free(&rb.cal);
+	reg_calendar_free(&rb.cal);
 	return status;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 void
-rt_store_calendar_free(struct rt_store_calendar *cal)
+reg_calendar_free(struct reg_calendar *cal)
 {
 	for (size_t i = 0; i < cal->nclosures; i++) {
 		free(cal->closures[i].reason[0]);
@@ -28,19 +28,19 @@ column_date(sqlite3_stmt *st, int col, rt_date *out)
 }
 
 static int
-read_half_terms(struct rt_store *store, struct rt_store_calendar *cal)
+read_half_terms(struct reg_store *store, struct reg_calendar *cal)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "SELECT start, end, school_year, number FROM half_terms ORDER BY start", &st))
+	if (reg_prepare(store, "SELECT start, end, school_year, number FROM half_terms ORDER BY start", &st))
 		return -1;
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rt_store_half_term h;
+		struct reg_half_term h;
 		if (column_date(st, 0, &h.start) || column_date(st, 1, &h.end) || h.end < h.start ||
 		    (cal->nhalf_terms && h.start <= cal->half_terms[cal->nhalf_terms - 1].end)) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "%s: the half_terms table holds bad or overlapping dates", store->path);
+			return reg_fail(store, "%s: the half_terms table holds bad or overlapping dates", store->path);
 		}
 		h.year = sqlite3_column_int(st, 2);
 		h.number = sqlite3_column_int(st, 3);
@@ -49,21 +49,21 @@ read_half_terms(struct rt_store *store, struct rt_store_calendar *cal)
 			void *n = realloc(cal->half_terms, cap * sizeof *cal->half_terms);
 			if (!n) {
 				sqlite3_finalize(st);
-				return rt_store_fail(store, "out of memory");
+				return reg_fail(store, "out of memory");
 			}
 			cal->half_terms = n;
 		}
 		cal->half_terms[cal->nhalf_terms++] = h;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read half terms");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read half terms");
 }
 
 static int
-read_closures(struct rt_store *store, struct rt_store_calendar *cal)
+read_closures(struct reg_store *store, struct reg_calendar *cal)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "SELECT date, session, reason FROM closures ORDER BY date, session", &st))
+	if (reg_prepare(store, "SELECT date, session, reason FROM closures ORDER BY date, session", &st))
 		return -1;
 	size_t cap = 0;
 	int rc;
@@ -73,7 +73,7 @@ read_closures(struct rt_store *store, struct rt_store_calendar *cal)
 		const char *reason = (const char *)sqlite3_column_text(st, 2);
 		if (column_date(st, 0, &d) || !session || !reason) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "%s: the closures table holds a bad row", store->path);
+			return reg_fail(store, "%s: the closures table holds a bad row", store->path);
 		}
 		int pm = strcmp(session, "PM") == 0;
 		if (!cal->nclosures || cal->closures[cal->nclosures - 1].date != d) {
@@ -82,27 +82,27 @@ read_closures(struct rt_store *store, struct rt_store_calendar *cal)
 				void *n = realloc(cal->closures, cap * sizeof *cal->closures);
 				if (!n) {
 					sqlite3_finalize(st);
-					return rt_store_fail(store, "out of memory");
+					return reg_fail(store, "out of memory");
 				}
 				cal->closures = n;
 			}
-			cal->closures[cal->nclosures++] = (struct rt_store_closure){ .date = d };
+			cal->closures[cal->nclosures++] = (struct reg_closure){ .date = d };
 		}
-		struct rt_store_closure *c = &cal->closures[cal->nclosures - 1];
+		struct reg_closure *c = &cal->closures[cal->nclosures - 1];
 		c->sessions |= pm ? RT_OPEN_PM : RT_OPEN_AM;
 		free(c->reason[pm]);
 		c->reason[pm] = strdup(reason);
 		if (!c->reason[pm]) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "out of memory");
+			return reg_fail(store, "out of memory");
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read closures");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read closures");
 }
 
-static const struct rt_store_closure *
-find_closure(const struct rt_store_calendar *cal, rt_date date)
+static const struct reg_closure *
+find_closure(const struct reg_calendar *cal, rt_date date)
 {
 	size_t lo = 0, hi = cal->nclosures;
 	while (lo < hi) {
@@ -117,7 +117,7 @@ find_closure(const struct rt_store_calendar *cal, rt_date date)
 
 /* Walks every weekday of every half term; a day with an open session is a school day. */
 static int
-derive_days(struct rt_store *store, struct rt_store_calendar *cal)
+derive_days(struct reg_store *store, struct reg_calendar *cal)
 {
 	if (!cal->nhalf_terms)
 		return 0;
@@ -127,15 +127,15 @@ derive_days(struct rt_store *store, struct rt_store_calendar *cal)
 	/* At most five school days in any seven calendar days. */
 	cal->days.days = malloc((cal->span * 5 / 7 + 5) * sizeof *cal->days.days);
 	if (!cal->day_of || !cal->days.days)
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	for (size_t i = 0; i < cal->span; i++)
 		cal->day_of[i] = -1;
 	for (size_t h = 0; h < cal->nhalf_terms; h++) {
-		const struct rt_store_half_term *ht = &cal->half_terms[h];
+		const struct reg_half_term *ht = &cal->half_terms[h];
 		for (rt_date d = ht->start; d <= ht->end; d++) {
 			if (rt_date_weekday(d) >= 5)
 				continue;
-			const struct rt_store_closure *c = find_closure(cal, d);
+			const struct reg_closure *c = find_closure(cal, d);
 			uint8_t open = (RT_OPEN_AM | RT_OPEN_PM) & ~(c ? c->sessions : 0);
 			if (!open)
 				continue;
@@ -150,18 +150,18 @@ derive_days(struct rt_store *store, struct rt_store_calendar *cal)
 }
 
 int
-rt_store_calendar_read(struct rt_store *store, struct rt_store_calendar *cal)
+reg_calendar_read(struct reg_store *store, struct reg_calendar *cal)
 {
 	memset(cal, 0, sizeof *cal);
 	if (read_half_terms(store, cal) || read_closures(store, cal) || derive_days(store, cal)) {
-		rt_store_calendar_free(cal);
+		reg_calendar_free(cal);
 		return -1;
 	}
 	return 0;
 }
 
 long
-rt_store_calendar_day(const struct rt_store_calendar *cal, rt_date date)
+reg_calendar_day(const struct reg_calendar *cal, rt_date date)
 {
 	if (date < cal->first || (size_t)(date - cal->first) >= cal->span)
 		return -1;
@@ -169,7 +169,7 @@ rt_store_calendar_day(const struct rt_store_calendar *cal, rt_date date)
 }
 
 int
-rt_store_calendar_covers_year(const struct rt_store_calendar *cal, rt_date date)
+reg_calendar_covers_year(const struct reg_calendar *cal, rt_date date)
 {
 	int year = rt_date_school_year(date);
 	for (size_t h = 0; h < cal->nhalf_terms; h++)
@@ -179,13 +179,13 @@ rt_store_calendar_covers_year(const struct rt_store_calendar *cal, rt_date date)
 }
 
 const char *
-rt_store_calendar_closed_reason(const struct rt_store_calendar *cal, rt_date date, int session, char *buf,
+reg_calendar_closed_reason(const struct reg_calendar *cal, rt_date date, int session, char *buf,
                                 size_t size)
 {
 	int year = rt_date_school_year(date);
-	const struct rt_store_half_term *before = NULL, *after = NULL, *in = NULL;
+	const struct reg_half_term *before = NULL, *after = NULL, *in = NULL;
 	for (size_t h = 0; h < cal->nhalf_terms; h++) {
-		const struct rt_store_half_term *ht = &cal->half_terms[h];
+		const struct reg_half_term *ht = &cal->half_terms[h];
 		if (ht->year != year)
 			continue;
 		if (ht->end < date)
@@ -205,7 +205,7 @@ rt_store_calendar_closed_reason(const struct rt_store_calendar *cal, rt_date dat
 	else if (!in)
 		snprintf(buf, size, before->number % 2 ? "half-term holiday" : "holiday between terms");
 	else {
-		const struct rt_store_closure *c = find_closure(cal, date);
+		const struct reg_closure *c = find_closure(cal, date);
 		int pm = session == RT_PM;
 		if (!c || !c->reason[pm])
 			return NULL;
@@ -215,38 +215,38 @@ rt_store_calendar_closed_reason(const struct rt_store_calendar *cal, rt_date dat
 }
 
 int
-rt_store_load_calendar(struct rt_store *store, struct rt_calendar *cal)
+reg_load_calendar(struct reg_store *store, struct rt_calendar *cal)
 {
-	struct rt_store_calendar sc;
-	if (rt_store_calendar_read(store, &sc))
+	struct reg_calendar sc;
+	if (reg_calendar_read(store, &sc))
 		return -1;
 	*cal = sc.days;              /* hand the school days over; free the rest */
 	sc.days.days = NULL;
 	sc.days.ndays = 0;
-	rt_store_calendar_free(&sc);
+	reg_calendar_free(&sc);
 	return 0;
 }
 
 int
-rt_store_calendar_from_csv(const char *path, struct rt_calendar *cal, FILE *diag)
+reg_calendar_from_csv(const char *path, struct rt_calendar *cal, FILE *diag)
 {
-	struct rt_store *s = NULL;
-	struct rt_import_stats stats = { 0 };
+	struct reg_store *s = NULL;
+	struct reg_import_stats stats = { 0 };
 	int rc = -1;
-	if (rt_store_open(":memory:", RT_STORE_CREATE, &s)) {
-		fprintf(diag, "attend: %s\n", rt_store_error(s));
+	if (reg_open(":memory:", REG_CREATE, &s)) {
+		fprintf(diag, "attend: %s\n", reg_error(s));
 	} else {
-		int r = rt_store_import(s, path, diag, &stats);
+		int r = reg_import(s, path, diag, &stats);
 		if (r < 0)
-			fprintf(diag, "attend: %s: %s\n", path, rt_store_error(s));
+			fprintf(diag, "attend: %s: %s\n", path, reg_error(s));
 		else if (r == 0 && strcmp(stats.kind, "calendar") != 0)
 			fprintf(diag, "attend: %s: a %s file, not a calendar (kind,start,end[,session][,name])\n", path,
 			        stats.kind);
-		else if (r == 0 && rt_store_load_calendar(s, cal) == 0)
+		else if (r == 0 && reg_load_calendar(s, cal) == 0)
 			rc = 0;
 		else if (r == 0)
-			fprintf(diag, "attend: %s: %s\n", path, rt_store_error(s));
+			fprintf(diag, "attend: %s: %s\n", path, reg_error(s));
 	}
-	rt_store_close(s);
+	reg_close(s);
 	return rc;
 }

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NSLOTS (sizeof ((struct rt_store_codebook *)0)->keys / sizeof (uint32_t))
+#define NSLOTS (sizeof ((struct reg_codebook *)0)->keys / sizeof (uint32_t))
 
 int
-rt_store_code_is_valid(const char *code, size_t len)
+reg_code_is_valid(const char *code, size_t len)
 {
 	if (len < 1 || len > 4)
 		return 0;
@@ -38,7 +38,7 @@ slot_of(uint32_t key)
 }
 
 int
-rt_store_codebook_find(const struct rt_store_codebook *book, const char *code, size_t len)
+reg_codebook_find(const struct reg_codebook *book, const char *code, size_t len)
 {
 	uint32_t key = pack(code, len);
 	for (size_t s = slot_of(key);; s = (s + 1) % NSLOTS) {
@@ -50,7 +50,7 @@ rt_store_codebook_find(const struct rt_store_codebook *book, const char *code, s
 }
 
 static void
-remember(struct rt_store_codebook *book, const char *code, size_t len, int id)
+remember(struct reg_codebook *book, const char *code, size_t len, int id)
 {
 	uint32_t key = pack(code, len);
 	size_t s = slot_of(key);
@@ -65,43 +65,43 @@ remember(struct rt_store_codebook *book, const char *code, size_t len, int id)
 }
 
 int
-rt_store_codebook_load(struct rt_store *store, struct rt_store_codebook *book)
+reg_codebook_load(struct reg_store *store, struct reg_codebook *book)
 {
 	memset(book, 0, sizeof *book);
 	book->next_id = 1;
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "SELECT id, code FROM codes ORDER BY id", &st))
+	if (reg_prepare(store, "SELECT id, code FROM codes ORDER BY id", &st))
 		return -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int id = sqlite3_column_int(st, 0);
 		const char *code = (const char *)sqlite3_column_text(st, 1);
 		size_t len = code ? strlen(code) : 0;
-		if (id < 1 || id > RT_STORE_MAX_CODE_ID || !rt_store_code_is_valid(code, len)) {
+		if (id < 1 || id > REG_MAX_CODE_ID || !reg_code_is_valid(code, len)) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "%s: the codes table holds a bad entry (id %d)", store->path, id);
+			return reg_fail(store, "%s: the codes table holds a bad entry (id %d)", store->path, id);
 		}
 		remember(book, code, len, id);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read codes");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read codes");
 }
 
 int
-rt_store_codebook_add(struct rt_store *store, struct rt_store_codebook *book, const char *code, size_t len)
+reg_codebook_add(struct reg_store *store, struct reg_codebook *book, const char *code, size_t len)
 {
-	if (book->next_id > RT_STORE_MAX_CODE_ID)
+	if (book->next_id > REG_MAX_CODE_ID)
 		return -1;
 	int id = book->next_id;
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, "INSERT INTO codes (id, code) VALUES (?, ?)", &st))
+	if (reg_prepare(store, "INSERT INTO codes (id, code) VALUES (?, ?)", &st))
 		return -2;
 	sqlite3_bind_int(st, 1, id);
 	sqlite3_bind_text(st, 2, code, (int)len, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		rt_store_fail_db(store, "cannot add a code");
+		reg_fail_db(store, "cannot add a code");
 		return -2;
 	}
 	remember(book, code, len, id);
@@ -109,14 +109,14 @@ rt_store_codebook_add(struct rt_store *store, struct rt_store_codebook *book, co
 }
 
 int
-rt_store_codes(struct rt_store *store, char ***names, size_t *n)
+reg_codes(struct reg_store *store, char ***names, size_t *n)
 {
-	struct rt_store_codebook *book = malloc(sizeof *book);
+	struct reg_codebook *book = malloc(sizeof *book);
 	*names = NULL;
 	*n = 0;
 	if (!book)
-		return rt_store_fail(store, "out of memory");
-	if (rt_store_codebook_load(store, book)) {
+		return reg_fail(store, "out of memory");
+	if (reg_codebook_load(store, book)) {
 		free(book);
 		return -1;
 	}
@@ -124,16 +124,16 @@ rt_store_codes(struct rt_store *store, char ***names, size_t *n)
 	char **out = calloc(count, sizeof *out);
 	if (!out) {
 		free(book);
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	}
 	for (size_t id = 1; id < count; id++) {
 		if (!book->names[id][0])
 			continue;            /* an id never used: stays NULL */
 		out[id] = strdup(book->names[id]);
 		if (!out[id]) {
-			rt_store_free_codes(out, count);
+			reg_free_codes(out, count);
 			free(book);
-			return rt_store_fail(store, "out of memory");
+			return reg_fail(store, "out of memory");
 		}
 	}
 	free(book);
@@ -143,7 +143,7 @@ rt_store_codes(struct rt_store *store, char ***names, size_t *n)
 }
 
 void
-rt_store_free_codes(char **names, size_t n)
+reg_free_codes(char **names, size_t n)
 {
 	if (!names)
 		return;

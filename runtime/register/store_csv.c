@@ -7,7 +7,7 @@
 #define BLOCK (4u << 20)
 
 int
-rt_csv_open(struct rt_csv *csv, const char *path)
+reg_csv_open(struct reg_csv *csv, const char *path)
 {
 	memset(csv, 0, sizeof *csv);
 	csv->next_line = 1;
@@ -26,7 +26,7 @@ rt_csv_open(struct rt_csv *csv, const char *path)
 }
 
 void
-rt_csv_close(struct rt_csv *csv)
+reg_csv_close(struct reg_csv *csv)
 {
 	if (csv->fp)
 		fclose(csv->fp);
@@ -37,7 +37,7 @@ rt_csv_close(struct rt_csv *csv)
 
 /* Moves the unread bytes to the front and reads more; 0, or -2 on failure. */
 static int
-refill(struct rt_csv *csv)
+refill(struct reg_csv *csv)
 {
 	int first = csv->end == 0 && !csv->eof && csv->next_line == 1;
 	if (csv->start > 0) {
@@ -74,7 +74,7 @@ struct span {
 
 /* Finishes field i in place: unescapes quotes or trims, and NUL-terminates. */
 static void
-finish_field(struct rt_csv *csv, char *rec, const struct span *sp, size_t i)
+finish_field(struct reg_csv *csv, char *rec, const struct span *sp, size_t i)
 {
 	char *b = rec + sp->begin, *e = rec + sp->end;
 	if (sp->quoted) {
@@ -99,9 +99,9 @@ finish_field(struct rt_csv *csv, char *rec, const struct span *sp, size_t i)
 }
 
 int
-rt_csv_next(struct rt_csv *csv)
+reg_csv_next(struct reg_csv *csv)
 {
-	struct span spans[RT_CSV_MAX_FIELDS];
+	struct span spans[REG_CSV_MAX_FIELDS];
 	for (;;) {
 		char *buf = csv->buf;
 		size_t p = csv->start, end = csv->end;
@@ -172,7 +172,7 @@ rt_csv_next(struct rt_csv *csv)
 				need_more = 1;
 				break;
 			}
-			if (nf < RT_CSV_MAX_FIELDS)
+			if (nf < REG_CSV_MAX_FIELDS)
 				spans[nf] = sp;
 			nf++;
 			if (p < end && buf[p] == ',') {
@@ -183,7 +183,7 @@ rt_csv_next(struct rt_csv *csv)
 				}
 				if (p >= end || buf[p] == '\n' || buf[p] == '\r') {
 					/* a trailing comma: one more, empty field */
-					if (nf < RT_CSV_MAX_FIELDS)
+					if (nf < REG_CSV_MAX_FIELDS)
 						spans[nf] = (struct span){ p - csv->start, p - csv->start, 0 };
 					nf++;
 					while (p < end && buf[p] == '\r')
@@ -197,14 +197,14 @@ rt_csv_next(struct rt_csv *csv)
 		if (need_more) {
 			/* A register row is short; a "record" this long is a broken file (an
 			 * unclosed quote, binary data), and reading on would only use memory. */
-			if (end - csv->start > RT_CSV_MAX_RECORD) {
+			if (end - csv->start > REG_CSV_MAX_RECORD) {
 				csv->line = csv->next_line;
 				csv->next_line += newlines + 1;
 				csv->start = csv->end = 0;
 				csv->eof = 1;
 				snprintf(csv->error, sizeof csv->error,
 				         "a record is longer than %d bytes (an unclosed quote?); the rest of the file is not read",
-				         RT_CSV_MAX_RECORD);
+				         REG_CSV_MAX_RECORD);
 				return -1;
 			}
 			if (csv->eof) {
@@ -231,7 +231,7 @@ rt_csv_next(struct rt_csv *csv)
 			return -1;
 		}
 		csv->nfields = nf;
-		for (size_t i = 0; i < nf && i < RT_CSV_MAX_FIELDS; i++) {
+		for (size_t i = 0; i < nf && i < REG_CSV_MAX_FIELDS; i++) {
 			finish_field(csv, rec, &spans[i], i);
 			/* The rest of the store works on C strings: a NUL would silently cut a field. */
 			if (memchr(csv->field[i].s, '\0', csv->field[i].len)) {

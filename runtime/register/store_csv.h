@@ -5,37 +5,37 @@
  * (skipped). Unquoted fields are trimmed of spaces and tabs. It reads the
  * file in large blocks and hands out fields in place, NUL-terminated.
  */
-#ifndef RT_STORE_CSV_H
-#define RT_STORE_CSV_H
+#ifndef REG_CSV_H
+#define REG_CSV_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#define RT_CSV_MAX_FIELDS 32
-#define RT_CSV_MAX_RECORD (1 << 20) /* bytes in one record, quoted line breaks included */
+#define REG_CSV_MAX_FIELDS 32
+#define REG_CSV_MAX_RECORD (1 << 20) /* bytes in one record, quoted line breaks included */
 
-struct rt_csv_field {
-	char *s;                  /* NUL-terminated, valid until the next rt_csv_next */
+struct reg_csv_field {
+	char *s;                  /* NUL-terminated, valid until the next reg_csv_next */
 	size_t len;
 };
 
-struct rt_csv {
+struct reg_csv {
 	FILE *fp;
 	char *buf;
 	size_t cap, start, end;   /* unread bytes are buf[start..end) */
 	int eof;
 	long line;                /* line on which the current record starts */
 	long next_line;
-	size_t nfields;           /* fields in the record (may exceed RT_CSV_MAX_FIELDS) */
-	struct rt_csv_field field[RT_CSV_MAX_FIELDS];
-	char error[128];          /* why rt_csv_next returned -1 */
+	size_t nfields;           /* fields in the record (may exceed REG_CSV_MAX_FIELDS) */
+	struct reg_csv_field field[REG_CSV_MAX_FIELDS];
+	char error[128];          /* why reg_csv_next returned -1 */
 };
 
 /* 0, or -1 with errno set. */
-int rt_csv_open(struct rt_csv *csv, const char *path);
+int reg_csv_open(struct reg_csv *csv, const char *path);
 /* 1: a record; 0: end of file; -1: a malformed record (skipped; csv->error
  * says why and csv->line where); -2: a read error or out of memory (errno). */
-int rt_csv_next(struct rt_csv *csv);
-void rt_csv_close(struct rt_csv *csv);
+int reg_csv_next(struct reg_csv *csv);
+void reg_csv_close(struct reg_csv *csv);
 
 #endif

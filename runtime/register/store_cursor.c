@@ -5,25 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct rt_store_cursor {
-	struct rt_store *store;
+struct reg_cursor {
+	struct reg_store *store;
 	sqlite3_stmt *st;
 };
 
 int
-rt_store_pupils_open(struct rt_store *store, const char *upn, struct rt_store_cursor **out)
+reg_pupils_open(struct reg_store *store, const char *upn, struct reg_cursor **out)
 {
 	*out = NULL;
-	struct rt_store_cursor *cur = calloc(1, sizeof *cur);
+	struct reg_cursor *cur = calloc(1, sizeof *cur);
 	if (!cur)
-		return rt_store_fail(store, "out of memory");
+		return reg_fail(store, "out of memory");
 	cur->store = store;
 	/* The UNIQUE index on upn gives the order; pupil_marks is found by rowid. */
 	const char *sql = upn ? "SELECT p.id, p.upn, p.surname, p.forename, p.year_group, m.marks"
 	                        " FROM pupils p LEFT JOIN pupil_marks m ON m.pupil_id = p.id WHERE p.upn = ?"
 	                      : "SELECT p.id, p.upn, p.surname, p.forename, p.year_group, m.marks"
 	                        " FROM pupils p LEFT JOIN pupil_marks m ON m.pupil_id = p.id ORDER BY p.upn";
-	if (rt_store_prepare(store, sql, &cur->st)) {
+	if (reg_prepare(store, sql, &cur->st)) {
 		free(cur);
 		return -1;
 	}
@@ -41,13 +41,13 @@ text_or_empty(sqlite3_stmt *st, int col)
 }
 
 int
-rt_store_pupils_next(struct rt_store_cursor *cur, struct rt_store_pupil *out)
+reg_pupils_next(struct reg_cursor *cur, struct reg_pupil *out)
 {
 	int rc = sqlite3_step(cur->st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return rt_store_fail_db(cur->store, "cannot read pupils");
+		return reg_fail_db(cur->store, "cannot read pupils");
 	out->id = sqlite3_column_int64(cur->st, 0);
 	out->upn = text_or_empty(cur->st, 1);
 	out->surname = text_or_empty(cur->st, 2);
@@ -61,7 +61,7 @@ rt_store_pupils_next(struct rt_store_cursor *cur, struct rt_store_pupil *out)
 }
 
 void
-rt_store_pupils_close(struct rt_store_cursor *cur)
+reg_pupils_close(struct reg_cursor *cur)
 {
 	if (!cur)
 		return;
@@ -70,13 +70,13 @@ rt_store_pupils_close(struct rt_store_cursor *cur)
 }
 
 static int
-parse_arrival(struct rt_store *store, sqlite3_stmt *st, struct rt_store_arrival *a)
+parse_arrival(struct reg_store *store, sqlite3_stmt *st, struct reg_arrival *a)
 {
 	const char *date = (const char *)sqlite3_column_text(st, 1);
 	const char *session = (const char *)sqlite3_column_text(st, 2);
 	const char *code = (const char *)sqlite3_column_text(st, 5);
 	if (!date || !session || !code || rt_date_parse(date, strlen(date), &a->date) || strlen(code) >= sizeof a->code)
-		return rt_store_fail(store, "%s: marks holds a bad row for pupil %lld", store->path,
+		return reg_fail(store, "%s: marks holds a bad row for pupil %lld", store->path,
 		                     (long long)sqlite3_column_int64(st, 0));
 	a->pupil_id = sqlite3_column_int64(st, 0);
 	a->session = strcmp(session, "PM") == 0 ? RT_PM : RT_AM;
@@ -85,7 +85,7 @@ parse_arrival(struct rt_store *store, sqlite3_stmt *st, struct rt_store_arrival 
 		const char *t = (const char *)sqlite3_column_text(st, 3);
 		int minutes;
 		if (!t || rt_time_parse(t, strlen(t), &minutes))
-			return rt_store_fail(store, "%s: marks holds a bad arrival time \"%s\"", store->path, t ? t : "");
+			return reg_fail(store, "%s: marks holds a bad arrival time \"%s\"", store->path, t ? t : "");
 		a->arrival = (int16_t)minutes;
 	}
 	a->minutes_late = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(st, 4);
@@ -94,7 +94,7 @@ parse_arrival(struct rt_store *store, sqlite3_stmt *st, struct rt_store_arrival 
 }
 
 int
-rt_store_arrivals(struct rt_store *store, const char *upn, struct rt_store_arrival **out, size_t *n)
+reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -107,11 +107,11 @@ rt_store_arrivals(struct rt_store *store, const char *upn, struct rt_store_arriv
 	                        " WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL"
 	                        " ORDER BY pupil_id, date, session";
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store, sql, &st))
+	if (reg_prepare(store, sql, &st))
 		return -1;
 	if (upn)
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_TRANSIENT);
-	struct rt_store_arrival *arr = NULL;
+	struct reg_arrival *arr = NULL;
 	size_t count = 0, cap = 0;
 	int rc, failed = 0;
 	while (!failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -119,7 +119,7 @@ rt_store_arrivals(struct rt_store *store, const char *upn, struct rt_store_arriv
 			cap = cap ? cap * 2 : 256;
 			void *grown = realloc(arr, cap * sizeof *arr);
 			if (!grown) {
-				failed = rt_store_fail(store, "out of memory");
+				failed = reg_fail(store, "out of memory");
 				break;
 			}
 			arr = grown;
@@ -128,7 +128,7 @@ rt_store_arrivals(struct rt_store *store, const char *upn, struct rt_store_arriv
 		count++;
 	}
 	if (!failed && rc != SQLITE_DONE)
-		failed = rt_store_fail_db(store, "cannot read marks");
+		failed = reg_fail_db(store, "cannot read marks");
 	sqlite3_finalize(st);
 	if (failed) {
 		free(arr);

@@ -9,9 +9,9 @@ static const char *const kinds[] = { "stage", "flag", "penalty_notice", "letter"
 static const char *const events[] = { "entered", "left", "due" };
 
 const char *
-rt_decision_event_name(int event)
+reg_decision_event_name(int event)
 {
-	return event >= 0 && event <= RT_EVENT_DUE ? events[event] : "?";
+	return event >= 0 && event <= REG_EVENT_DUE ? events[event] : "?";
 }
 
 /* The static kind string equal to `kind`, so that lists never own kinds. */
@@ -25,7 +25,7 @@ static_kind(const char *kind)
 }
 
 int
-rt_decision_add(struct rt_decision_list *list, int64_t pupil_id, rt_date as_of, const char *kind, int event,
+reg_decision_add(struct reg_decision_list *list, int64_t pupil_id, rt_date as_of, const char *kind, int event,
                 int stage, const char *name, const char *detail)
 {
 	const char *k = static_kind(kind);
@@ -33,14 +33,14 @@ rt_decision_add(struct rt_decision_list *list, int64_t pupil_id, rt_date as_of, 
 		return -1;
 	if (list->n == list->cap) {
 		size_t cap = list->cap ? 2 * list->cap : 64;
-		struct rt_decision *items = realloc(list->items, cap * sizeof *items);
+		struct reg_decision *items = realloc(list->items, cap * sizeof *items);
 		if (!items)
 			return -1;
 		list->items = items;
 		list->cap = cap;
 	}
-	struct rt_decision *d = &list->items[list->n];
-	*d = (struct rt_decision){ pupil_id, as_of, k, (uint8_t)event, stage, strdup(name),
+	struct reg_decision *d = &list->items[list->n];
+	*d = (struct reg_decision){ pupil_id, as_of, k, (uint8_t)event, stage, strdup(name),
 		                   detail ? strdup(detail) : NULL };
 	if (!d->name || (detail && !d->detail)) {
 		free(d->name);
@@ -52,7 +52,7 @@ rt_decision_add(struct rt_decision_list *list, int64_t pupil_id, rt_date as_of, 
 }
 
 void
-rt_decision_list_clear(struct rt_decision_list *list)
+reg_decision_list_clear(struct reg_decision_list *list)
 {
 	for (size_t i = 0; i < list->n; i++) {
 		free(list->items[i].name);
@@ -62,9 +62,9 @@ rt_decision_list_clear(struct rt_decision_list *list)
 }
 
 void
-rt_decision_list_free(struct rt_decision_list *list)
+reg_decision_list_free(struct reg_decision_list *list)
 {
-	rt_decision_list_clear(list);
+	reg_decision_list_clear(list);
 	free(list->items);
 	memset(list, 0, sizeof *list);
 }
@@ -72,7 +72,7 @@ rt_decision_list_free(struct rt_decision_list *list)
 static int
 event_of(const char *s)
 {
-	for (int i = 0; i <= RT_EVENT_DUE; i++)
+	for (int i = 0; i <= REG_EVENT_DUE; i++)
 		if (s && strcmp(s, events[i]) == 0)
 			return i;
 	return -1;
@@ -87,7 +87,7 @@ parse_date_column(sqlite3_stmt *st, int col, rt_date *out)
 
 /* Appends the rows of a SELECT pupil_id, as_of, kind, event, stage, name, detail. */
 static int
-read_rows(struct rt_store *store, sqlite3_stmt *st, struct rt_decision_list *out)
+read_rows(struct reg_store *store, sqlite3_stmt *st, struct reg_decision_list *out)
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -97,21 +97,21 @@ read_rows(struct rt_store *store, sqlite3_stmt *st, struct rt_decision_list *out
 		const char *name = (const char *)sqlite3_column_text(st, 5);
 		if (parse_date_column(st, 1, &day) || !kind || event < 0 || !name) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "%s: the decisions table holds a malformed row", store->path);
+			return reg_fail(store, "%s: the decisions table holds a malformed row", store->path);
 		}
-		if (rt_decision_add(out, sqlite3_column_int64(st, 0), day, kind, event, sqlite3_column_int(st, 4), name,
+		if (reg_decision_add(out, sqlite3_column_int64(st, 0), day, kind, event, sqlite3_column_int(st, 4), name,
 		                    (const char *)sqlite3_column_text(st, 6))) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "out of memory");
+			return reg_fail(store, "out of memory");
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read decisions");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read decisions");
 }
 
 int
-rt_store_history_read(struct rt_store *store, const char *policy, rt_date before, const char *upn,
-                      struct rt_decision_list *out)
+reg_history_read(struct reg_store *store, const char *policy, rt_date before, const char *upn,
+                      struct reg_decision_list *out)
 {
 	sqlite3_stmt *st;
 	char date[11];
@@ -121,7 +121,7 @@ rt_store_history_read(struct rt_store *store, const char *policy, rt_date before
 	                        " WHERE d.policy = ?1 AND d.as_of < ?2 AND p.upn = ?3 ORDER BY d.as_of, d.id"
 	                      : "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
 	                        " WHERE policy = ?1 AND as_of < ?2 ORDER BY pupil_id, as_of, id";
-	if (rt_store_prepare(store, sql, &st))
+	if (reg_prepare(store, sql, &st))
 		return -1;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
@@ -131,12 +131,12 @@ rt_store_history_read(struct rt_store *store, const char *policy, rt_date before
 }
 
 int
-rt_store_history_read_day(struct rt_store *store, const char *policy, rt_date day, struct rt_decision_list *out)
+reg_history_read_day(struct reg_store *store, const char *policy, rt_date day, struct reg_decision_list *out)
 {
 	sqlite3_stmt *st;
 	char date[11];
 	rt_date_format(day, date);
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
 	                     " WHERE policy = ?1 AND as_of = ?2 ORDER BY pupil_id, id",
 	                     &st))
@@ -147,12 +147,12 @@ rt_store_history_read_day(struct rt_store *store, const char *policy, rt_date da
 }
 
 int
-rt_store_history_days(struct rt_store *store, const char *policy, rt_date **days, size_t *n)
+reg_history_days(struct reg_store *store, const char *policy, rt_date **days, size_t *n)
 {
 	sqlite3_stmt *st;
 	*days = NULL;
 	*n = 0;
-	if (rt_store_prepare(store, "SELECT as_of FROM history_days WHERE policy = ? ORDER BY as_of", &st))
+	if (reg_prepare(store, "SELECT as_of FROM history_days WHERE policy = ? ORDER BY as_of", &st))
 		return -1;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	size_t cap = 0;
@@ -163,18 +163,18 @@ rt_store_history_days(struct rt_store *store, const char *policy, rt_date **days
 			rt_date *grown = realloc(*days, cap * sizeof *grown);
 			if (!grown) {
 				sqlite3_finalize(st);
-				return rt_store_fail(store, "out of memory");
+				return reg_fail(store, "out of memory");
 			}
 			*days = grown;
 		}
 		if (parse_date_column(st, 0, &(*days)[*n])) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "%s: history_days holds a malformed date", store->path);
+			return reg_fail(store, "%s: history_days holds a malformed date", store->path);
 		}
 		(*n)++;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read history_days");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read history_days");
 }
 
 /* Rows per INSERT statement: with one row each, starting and finishing the
@@ -183,7 +183,7 @@ rt_store_history_days(struct rt_store *store, const char *policy, rt_date **days
 #define ROWS_PER_INSERT 32
 
 static int
-prepare_insert(struct rt_store *store, size_t rows, sqlite3_stmt **st)
+prepare_insert(struct reg_store *store, size_t rows, sqlite3_stmt **st)
 {
 	char sql[64 + ROWS_PER_INSERT * 48];
 	size_t len = (size_t)snprintf(sql, sizeof sql,
@@ -194,19 +194,19 @@ prepare_insert(struct rt_store *store, size_t rows, sqlite3_stmt **st)
 		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
 		                        r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8);
 	}
-	return rt_store_prepare(store, sql, st);
+	return reg_prepare(store, sql, st);
 }
 
 /* Binds decision d as row r of an INSERT from prepare_insert. */
 static void
-bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, const struct rt_decision *d)
+bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, const struct reg_decision *d)
 {
 	int p = (int)(8 * r);
 	sqlite3_bind_text(st, p + 1, policy, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, p + 2, d->pupil_id);
 	sqlite3_bind_text(st, p + 3, date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, p + 4, d->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, p + 5, rt_decision_event_name(d->event), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 5, reg_decision_event_name(d->event), -1, SQLITE_STATIC);
 	if (d->stage)
 		sqlite3_bind_int(st, p + 6, d->stage);
 	else
@@ -220,7 +220,7 @@ bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, 
 
 /* Inserts the list in order, ROWS_PER_INSERT rows a statement, then the rest. */
 static int
-insert_decisions(struct rt_store *store, const char *policy, const char *date, const struct rt_decision_list *list)
+insert_decisions(struct reg_store *store, const char *policy, const char *date, const struct reg_decision_list *list)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i = 0, full = list->n - list->n % ROWS_PER_INSERT;
@@ -231,7 +231,7 @@ insert_decisions(struct rt_store *store, const char *policy, const char *date, c
 		for (size_t r = 0; r < ROWS_PER_INSERT; r++)
 			bind_decision(st, r, policy, date, &list->items[i + r]);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			status = rt_store_fail_db(store, "cannot record a decision");
+			status = reg_fail_db(store, "cannot record a decision");
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
@@ -242,38 +242,38 @@ insert_decisions(struct rt_store *store, const char *policy, const char *date, c
 	for (size_t r = 0; i + r < list->n; r++)
 		bind_decision(st, r, policy, date, &list->items[i + r]);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		status = rt_store_fail_db(store, "cannot record a decision");
+		status = reg_fail_db(store, "cannot record a decision");
 	sqlite3_finalize(st);
 	return status;
 }
 
-/* Inside a transaction the caller opened (rt_store_history_begin), a day adds
+/* Inside a transaction the caller opened (reg_history_begin), a day adds
  * to it, and if it fails the caller rolls the transaction back: a savepoint
  * per day would copy every index page the day touches once more. */
 int
-rt_store_history_record(struct rt_store *store, const char *policy, rt_date day, const struct rt_decision_list *list)
+reg_history_record(struct reg_store *store, const char *policy, rt_date day, const struct reg_decision_list *list)
 {
 	char date[11];
 	rt_date_format(day, date);
 	sqlite3_stmt *st = NULL;
 	int own = sqlite3_get_autocommit(store->db);
-	if (own && rt_store_exec(store, "BEGIN IMMEDIATE"))
+	if (own && reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (rt_store_prepare(store, "INSERT INTO history_days (policy, as_of) VALUES (?, ?)", &st))
+	if (reg_prepare(store, "INSERT INTO history_days (policy, as_of) VALUES (?, ?)", &st))
 		goto fail;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
-		rt_store_fail(store, "%s is already recorded for %s; the history is never rewritten", date, policy);
+		reg_fail(store, "%s is already recorded for %s; the history is never rewritten", date, policy);
 		goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		rt_store_fail_db(store, "cannot record the day");
+		reg_fail_db(store, "cannot record the day");
 		goto fail;
 	}
-	if (insert_decisions(store, policy, date, list) || (own && rt_store_exec(store, "COMMIT")))
+	if (insert_decisions(store, policy, date, list) || (own && reg_exec(store, "COMMIT")))
 		goto fail;
 	return 0;
 fail:
@@ -283,25 +283,25 @@ fail:
 }
 
 int
-rt_store_history_begin(struct rt_store *store)
+reg_history_begin(struct reg_store *store)
 {
-	return rt_store_exec(store, "BEGIN IMMEDIATE");
+	return reg_exec(store, "BEGIN IMMEDIATE");
 }
 
 int
-rt_store_history_end(struct rt_store *store, int keep)
+reg_history_end(struct reg_store *store, int keep)
 {
-	if (keep && rt_store_exec(store, "COMMIT") == 0)
+	if (keep && reg_exec(store, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return keep ? -1 : 0;
 }
 
 int
-rt_store_write_decisions(struct rt_store *store, const char *upn, FILE *out)
+reg_write_decisions(struct reg_store *store, const char *upn, FILE *out)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "SELECT d.policy, d.as_of, d.kind, d.event, d.name, d.detail FROM decisions d"
 	                     " JOIN pupils p ON p.id = d.pupil_id WHERE p.upn = ? ORDER BY d.policy, d.as_of, d.id",
 	                     &st))
@@ -315,5 +315,5 @@ rt_store_write_decisions(struct rt_store *store, const char *upn, FILE *out)
 		        detail ? " " : "", detail ? detail : "");
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read decisions");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read decisions");
 }

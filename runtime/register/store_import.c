@@ -1,4 +1,4 @@
-/* rt_store_import: opens a CSV file, tells its kind from the header, runs
+/* reg_import: opens a CSV file, tells its kind from the header, runs
  * the importer for that kind in one transaction and reports its problems. */
 #include "runtime/register/store_impl.h"
 
@@ -10,36 +10,36 @@
 #include <string.h>
 
 static void
-add_problem(struct rt_import *imp, size_t index, long line, const char *field, const char *fmt, va_list ap)
+add_problem(struct reg_importer *imp, size_t index, long line, const char *field, const char *fmt, va_list ap)
 {
 	char text[512];
 	int n = snprintf(text, sizeof text, "%s: ", field);
 	vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
 	char *copy = strdup(text);
 	if (!copy) {
-		imp->failed = rt_store_fail(imp->store, "out of memory");
+		imp->failed = reg_fail(imp->store, "out of memory");
 		return;
 	}
 	free(imp->problems[index].text);
-	imp->problems[index] = (struct rt_import_problem){ line, copy };
+	imp->problems[index] = (struct reg_import_problem){ line, copy };
 }
 
 void
-rt_import_problem(struct rt_import *imp, long line, const char *field, const char *fmt, ...)
+reg_import_problem(struct reg_importer *imp, long line, const char *field, const char *fmt, ...)
 {
 	imp->errors++;
-	if (imp->nproblems >= RT_STORE_MAX_PROBLEMS)
+	if (imp->nproblems >= REG_MAX_PROBLEMS)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	imp->problems[imp->nproblems] = (struct rt_import_problem){ line, NULL };
+	imp->problems[imp->nproblems] = (struct reg_import_problem){ line, NULL };
 	add_problem(imp, imp->nproblems, line, field, fmt, ap);
 	va_end(ap);
 	imp->nproblems++;
 }
 
 void
-rt_import_problem_set(struct rt_import *imp, size_t index, const char *field, const char *fmt, ...)
+reg_import_problem_set(struct reg_importer *imp, size_t index, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -48,7 +48,7 @@ rt_import_problem_set(struct rt_import *imp, size_t index, const char *field, co
 }
 
 const char *
-rt_import_field(struct rt_import *imp, size_t col, size_t *len)
+reg_import_field(struct reg_importer *imp, size_t col, size_t *len)
 {
 	size_t f = imp->column_of[col];
 	if (f == SIZE_MAX || f >= imp->csv.nfields) {
@@ -60,22 +60,22 @@ rt_import_field(struct rt_import *imp, size_t col, size_t *len)
 }
 
 int
-rt_import_next(struct rt_import *imp)
+reg_import_next(struct reg_importer *imp)
 {
 	for (;;) {
-		int rc = rt_csv_next(&imp->csv);
+		int rc = reg_csv_next(&imp->csv);
 		if (rc == -2) {
-			imp->failed = rt_store_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
+			imp->failed = reg_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
 			return -1;
 		}
 		if (rc == -1) {
-			rt_import_problem(imp, imp->csv.line, "row", "%s", imp->csv.error);
+			reg_import_problem(imp, imp->csv.line, "row", "%s", imp->csv.error);
 			continue;
 		}
 		if (rc == 0)
 			return 0;
 		if (imp->csv.nfields != imp->nheader) {
-			rt_import_problem(imp, imp->csv.line, "row", "has %zu fields; the header has %zu",
+			reg_import_problem(imp, imp->csv.line, "row", "has %zu fields; the header has %zu",
 			                  imp->csv.nfields, imp->nheader);
 			continue;
 		}
@@ -84,7 +84,7 @@ rt_import_next(struct rt_import *imp)
 }
 
 int
-rt_import_columns(struct rt_import *imp, const char *const *names, size_t n, size_t required)
+reg_import_columns(struct reg_importer *imp, const char *const *names, size_t n, size_t required)
 {
 	long errors = imp->errors;
 	for (size_t j = 0; j < n; j++)
@@ -98,20 +98,20 @@ rt_import_columns(struct rt_import *imp, const char *const *names, size_t n, siz
 			char known[256] = "";
 			for (size_t k = 0; k < n; k++)
 				snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", k ? ", " : "", names[k]);
-			rt_import_problem(imp, imp->csv.line, "header", "unknown column \"%s\" (the columns are %s)", h, known);
+			reg_import_problem(imp, imp->csv.line, "header", "unknown column \"%s\" (the columns are %s)", h, known);
 		} else if (imp->column_of[j] != SIZE_MAX)
-			rt_import_problem(imp, imp->csv.line, "header", "column \"%s\" appears twice", h);
+			reg_import_problem(imp, imp->csv.line, "header", "column \"%s\" appears twice", h);
 		else
 			imp->column_of[j] = i;
 	}
 	for (size_t j = 0; j < required; j++)
 		if (imp->column_of[j] == SIZE_MAX)
-			rt_import_problem(imp, imp->csv.line, "header", "missing column \"%s\"", names[j]);
+			reg_import_problem(imp, imp->csv.line, "header", "missing column \"%s\"", names[j]);
 	return imp->errors == errors ? 0 : -1;
 }
 
 static int
-has_column(const struct rt_import *imp, const char *name)
+has_column(const struct reg_importer *imp, const char *name)
 {
 	for (size_t i = 0; i < imp->nheader; i++)
 		if (strcmp(imp->csv.field[i].s, name) == 0)
@@ -121,24 +121,24 @@ has_column(const struct rt_import *imp, const char *name)
 
 /* Reads the header and picks the importer; NULL (problem reported) when it cannot tell. */
 static const char *
-read_header(struct rt_import *imp, int (**importer)(struct rt_import *))
+read_header(struct reg_importer *imp, int (**importer)(struct reg_importer *))
 {
-	int rc = rt_csv_next(&imp->csv);
+	int rc = reg_csv_next(&imp->csv);
 	if (rc == -2) {
-		imp->failed = rt_store_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
+		imp->failed = reg_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
 		return NULL;
 	}
 	if (rc == 0) {
-		rt_import_problem(imp, 1, "header", "the file is empty");
+		reg_import_problem(imp, 1, "header", "the file is empty");
 		return NULL;
 	}
 	if (rc == -1) {
-		rt_import_problem(imp, imp->csv.line, "header", "%s", imp->csv.error);
+		reg_import_problem(imp, imp->csv.line, "header", "%s", imp->csv.error);
 		return NULL;
 	}
-	if (imp->csv.nfields > RT_CSV_MAX_FIELDS) {
-		rt_import_problem(imp, imp->csv.line, "header", "has %zu columns; no register file has more than %d",
-		                  imp->csv.nfields, RT_CSV_MAX_FIELDS);
+	if (imp->csv.nfields > REG_CSV_MAX_FIELDS) {
+		reg_import_problem(imp, imp->csv.line, "header", "has %zu columns; no register file has more than %d",
+		                  imp->csv.nfields, REG_CSV_MAX_FIELDS);
 		return NULL;
 	}
 	imp->nheader = imp->csv.nfields;
@@ -146,22 +146,22 @@ read_header(struct rt_import *imp, int (**importer)(struct rt_import *))
 		for (char *c = imp->csv.field[i].s; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
 	if (has_column(imp, "kind")) {
-		*importer = rt_import_calendar;
+		*importer = reg_import_calendar;
 		return "calendar";
 	}
 	if (has_column(imp, "date") || has_column(imp, "session") || has_column(imp, "code")) {
-		*importer = rt_import_marks;
+		*importer = reg_import_marks;
 		return "marks";
 	}
 	if (has_column(imp, "parent_id")) {
-		*importer = rt_import_parents;
+		*importer = reg_import_parents;
 		return "parents";
 	}
 	if (has_column(imp, "surname") || has_column(imp, "forename")) {
-		*importer = rt_import_pupils;
+		*importer = reg_import_pupils;
 		return "pupils";
 	}
-	rt_import_problem(imp, imp->csv.line, "header",
+	reg_import_problem(imp, imp->csv.line, "header",
 	                  "cannot tell what the file holds: expected marks (upn,date,session,code,...),"
 	                  " pupils (upn,surname,forename,...), parents (upn,parent_id,name,...)"
 	                  " or calendar (kind,start,end,...) columns");
@@ -169,11 +169,11 @@ read_header(struct rt_import *imp, int (**importer)(struct rt_import *))
 }
 
 static void
-print_problems(struct rt_import *imp, FILE *diag)
+print_problems(struct reg_importer *imp, FILE *diag)
 {
 	/* Printed in line order; an insertion sort keeps problems on one line in report order. */
 	for (size_t i = 1; i < imp->nproblems; i++) {
-		struct rt_import_problem p = imp->problems[i];
+		struct reg_import_problem p = imp->problems[i];
 		size_t j = i;
 		while (j > 0 && imp->problems[j - 1].line > p.line) {
 			imp->problems[j] = imp->problems[j - 1];
@@ -190,27 +190,27 @@ print_problems(struct rt_import *imp, FILE *diag)
 }
 
 int
-rt_store_import(struct rt_store *store, const char *path, FILE *diag, struct rt_import_stats *stats)
+reg_import(struct reg_store *store, const char *path, FILE *diag, struct reg_import_stats *stats)
 {
-	struct rt_import imp = { .store = store, .path = path };
-	struct rt_import_stats none;
+	struct reg_importer imp = { .store = store, .path = path };
+	struct reg_import_stats none;
 	if (!stats)
 		stats = &none;
-	*stats = (struct rt_import_stats){ .kind = NULL };
-	imp.problems = calloc(RT_STORE_MAX_PROBLEMS, sizeof *imp.problems);
+	*stats = (struct reg_import_stats){ .kind = NULL };
+	imp.problems = calloc(REG_MAX_PROBLEMS, sizeof *imp.problems);
 	if (!imp.problems)
-		return rt_store_fail(store, "out of memory");
-	if (rt_csv_open(&imp.csv, path)) {
+		return reg_fail(store, "out of memory");
+	if (reg_csv_open(&imp.csv, path)) {
 		free(imp.problems);
-		return rt_store_fail(store, "cannot open %s: %s", path, strerror(errno));
+		return reg_fail(store, "cannot open %s: %s", path, strerror(errno));
 	}
-	int (*importer)(struct rt_import *) = NULL;
+	int (*importer)(struct reg_importer *) = NULL;
 	stats->kind = read_header(&imp, &importer);
 	int status = -1;
 	if (importer) {
-		if (rt_store_exec(store, "BEGIN IMMEDIATE") == 0) {
+		if (reg_exec(store, "BEGIN IMMEDIATE") == 0) {
 			int rc = importer(&imp);
-			if (rc == 0 && !imp.failed && imp.errors == 0 && rt_store_exec(store, "COMMIT") == 0)
+			if (rc == 0 && !imp.failed && imp.errors == 0 && reg_exec(store, "COMMIT") == 0)
 				status = 0;
 			else
 				sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -218,7 +218,7 @@ rt_store_import(struct rt_store *store, const char *path, FILE *diag, struct rt_
 	}
 	if (status != 0 && !imp.failed && imp.errors > 0)
 		status = 1;
-	rt_csv_close(&imp.csv);
+	reg_csv_close(&imp.csv);
 	if (status == 1)
 		print_problems(&imp, diag);
 	stats->rows = status == 0 ? imp.rows : 0;

@@ -28,7 +28,7 @@ struct closure {
 };
 
 struct calendar_import {
-	struct rt_import *imp;
+	struct reg_importer *imp;
 	struct half_term *terms;
 	size_t nterms, cap_terms;
 	struct closure *closures;
@@ -36,14 +36,14 @@ struct calendar_import {
 };
 
 static int
-grow(struct rt_import *imp, void **array, size_t *cap, size_t need, size_t elem)
+grow(struct reg_importer *imp, void **array, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return 0;
 	size_t ncap = *cap ? *cap * 2 : 32;
 	void *n = realloc(*array, ncap * elem);
 	if (!n)
-		return imp->failed = rt_store_fail(imp->store, "out of memory");
+		return imp->failed = reg_fail(imp->store, "out of memory");
 	*array = n;
 	*cap = ncap;
 	return 0;
@@ -66,7 +66,7 @@ add_closure(struct calendar_import *ci, rt_date date, int pm, long line, const c
 		return -1;
 	char *copy = strdup(reason);
 	if (!copy)
-		return ci->imp->failed = rt_store_fail(ci->imp->store, "out of memory");
+		return ci->imp->failed = reg_fail(ci->imp->store, "out of memory");
 	ci->closures[ci->nclosures++] = (struct closure){ date, pm, line, copy };
 	return 0;
 }
@@ -75,7 +75,7 @@ static int
 read_stored_terms(struct calendar_import *ci)
 {
 	sqlite3_stmt *st;
-	if (rt_store_prepare(ci->imp->store, "SELECT start, end, name FROM half_terms", &st))
+	if (reg_prepare(ci->imp->store, "SELECT start, end, name FROM half_terms", &st))
 		return ci->imp->failed = -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -83,7 +83,7 @@ read_stored_terms(struct calendar_import *ci)
 		rt_date start, end;
 		if (!s || !e || rt_date_parse(s, strlen(s), &start) || rt_date_parse(e, strlen(e), &end)) {
 			sqlite3_finalize(st);
-			return ci->imp->failed = rt_store_fail(ci->imp->store, "%s: half_terms holds a bad date",
+			return ci->imp->failed = reg_fail(ci->imp->store, "%s: half_terms holds a bad date",
 			                                       ci->imp->store->path);
 		}
 		if (add_term(ci, start, end, 0, (const char *)sqlite3_column_text(st, 2))) {
@@ -93,54 +93,54 @@ read_stored_terms(struct calendar_import *ci)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return ci->imp->failed = rt_store_fail_db(ci->imp->store, "cannot read half terms");
+		return ci->imp->failed = reg_fail_db(ci->imp->store, "cannot read half terms");
 	return 0;
 }
 
 static void
 read_row(struct calendar_import *ci)
 {
-	struct rt_import *imp = ci->imp;
+	struct reg_importer *imp = ci->imp;
 	long line = imp->csv.line, errors = imp->errors;
 	size_t len[C__COUNT];
 	const char *f[C__COUNT];
 	for (int c = 0; c < C__COUNT; c++)
-		f[c] = rt_import_field(imp, (size_t)c, &len[c]);
+		f[c] = reg_import_field(imp, (size_t)c, &len[c]);
 	int is_term = strcmp(f[C_KIND], "half_term") == 0, is_closure = strcmp(f[C_KIND], "closure") == 0;
 	if (!is_term && !is_closure)
-		rt_import_problem(imp, line, "kind", "\"%s\" is not half_term or closure", f[C_KIND]);
+		reg_import_problem(imp, line, "kind", "\"%s\" is not half_term or closure", f[C_KIND]);
 	rt_date start = 0, end = 0;
 	int have_start = 0, have_end = 0;
 	if (!len[C_START])
-		rt_import_problem(imp, line, "start", "missing");
+		reg_import_problem(imp, line, "start", "missing");
 	else if (rt_date_parse(f[C_START], len[C_START], &start))
-		rt_import_problem(imp, line, "start", "%s is not a date (YYYY-MM-DD)", f[C_START]);
+		reg_import_problem(imp, line, "start", "%s is not a date (YYYY-MM-DD)", f[C_START]);
 	else
 		have_start = 1;
 	if (!len[C_END] && is_closure && have_start)
 		end = start, have_end = 1;   /* a one-day closure */
 	else if (!len[C_END])
-		rt_import_problem(imp, line, "end", "missing");
+		reg_import_problem(imp, line, "end", "missing");
 	else if (rt_date_parse(f[C_END], len[C_END], &end))
-		rt_import_problem(imp, line, "end", "%s is not a date (YYYY-MM-DD)", f[C_END]);
+		reg_import_problem(imp, line, "end", "%s is not a date (YYYY-MM-DD)", f[C_END]);
 	else
 		have_end = 1;
 	if (have_start && have_end && end < start)
-		rt_import_problem(imp, line, "end", "%s is before the start %s", f[C_END], f[C_START]);
+		reg_import_problem(imp, line, "end", "%s is before the start %s", f[C_END], f[C_START]);
 	int sessions = RT_OPEN_AM | RT_OPEN_PM;
 	if (len[C_SESSION] && is_term)
-		rt_import_problem(imp, line, "session", "a half term has no session; leave it empty");
+		reg_import_problem(imp, line, "session", "a half term has no session; leave it empty");
 	else if (len[C_SESSION] && strcmp(f[C_SESSION], "AM") == 0)
 		sessions = RT_OPEN_AM;
 	else if (len[C_SESSION] && strcmp(f[C_SESSION], "PM") == 0)
 		sessions = RT_OPEN_PM;
 	else if (len[C_SESSION])
-		rt_import_problem(imp, line, "session", "\"%s\" is not AM, PM or empty (both)", f[C_SESSION]);
+		reg_import_problem(imp, line, "session", "\"%s\" is not AM, PM or empty (both)", f[C_SESSION]);
 	if (imp->errors != errors)
 		return;
 	if (is_term) {
 		if (rt_date_school_year(start) != rt_date_school_year(end))
-			rt_import_problem(imp, line, "end", "%s is in a later school year than %s (years start on 1 August)",
+			reg_import_problem(imp, line, "end", "%s is in a later school year than %s (years start on 1 August)",
 			                  f[C_END], f[C_START]);
 		else
 			add_term(ci, start, end, line, f[C_NAME]);
@@ -156,7 +156,7 @@ read_row(struct calendar_import *ci)
 				add_closure(ci, d, pm, line, len[C_NAME] ? f[C_NAME] : "closure");
 	}
 	if (!weekdays)
-		rt_import_problem(imp, line, "start", "%s to %s has no weekday to close", f[C_START], f[C_END]);
+		reg_import_problem(imp, line, "start", "%s to %s has no weekday to close", f[C_START], f[C_END]);
 }
 
 static int
@@ -170,7 +170,7 @@ compare_terms(const void *a, const void *b)
 static void
 check_terms(struct calendar_import *ci)
 {
-	struct rt_import *imp = ci->imp;
+	struct reg_importer *imp = ci->imp;
 	qsort(ci->terms, ci->nterms, sizeof *ci->terms, compare_terms);
 	int number = 0;
 	for (size_t i = 0; i < ci->nterms; i++) {
@@ -182,10 +182,10 @@ check_terms(struct calendar_import *ci)
 			rt_date_format(old->start, a);
 			rt_date_format(old->end, b);
 			if (old->line)
-				rt_import_problem(imp, new->line, "start", "this half term overlaps the one on line %ld (%s to %s)",
+				reg_import_problem(imp, new->line, "start", "this half term overlaps the one on line %ld (%s to %s)",
 				                  old->line, a, b);
 			else
-				rt_import_problem(imp, new->line, "start",
+				reg_import_problem(imp, new->line, "start",
 				                  "this half term overlaps one already in the register (%s to %s)", a, b);
 		}
 		/* Half terms are numbered by their order in the year, so the year must
@@ -195,13 +195,13 @@ check_terms(struct calendar_import *ci)
 		if (number == 1 && t->line && rt_date_from_ymd(t->year, 11, 1) <= t->start) {
 			char a[11];
 			rt_date_format(t->start, a);
-			rt_import_problem(imp, t->line, "start",
+			reg_import_problem(imp, t->line, "start",
 			                  "the first half term of school year %d-%02d starts on %s; half terms are numbered "
 			                  "by their order in the year, so give the year's half terms from its first one",
 			                  t->year, (t->year + 1) % 100, a);
 		}
 		if (number == RT_MAX_HALF_TERMS + 1)
-			rt_import_problem(imp, t->line, "start", "school year %d-%02d would have more than %d half terms",
+			reg_import_problem(imp, t->line, "start", "school year %d-%02d would have more than %d half terms",
 			                  t->year, (t->year + 1) % 100, RT_MAX_HALF_TERMS);
 	}
 }
@@ -211,26 +211,26 @@ check_terms(struct calendar_import *ci)
 static int
 count_marked(struct calendar_import *ci, long *count)
 {
-	struct rt_import *imp = ci->imp;
-	struct rt_store_calendar cal;
-	struct rt_store_codebook *book = malloc(sizeof *book);
+	struct reg_importer *imp = ci->imp;
+	struct reg_calendar cal;
+	struct reg_codebook *book = malloc(sizeof *book);
 	if (!book)
-		return imp->failed = rt_store_fail(imp->store, "out of memory");
-	if (rt_store_calendar_read(imp->store, &cal)) {
+		return imp->failed = reg_fail(imp->store, "out of memory");
+	if (reg_calendar_read(imp->store, &cal)) {
 		free(book);
 		return imp->failed = -1;
 	}
 	sqlite3_stmt *st = NULL;
 	long *slot = calloc(ci->nclosures + 1, sizeof *slot);
 	if (!slot)
-		imp->failed = rt_store_fail(imp->store, "out of memory");
-	else if (rt_store_codebook_load(imp->store, book) ||
-	         rt_store_prepare(imp->store, "SELECT marks FROM pupil_marks", &st))
+		imp->failed = reg_fail(imp->store, "out of memory");
+	else if (reg_codebook_load(imp->store, book) ||
+	         reg_prepare(imp->store, "SELECT marks FROM pupil_marks", &st))
 		imp->failed = -1;
 	if (!imp->failed) {
-		int closed_code = rt_store_codebook_find(book, "#", 1);
+		int closed_code = reg_codebook_find(book, "#", 1);
 		for (size_t i = 0; i < ci->nclosures; i++) {
-			long day = rt_store_calendar_day(&cal, ci->closures[i].date);
+			long day = reg_calendar_day(&cal, ci->closures[i].date);
 			slot[i] = day < 0 ? -1 : 2 * day + ci->closures[i].pm;
 		}
 		int rc;
@@ -242,12 +242,12 @@ count_marked(struct calendar_import *ci, long *count)
 					count[i]++;
 		}
 		if (rc != SQLITE_DONE)
-			imp->failed = rt_store_fail_db(imp->store, "cannot read pupil_marks");
+			imp->failed = reg_fail_db(imp->store, "cannot read pupil_marks");
 	}
 	sqlite3_finalize(st);
 	free(slot);
 	free(book);
-	rt_store_calendar_free(&cal);
+	reg_calendar_free(&cal);
 	return imp->failed ? -1 : 0;
 }
 
@@ -255,13 +255,13 @@ count_marked(struct calendar_import *ci, long *count)
 static int
 check_closures(struct calendar_import *ci)
 {
-	struct rt_import *imp = ci->imp;
+	struct reg_importer *imp = ci->imp;
 	sqlite3_stmt *stored;
 	long *marked = calloc(ci->nclosures + 1, sizeof *marked);
 	if (!marked)
-		return imp->failed = rt_store_fail(imp->store, "out of memory");
+		return imp->failed = reg_fail(imp->store, "out of memory");
 	if (count_marked(ci, marked) ||
-	    rt_store_prepare(imp->store, "SELECT reason FROM closures WHERE date = ? AND session = ?", &stored)) {
+	    reg_prepare(imp->store, "SELECT reason FROM closures WHERE date = ? AND session = ?", &stored)) {
 		free(marked);
 		return imp->failed = -1;
 	}
@@ -272,18 +272,18 @@ check_closures(struct calendar_import *ci)
 		const char *session = c->pm ? "PM" : "AM";
 		for (size_t j = 0; j < i; j++)
 			if (ci->closures[j].date == c->date && ci->closures[j].pm == c->pm) {
-				rt_import_problem(imp, c->line, "start", "%s %s is already closed on line %ld", date, session,
+				reg_import_problem(imp, c->line, "start", "%s %s is already closed on line %ld", date, session,
 				                  ci->closures[j].line);
 				break;
 			}
 		sqlite3_bind_text(stored, 1, date, 10, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stored, 2, session, 2, SQLITE_STATIC);
 		if (sqlite3_step(stored) == SQLITE_ROW)
-			rt_import_problem(imp, c->line, "start", "%s %s is already closed in the register (%s)", date, session,
+			reg_import_problem(imp, c->line, "start", "%s %s is already closed in the register (%s)", date, session,
 			                  (const char *)sqlite3_column_text(stored, 0));
 		sqlite3_reset(stored);
 		if (marked[i])
-			rt_import_problem(imp, c->line, "start",
+			reg_import_problem(imp, c->line, "start",
 			                  "%ld pupils already have a mark other than \"#\" on %s %s; amend those first",
 			                  marked[i], date, session);
 	}
@@ -295,13 +295,13 @@ check_closures(struct calendar_import *ci)
 static int
 write_calendar(struct calendar_import *ci)
 {
-	struct rt_import *imp = ci->imp;
+	struct reg_importer *imp = ci->imp;
 	sqlite3_stmt *term, *closure;
-	if (rt_store_exec(imp->store, "DELETE FROM half_terms") ||
-	    rt_store_prepare(imp->store, "INSERT INTO half_terms (school_year, number, start, end, name)"
+	if (reg_exec(imp->store, "DELETE FROM half_terms") ||
+	    reg_prepare(imp->store, "INSERT INTO half_terms (school_year, number, start, end, name)"
 	                                 " VALUES (?, ?, ?, ?, ?)", &term))
 		return imp->failed = -1;
-	if (rt_store_prepare(imp->store, "INSERT INTO closures (date, session, reason) VALUES (?, ?, ?)", &closure)) {
+	if (reg_prepare(imp->store, "INSERT INTO closures (date, session, reason) VALUES (?, ?, ?)", &closure)) {
 		sqlite3_finalize(term);
 		return imp->failed = -1;
 	}
@@ -338,18 +338,18 @@ write_calendar(struct calendar_import *ci)
 	sqlite3_finalize(term);
 	sqlite3_finalize(closure);
 	if (rc != SQLITE_DONE)
-		return imp->failed = rt_store_fail_db(imp->store, "cannot write the calendar");
-	return rt_store_rebuild_blobs(imp->store) ? (imp->failed = -1) : 0;
+		return imp->failed = reg_fail_db(imp->store, "cannot write the calendar");
+	return reg_rebuild_blobs(imp->store) ? (imp->failed = -1) : 0;
 }
 
 int
-rt_import_calendar(struct rt_import *imp)
+reg_import_calendar(struct reg_importer *imp)
 {
-	if (rt_import_columns(imp, columns, C__COUNT, 3))
+	if (reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
 	struct calendar_import ci = { .imp = imp };
 	if (read_stored_terms(&ci) == 0) {
-		while (!imp->failed && rt_import_next(imp) == 1)
+		while (!imp->failed && reg_import_next(imp) == 1)
 			read_row(&ci);
 		if (!imp->failed)
 			check_terms(&ci);

@@ -17,7 +17,7 @@ enum { C_UPN, C_DATE, C_SESSION, C_CODE, C_MINUTES_LATE, C_ARRIVAL, C__COUNT };
 
 /* With a policy's codes given (attend import --policy), whether `code` is one of them. */
 static int
-known_code(const struct rt_store *store, const char *code)
+known_code(const struct reg_store *store, const char *code)
 {
 	for (size_t i = 0; i < store->nknown_codes; i++)
 		if (strcmp(store->known_codes[i], code) == 0)
@@ -64,10 +64,10 @@ struct row {
 };
 
 struct marks {
-	struct rt_import *imp;
-	struct rt_store *store;
-	struct rt_store_calendar cal;
-	struct rt_store_codebook *book;
+	struct reg_importer *imp;
+	struct reg_store *store;
+	struct reg_calendar cal;
+	struct reg_codebook *book;
 	struct pupil *pupils;
 	size_t npupils;
 	char *upns;               /* every UPN, NUL-separated */
@@ -76,7 +76,7 @@ struct marks {
 	size_t nblob;
 	struct off_mark *off;     /* hash of the marks off the compact copy */
 	size_t noff, cap_off;
-	struct pending pending[RT_STORE_MAX_PROBLEMS];
+	struct pending pending[REG_MAX_PROBLEMS];
 	size_t npending;
 	sqlite3_stmt *insert, *insert_batch, *read_blob, *write_blob, *find_mark;
 	struct row batch[BATCH];
@@ -99,11 +99,11 @@ load_pupils(struct marks *m)
 {
 	sqlite3_stmt *st;
 	long count;
-	if (rt_store_prepare(m->store, "SELECT count(*), coalesce(sum(length(upn) + 1), 0) FROM pupils", &st))
+	if (reg_prepare(m->store, "SELECT count(*), coalesce(sum(length(upn) + 1), 0) FROM pupils", &st))
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return rt_store_fail_db(m->store, "cannot read pupils");
+		return reg_fail_db(m->store, "cannot read pupils");
 	}
 	count = (long)sqlite3_column_int64(st, 0);
 	size_t bytes = (size_t)sqlite3_column_int64(st, 1);
@@ -115,8 +115,8 @@ load_pupils(struct marks *m)
 	m->upns = malloc(bytes + 1);
 	m->slots = calloc(m->nslots, sizeof *m->slots);
 	if (!m->pupils || !m->upns || !m->slots)
-		return rt_store_fail(m->store, "out of memory");
-	if (rt_store_prepare(m->store, "SELECT id, upn FROM pupils", &st))
+		return reg_fail(m->store, "out of memory");
+	if (reg_prepare(m->store, "SELECT id, upn FROM pupils", &st))
 		return -1;
 	size_t used = 0;
 	int rc;
@@ -137,7 +137,7 @@ load_pupils(struct marks *m)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return rt_store_fail_db(m->store, "cannot read pupils");
+		return reg_fail_db(m->store, "cannot read pupils");
 	return 0;
 }
 
@@ -161,7 +161,7 @@ pupil_blob(struct marks *m, struct pupil *p)
 		return p->blob;
 	p->blob = calloc(1, m->nblob + m->nblob / 8 + 1);
 	if (!p->blob) {
-		m->imp->failed = rt_store_fail(m->store, "out of memory");
+		m->imp->failed = reg_fail(m->store, "out of memory");
 		return NULL;
 	}
 	sqlite3_bind_int64(m->read_blob, 1, p->id);
@@ -172,7 +172,7 @@ pupil_blob(struct marks *m, struct pupil *p)
 		if (b)
 			memcpy(p->blob, b, n < m->nblob ? n : m->nblob);
 	} else if (rc != SQLITE_DONE)
-		m->imp->failed = rt_store_fail_db(m->store, "cannot read pupil_marks");
+		m->imp->failed = reg_fail_db(m->store, "cannot read pupil_marks");
 	sqlite3_reset(m->read_blob);
 	return m->imp->failed ? NULL : p->blob;
 }
@@ -202,7 +202,7 @@ recorded_code(struct marks *m, int64_t pupil_id, const char *date, int pm, char 
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(m->find_mark, 0));
 		found = buf;
 	} else if (rc != SQLITE_DONE)
-		m->imp->failed = rt_store_fail_db(m->store, "cannot read marks");
+		m->imp->failed = reg_fail_db(m->store, "cannot read marks");
 	sqlite3_reset(m->find_mark);
 	return found;
 }
@@ -210,9 +210,9 @@ recorded_code(struct marks *m, int64_t pupil_id, const char *date, int pm, char 
 static void
 duplicate_in_file(struct marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm)
 {
-	struct rt_import *imp = m->imp;
+	struct reg_importer *imp = m->imp;
 	size_t before = imp->nproblems;
-	rt_import_problem(imp, line, "session", "duplicate mark for %s on %s %s (first earlier in the file)",
+	reg_import_problem(imp, line, "session", "duplicate mark for %s on %s %s (first earlier in the file)",
 	                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM");
 	if (imp->nproblems > before)
 		m->pending[m->npending++] = (struct pending){ before, pupil, d, (uint8_t)pm, 0 };
@@ -244,7 +244,7 @@ note_off_mark(struct marks *m, long line, uint32_t pupil, const char *date, rt_d
 		size_t cap = m->cap_off ? m->cap_off * 2 : 1024;
 		struct off_mark *n = calloc(cap, sizeof *n);
 		if (!n) {
-			m->imp->failed = rt_store_fail(m->store, "out of memory");
+			m->imp->failed = reg_fail(m->store, "out of memory");
 			return -1;
 		}
 		for (size_t i = 0; i < m->cap_off; i++)
@@ -256,13 +256,13 @@ note_off_mark(struct marks *m, long line, uint32_t pupil, const char *date, rt_d
 	}
 	struct off_mark *o = off_slot(m->off, m->cap_off, pupil, d, pm);
 	if (o->pupil) {
-		rt_import_problem(m->imp, line, "session", "duplicate mark for %s on %s %s (first on line %ld)",
+		reg_import_problem(m->imp, line, "session", "duplicate mark for %s on %s %s (first on line %ld)",
 		                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM", o->line);
 		return -1;
 	}
 	char code[16];
 	if (recorded_code(m, m->pupils[pupil - 1].id, date, pm, code, sizeof code)) {
-		rt_import_problem(m->imp, line, "session",
+		reg_import_problem(m->imp, line, "session",
 		                  "duplicate mark for %s on %s %s (already in the register as \"%s\")",
 		                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM", code);
 		return -1;
@@ -277,36 +277,36 @@ note_off_mark(struct marks *m, long line, uint32_t pupil, const char *date, rt_d
 static long
 check_open(struct marks *m, long line, const char *date, rt_date d, int pm, const char *code)
 {
-	long day = rt_store_calendar_day(&m->cal, d);
+	long day = reg_calendar_day(&m->cal, d);
 	if (day >= 0 && (m->cal.days.days[day].open & (pm ? RT_OPEN_PM : RT_OPEN_AM)))
 		return day;
 	char reason[128];
-	if (!rt_store_calendar_closed_reason(&m->cal, d, pm ? RT_PM : RT_AM, reason, sizeof reason)) {
+	if (!reg_calendar_closed_reason(&m->cal, d, pm ? RT_PM : RT_AM, reason, sizeof reason)) {
 		int y = rt_date_school_year(d);
-		rt_import_problem(m->imp, line, "date", "%s is outside the calendar (no half terms in school year %d-%02d)",
+		reg_import_problem(m->imp, line, "date", "%s is outside the calendar (no half terms in school year %d-%02d)",
 		                  date, y, (y + 1) % 100);
 		return -1;
 	}
 	if (strcmp(code, "#") == 0)
 		return -2;
 	if (day >= 0)       /* the other session of the day is open */
-		rt_import_problem(m->imp, line, "date", "the school is closed on %s %s (%s)", date, pm ? "PM" : "AM",
+		reg_import_problem(m->imp, line, "date", "the school is closed on %s %s (%s)", date, pm ? "PM" : "AM",
 		                  reason);
 	else
-		rt_import_problem(m->imp, line, "date", "the school is closed on %s (%s)", date, reason);
+		reg_import_problem(m->imp, line, "date", "the school is closed on %s (%s)", date, reason);
 	return -1;
 }
 
 static int
 code_id(struct marks *m, long line, const char *code, size_t len)
 {
-	int id = rt_store_codebook_find(m->book, code, len);
+	int id = reg_codebook_find(m->book, code, len);
 	if (id)
 		return id;
-	id = rt_store_codebook_add(m->store, m->book, code, len);
+	id = reg_codebook_add(m->store, m->book, code, len);
 	if (id == -1)
-		rt_import_problem(m->imp, line, "code", "\"%s\" would be the register's %dth different code; at most %d are kept",
-		                  code, RT_STORE_MAX_CODE_ID + 1, RT_STORE_MAX_CODE_ID);
+		reg_import_problem(m->imp, line, "code", "\"%s\" would be the register's %dth different code; at most %d are kept",
+		                  code, REG_MAX_CODE_ID + 1, REG_MAX_CODE_ID);
 	if (id == -2)
 		m->imp->failed = 1;
 	return id;
@@ -339,7 +339,7 @@ flush_rows(struct marks *m)
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
-			return m->imp->failed = rt_store_fail_db(m->store, "cannot write marks");
+			return m->imp->failed = reg_fail_db(m->store, "cannot write marks");
 	}
 	m->nbatch = 0;
 	return 0;
@@ -362,54 +362,54 @@ insert_mark(struct marks *m, int64_t pupil_id, const char *date, int pm, const c
 static void
 import_row(struct marks *m)
 {
-	struct rt_import *imp = m->imp;
+	struct reg_importer *imp = m->imp;
 	long line = imp->csv.line, errors = imp->errors;
 	size_t len[C__COUNT];
 	const char *f[C__COUNT];
 	for (int c = 0; c < C__COUNT; c++)
-		f[c] = rt_import_field(imp, (size_t)c, &len[c]);
+		f[c] = reg_import_field(imp, (size_t)c, &len[c]);
 
 	uint32_t pupil = 0;
 	if (!len[C_UPN])
-		rt_import_problem(imp, line, "upn", "missing");
+		reg_import_problem(imp, line, "upn", "missing");
 	else if (!(pupil = find_pupil(m, f[C_UPN], len[C_UPN])))
-		rt_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
+		reg_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
 	else
 		m->last_pupil = pupil;
 	rt_date d = 0;
 	int date_ok = 0;
 	if (!len[C_DATE])
-		rt_import_problem(imp, line, "date", "missing");
+		reg_import_problem(imp, line, "date", "missing");
 	else if (rt_date_parse(f[C_DATE], len[C_DATE], &d))
-		rt_import_problem(imp, line, "date", "%s is not a date (YYYY-MM-DD)", f[C_DATE]);
+		reg_import_problem(imp, line, "date", "%s is not a date (YYYY-MM-DD)", f[C_DATE]);
 	else
 		date_ok = 1;
 	int pm = parse_session(f[C_SESSION], len[C_SESSION]);
 	if (pm < 0)
-		rt_import_problem(imp, line, "session", "\"%s\" is not AM or PM", f[C_SESSION]);
+		reg_import_problem(imp, line, "session", "\"%s\" is not AM or PM", f[C_SESSION]);
 	if (!len[C_CODE])
-		rt_import_problem(imp, line, "code", "missing");
+		reg_import_problem(imp, line, "code", "missing");
 	else if (len[C_CODE] == 1 && f[C_CODE][0] == '-')
-		rt_import_problem(imp, line, "code", "\"-\" means no mark was recorded; leave the row out");
-	else if (!rt_store_code_is_valid(f[C_CODE], len[C_CODE]))
-		rt_import_problem(imp, line, "code", "unknown code \"%s\" (a code is 1 to 4 of A-Z 0-9 / \\ # -)",
+		reg_import_problem(imp, line, "code", "\"-\" means no mark was recorded; leave the row out");
+	else if (!reg_code_is_valid(f[C_CODE], len[C_CODE]))
+		reg_import_problem(imp, line, "code", "unknown code \"%s\" (a code is 1 to 4 of A-Z 0-9 / \\ # -)",
 		                  f[C_CODE]);
 	else if (imp->store->known_codes && !known_code(imp->store, f[C_CODE]))
-		rt_import_problem(imp, line, "code", "unknown code \"%s\": the policy does not define it", f[C_CODE]);
+		reg_import_problem(imp, line, "code", "unknown code \"%s\": the policy does not define it", f[C_CODE]);
 	long minutes_late = -1;
 	if (len[C_MINUTES_LATE]) {
 		char *end;
 		errno = 0;
 		minutes_late = strtol(f[C_MINUTES_LATE], &end, 10);
 		if (*end || end == f[C_MINUTES_LATE] || f[C_MINUTES_LATE][0] == '-' || errno || minutes_late > 720) {
-			rt_import_problem(imp, line, "minutes_late", "\"%s\" is not a number of minutes (0 to 720)",
+			reg_import_problem(imp, line, "minutes_late", "\"%s\" is not a number of minutes (0 to 720)",
 			                  f[C_MINUTES_LATE]);
 			minutes_late = -1;
 		}
 	}
 	int arrival;
 	if (len[C_ARRIVAL] && rt_time_parse(f[C_ARRIVAL], len[C_ARRIVAL], &arrival))
-		rt_import_problem(imp, line, "arrival", "\"%s\" is not a time (HH:MM)", f[C_ARRIVAL]);
+		reg_import_problem(imp, line, "arrival", "\"%s\" is not a time (HH:MM)", f[C_ARRIVAL]);
 	if (imp->errors != errors || !date_ok || pm < 0)
 		goto done;
 
@@ -426,7 +426,7 @@ import_row(struct marks *m)
 			if (seen[slot / 8] & (1u << (slot % 8)))
 				duplicate_in_file(m, line, pupil, f[C_DATE], d, pm);
 			else
-				rt_import_problem(imp, line, "session",
+				reg_import_problem(imp, line, "session",
 				                  "duplicate mark for %s on %s %s (already in the register as \"%s\")",
 				                  f[C_UPN], f[C_DATE], pm ? "PM" : "AM", m->book->names[blob[slot]]);
 			goto done;
@@ -452,21 +452,21 @@ done:
 static int
 find_first_lines(struct marks *m)
 {
-	struct rt_import *imp = m->imp;
-	struct rt_csv csv;
+	struct reg_importer *imp = m->imp;
+	struct reg_csv csv;
 	long last = 0;
 	for (size_t i = 0; i < m->npending; i++)
 		if (imp->problems[m->pending[i].problem].line > last)
 			last = imp->problems[m->pending[i].problem].line;
-	if (rt_csv_open(&csv, imp->path))
-		return imp->failed = rt_store_fail(m->store, "cannot reopen %s: %s", imp->path, strerror(errno));
-	int rc = rt_csv_next(&csv); /* the header */
-	while (rc >= -1 && (rc = rt_csv_next(&csv)) != 0 && csv.line < last) {
+	if (reg_csv_open(&csv, imp->path))
+		return imp->failed = reg_fail(m->store, "cannot reopen %s: %s", imp->path, strerror(errno));
+	int rc = reg_csv_next(&csv); /* the header */
+	while (rc >= -1 && (rc = reg_csv_next(&csv)) != 0 && csv.line < last) {
 		if (rc != 1 || csv.nfields != imp->nheader)
 			continue;
-		const struct rt_csv_field *fu = &csv.field[imp->column_of[C_UPN]];
-		const struct rt_csv_field *fd = &csv.field[imp->column_of[C_DATE]];
-		const struct rt_csv_field *fs = &csv.field[imp->column_of[C_SESSION]];
+		const struct reg_csv_field *fu = &csv.field[imp->column_of[C_UPN]];
+		const struct reg_csv_field *fd = &csv.field[imp->column_of[C_DATE]];
+		const struct reg_csv_field *fs = &csv.field[imp->column_of[C_SESSION]];
 		uint32_t pupil = find_pupil(m, fu->s, fu->len);
 		rt_date d;
 		int pm = parse_session(fs->s, fs->len);
@@ -478,13 +478,13 @@ find_first_lines(struct marks *m)
 				p->first_line = csv.line;
 		}
 	}
-	rt_csv_close(&csv);
+	reg_csv_close(&csv);
 	for (size_t i = 0; i < m->npending; i++) {
 		const struct pending *p = &m->pending[i];
 		char date[11];
 		rt_date_format(p->date, date);
 		if (p->first_line)
-			rt_import_problem_set(imp, p->problem, "session", "duplicate mark for %s on %s %s (first on line %ld)",
+			reg_import_problem_set(imp, p->problem, "session", "duplicate mark for %s on %s %s (first on line %ld)",
 			                      m->pupils[p->pupil - 1].upn, date, p->pm ? "PM" : "AM", p->first_line);
 	}
 	return 0;
@@ -502,7 +502,7 @@ write_blobs(struct marks *m)
 		int rc = sqlite3_step(m->write_blob);
 		sqlite3_reset(m->write_blob);
 		if (rc != SQLITE_DONE)
-			return m->imp->failed = rt_store_fail_db(m->store, "cannot write pupil_marks");
+			return m->imp->failed = reg_fail_db(m->store, "cannot write pupil_marks");
 	}
 	return 0;
 }
@@ -513,11 +513,11 @@ prepare_batch(struct marks *m)
 	static const char head[] = "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival) VALUES ";
 	char *sql = malloc(sizeof head + BATCH * 20);
 	if (!sql)
-		return rt_store_fail(m->store, "out of memory");
+		return reg_fail(m->store, "out of memory");
 	char *p = sql + sprintf(sql, "%s", head);
 	for (int i = 0; i < BATCH; i++)
 		p += sprintf(p, "%s(?,?,?,?,?,?)", i ? "," : "");
-	int rc = rt_store_prepare(m->store, sql, &m->insert_batch);
+	int rc = reg_prepare(m->store, sql, &m->insert_batch);
 	free(sql);
 	return rc;
 }
@@ -525,17 +525,17 @@ prepare_batch(struct marks *m)
 static int
 run(struct marks *m)
 {
-	struct rt_import *imp = m->imp;
-	if (rt_import_columns(imp, columns, C__COUNT, 4))
+	struct reg_importer *imp = m->imp;
+	if (reg_import_columns(imp, columns, C__COUNT, 4))
 		return 0;
-	if (load_pupils(m) || rt_store_calendar_read(m->store, &m->cal) || rt_store_codebook_load(m->store, m->book) ||
-	    rt_store_prepare(m->store,
+	if (load_pupils(m) || reg_calendar_read(m->store, &m->cal) || reg_codebook_load(m->store, m->book) ||
+	    reg_prepare(m->store,
 	                     "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival)"
 	                     " VALUES (?, ?, ?, ?, ?, ?)", &m->insert) ||
-	    rt_store_prepare(m->store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &m->read_blob) ||
-	    rt_store_prepare(m->store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)",
+	    reg_prepare(m->store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &m->read_blob) ||
+	    reg_prepare(m->store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)",
 	                     &m->write_blob) ||
-	    rt_store_prepare(m->store, "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?",
+	    reg_prepare(m->store, "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?",
 	                     &m->find_mark))
 		return imp->failed = -1;
 	if (prepare_batch(m))
@@ -543,7 +543,7 @@ run(struct marks *m)
 	m->nblob = 2 * m->cal.days.ndays;
 	m->writing = 1;
 	int rc;
-	while (!imp->failed && (rc = rt_import_next(imp)) == 1)
+	while (!imp->failed && (rc = reg_import_next(imp)) == 1)
 		import_row(m);
 	if (imp->failed)
 		return -1;
@@ -553,11 +553,11 @@ run(struct marks *m)
 }
 
 int
-rt_import_marks(struct rt_import *imp)
+reg_import_marks(struct reg_importer *imp)
 {
 	struct marks m = { .imp = imp, .store = imp->store };
 	m.book = malloc(sizeof *m.book);
-	int rc = m.book ? run(&m) : (imp->failed = rt_store_fail(imp->store, "out of memory"));
+	int rc = m.book ? run(&m) : (imp->failed = reg_fail(imp->store, "out of memory"));
 	sqlite3_finalize(m.insert);
 	sqlite3_finalize(m.insert_batch);
 	sqlite3_finalize(m.read_blob);
@@ -570,6 +570,6 @@ rt_import_marks(struct rt_import *imp)
 	free(m.slots);
 	free(m.off);
 	free(m.book);
-	rt_store_calendar_free(&m.cal);
+	reg_calendar_free(&m.cal);
 	return rc;
 }

@@ -88,12 +88,12 @@ seen_free(struct seen *t)
 }
 
 static int
-check_date(struct rt_import *imp, long line, int col, const char *s, size_t len, rt_date *out)
+check_date(struct reg_importer *imp, long line, int col, const char *s, size_t len, rt_date *out)
 {
 	if (!len)
 		return 0;
 	if (rt_date_parse(s, len, out)) {
-		rt_import_problem(imp, line, columns[col], "%s is not a date (YYYY-MM-DD)", s);
+		reg_import_problem(imp, line, columns[col], "%s is not a date (YYYY-MM-DD)", s);
 		return -1;
 	}
 	return 1;
@@ -109,37 +109,37 @@ bind_optional(sqlite3_stmt *st, int index, const char *s, size_t len)
 }
 
 static void
-import_row(struct rt_import *imp, struct seen *seen, sqlite3_stmt *upsert)
+import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *upsert)
 {
 	long line = imp->csv.line;
 	size_t len[C__COUNT];
 	const char *f[C__COUNT];
 	for (int c = 0; c < C__COUNT; c++)
-		f[c] = rt_import_field(imp, (size_t)c, &len[c]);
+		f[c] = reg_import_field(imp, (size_t)c, &len[c]);
 
 	if (!len[C_UPN])
-		rt_import_problem(imp, line, "upn", "missing");
+		reg_import_problem(imp, line, "upn", "missing");
 	else if (len[C_UPN] > 32 || strpbrk(f[C_UPN], " \t\r\n"))
-		rt_import_problem(imp, line, "upn", "\"%s\" is not a UPN (at most 32 characters, no spaces)", f[C_UPN]);
+		reg_import_problem(imp, line, "upn", "\"%s\" is not a UPN (at most 32 characters, no spaces)", f[C_UPN]);
 	else {
 		long first = seen_add(seen, f[C_UPN], line);
 		if (first < 0) {
-			imp->failed = rt_store_fail(imp->store, "out of memory");
+			imp->failed = reg_fail(imp->store, "out of memory");
 			return;
 		}
 		if (first > 0)
-			rt_import_problem(imp, line, "upn", "pupil %s appears twice (first on line %ld)", f[C_UPN], first);
+			reg_import_problem(imp, line, "upn", "pupil %s appears twice (first on line %ld)", f[C_UPN], first);
 	}
 	if (!len[C_SURNAME])
-		rt_import_problem(imp, line, "surname", "missing");
+		reg_import_problem(imp, line, "surname", "missing");
 	if (!len[C_FORENAME])
-		rt_import_problem(imp, line, "forename", "missing");
+		reg_import_problem(imp, line, "forename", "missing");
 	rt_date dob, admitted = 0, left = 0;
 	check_date(imp, line, C_DOB, f[C_DOB], len[C_DOB], &dob);
 	int have_admitted = check_date(imp, line, C_ADMITTED, f[C_ADMITTED], len[C_ADMITTED], &admitted);
 	int have_left = check_date(imp, line, C_LEFT, f[C_LEFT], len[C_LEFT], &left);
 	if (have_admitted == 1 && have_left == 1 && left < admitted)
-		rt_import_problem(imp, line, "left", "%s is before the admission date %s", f[C_LEFT], f[C_ADMITTED]);
+		reg_import_problem(imp, line, "left", "%s is before the admission date %s", f[C_LEFT], f[C_ADMITTED]);
 	int year_group = -1;
 	if (len[C_YEAR_GROUP]) {
 		char *end;
@@ -147,7 +147,7 @@ import_row(struct rt_import *imp, struct seen *seen, sqlite3_stmt *upsert)
 		if (strcmp(f[C_YEAR_GROUP], "R") == 0)
 			year_group = 0;
 		else if (*end || end == f[C_YEAR_GROUP] || y < 0 || y > 14)
-			rt_import_problem(imp, line, "year_group", "\"%s\" is not a year group (R or 0 to 14)",
+			reg_import_problem(imp, line, "year_group", "\"%s\" is not a year group (R or 0 to 14)",
 			                  f[C_YEAR_GROUP]);
 		else
 			year_group = (int)y;
@@ -167,18 +167,18 @@ import_row(struct rt_import *imp, struct seen *seen, sqlite3_stmt *upsert)
 	int rc = sqlite3_step(upsert);
 	sqlite3_reset(upsert);
 	if (rc != SQLITE_DONE)
-		imp->failed = rt_store_fail_db(imp->store, "cannot write pupils");
+		imp->failed = reg_fail_db(imp->store, "cannot write pupils");
 	else
 		imp->rows++;
 }
 
 int
-rt_import_pupils(struct rt_import *imp)
+reg_import_pupils(struct reg_importer *imp)
 {
-	if (rt_import_columns(imp, columns, C__COUNT, 3))
+	if (reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
 	sqlite3_stmt *upsert;
-	if (rt_store_prepare(imp->store,
+	if (reg_prepare(imp->store,
 	                     "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group, admitted, left)"
 	                     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upn) DO UPDATE SET"
 	                     " surname = excluded.surname, forename = excluded.forename,"
@@ -188,7 +188,7 @@ rt_import_pupils(struct rt_import *imp)
 	                     " left = coalesce(excluded.left, left)", &upsert))
 		return imp->failed = -1;
 	struct seen seen = { 0 };
-	while (!imp->failed && rt_import_next(imp) == 1)
+	while (!imp->failed && reg_import_next(imp) == 1)
 		import_row(imp, &seen, upsert);
 	sqlite3_finalize(upsert);
 	seen_free(&seen);

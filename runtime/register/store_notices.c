@@ -8,15 +8,15 @@
 static const char *const states[] = { "issued", "paid", "withdrawn", "prosecuted" };
 
 const char *
-rt_notice_state_name(int state)
+reg_notice_state_name(int state)
 {
-	return state >= 0 && state <= RT_NOTICE_PROSECUTED ? states[state] : "?";
+	return state >= 0 && state <= REG_NOTICE_PROSECUTED ? states[state] : "?";
 }
 
 static int
 state_of(const char *s)
 {
-	for (int i = 0; i <= RT_NOTICE_PROSECUTED; i++)
+	for (int i = 0; i <= REG_NOTICE_PROSECUTED; i++)
 		if (s && strcmp(s, states[i]) == 0)
 			return i;
 	return -1;
@@ -28,19 +28,19 @@ enum { C_UPN, C_PARENT, C_NAME, C_RELATIONSHIP, C__COUNT };
 static const char *const columns[C__COUNT] = { "upn", "parent_id", "name", "relationship" };
 
 static void
-import_parent(struct rt_import *imp, sqlite3_stmt *find, sqlite3_stmt *upsert)
+import_parent(struct reg_importer *imp, sqlite3_stmt *find, sqlite3_stmt *upsert)
 {
 	long line = imp->csv.line;
 	size_t len[C__COUNT];
 	const char *f[C__COUNT];
 	for (size_t c = 0; c < C__COUNT; c++)
-		f[c] = rt_import_field(imp, c, &len[c]);
+		f[c] = reg_import_field(imp, c, &len[c]);
 	if (!len[C_UPN])
-		rt_import_problem(imp, line, "upn", "is empty");
+		reg_import_problem(imp, line, "upn", "is empty");
 	if (!len[C_PARENT])
-		rt_import_problem(imp, line, "parent_id", "is empty");
+		reg_import_problem(imp, line, "parent_id", "is empty");
 	if (!len[C_NAME])
-		rt_import_problem(imp, line, "name", "is empty");
+		reg_import_problem(imp, line, "name", "is empty");
 	if (!len[C_UPN] || !len[C_PARENT] || !len[C_NAME])
 		return;
 	sqlite3_bind_text(find, 1, f[C_UPN], (int)len[C_UPN], SQLITE_STATIC);
@@ -48,11 +48,11 @@ import_parent(struct rt_import *imp, sqlite3_stmt *find, sqlite3_stmt *upsert)
 	int64_t pupil = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
 	sqlite3_reset(find);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		imp->failed = rt_store_fail_db(imp->store, "cannot read pupils");
+		imp->failed = reg_fail_db(imp->store, "cannot read pupils");
 		return;
 	}
 	if (rc == SQLITE_DONE) {
-		rt_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
+		reg_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
 		return;
 	}
 	if (imp->errors)
@@ -67,19 +67,19 @@ import_parent(struct rt_import *imp, sqlite3_stmt *find, sqlite3_stmt *upsert)
 	rc = sqlite3_step(upsert);
 	sqlite3_reset(upsert);
 	if (rc != SQLITE_DONE)
-		imp->failed = rt_store_fail_db(imp->store, "cannot write parents");
+		imp->failed = reg_fail_db(imp->store, "cannot write parents");
 	else
 		imp->rows++;
 }
 
 int
-rt_import_parents(struct rt_import *imp)
+reg_import_parents(struct reg_importer *imp)
 {
-	if (rt_import_columns(imp, columns, C__COUNT, 3))
+	if (reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
 	sqlite3_stmt *find = NULL, *upsert = NULL;
-	if (rt_store_prepare(imp->store, "SELECT id FROM pupils WHERE upn = ?", &find) ||
-	    rt_store_prepare(imp->store,
+	if (reg_prepare(imp->store, "SELECT id FROM pupils WHERE upn = ?", &find) ||
+	    reg_prepare(imp->store,
 	                     "INSERT INTO parents (pupil_id, parent_id, name, relationship) VALUES (?, ?, ?, ?)"
 	                     " ON CONFLICT (pupil_id, parent_id) DO UPDATE SET name = excluded.name,"
 	                     " relationship = coalesce(excluded.relationship, relationship)",
@@ -87,7 +87,7 @@ rt_import_parents(struct rt_import *imp)
 		sqlite3_finalize(find);
 		return imp->failed = -1;
 	}
-	while (!imp->failed && rt_import_next(imp) == 1)
+	while (!imp->failed && reg_import_next(imp) == 1)
 		import_parent(imp, find, upsert);
 	sqlite3_finalize(find);
 	sqlite3_finalize(upsert);
@@ -118,13 +118,13 @@ grow(void **items, size_t n, size_t *cap, size_t size)
 }
 
 static int
-load_parents(struct rt_store *store, const char *upn, struct rt_store_penalties *out)
+load_parents(struct reg_store *store, const char *upn, struct reg_penalties *out)
 {
 	sqlite3_stmt *st;
 	const char *sql = upn ? "SELECT a.pupil_id, a.parent_id, a.name, a.relationship FROM parents a"
 	                        " JOIN pupils p ON p.id = a.pupil_id WHERE p.upn = ? ORDER BY 1, 2"
 	                      : "SELECT pupil_id, parent_id, name, relationship FROM parents ORDER BY 1, 2";
-	if (rt_store_prepare(store, sql, &st))
+	if (reg_prepare(store, sql, &st))
 		return -1;
 	if (upn)
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
@@ -133,20 +133,20 @@ load_parents(struct rt_store *store, const char *upn, struct rt_store_penalties 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (grow((void **)&out->parents, out->nparents, &cap, sizeof *out->parents))
 			break;
-		struct rt_store_parent *p = &out->parents[out->nparents++];
-		*p = (struct rt_store_parent){ sqlite3_column_int64(st, 0), dup_column(st, 1), dup_column(st, 2),
+		struct reg_parent *p = &out->parents[out->nparents++];
+		*p = (struct reg_parent){ sqlite3_column_int64(st, 0), dup_column(st, 1), dup_column(st, 2),
 			                       dup_column(st, 3) };
 		if (!p->parent_id || !p->name)
 			break;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
-		return rt_store_fail(store, "out of memory");
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read parents");
+		return reg_fail(store, "out of memory");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read parents");
 }
 
 static int
-load_notices(struct rt_store *store, const char *upn, struct rt_store_penalties *out)
+load_notices(struct reg_store *store, const char *upn, struct reg_penalties *out)
 {
 	sqlite3_stmt *st;
 	const char *sql =
@@ -154,7 +154,7 @@ load_notices(struct rt_store *store, const char *upn, struct rt_store_penalties 
 		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on"
 		" FROM notices n JOIN pupils p ON p.id = n.pupil_id WHERE ?1 IS NULL OR p.upn = ?1"
 		" ORDER BY n.pupil_id, n.parent_id, n.issued, n.id";
-	if (rt_store_prepare(store, sql, &st))
+	if (reg_prepare(store, sql, &st))
 		return -1;
 	if (upn)
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
@@ -163,8 +163,8 @@ load_notices(struct rt_store *store, const char *upn, struct rt_store_penalties 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (grow((void **)&out->notices, out->nnotices, &cap, sizeof *out->notices))
 			break;
-		struct rt_store_notice *n = &out->notices[out->nnotices++];
-		*n = (struct rt_store_notice){ .id = sqlite3_column_int64(st, 0), .pupil_id = sqlite3_column_int64(st, 1),
+		struct reg_notice *n = &out->notices[out->nnotices++];
+		*n = (struct reg_notice){ .id = sqlite3_column_int64(st, 0), .pupil_id = sqlite3_column_int64(st, 1),
 			                       .upn = dup_column(st, 2), .parent_id = dup_column(st, 3),
 			                       .ordinal = sqlite3_column_int(st, 4),
 			                       .pence = sqlite3_column_int64(st, 6), .days = sqlite3_column_int(st, 7),
@@ -178,29 +178,29 @@ load_notices(struct rt_store *store, const char *upn, struct rt_store_penalties 
 		if (!issued || !on || state < 0 || rt_date_parse(issued, strlen(issued), &n->issued) ||
 		    rt_date_parse(on, strlen(on), &n->state_on)) {
 			sqlite3_finalize(st);
-			return rt_store_fail(store, "%s: notice %lld is malformed", store->path, (long long)n->id);
+			return reg_fail(store, "%s: notice %lld is malformed", store->path, (long long)n->id);
 		}
 		n->state = (uint8_t)state;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
-		return rt_store_fail(store, "out of memory");
-	return rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot read notices");
+		return reg_fail(store, "out of memory");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read notices");
 }
 
 int
-rt_store_penalties_load(struct rt_store *store, const char *upn, struct rt_store_penalties *out)
+reg_penalties_load(struct reg_store *store, const char *upn, struct reg_penalties *out)
 {
 	memset(out, 0, sizeof *out);
 	if (load_parents(store, upn, out) || load_notices(store, upn, out)) {
-		rt_store_penalties_free(out);
+		reg_penalties_free(out);
 		return -1;
 	}
 	return 0;
 }
 
 void
-rt_store_penalties_free(struct rt_store_penalties *p)
+reg_penalties_free(struct reg_penalties *p)
 {
 	for (size_t i = 0; i < p->nparents; i++) {
 		free(p->parents[i].parent_id);
@@ -219,24 +219,24 @@ rt_store_penalties_free(struct rt_store_penalties *p)
 /* ---- writing ---- */
 
 static int
-finish(struct rt_store *store, int status)
+finish(struct reg_store *store, int status)
 {
-	if (status == 0 && rt_store_exec(store, "COMMIT") == 0)
+	if (status == 0 && reg_exec(store, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return status ? status : -1;
 }
 
 int
-rt_store_notice_issue(struct rt_store *store, const char *upn, const char *parent_id, int ordinal, rt_date issued,
+reg_notice_issue(struct reg_store *store, const char *upn, const char *parent_id, int ordinal, rt_date issued,
                       int64_t pence, int days, int64_t later_pence, int later_days, int64_t *id)
 {
 	char date[11];
 	rt_date_format(issued, date);
 	sqlite3_stmt *find, *insert;
-	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "SELECT p.id, a.parent_id FROM pupils p"
 	                     " LEFT JOIN parents a ON a.pupil_id = p.id AND a.parent_id = ?2 WHERE p.upn = ?1",
 	                     &find))
@@ -248,17 +248,17 @@ rt_store_notice_issue(struct rt_store *store, const char *upn, const char *paren
 	int has_parent = rc == SQLITE_ROW && sqlite3_column_type(find, 1) != SQLITE_NULL;
 	sqlite3_finalize(find);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return finish(store, rt_store_fail_db(store, "cannot read pupils"));
+		return finish(store, reg_fail_db(store, "cannot read pupils"));
 	if (rc == SQLITE_DONE) {
-		rt_store_fail(store, "no pupil with UPN %s in the register", upn);
+		reg_fail(store, "no pupil with UPN %s in the register", upn);
 		return finish(store, 1);
 	}
 	if (!has_parent) {
-		rt_store_fail(store, "pupil %s has no parent \"%s\" (import parents: upn,parent_id,name[,relationship])",
+		reg_fail(store, "pupil %s has no parent \"%s\" (import parents: upn,parent_id,name[,relationship])",
 		              upn, parent_id);
 		return finish(store, 1);
 	}
-	if (rt_store_prepare(store,
+	if (reg_prepare(store,
 	                     "INSERT INTO notices (pupil_id, parent_id, ordinal, issued, amount_pence, within_days,"
 	                     " later_amount_pence, later_within_days, state, state_on)"
 	                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?4)",
@@ -280,20 +280,20 @@ rt_store_notice_issue(struct rt_store *store, const char *upn, const char *paren
 	rc = sqlite3_step(insert);
 	sqlite3_finalize(insert);
 	if (rc != SQLITE_DONE)
-		return finish(store, rt_store_fail_db(store, "cannot record the notice"));
+		return finish(store, reg_fail_db(store, "cannot record the notice"));
 	*id = sqlite3_last_insert_rowid(store->db);
 	return finish(store, 0);
 }
 
 int
-rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date date)
+reg_notice_set_state(struct reg_store *store, int64_t id, int state, rt_date date)
 {
 	char day[11];
 	rt_date_format(date, day);
 	sqlite3_stmt *st;
-	if (rt_store_exec(store, "BEGIN IMMEDIATE"))
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (rt_store_prepare(store, "SELECT state, issued, max(within_days, coalesce(later_within_days, 0)) "
+	if (reg_prepare(store, "SELECT state, issued, max(within_days, coalesce(later_within_days, 0)) "
 	                            "FROM notices WHERE id = ?", &st))
 		return finish(store, -1);
 	sqlite3_bind_int64(st, 1, id);
@@ -307,17 +307,17 @@ rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date
 		window = sqlite3_column_int(st, 2);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return finish(store, rt_store_fail_db(store, "cannot read notices"));
+		return finish(store, reg_fail_db(store, "cannot read notices"));
 	if (rc == SQLITE_DONE) {
-		rt_store_fail(store, "there is no notice %lld", (long long)id);
+		reg_fail(store, "there is no notice %lld", (long long)id);
 		return finish(store, 1);
 	}
-	if (current != RT_NOTICE_ISSUED) {
-		rt_store_fail(store, "notice %lld is already %s", (long long)id, rt_notice_state_name(current));
+	if (current != REG_NOTICE_ISSUED) {
+		reg_fail(store, "notice %lld is already %s", (long long)id, reg_notice_state_name(current));
 		return finish(store, 1);
 	}
 	if (strcmp(day, issued) < 0) {
-		rt_store_fail(store, "notice %lld was issued on %s, after %s", (long long)id, issued, day);
+		reg_fail(store, "notice %lld was issued on %s, after %s", (long long)id, issued, day);
 		return finish(store, 1);
 	}
 	/* Payment is possible within the notice's window; after it, the local
@@ -327,23 +327,23 @@ rt_store_notice_set_state(struct rt_store *store, int64_t id, int state, rt_date
 		char last[11];
 		last_day = issued_on + window;
 		rt_date_format(last_day, last);
-		if (state == RT_NOTICE_PAID && date > last_day) {
-			rt_store_fail(store, "notice %lld could be paid until %s (%d days after issue); unpaid, it is now "
+		if (state == REG_NOTICE_PAID && date > last_day) {
+			reg_fail(store, "notice %lld could be paid until %s (%d days after issue); unpaid, it is now "
 			                     "prosecuted or withdrawn", (long long)id, last, window);
 			return finish(store, 1);
 		}
-		if (state == RT_NOTICE_PROSECUTED && date <= last_day) {
-			rt_store_fail(store, "notice %lld may still be paid until %s; it can be prosecuted only once unpaid "
+		if (state == REG_NOTICE_PROSECUTED && date <= last_day) {
+			reg_fail(store, "notice %lld may still be paid until %s; it can be prosecuted only once unpaid "
 			                     "after that", (long long)id, last);
 			return finish(store, 1);
 		}
 	}
-	if (rt_store_prepare(store, "UPDATE notices SET state = ?, state_on = ? WHERE id = ?", &st))
+	if (reg_prepare(store, "UPDATE notices SET state = ?, state_on = ? WHERE id = ?", &st))
 		return finish(store, -1);
-	sqlite3_bind_text(st, 1, rt_notice_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, reg_notice_state_name(state), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return finish(store, rc == SQLITE_DONE ? 0 : rt_store_fail_db(store, "cannot update the notice"));
+	return finish(store, rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot update the notice"));
 }

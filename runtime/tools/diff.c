@@ -62,8 +62,8 @@ flag_changes(const struct rt_program *a, const struct rt_eval *ea, const struct 
 	return text;
 }
 
-static struct rt_diff_year *
-year_entry(struct rt_diff *d, int year_group)
+static struct tool_diff_year *
+year_entry(struct tool_diff *d, int year_group)
 {
 	size_t i = 0;
 	while (i < d->nyears && d->years[i].year_group < year_group)
@@ -73,12 +73,12 @@ year_entry(struct rt_diff *d, int year_group)
 	d->years = rt_grow(d->years, &d->cap_years, d->nyears + 1, sizeof *d->years);
 	memmove(&d->years[i + 1], &d->years[i], (d->nyears - i) * sizeof *d->years);
 	d->nyears++;
-	d->years[i] = (struct rt_diff_year){ .year_group = year_group };
+	d->years[i] = (struct tool_diff_year){ .year_group = year_group };
 	return &d->years[i];
 }
 
 static void
-count_move(struct rt_diff *d, int from, int to)
+count_move(struct tool_diff *d, int from, int to)
 {
 	size_t i = 0;
 	while (i < d->nmoves && (d->moves[i].from < from || (d->moves[i].from == from && d->moves[i].to < to)))
@@ -90,23 +90,23 @@ count_move(struct rt_diff *d, int from, int to)
 	d->moves = rt_grow(d->moves, &d->cap_moves, d->nmoves + 1, sizeof *d->moves);
 	memmove(&d->moves[i + 1], &d->moves[i], (d->nmoves - i) * sizeof *d->moves);
 	d->nmoves++;
-	d->moves[i] = (struct rt_diff_move){ from, to, 1 };
+	d->moves[i] = (struct tool_diff_move){ from, to, 1 };
 }
 
 int
-rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog, struct rt_store *store,
-            rt_date as_of, struct rt_diff *out, FILE *diag)
+tool_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog, struct reg_store *store,
+            rt_date as_of, struct tool_diff *out, FILE *diag)
 {
 	struct rt_calendar cal = { 0 };
 	char **names = NULL;
 	size_t nnames = 0;
-	struct rt_store_cursor *cur = NULL;
+	struct reg_cursor *cur = NULL;
 	struct rt_eval ev_old, ev_new;
 	uint8_t xlat_old[256], xlat_new[256];
 	uint8_t *marks_old = NULL, *marks_new = NULL;
-	struct rt_decision_list recorded = { 0 };
-	struct rt_history_book book_old = { 0 }, book_new = { 0 };
-	struct rt_store_penalties pen = { 0 };
+	struct reg_decision_list recorded = { 0 };
+	struct eng_history_book book_old = { 0 }, book_new = { 0 };
+	struct reg_penalties pen = { 0 };
 	rt_date *none_old = NULL, *none_new = NULL;
 	int status = -1, ready = 0;
 
@@ -115,14 +115,14 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 	/* Stages that rest on earlier decisions read the history recorded under the
 	 * policy in force (the old one); the new policy sees the same history,
 	 * matched rule by rule (stage number, flag name). */
-	if (rt_store_load_calendar(store, &cal) || rt_store_codes(store, &names, &nnames) ||
-	    rt_store_history_read(store, rt_history_policy_key(old_prog), as_of, NULL, &recorded) ||
-	    rt_store_penalties_load(store, NULL, &pen)) {
-		fprintf(diag, "attend: %s\n", rt_store_error(store));
+	if (reg_load_calendar(store, &cal) || reg_codes(store, &names, &nnames) ||
+	    reg_history_read(store, eng_history_policy_key(old_prog), as_of, NULL, &recorded) ||
+	    reg_penalties_load(store, NULL, &pen)) {
+		fprintf(diag, "attend: %s\n", reg_error(store));
 		goto done;
 	}
-	int missing = rt_map_codes(old_prog, "the old policy", store, names, nnames, xlat_old, diag);
-	missing += rt_map_codes(new_prog, "the new policy", store, names, nnames, xlat_new, diag);
+	int missing = eng_map_codes(old_prog, "the old policy", store, names, nnames, xlat_old, diag);
+	missing += eng_map_codes(new_prog, "the new policy", store, names, nnames, xlat_new, diag);
 	if (missing) {
 		status = 1;
 		goto done;
@@ -131,8 +131,8 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 	marks_new = malloc(cal.ndays * 2 + 1);
 	none_old = malloc((old_prog->nrules + 1) * sizeof *none_old);
 	none_new = malloc((new_prog->nrules + 1) * sizeof *none_new);
-	if (!marks_old || !marks_new || !none_old || !none_new || rt_history_book_build(&book_old, old_prog, &recorded) ||
-	    rt_history_book_build(&book_new, new_prog, &recorded) || rt_eval_init(&ev_old, old_prog, &cal)) {
+	if (!marks_old || !marks_new || !none_old || !none_new || eng_history_book_build(&book_old, old_prog, &recorded) ||
+	    eng_history_book_build(&book_new, new_prog, &recorded) || rt_eval_init(&ev_old, old_prog, &cal)) {
 		fprintf(diag, "attend: out of memory\n");
 		goto done;
 	}
@@ -142,16 +142,16 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		goto done;
 	}
 	ready = 1;
-	if (rt_store_pupils_open(store, NULL, &cur)) {
-		fprintf(diag, "attend: %s\n", rt_store_error(store));
+	if (reg_pupils_open(store, NULL, &cur)) {
+		fprintf(diag, "attend: %s\n", reg_error(store));
 		goto done;
 	}
-	rt_history_clear(none_old, old_prog->nrules);
-	rt_history_clear(none_new, new_prog->nrules);
-	struct rt_store_pupil pupil;
+	eng_history_clear(none_old, old_prog->nrules);
+	eng_history_clear(none_new, new_prog->nrules);
+	struct reg_pupil pupil;
 	int rc;
 	size_t nsessions = cal.ndays * 2;
-	while ((rc = rt_store_pupils_next(cur, &pupil)) == 1) {
+	while ((rc = reg_pupils_next(cur, &pupil)) == 1) {
 		size_t have = pupil.nmarks < nsessions ? pupil.nmarks : nsessions;
 		for (size_t i = 0; i < have; i++) {
 			marks_old[i] = pupil.marks[i] ? xlat_old[pupil.marks[i]] : RT_NO_MARK;
@@ -159,11 +159,11 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		}
 		memset(marks_old + have, RT_NO_MARK, nsessions - have);
 		memset(marks_new + have, RT_NO_MARK, nsessions - have);
-		struct rt_pupil_penalties pp;
-		rt_penalties_of(&pen, pupil.id, &pp);
-		rt_date counted = rt_penalties_counted_until(&pp, as_of);
-		const rt_date *held_old = rt_history_book_find(&book_old, pupil.id);
-		const rt_date *held_new = rt_history_book_find(&book_new, pupil.id);
+		struct eng_pupil_penalties pp;
+		eng_penalties_of(&pen, pupil.id, &pp);
+		rt_date counted = eng_penalties_counted_until(&pp, as_of);
+		const rt_date *held_old = eng_history_book_find(&book_old, pupil.id);
+		const rt_date *held_new = eng_history_book_find(&book_new, pupil.id);
 		struct rt_pupil_history h_old = { held_old ? held_old : none_old, counted };
 		struct rt_pupil_history h_new = { held_new ? held_new : none_new, counted };
 		if (rt_eval_pupil_history(&ev_old, marks_old, as_of, &h_old) ||
@@ -172,7 +172,7 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 			goto done;
 		}
 		out->pupils++;
-		struct rt_diff_year *y = year_entry(out, pupil.year_group);
+		struct tool_diff_year *y = year_entry(out, pupil.year_group);
 		y->pupils++;
 		int old_pen = penalty_holds(old_prog, &ev_old), new_pen = penalty_holds(new_prog, &ev_new);
 		char *flags = flag_changes(old_prog, &ev_old, new_prog, &ev_new);
@@ -197,17 +197,17 @@ rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog
 		char name[256];
 		snprintf(name, sizeof name, "%s, %s", pupil.surname ? pupil.surname : "", pupil.forename ? pupil.forename : "");
 		out->affected = rt_grow(out->affected, &out->cap_affected, out->naffected + 1, sizeof *out->affected);
-		out->affected[out->naffected++] = (struct rt_diff_pupil){
+		out->affected[out->naffected++] = (struct tool_diff_pupil){
 			dup(pupil.upn), dup(name), pupil.year_group, ev_old.stage, ev_new.stage, old_pen, new_pen, flags,
 		};
 	}
 	if (rc < 0) {
-		fprintf(diag, "attend: %s\n", rt_store_error(store));
+		fprintf(diag, "attend: %s\n", reg_error(store));
 		goto done;
 	}
 	status = 0;
 done:
-	rt_store_pupils_close(cur);
+	reg_pupils_close(cur);
 	if (ready) {
 		rt_eval_free(&ev_old);
 		rt_eval_free(&ev_new);
@@ -216,17 +216,17 @@ done:
 	free(marks_new);
 	free(none_old);
 	free(none_new);
-	rt_history_book_free(&book_old);
-	rt_history_book_free(&book_new);
-	rt_decision_list_free(&recorded);
-	rt_store_penalties_free(&pen);
-	rt_store_free_codes(names, nnames);
+	eng_history_book_free(&book_old);
+	eng_history_book_free(&book_new);
+	reg_decision_list_free(&recorded);
+	reg_penalties_free(&pen);
+	reg_free_codes(names, nnames);
 	rt_calendar_free(&cal);
 	return status;
 }
 
 void
-rt_diff_free(struct rt_diff *d)
+tool_diff_free(struct tool_diff *d)
 {
 	for (size_t i = 0; i < d->naffected; i++) {
 		free(d->affected[i].upn);
@@ -261,7 +261,7 @@ year_text(int year, char *buf, size_t size)
 }
 
 static void
-write_text(const struct rt_diff *d, const char *old_name, const char *new_name, FILE *out)
+write_text(const struct tool_diff *d, const char *old_name, const char *new_name, FILE *out)
 {
 	char when[11];
 	rt_date_format(d->as_of, when);
@@ -281,7 +281,7 @@ write_text(const struct rt_diff *d, const char *old_name, const char *new_name, 
 	if (!d->naffected)
 		fprintf(out, "  none\n");
 	for (size_t i = 0; i < d->naffected; i++) {
-		const struct rt_diff_pupil *p = &d->affected[i];
+		const struct tool_diff_pupil *p = &d->affected[i];
 		char year[16], a[16], b[16];
 		year_text(p->year_group, year, sizeof year);
 		fprintf(out, "  %s  %s  (year %s):", p->upn, p->name, year);
@@ -305,7 +305,7 @@ write_text(const struct rt_diff *d, const char *old_name, const char *new_name, 
 	        "notices appear", "notices disappear");
 	size_t totals[6] = { 0 };
 	for (size_t i = 0; i < d->nyears; i++) {
-		const struct rt_diff_year *y = &d->years[i];
+		const struct tool_diff_year *y = &d->years[i];
 		char year[16];
 		year_text(y->year_group, year, sizeof year);
 		fprintf(out, "  %-5s %7zu %9zu %9zu %11zu %15zu %18zu\n", year, y->pupils, y->affected, y->up, y->down,
@@ -328,14 +328,14 @@ json_stage(FILE *out, int stage)
 }
 
 static void
-write_json(const struct rt_diff *d, const char *old_name, const char *new_name, FILE *out)
+write_json(const struct tool_diff *d, const char *old_name, const char *new_name, FILE *out)
 {
 	char when[11];
 	rt_date_format(d->as_of, when);
 	fputs("{\"old\":", out);
-	rt_json_string(out, old_name);
+	base_json_string(out, old_name);
 	fputs(",\"new\":", out);
-	rt_json_string(out, new_name);
+	base_json_string(out, new_name);
 	fprintf(out, ",\"as_of\":\"%s\",\"pupils\":%zu,\"affected\":%zu,\"stage_moves\":[", when, d->pupils, d->naffected);
 	for (size_t i = 0; i < d->nmoves; i++) {
 		fprintf(out, "%s{\"from\":", i ? "," : "");
@@ -347,11 +347,11 @@ write_json(const struct rt_diff *d, const char *old_name, const char *new_name, 
 	fprintf(out, "],\"notices_appear\":%zu,\"notices_disappear\":%zu,\"pupils_affected\":[", d->notices_appear,
 	        d->notices_disappear);
 	for (size_t i = 0; i < d->naffected; i++) {
-		const struct rt_diff_pupil *p = &d->affected[i];
+		const struct tool_diff_pupil *p = &d->affected[i];
 		fprintf(out, "%s{\"upn\":", i ? "," : "");
-		rt_json_string(out, p->upn);
+		base_json_string(out, p->upn);
 		fputs(",\"name\":", out);
-		rt_json_string(out, p->name);
+		base_json_string(out, p->name);
 		if (p->year_group < 0)
 			fputs(",\"year_group\":null", out);
 		else
@@ -378,7 +378,7 @@ write_json(const struct rt_diff *d, const char *old_name, const char *new_name, 
 	}
 	fputs("],\"by_year_group\":[", out);
 	for (size_t i = 0; i < d->nyears; i++) {
-		const struct rt_diff_year *y = &d->years[i];
+		const struct tool_diff_year *y = &d->years[i];
 		fputs(i ? ",{\"year_group\":" : "{\"year_group\":", out);
 		if (y->year_group < 0)
 			fputs("null", out);
@@ -392,10 +392,10 @@ write_json(const struct rt_diff *d, const char *old_name, const char *new_name, 
 }
 
 void
-rt_diff_write(const struct rt_diff *d, const char *old_name, const char *new_name, enum rt_diff_format format,
+tool_diff_write(const struct tool_diff *d, const char *old_name, const char *new_name, enum tool_diff_format format,
               FILE *out)
 {
-	if (format == RT_DIFF_JSON)
+	if (format == TOOL_DIFF_JSON)
 		write_json(d, old_name, new_name, out);
 	else
 		write_text(d, old_name, new_name, out);

@@ -4,8 +4,8 @@
  * many pupils move between stages, which penalty notices appear or disappear,
  * which flags change, and who is affected, with totals by year group.
  */
-#ifndef RT_DIFF_H
-#define RT_DIFF_H
+#ifndef TOOL_DIFF_H
+#define TOOL_DIFF_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "runtime/machine/program.h"
 #include "runtime/register/store.h"
 
-struct rt_diff_pupil {
+struct tool_diff_pupil {
 	char *upn;
 	char *name;              /* "Surname, Forename" */
 	int year_group;          /* -1 when not known */
@@ -23,22 +23,22 @@ struct rt_diff_pupil {
 	char *flags;             /* "+likely_persistent_absence -persistent_absence", or "" */
 };
 
-struct rt_diff_move {
+struct tool_diff_move {
 	int from, to;            /* stages, 0 = none */
 	size_t pupils;
 };
 
-struct rt_diff_year {
+struct tool_diff_year {
 	int year_group;          /* -1 for pupils with none */
 	size_t pupils, affected, up, down, notices_appear, notices_disappear;
 };
 
-struct rt_diff {
+struct tool_diff {
 	rt_date as_of;
 	size_t pupils;
-	struct rt_diff_pupil *affected;  size_t naffected, cap_affected;
-	struct rt_diff_move *moves;      size_t nmoves, cap_moves;     /* from != to only, sorted */
-	struct rt_diff_year *years;      size_t nyears, cap_years;     /* sorted by year group */
+	struct tool_diff_pupil *affected;  size_t naffected, cap_affected;
+	struct tool_diff_move *moves;      size_t nmoves, cap_moves;     /* from != to only, sorted */
+	struct tool_diff_year *years;      size_t nyears, cap_years;     /* sorted by year group */
 	size_t notices_appear, notices_disappear;
 };
 
@@ -47,15 +47,15 @@ struct rt_diff {
  * the register holds a code one of the policies does not define (each one
  * reported on `diag`), -1 on a store or evaluation failure (reported).
  */
-int rt_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog, struct rt_store *store,
-                rt_date as_of, struct rt_diff *out, FILE *diag);
+int tool_diff_run(const struct rt_program *old_prog, const struct rt_program *new_prog, struct reg_store *store,
+                rt_date as_of, struct tool_diff *out, FILE *diag);
 
-void rt_diff_free(struct rt_diff *d);
+void tool_diff_free(struct tool_diff *d);
 
-enum rt_diff_format { RT_DIFF_TEXT, RT_DIFF_JSON };
+enum tool_diff_format { TOOL_DIFF_TEXT, TOOL_DIFF_JSON };
 
 /* Writes the summary, the affected pupils and the totals by year group. */
-void rt_diff_write(const struct rt_diff *d, const char *old_name, const char *new_name, enum rt_diff_format format,
+void tool_diff_write(const struct tool_diff *d, const char *old_name, const char *new_name, enum tool_diff_format format,
                    FILE *out);
 
 #endif

@@ -19,11 +19,11 @@
 #define MAX_TEST_MARKS 100000
 
 static void
-report(struct rt_findings *f, const char *file, unsigned line, unsigned column, enum rt_finding_level level,
+report(struct base_findings *f, const char *file, unsigned line, unsigned column, enum base_finding_level level,
        const char *rule, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 static void
-report(struct rt_findings *f, const char *file, unsigned line, unsigned column, enum rt_finding_level level,
+report(struct base_findings *f, const char *file, unsigned line, unsigned column, enum base_finding_level level,
        const char *rule, const char *fmt, ...)
 {
 	char msg[1024];
@@ -31,7 +31,7 @@ report(struct rt_findings *f, const char *file, unsigned line, unsigned column, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	rt_findings_add(f, file, line, column, 0, level, rule, msg);
+	base_findings_add(f, file, line, column, 0, level, rule, msg);
 }
 
 static char *
@@ -56,7 +56,7 @@ word_is(const char *s, size_t len, const char *word)
 }
 
 size_t
-rt_ptest_parse_value(const char *s, size_t len, struct rt_value *out)
+tool_ptest_parse_value(const char *s, size_t len, struct rt_value *out)
 {
 	size_t i = 0;
 	int money = 0, negative = 0;
@@ -124,7 +124,7 @@ struct line {
 	size_t len;
 	size_t pos;
 	unsigned number;
-	struct rt_findings *errors;
+	struct base_findings *errors;
 	int failed;
 	char text[512];        /* the last quoted text read, unescaped */
 };
@@ -149,7 +149,7 @@ syntax(struct line *ln, unsigned column, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	rt_findings_add(ln->errors, ln->file, ln->number, column, 0, RT_FINDING_ERROR, "test-syntax", msg);
+	base_findings_add(ln->errors, ln->file, ln->number, column, 0, BASE_FINDING_ERROR, "test-syntax", msg);
 	ln->failed = 1;
 }
 
@@ -258,16 +258,16 @@ parse_op(const struct token *t)
 }
 
 static void
-parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned column)
+parse_expect(struct line *ln, struct tool_ptest_case *c, size_t *cap, unsigned column)
 {
-	struct rt_ptest_expect e = { .line = ln->number, .column = column };
+	struct tool_ptest_expect e = { .line = ln->number, .column = column };
 	struct token t = next_token(ln);
 	if (tok_is(&t, "no")) {
 		e.negated = 1;
 		t = next_token(ln);
 	}
 	if (tok_is(&t, "stage")) {
-		e.kind = RT_PX_STAGE;
+		e.kind = TOOL_PX_STAGE;
 		if (e.negated) {
 			e.negated = 0; /* "no stage" is "stage none" */
 		} else {
@@ -287,7 +287,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 			}
 		}
 	} else if (tok_is(&t, "flag")) {
-		e.kind = RT_PX_FLAG;
+		e.kind = TOOL_PX_FLAG;
 		struct token n = next_token(ln);
 		if (n.kind == TOK_END) {
 			syntax(ln, n.column, "expected the flag's name (persistent_absence, ...)");
@@ -295,7 +295,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 		}
 		e.name = copy(n.s, n.len);
 	} else if (tok_is(&t, "penalty")) {
-		e.kind = RT_PX_PENALTY;
+		e.kind = TOOL_PX_PENALTY;
 		struct token n = next_token(ln);
 		if (!tok_is(&n, "notice")) {
 			syntax(ln, n.column, "expected \"notice\" after \"penalty\"");
@@ -304,7 +304,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 		skip_blanks(ln);
 		if (!e.negated && ln->pos < ln->len && ln->s[ln->pos] != '#') {
 			unsigned vcol = (unsigned)ln->pos + 1;
-			size_t used = rt_ptest_parse_value(ln->s + ln->pos, ln->len - ln->pos, &e.value);
+			size_t used = tool_ptest_parse_value(ln->s + ln->pos, ln->len - ln->pos, &e.value);
 			if (!used || e.value.unit != RT_UNIT_MONEY) {
 				syntax(ln, vcol, "expected the amount of a first notice, such as £80");
 				return;
@@ -313,7 +313,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 			ln->pos += used;
 		}
 	} else if (tok_is(&t, "measure") && !e.negated) {
-		e.kind = RT_PX_MEASURE;
+		e.kind = TOOL_PX_MEASURE;
 		struct token n = next_token(ln);
 		if (n.kind != TOK_STRING) {
 			syntax(ln, n.column, "expected the measure's name in quotes, as `attend explain` shows it");
@@ -326,7 +326,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 		}
 		skip_blanks(ln);
 		unsigned vcol = (unsigned)ln->pos + 1;
-		size_t used = rt_ptest_parse_value(ln->s + ln->pos, ln->len - ln->pos, &e.value);
+		size_t used = tool_ptest_parse_value(ln->s + ln->pos, ln->len - ln->pos, &e.value);
 		if (!used) {
 			syntax(ln, vcol, "expected a value such as 3 days, 10 sessions, 96.5%% or £80");
 			return;
@@ -350,7 +350,7 @@ parse_expect(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned col
 /* The marks text runs to the end of the line; '#' starts a comment except
  * inside brackets ("[#]" is the closure code). */
 static void
-parse_marks(struct line *ln, struct rt_ptest_case *c, size_t *cap)
+parse_marks(struct line *ln, struct tool_ptest_case *c, size_t *cap)
 {
 	struct token from = next_token(ln);
 	if (!tok_is(&from, "from")) {
@@ -384,18 +384,18 @@ parse_marks(struct line *ln, struct rt_ptest_case *c, size_t *cap)
 			break;
 	}
 	c->marks = rt_grow(c->marks, cap, c->nmarks + 1, sizeof *c->marks);
-	c->marks[c->nmarks++] = (struct rt_ptest_marks){ date, copy(ln->s + start, end - start), ln->number,
+	c->marks[c->nmarks++] = (struct tool_ptest_marks){ date, copy(ln->s + start, end - start), ln->number,
 		                                         (unsigned)start + 1 };
 }
 
 static void
-parse_history(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned column)
+parse_history(struct line *ln, struct tool_ptest_case *c, size_t *cap, unsigned column)
 {
-	struct rt_ptest_history h = { .line = ln->number, .column = column };
+	struct tool_ptest_history h = { .line = ln->number, .column = column };
 	struct token t = next_token(ln);
 	const char *until_word = "since";
 	if (tok_is(&t, "stage")) {
-		h.kind = RT_PX_STAGE;
+		h.kind = TOOL_PX_STAGE;
 		struct token n = next_token(ln);
 		char buf[16], *endp;
 		snprintf(buf, sizeof buf, "%.*s", (int)(n.len < 15 ? n.len : 15), n.s);
@@ -406,7 +406,7 @@ parse_history(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned co
 		}
 		h.stage = (int)v;
 	} else if (tok_is(&t, "flag")) {
-		h.kind = RT_PX_FLAG;
+		h.kind = TOOL_PX_FLAG;
 		struct token n = next_token(ln);
 		if (n.kind == TOK_END) {
 			syntax(ln, n.column, "expected the flag's name");
@@ -414,7 +414,7 @@ parse_history(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned co
 		}
 		h.name = copy(n.s, n.len);
 	} else if (tok_is(&t, "penalty")) {
-		h.kind = RT_PX_PENALTY;
+		h.kind = TOOL_PX_PENALTY;
 		struct token n = next_token(ln), u = next_token(ln);
 		if (!tok_is(&n, "notice") || !tok_is(&u, "counted")) {
 			syntax(ln, n.column, "expected \"history penalty notice counted until DATE\"");
@@ -446,7 +446,7 @@ parse_history(struct line *ln, struct rt_ptest_case *c, size_t *cap, unsigned co
 }
 
 static void
-free_case(struct rt_ptest_case *c)
+free_case(struct tool_ptest_case *c)
 {
 	for (size_t i = 0; i < c->nhistory; i++)
 		free(c->history[i].name);
@@ -461,13 +461,13 @@ free_case(struct rt_ptest_case *c)
 }
 
 int
-rt_ptest_parse(const char *path, const char *text, size_t len, struct rt_ptest_file *out,
-               struct rt_findings *errors)
+tool_ptest_parse(const char *path, const char *text, size_t len, struct tool_ptest_file *out,
+               struct base_findings *errors)
 {
 	memset(out, 0, sizeof *out);
 	out->path = copy(path, strlen(path));
 	size_t cap_cases = 0, cap_marks = 0, cap_expects = 0, cap_history = 0;
-	struct rt_ptest_case cur;
+	struct tool_ptest_case cur;
 	int in_test = 0, has_as_of = 0, failed = 0;
 	unsigned number = 0;
 	for (size_t pos = 0; pos < len;) {
@@ -571,22 +571,22 @@ rt_ptest_parse(const char *path, const char *text, size_t len, struct rt_ptest_f
 }
 
 int
-rt_ptest_read(const char *path, struct rt_ptest_file *out, struct rt_findings *errors)
+tool_ptest_read(const char *path, struct tool_ptest_file *out, struct base_findings *errors)
 {
 	size_t len = 0;
-	char *buf = rt_read_file(path, 0, &len);
+	char *buf = base_read_file(path, 0, &len);
 	if (!buf) {
 		memset(out, 0, sizeof *out);
-		report(errors, path, 0, 0, RT_FINDING_ERROR, "io", "cannot read: %s", strerror(errno));
+		report(errors, path, 0, 0, BASE_FINDING_ERROR, "io", "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	int rc = rt_ptest_parse(path, buf, len, out, errors);
+	int rc = tool_ptest_parse(path, buf, len, out, errors);
 	free(buf);
 	return rc;
 }
 
 void
-rt_ptest_free(struct rt_ptest_file *f)
+tool_ptest_free(struct tool_ptest_file *f)
 {
 	for (size_t i = 0; i < f->ncases; i++)
 		free_case(&f->cases[i]);
@@ -617,8 +617,8 @@ push_mark(struct marks_out *m, uint8_t code)
 
 /* Expands text[*i..] up to a ')' (when nested) or the end into marks. */
 static int
-expand_marks(const struct rt_program *prog, const char *file, const struct rt_ptest_marks *ml, size_t *i,
-             int nested, struct marks_out *m, struct rt_findings *errors)
+expand_marks(const struct rt_program *prog, const char *file, const struct tool_ptest_marks *ml, size_t *i,
+             int nested, struct marks_out *m, struct base_findings *errors)
 {
 	const char *s = ml->text;
 	size_t len = strlen(s);
@@ -630,7 +630,7 @@ expand_marks(const struct rt_program *prog, const char *file, const struct rt_pt
 		} else if (ch == ')') {
 			if (nested)
 				return 0;
-			report(errors, file, ml->line, col, RT_FINDING_ERROR, "test-marks", "this \")\" closes no \"(\"");
+			report(errors, file, ml->line, col, BASE_FINDING_ERROR, "test-marks", "this \")\" closes no \"(\"");
 			return -1;
 		} else if (ch == '(') {
 			size_t group_start = m->n;
@@ -638,12 +638,12 @@ expand_marks(const struct rt_program *prog, const char *file, const struct rt_pt
 			if (expand_marks(prog, file, ml, i, 1, m, errors))
 				return -1;
 			if (*i >= len) {
-				report(errors, file, ml->line, col, RT_FINDING_ERROR, "test-marks", "this \"(\" is never closed");
+				report(errors, file, ml->line, col, BASE_FINDING_ERROR, "test-marks", "this \"(\" is never closed");
 				return -1;
 			}
 			(*i)++; /* ')' */
 			if (*i >= len || s[*i] != '*' || *i + 1 >= len || s[*i + 1] < '0' || s[*i + 1] > '9') {
-				report(errors, file, ml->line, ml->column + (unsigned)*i, RT_FINDING_ERROR, "test-marks",
+				report(errors, file, ml->line, ml->column + (unsigned)*i, BASE_FINDING_ERROR, "test-marks",
 				       "a group in brackets needs a repeat count: (/\\)*5");
 				return -1;
 			}
@@ -668,13 +668,13 @@ expand_marks(const struct rt_program *prog, const char *file, const struct rt_pt
 			if (ch == '[') {
 				const char *close = memchr(s + *i, ']', len - *i);
 				if (!close) {
-					report(errors, file, ml->line, col, RT_FINDING_ERROR, "test-marks",
+					report(errors, file, ml->line, col, BASE_FINDING_ERROR, "test-marks",
 					       "this \"[\" has no \"]\"");
 					return -1;
 				}
 				nlen = (size_t)(close - (s + *i)) - 1;
 				if (nlen == 0 || nlen >= sizeof name) {
-					report(errors, file, ml->line, col, RT_FINDING_ERROR, "test-marks",
+					report(errors, file, ml->line, col, BASE_FINDING_ERROR, "test-marks",
 					       "expected a code inside the brackets, such as [I01]");
 					return -1;
 				}
@@ -688,7 +688,7 @@ expand_marks(const struct rt_program *prog, const char *file, const struct rt_pt
 			name[nlen] = '\0';
 			int code = rt_program_find_code(prog, name);
 			if (code < 0) {
-				report(errors, file, ml->line, col, RT_FINDING_ERROR, "test-marks",
+				report(errors, file, ml->line, col, BASE_FINDING_ERROR, "test-marks",
 				       "unknown code \"%s\": the policy does not define it%s", name,
 				       nlen == 1 && ch != '[' ? " (a code of several characters goes in brackets: [I01])" : "");
 				return -1;
@@ -699,19 +699,19 @@ expand_marks(const struct rt_program *prog, const char *file, const struct rt_pt
 	}
 	return 0;
 too_many:
-	report(errors, file, ml->line, ml->column, RT_FINDING_ERROR, "test-marks", "more than %d marks on this line",
+	report(errors, file, ml->line, ml->column, BASE_FINDING_ERROR, "test-marks", "more than %d marks on this line",
 	       MAX_TEST_MARKS);
 	return -1;
 }
 
 int
-rt_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *cal, const char *file,
-                     const struct rt_ptest_case *c, uint8_t *marks, struct rt_findings *errors)
+tool_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *cal, const char *file,
+                     const struct tool_ptest_case *c, uint8_t *marks, struct base_findings *errors)
 {
 	memset(marks, RT_NO_MARK, cal->ndays * 2);
 	int rc = 0;
 	for (size_t l = 0; l < c->nmarks; l++) {
-		const struct rt_ptest_marks *ml = &c->marks[l];
+		const struct tool_ptest_marks *ml = &c->marks[l];
 		struct marks_out m = { 0 };
 		size_t i = 0;
 		if (expand_marks(prog, file, ml, &i, 0, &m, errors)) {
@@ -723,7 +723,7 @@ rt_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *ca
 		if (day < 0) {
 			char d[11];
 			rt_date_format(ml->from, d);
-			report(errors, file, ml->line, 0, RT_FINDING_ERROR, "test-marks",
+			report(errors, file, ml->line, 0, BASE_FINDING_ERROR, "test-marks",
 			       "%s is not a school day in the calendar: marks start on a school day", d);
 			free(m.codes);
 			rc = -1;
@@ -739,7 +739,7 @@ rt_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *ca
 		if (k < m.n) {
 			char d[11];
 			rt_date_format(cal->days[cal->ndays - 1].date, d);
-			report(errors, file, ml->line, ml->column, RT_FINDING_ERROR, "test-marks",
+			report(errors, file, ml->line, ml->column, BASE_FINDING_ERROR, "test-marks",
 			       "%zu of these marks fall after the calendar's last school day (%s)", m.n - k, d);
 			rc = -1;
 		}
@@ -752,7 +752,7 @@ rt_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *ca
 /* Running                                                                   */
 
 int
-rt_ptest_coverage_init(struct rt_ptest_coverage *cov, const struct rt_program *prog)
+tool_ptest_coverage_init(struct tool_ptest_coverage *cov, const struct rt_program *prog)
 {
 	memset(cov, 0, sizeof *cov);
 	cov->nrules = prog->nrules;
@@ -762,14 +762,14 @@ rt_ptest_coverage_init(struct rt_ptest_coverage *cov, const struct rt_program *p
 	cov->cmp_met = calloc(prog->ncode + 1, 1);
 	cov->cmp_unmet = calloc(prog->ncode + 1, 1);
 	if (!cov->rule_held || !cov->rule_missed || !cov->cmp_met || !cov->cmp_unmet) {
-		rt_ptest_coverage_free(cov);
+		tool_ptest_coverage_free(cov);
 		return -1;
 	}
 	return 0;
 }
 
 void
-rt_ptest_coverage_free(struct rt_ptest_coverage *cov)
+tool_ptest_coverage_free(struct tool_ptest_coverage *cov)
 {
 	free(cov->rule_held);
 	free(cov->rule_missed);
@@ -847,19 +847,19 @@ describe_stage(const struct rt_program *prog, const struct rt_eval *ev, char *bu
 
 /* Checks one expectation; on failure writes what happened into `actual` and returns 0. */
 static int
-check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as_of, const struct rt_ptest_expect *e,
+check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as_of, const struct tool_ptest_expect *e,
              char *expected, char *actual, size_t size, const char **rule_id)
 {
 	*rule_id = "test-failed";
 	switch (e->kind) {
-	case RT_PX_STAGE:
+	case TOOL_PX_STAGE:
 		if (e->stage == 0)
 			snprintf(expected, size, "no stage");
 		else
 			snprintf(expected, size, "stage %d", e->stage);
 		describe_stage(prog, ev, actual, size);
 		return ev->stage == e->stage;
-	case RT_PX_FLAG: {
+	case TOOL_PX_FLAG: {
 		int r = find_rule(prog, RT_RULE_FLAG, e->name);
 		snprintf(expected, size, "flag %s %s", e->name, e->negated ? "not to hold" : "to hold");
 		if (r < 0) {
@@ -870,7 +870,7 @@ check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as
 		snprintf(actual, size, "it %s", ev->outcomes[r] ? "holds" : "does not hold");
 		return ev->outcomes[r] != e->negated;
 	}
-	case RT_PX_PENALTY: {
+	case TOOL_PX_PENALTY: {
 		int r = find_rule(prog, RT_RULE_PENALTY, NULL);
 		int holds = r >= 0 && ev->outcomes[r];
 		const struct rt_fine *fine = rt_program_fine_in_force(prog, 1, as_of);
@@ -896,7 +896,7 @@ check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as
 			return 0;
 		return !e->has_value || (fine && fine->pence == e->value.num);
 	}
-	case RT_PX_MEASURE: {
+	case TOOL_PX_MEASURE: {
 		char want[64];
 		rt_value_format(&e->value, want, sizeof want);
 		snprintf(expected, size, "\"%s\" %s %s", e->name, rt_opcode_symbol(e->op), want);
@@ -923,45 +923,45 @@ check_expect(const struct rt_program *prog, const struct rt_eval *ev, rt_date as
 }
 
 static void
-add_explanation(const struct rt_program *prog, const struct rt_eval *ev, const struct rt_ptest_file *f,
-                const struct rt_ptest_case *c, rt_date counted_until, struct rt_findings *out)
+add_explanation(const struct rt_program *prog, const struct rt_eval *ev, const struct tool_ptest_file *f,
+                const struct tool_ptest_case *c, rt_date counted_until, struct base_findings *out)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
 		return;
-	struct rt_store_pupil pupil = { .upn = "in the test", .forename = c->name };
-	struct rt_outcome o = { .pupil = &pupil, .ev = ev, .as_of = c->as_of, .counted_until = counted_until };
+	struct reg_pupil pupil = { .upn = "in the test", .forename = c->name };
+	struct eng_outcome o = { .pupil = &pupil, .ev = ev, .as_of = c->as_of, .counted_until = counted_until };
 	int penalty = find_rule(prog, RT_RULE_PENALTY, NULL);
 	o.penalty = penalty >= 0 && ev->outcomes[penalty];
 	if (o.penalty)
 		o.fine = rt_program_fine_in_force(prog, 1, c->as_of);
-	rt_explain_pupil(prog, &o, mem);
+	eng_explain_pupil(prog, &o, mem);
 	fclose(mem);
 	while (len > 0 && text[len - 1] == '\n')
 		text[--len] = '\0';
-	rt_findings_add(out, f->path, c->line, 0, 0, RT_FINDING_NOTE, "explanation", text);
+	base_findings_add(out, f->path, c->line, 0, 0, BASE_FINDING_NOTE, "explanation", text);
 	free(text);
 }
 
 /* The test's "history" lines as the VM reads them. */
 static int
-build_history(const struct rt_program *prog, const char *file, const struct rt_ptest_case *c, rt_date *held_since,
-              rt_date *counted_until, struct rt_findings *out)
+build_history(const struct rt_program *prog, const char *file, const struct tool_ptest_case *c, rt_date *held_since,
+              rt_date *counted_until, struct base_findings *out)
 {
 	int rc = 0;
 	for (size_t r = 0; r < prog->nrules; r++)
 		held_since[r] = RT_DATE_MAX;
 	*counted_until = RT_DATE_MIN;
 	for (size_t i = 0; i < c->nhistory; i++) {
-		const struct rt_ptest_history *h = &c->history[i];
+		const struct tool_ptest_history *h = &c->history[i];
 		int r = -1;
-		if (h->kind == RT_PX_PENALTY) {
+		if (h->kind == TOOL_PX_PENALTY) {
 			*counted_until = h->date;
 			continue;
 		}
-		if (h->kind == RT_PX_STAGE) {
+		if (h->kind == TOOL_PX_STAGE) {
 			for (size_t k = 0; k < prog->nrules; k++)
 				if (prog->rules[k].kind == RT_RULE_STAGE && prog->rules[k].stage == h->stage)
 					r = (int)k;
@@ -969,11 +969,11 @@ build_history(const struct rt_program *prog, const char *file, const struct rt_p
 			r = find_rule(prog, RT_RULE_FLAG, h->name);
 		}
 		if (r < 0) {
-			if (h->kind == RT_PX_STAGE)
-				report(out, file, h->line, h->column, RT_FINDING_ERROR, "test-unknown-name",
+			if (h->kind == TOOL_PX_STAGE)
+				report(out, file, h->line, h->column, BASE_FINDING_ERROR, "test-unknown-name",
 				       "the policy has no stage %d", h->stage);
 			else
-				report(out, file, h->line, h->column, RT_FINDING_ERROR, "test-unknown-name",
+				report(out, file, h->line, h->column, BASE_FINDING_ERROR, "test-unknown-name",
 				       "the policy has no flag \"%s\"", h->name);
 			rc = -1;
 			continue;
@@ -984,7 +984,7 @@ build_history(const struct rt_program *prog, const char *file, const struct rt_p
 }
 
 static void
-record_coverage(struct rt_ptest_coverage *cov, const struct rt_eval *ev)
+record_coverage(struct tool_ptest_coverage *cov, const struct rt_eval *ev)
 {
 	for (size_t r = 0; r < cov->nrules; r++) {
 		if (ev->outcomes[r])
@@ -1000,8 +1000,8 @@ record_coverage(struct rt_ptest_coverage *cov, const struct rt_eval *ev)
 }
 
 int
-rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const struct rt_calendar *cal,
-             struct rt_ptest_coverage *cov, struct rt_findings *out, struct rt_ptest_totals *totals)
+tool_ptest_run(const struct tool_ptest_file *f, const struct rt_program *prog, const struct rt_calendar *cal,
+             struct tool_ptest_coverage *cov, struct base_findings *out, struct tool_ptest_totals *totals)
 {
 	struct rt_eval ev;
 	uint8_t *marks = malloc(cal->ndays * 2 + 1);
@@ -1009,15 +1009,15 @@ rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const
 	if (!marks || !held_since || rt_eval_init(&ev, prog, cal)) {
 		free(marks);
 		free(held_since);
-		report(out, f->path, 0, 0, RT_FINDING_ERROR, "internal", "out of memory");
+		report(out, f->path, 0, 0, BASE_FINDING_ERROR, "internal", "out of memory");
 		return -1;
 	}
 	ev.tracing = 1; /* for the explanation and the coverage */
 	int rc = 0;
 	for (size_t i = 0; i < f->ncases; i++) {
-		const struct rt_ptest_case *c = &f->cases[i];
+		const struct tool_ptest_case *c = &f->cases[i];
 		totals->tests++;
-		if (rt_ptest_marks_build(prog, cal, f->path, c, marks, out)) {
+		if (tool_ptest_marks_build(prog, cal, f->path, c, marks, out)) {
 			totals->failed++;
 			totals->input_errors++;
 			continue;
@@ -1029,7 +1029,7 @@ rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const
 			continue;
 		}
 		if (rt_eval_pupil_history(&ev, marks, c->as_of, &history)) {
-			report(out, f->path, c->line, 0, RT_FINDING_ERROR, "evaluation", "test \"%s\": %s", c->name,
+			report(out, f->path, c->line, 0, BASE_FINDING_ERROR, "evaluation", "test \"%s\": %s", c->name,
 			       ev.error);
 			totals->failed++;
 			rc = -1;
@@ -1039,12 +1039,12 @@ rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const
 			record_coverage(cov, &ev);
 		int failed = 0;
 		for (size_t k = 0; k < c->nexpects; k++) {
-			const struct rt_ptest_expect *e = &c->expects[k];
+			const struct tool_ptest_expect *e = &c->expects[k];
 			char expected[512], actual[512];
 			const char *rule_id;
 			if (check_expect(prog, &ev, c->as_of, e, expected, actual, sizeof expected, &rule_id))
 				continue;
-			report(out, f->path, e->line, e->column, RT_FINDING_ERROR, rule_id,
+			report(out, f->path, e->line, e->column, BASE_FINDING_ERROR, rule_id,
 			       "test \"%s\": expected %s; actual: %s", c->name, expected, actual);
 			failed = 1;
 		}
@@ -1118,9 +1118,9 @@ describe_comparison(const struct rt_program *prog, size_t pc, char *buf, size_t 
 }
 
 void
-rt_ptest_coverage_report(const struct rt_ptest_coverage *cov, const struct rt_program *prog,
+tool_ptest_coverage_report(const struct tool_ptest_coverage *cov, const struct rt_program *prog,
                          const char *policy_path, const struct rt_program *baseline,
-                         const char *baseline_path, struct rt_findings *out)
+                         const char *baseline_path, struct base_findings *out)
 {
 	for (size_t i = 0; i < prog->nrules && i < cov->nrules; i++) {
 		const struct rt_rule *r = &prog->rules[i];
@@ -1128,10 +1128,10 @@ rt_ptest_coverage_report(const struct rt_ptest_coverage *cov, const struct rt_pr
 			continue;
 		const char *file = rule_in_baseline(prog, r, baseline) ? baseline_path : policy_path;
 		if (r->kind == RT_RULE_STAGE)
-			report(out, file, r->line, 0, RT_FINDING_WARNING, "uncovered-rule",
+			report(out, file, r->line, 0, BASE_FINDING_WARNING, "uncovered-rule",
 			       "stage %u \"%s\" holds in no test", r->stage, rule_title(prog, r));
 		else
-			report(out, file, r->line, 0, RT_FINDING_WARNING, "uncovered-rule", "%s \"%s\" holds in no test",
+			report(out, file, r->line, 0, BASE_FINDING_WARNING, "uncovered-rule", "%s \"%s\" holds in no test",
 			       kind_word(r), rt_program_str(prog, r->name));
 	}
 	for (size_t pc = 0; pc < prog->ncode && pc < cov->ncode; pc++) {
@@ -1146,6 +1146,6 @@ rt_ptest_coverage_report(const struct rt_ptest_coverage *cov, const struct rt_pr
 		const char *seen = !cov->cmp_met[pc] && !cov->cmp_unmet[pc] ? "is reached by no test"
 		                   : cov->cmp_met[pc]                       ? "is met in every test that reaches it"
 		                                                            : "is met in no test";
-		report(out, file, prog->lines[pc], 0, RT_FINDING_WARNING, "uncovered-comparison", "\"%s\" %s", what, seen);
+		report(out, file, prog->lines[pc], 0, BASE_FINDING_WARNING, "uncovered-comparison", "\"%s\" %s", what, seen);
 	}
 }

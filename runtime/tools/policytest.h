@@ -17,8 +17,8 @@
  * calendar (the caller compiles and loads both: the runtime does not call the
  * compiler). Problems and failures are reported as findings (findings.h).
  */
-#ifndef RT_POLICYTEST_H
-#define RT_POLICYTEST_H
+#ifndef TOOL_POLICYTEST_H
+#define TOOL_POLICYTEST_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,17 +27,17 @@
 #include "runtime/base/findings.h"
 #include "runtime/machine/program.h"
 
-enum rt_ptest_expect_kind {
-	RT_PX_STAGE,     /* expect stage N | expect stage none | expect no stage */
-	RT_PX_FLAG,      /* expect [no] flag NAME */
-	RT_PX_PENALTY,   /* expect [no] penalty notice [£AMOUNT] */
-	RT_PX_MEASURE    /* expect measure "LABEL" OP VALUE */
+enum tool_ptest_expect_kind {
+	TOOL_PX_STAGE,     /* expect stage N | expect stage none | expect no stage */
+	TOOL_PX_FLAG,      /* expect [no] flag NAME */
+	TOOL_PX_PENALTY,   /* expect [no] penalty notice [£AMOUNT] */
+	TOOL_PX_MEASURE    /* expect measure "LABEL" OP VALUE */
 };
 
-struct rt_ptest_expect {
-	enum rt_ptest_expect_kind kind;
+struct tool_ptest_expect {
+	enum tool_ptest_expect_kind kind;
 	int negated;           /* "no flag", "no penalty notice" */
-	int stage;             /* RT_PX_STAGE: 0 means no stage */
+	int stage;             /* TOOL_PX_STAGE: 0 means no stage */
 	char *name;            /* flag name or measure label */
 	uint8_t op;            /* RT_OP_LT .. RT_OP_NE (opcodes.h), for measures */
 	int has_value;         /* measure value, or the amount of a penalty notice */
@@ -46,7 +46,7 @@ struct rt_ptest_expect {
 };
 
 /* One "marks from DATE: ..." line; expanded against the policy when run. */
-struct rt_ptest_marks {
+struct tool_ptest_marks {
 	rt_date from;
 	char *text;            /* everything after the colon (comments removed) */
 	unsigned line, column; /* where `text` starts */
@@ -57,41 +57,41 @@ struct rt_ptest_marks {
  *   history stage N since DATE
  *   history flag NAME since DATE
  *   history penalty notice counted until DATE */
-struct rt_ptest_history {
-	enum rt_ptest_expect_kind kind; /* RT_PX_STAGE, RT_PX_FLAG or RT_PX_PENALTY */
+struct tool_ptest_history {
+	enum tool_ptest_expect_kind kind; /* TOOL_PX_STAGE, TOOL_PX_FLAG or TOOL_PX_PENALTY */
 	int stage;
 	char *name;
 	rt_date date;
 	unsigned line, column;
 };
 
-struct rt_ptest_case {
+struct tool_ptest_case {
 	char *name;
 	unsigned line;
-	struct rt_ptest_marks *marks;   size_t nmarks;
-	struct rt_ptest_history *history; size_t nhistory;
+	struct tool_ptest_marks *marks;   size_t nmarks;
+	struct tool_ptest_history *history; size_t nhistory;
 	rt_date as_of;
-	struct rt_ptest_expect *expects; size_t nexpects;
+	struct tool_ptest_expect *expects; size_t nexpects;
 };
 
-struct rt_ptest_file {
+struct tool_ptest_file {
 	char *path;            /* the test file, as given */
 	char *policy;          /* resolved against the test file's folder */
 	char *calendar;        /* likewise */
 	unsigned policy_line, calendar_line;
-	struct rt_ptest_case *cases;    size_t ncases;
+	struct tool_ptest_case *cases;    size_t ncases;
 };
 
 /* Parses a test file held in memory. Every problem is added to `errors` as
  * "file:line:col" findings with rule "test-syntax". Returns 0 when the file
  * is good, -1 otherwise (the partial result must still be freed). */
-int rt_ptest_parse(const char *path, const char *text, size_t len, struct rt_ptest_file *out,
-                   struct rt_findings *errors);
+int tool_ptest_parse(const char *path, const char *text, size_t len, struct tool_ptest_file *out,
+                   struct base_findings *errors);
 
 /* Reads and parses `path`. -1 also when the file cannot be read (reported). */
-int rt_ptest_read(const char *path, struct rt_ptest_file *out, struct rt_findings *errors);
+int tool_ptest_read(const char *path, struct tool_ptest_file *out, struct base_findings *errors);
 
-void rt_ptest_free(struct rt_ptest_file *f);
+void tool_ptest_free(struct tool_ptest_file *f);
 
 /*
  * Fills `marks` (2 * cal->ndays entries) with the test's marks translated to
@@ -99,11 +99,11 @@ void rt_ptest_free(struct rt_ptest_file *f);
  * each line's date. 0 on success; -1 with findings at the offending column
  * (unknown code, a date that is not a school day, marks past the calendar).
  */
-int rt_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *cal, const char *file,
-                         const struct rt_ptest_case *c, uint8_t *marks, struct rt_findings *errors);
+int tool_ptest_marks_build(const struct rt_program *prog, const struct rt_calendar *cal, const char *file,
+                         const struct tool_ptest_case *c, uint8_t *marks, struct base_findings *errors);
 
 /* What the tests reached, for --coverage. */
-struct rt_ptest_coverage {
+struct tool_ptest_coverage {
 	size_t nrules, ncode;
 	uint8_t *rule_held;    /* per rule: held in at least one test */
 	uint8_t *rule_missed;  /* per rule: did not hold in at least one test */
@@ -111,10 +111,10 @@ struct rt_ptest_coverage {
 	uint8_t *cmp_unmet;    /* ... came out false */
 };
 
-int rt_ptest_coverage_init(struct rt_ptest_coverage *cov, const struct rt_program *prog);
-void rt_ptest_coverage_free(struct rt_ptest_coverage *cov);
+int tool_ptest_coverage_init(struct tool_ptest_coverage *cov, const struct rt_program *prog);
+void tool_ptest_coverage_free(struct tool_ptest_coverage *cov);
 
-struct rt_ptest_totals {
+struct tool_ptest_totals {
 	size_t tests, passed, failed;
 	size_t input_errors;      /* tests whose marks or history lines are wrong: an input error, not a failure */
 };
@@ -124,11 +124,11 @@ struct rt_ptest_totals {
  * "test-failed") at its line saying what was expected and what happened,
  * followed by a note (rule "explanation") with the pupil's explanation as
  * `attend explain` gives it. A test whose marks cannot be built fails with
- * the findings of rt_ptest_marks_build. Returns 0, or -1 when evaluation
+ * the findings of tool_ptest_marks_build. Returns 0, or -1 when evaluation
  * itself failed (out of memory, a run-time check; reported as a finding).
  */
-int rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, const struct rt_calendar *cal,
-                 struct rt_ptest_coverage *cov, struct rt_findings *out, struct rt_ptest_totals *totals);
+int tool_ptest_run(const struct tool_ptest_file *f, const struct rt_program *prog, const struct rt_calendar *cal,
+                 struct tool_ptest_coverage *cov, struct base_findings *out, struct tool_ptest_totals *totals);
 
 /*
  * Reports, as warnings, the stages, flags and penalty rule that held in no
@@ -137,12 +137,12 @@ int rt_ptest_run(const struct rt_ptest_file *f, const struct rt_program *prog, c
  * `baseline_path` when `baseline` has a rule of the same kind, name and line,
  * otherwise in `policy_path`.
  */
-void rt_ptest_coverage_report(const struct rt_ptest_coverage *cov, const struct rt_program *prog,
+void tool_ptest_coverage_report(const struct tool_ptest_coverage *cov, const struct rt_program *prog,
                               const char *policy_path, const struct rt_program *baseline,
-                              const char *baseline_path, struct rt_findings *out);
+                              const char *baseline_path, struct base_findings *out);
 
 /* Parses a value as tests and validate write it: "3 days", "10 sessions",
  * "96.5%", "£80", "£160.00", "4". Returns the number of bytes used, 0 if none. */
-size_t rt_ptest_parse_value(const char *s, size_t len, struct rt_value *out);
+size_t tool_ptest_parse_value(const char *s, size_t len, struct rt_value *out);
 
 #endif

@@ -19,8 +19,8 @@
 
 struct validation {
 	const struct rt_program *pol, *base;
-	const struct rt_validate_options *opt;
-	struct rt_findings *out;
+	const struct tool_validate_options *opt;
+	struct base_findings *out;
 	int errors;
 	/* examples: */
 	struct rt_calendar cal;
@@ -32,19 +32,19 @@ struct validation {
 };
 
 static void
-add(struct validation *v, unsigned line, enum rt_finding_level level, const char *rule, const char *fmt, ...)
+add(struct validation *v, unsigned line, enum base_finding_level level, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 static void
-add(struct validation *v, unsigned line, enum rt_finding_level level, const char *rule, const char *fmt, ...)
+add(struct validation *v, unsigned line, enum base_finding_level level, const char *rule, const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	rt_findings_add(v->out, v->opt->policy_path, line, 0, 0, level, rule, msg);
-	if (level == RT_FINDING_ERROR)
+	base_findings_add(v->out, v->opt->policy_path, line, 0, 0, level, rule, msg);
+	if (level == BASE_FINDING_ERROR)
 		v->errors++;
 }
 
@@ -75,7 +75,7 @@ later(rt_date a, rt_date b)
 /* Example registers                                                         */
 
 int
-rt_validate_example_calendar(rt_date as_of, struct rt_calendar *cal)
+tool_validate_example_calendar(rt_date as_of, struct rt_calendar *cal)
 {
 	size_t cap = EXAMPLE_WEEKS * 7 + 7;
 	cal->days = calloc(cap, sizeof *cal->days);
@@ -108,7 +108,7 @@ examples_prepare(struct validation *v)
 	while (rt_date_weekday(as_of) >= 5)
 		as_of--;
 	v->example_as_of = as_of;
-	if (rt_validate_example_calendar(as_of, &v->cal))
+	if (tool_validate_example_calendar(as_of, &v->cal))
 		return -1;
 	size_t n = v->cal.ndays * 2;
 	v->marks_pol = malloc(n + 1);
@@ -326,7 +326,7 @@ check_codes(struct validation *v)
 		int pi = rt_program_find_code(v->pol, name);
 		const struct rt_code *p = pi >= 0 ? &v->pol->codes[pi] : NULL;
 		if (!p || p->valid_from > on || p->valid_until < on) {
-			add(v, p ? p->line : 0, RT_FINDING_ERROR, "statutory-code-missing",
+			add(v, p ? p->line : 0, BASE_FINDING_ERROR, "statutory-code-missing",
 			    "statutory code \"%s\" (%s, %s) is %s; in force since %s. A register with the mark \"%s\" "
 			    "cannot be evaluated under the policy.",
 			    name, rt_program_str(v->base, b->meaning), rt_category_name(b->category),
@@ -336,13 +336,13 @@ check_codes(struct validation *v)
 		char example[768] = "";
 		if (p->category != b->category) {
 			find_example(v, name, CMP_ANY, NULL, example, sizeof example);
-			add(v, p->line, RT_FINDING_ERROR, "code-category",
+			add(v, p->line, BASE_FINDING_ERROR, "code-category",
 			    "code \"%s\": the policy's category is %s; the statutory category is %s, in force since %s.%s", name,
 			    rt_category_name(p->category), rt_category_name(b->category), since, example);
 		}
 		if ((p->flags & RT_CODE_PENALTY) != (b->flags & RT_CODE_PENALTY)) {
 			find_example(v, name, CMP_PENALTY, NULL, example, sizeof example);
-			add(v, p->line, RT_FINDING_ERROR, "code-penalty",
+			add(v, p->line, BASE_FINDING_ERROR, "code-penalty",
 			    "code \"%s\": the policy %s it toward the penalty-notice threshold; the statute %s, in force "
 			    "since %s.%s",
 			    name, p->flags & RT_CODE_PENALTY ? "counts" : "does not count",
@@ -356,7 +356,7 @@ check_codes(struct validation *v)
 			continue;
 		int bi = rt_program_find_code(v->base, name);
 		if (bi < 0)
-			add(v, p->line, RT_FINDING_WARNING, "non-statutory-code",
+			add(v, p->line, BASE_FINDING_WARNING, "non-statutory-code",
 			    "code \"%s\" is the school's own and maps to no statutory code (write `code \"%s\" maps to "
 			    "\"...\"`), so returns cannot place it",
 			    name, name);
@@ -431,7 +431,7 @@ same_threshold(const struct rt_program *a, const struct threshold *x, const stru
 }
 
 static void
-check_flag(struct validation *v, const char *flag, const char *rule_id, enum rt_finding_level level)
+check_flag(struct validation *v, const char *flag, const char *rule_id, enum base_finding_level level)
 {
 	int br = rule_index(v->base, RT_RULE_FLAG, flag);
 	if (br < 0)
@@ -480,7 +480,7 @@ check_penalty(struct validation *v)
 	format_date(baseline_date(v->base), since);
 	int pr = rule_index(v->pol, RT_RULE_PENALTY, NULL);
 	if (pr < 0) {
-		add(v, 0, RT_FINDING_ERROR, "penalty-missing",
+		add(v, 0, BASE_FINDING_ERROR, "penalty-missing",
 		    "the policy states no penalty-notice rule; the statute requires one to be considered, in force since %s",
 		    since);
 		return;
@@ -497,7 +497,7 @@ check_penalty(struct validation *v)
 		describe_threshold(v->base, &bt, bdesc, sizeof bdesc);
 		if (probe)
 			find_example(v, probe, CMP_PENALTY, NULL, example, sizeof example);
-		add(v, line, RT_FINDING_ERROR, "penalty-threshold",
+		add(v, line, BASE_FINDING_ERROR, "penalty-threshold",
 		    "penalty notice: the policy considers one when %s; the statute when %s, in force since %s.%s", pdesc,
 		    bdesc, since, example);
 		return;
@@ -506,7 +506,7 @@ check_penalty(struct validation *v)
 	if (pm->kind != bm->kind || pm->period != bm->period || pm->weeks != bm->weeks) {
 		if (probe)
 			find_example(v, probe, CMP_PENALTY, NULL, example, sizeof example);
-		add(v, line, RT_FINDING_ERROR, "penalty-window",
+		add(v, line, BASE_FINDING_ERROR, "penalty-window",
 		    "penalty notice: the policy counts \"%s\"; the statute counts \"%s\", in force since %s.%s",
 		    rt_program_str(v->pol, pm->label), rt_program_str(v->base, bm->label), since, example);
 	}
@@ -517,7 +517,7 @@ check_penalty(struct validation *v)
 		example[0] = '\0';
 		if (probe)
 			find_example(v, probe, CMP_PENALTY, NULL, example, sizeof example);
-		add(v, line, RT_FINDING_ERROR, "penalty-threshold",
+		add(v, line, BASE_FINDING_ERROR, "penalty-threshold",
 		    "penalty notice: the policy's threshold is %s %s; the statutory threshold is %s %s, in force since "
 		    "%s.%s",
 		    rt_opcode_symbol(pt.op), pv, rt_opcode_symbol(bt.op), bv, since, example);
@@ -526,7 +526,7 @@ check_penalty(struct validation *v)
 	codeset_names(v->pol, pm->codeset, pcodes, sizeof pcodes);
 	codeset_names(v->base, bm->codeset, bcodes, sizeof bcodes);
 	if (strcmp(pcodes, bcodes) != 0)
-		add(v, line, RT_FINDING_ERROR, "penalty-codes",
+		add(v, line, BASE_FINDING_ERROR, "penalty-codes",
 		    "penalty notice: the policy's threshold counts the codes %s; the statute counts %s, in force since %s",
 		    pcodes, bcodes, since);
 }
@@ -573,7 +573,7 @@ check_fines(struct validation *v)
 		describe_fine(p, pdesc, sizeof pdesc);
 		describe_fine(b, bdesc, sizeof bdesc);
 		if (!p) {
-			add(v, 0, RT_FINDING_ERROR, "fine-missing",
+			add(v, 0, BASE_FINDING_ERROR, "fine-missing",
 			    "%s notice: the policy states no amount in force on %s; the statutory amount is %s, in force "
 			    "since %s",
 			    ordinal[notice], when, bdesc, since);
@@ -583,7 +583,7 @@ check_fines(struct validation *v)
 			continue;
 		if (notice == 1 && probe)
 			find_example(v, probe, CMP_FINE, NULL, example, sizeof example);
-		add(v, p->line, RT_FINDING_ERROR, "fine-amount",
+		add(v, p->line, BASE_FINDING_ERROR, "fine-amount",
 		    "%s notice: the policy's amount on %s is %s; the statutory amount is %s, in force since %s.%s",
 		    ordinal[notice], when, pdesc, bdesc, since, example);
 	}
@@ -603,7 +603,7 @@ check_cap(struct validation *v)
 			snprintf(pdesc, sizeof pdesc, "sets no limit");
 		else
 			snprintf(pdesc, sizeof pdesc, "allows at most %u notices in %u years", p->max_notices, p->cap_years);
-		add(v, 0, RT_FINDING_ERROR, "penalty-cap",
+		add(v, 0, BASE_FINDING_ERROR, "penalty-cap",
 		    "penalty notices: the policy %s; the statute allows at most %u notices in %u years of the "
 		    "first, in force since %s",
 		    pdesc, b->max_notices, b->cap_years, since);
@@ -614,15 +614,15 @@ check_cap(struct validation *v)
 			snprintf(pdesc, sizeof pdesc, "acts on an unpaid notice after %u days", p->unpaid_days);
 		else
 			snprintf(pdesc, sizeof pdesc, "says nothing of unpaid notices");
-		add(v, 0, RT_FINDING_WARNING, "penalty-unpaid",
+		add(v, 0, BASE_FINDING_WARNING, "penalty-unpaid",
 		    "penalty notices: the policy %s; the statute acts after %u days, in force since %s", pdesc,
 		    b->unpaid_days, since);
 	}
 }
 
 int
-rt_validate(const struct rt_program *policy, const struct rt_program *baseline,
-            const struct rt_validate_options *opt, struct rt_findings *out)
+tool_validate(const struct rt_program *policy, const struct rt_program *baseline,
+            const struct tool_validate_options *opt, struct base_findings *out)
 {
 	struct validation v = { .pol = policy, .base = baseline, .opt = opt, .out = out };
 	check_codes(&v);
@@ -634,10 +634,10 @@ rt_validate(const struct rt_program *policy, const struct rt_program *baseline,
 		char msg[512];
 		snprintf(msg, sizeof msg, "the baseline took effect on %s; on %s only its dated codes and fines "
 		         "applied, so thresholds and the notice limit are not checked", s, d);
-		rt_findings_add(out, opt->baseline_path, 0, 0, 0, RT_FINDING_NOTE, "baseline-not-in-force", msg);
+		base_findings_add(out, opt->baseline_path, 0, 0, 0, BASE_FINDING_NOTE, "baseline-not-in-force", msg);
 	} else {
-		check_flag(&v, "persistent_absence", "persistent-absence-threshold", RT_FINDING_ERROR);
-		check_flag(&v, "severe_absence", "severe-absence-threshold", RT_FINDING_WARNING);
+		check_flag(&v, "persistent_absence", "persistent-absence-threshold", BASE_FINDING_ERROR);
+		check_flag(&v, "severe_absence", "severe-absence-threshold", BASE_FINDING_WARNING);
 		check_penalty(&v);
 		check_cap(&v);
 	}
@@ -645,7 +645,7 @@ rt_validate(const struct rt_program *policy, const struct rt_program *baseline,
 	int failed = v.examples_ready < 0 && v.cal.days == NULL;
 	examples_free(&v);
 	if (failed) {
-		rt_findings_add(out, opt->policy_path, 0, 0, 0, RT_FINDING_ERROR, "internal", "out of memory");
+		base_findings_add(out, opt->policy_path, 0, 0, 0, BASE_FINDING_ERROR, "internal", "out of memory");
 		return -1;
 	}
 	return v.errors;

@@ -24,15 +24,15 @@
  * marks syntax of policy tests, on a calendar of every weekday) on which the
  * policy and the statute decide differently.
  */
-#ifndef RT_VALIDATE_H
-#define RT_VALIDATE_H
+#ifndef TOOL_VALIDATE_H
+#define TOOL_VALIDATE_H
 
 #include "runtime/machine/calendar.h"
 #include "runtime/machine/date.h"
 #include "runtime/base/findings.h"
 #include "runtime/machine/program.h"
 
-struct rt_validate_options {
+struct tool_validate_options {
 	rt_date on;                 /* the date whose statute applies */
 	const char *policy_path;    /* named in findings */
 	const char *baseline_path;
@@ -40,11 +40,11 @@ struct rt_validate_options {
 
 /* Adds a finding per disagreement. Returns the number of errors added, or -1
  * when memory ran out (reported as a finding). */
-int rt_validate(const struct rt_program *policy, const struct rt_program *baseline,
-                const struct rt_validate_options *opt, struct rt_findings *out);
+int tool_validate(const struct rt_program *policy, const struct rt_program *baseline,
+                const struct tool_validate_options *opt, struct base_findings *out);
 
 /* The calendar examples use: every weekday in the 26 weeks up to `as_of`.
  * Free with rt_calendar_free. 0 on success, -1 when memory ran out. */
-int rt_validate_example_calendar(rt_date as_of, struct rt_calendar *cal);
+int tool_validate_example_calendar(rt_date as_of, struct rt_calendar *cal);
 
 #endif

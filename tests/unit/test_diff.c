@@ -30,21 +30,21 @@ test_stage_and_flag_changes(void **state)
 	write_file(marks, "upn,date,session,code\n"
 	                  "A1,2024-09-12,AM,I\nA1,2024-09-12,PM,I\nA1,2024-09-13,AM,I\nA1,2024-09-13,PM,I\n"
 	                  "B2,2024-09-13,AM,/\nB2,2024-09-13,PM,\\\n");
-	struct rt_store *s = NULL;
-	assert_int_equal(rt_store_open(":memory:", RT_STORE_CREATE, &s), 0);
-	struct rt_import_stats st;
+	struct reg_store *s = NULL;
+	assert_int_equal(reg_open(":memory:", REG_CREATE, &s), 0);
+	struct reg_import_stats st;
 	FILE *devnull = fopen("/dev/null", "w");
-	assert_int_equal(rt_store_import(s, cal, devnull, &st), 0);
-	assert_int_equal(rt_store_import(s, pupils, devnull, &st), 0);
-	assert_int_equal(rt_store_import(s, marks, devnull, &st), 0);
+	assert_int_equal(reg_import(s, cal, devnull, &st), 0);
+	assert_int_equal(reg_import(s, pupils, devnull, &st), 0);
+	assert_int_equal(reg_import(s, marks, devnull, &st), 0);
 
 	struct rt_program *old_prog = compile_text(BASELINE_TEXT "stage 1 \"One\"\n  when consecutive days absent >= 3 days\nend\n");
 	struct rt_program *new_prog = compile_text(BASELINE_TEXT "stage 1 \"One\"\n  when consecutive days absent >= 2 days\nend\n"
 	                                                         "flag long \"Long\"\n  when consecutive days absent >= 2 days\nend\n");
 	assert_non_null(old_prog);
 	assert_non_null(new_prog);
-	struct rt_diff d;
-	assert_int_equal(rt_diff_run(old_prog, new_prog, s, rt_date_from_ymd(2024, 9, 13), &d, stderr), 0);
+	struct tool_diff d;
+	assert_int_equal(tool_diff_run(old_prog, new_prog, s, rt_date_from_ymd(2024, 9, 13), &d, stderr), 0);
 	assert_int_equal(d.pupils, 2);
 	assert_int_equal(d.naffected, 1);
 	assert_string_equal(d.affected[0].upn, "A1");
@@ -62,23 +62,23 @@ test_stage_and_flag_changes(void **state)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	rt_diff_write(&d, "old", "new", RT_DIFF_JSON, out);
+	tool_diff_write(&d, "old", "new", TOOL_DIFF_JSON, out);
 	fclose(out);
 	assert_non_null(strstr(text, "\"stage_moves\":[{\"from\":null,\"to\":1,\"pupils\":1}]"));
 	assert_non_null(strstr(text, "\"flags\":[\"+long\"]"));
 	free(text);
-	rt_diff_free(&d);
+	tool_diff_free(&d);
 
 	/* a policy that lacks a code in the register: refused, with the code named */
 	struct rt_program *no_ill = compile_text("policy \"P\"\ncode \"/\" present \"a\"\ncode \"\\\" present \"p\"\n");
 	assert_non_null(no_ill);
-	assert_int_equal(rt_diff_run(old_prog, no_ill, s, rt_date_from_ymd(2024, 9, 13), &d, devnull), 1);
-	rt_diff_free(&d);
+	assert_int_equal(tool_diff_run(old_prog, no_ill, s, rt_date_from_ymd(2024, 9, 13), &d, devnull), 1);
+	tool_diff_free(&d);
 
 	rt_program_free(no_ill);
 	rt_program_free(old_prog);
 	rt_program_free(new_prog);
-	rt_store_close(s);
+	reg_close(s);
 	fclose(devnull);
 	unlink(cal);
 	unlink(pupils);

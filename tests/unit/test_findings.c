@@ -13,12 +13,12 @@
 #include "runtime/base/findings.h"
 
 static char *
-render(const struct rt_findings *f, enum rt_findings_format format)
+render(const struct base_findings *f, enum base_findings_format format)
 {
 	char *out = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&out, &len);
-	rt_findings_write(f, format, 0, m);
+	base_findings_write(f, format, 0, m);
 	fclose(m);
 	return out;
 }
@@ -33,11 +33,11 @@ occurrences(const char *text, const char *what)
 }
 
 static void
-sample(struct rt_findings *f, const char *file)
+sample(struct base_findings *f, const char *file)
 {
 	f->tool_command = "lint";
-	rt_findings_add(f, file, 2, 3, 6, RT_FINDING_WARNING, "unused-value", "let 'x' is never used");
-	rt_findings_add(f, NULL, 0, 0, 0, RT_FINDING_ERROR, "io", "50% \"bad\"\nnews, a:b");
+	base_findings_add(f, file, 2, 3, 6, BASE_FINDING_WARNING, "unused-value", "let 'x' is never used");
+	base_findings_add(f, NULL, 0, 0, 0, BASE_FINDING_ERROR, "io", "50% \"bad\"\nnews, a:b");
 }
 
 static void
@@ -49,16 +49,16 @@ test_text_with_caret(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "policy \"P\"\n\tlet x = 1 day\n", 26), 26);
 	close(fd);
-	struct rt_findings f = { 0 };
+	struct base_findings f = { 0 };
 	sample(&f, path);
-	char *out = render(&f, RT_FINDINGS_TEXT);
+	char *out = render(&f, BASE_FINDINGS_TEXT);
 	char want[512];
 	snprintf(want, sizeof want,
 	         "%s:2:3: warning: let 'x' is never used [unused-value]\n\tlet x = 1 day\n\t ^~~~\n"
 	         "attend: error: 50%% \"bad\"\nnews, a:b [io]\n", path);
 	assert_string_equal(out, want);
 	free(out);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 	unlink(path);
 }
 
@@ -66,9 +66,9 @@ static void
 test_json(void **state)
 {
 	(void)state;
-	struct rt_findings f = { 0 };
+	struct base_findings f = { 0 };
 	sample(&f, "p.policy");
-	char *out = render(&f, RT_FINDINGS_JSON);
+	char *out = render(&f, BASE_FINDINGS_JSON);
 	assert_string_equal(out,
 		"{\n  \"tool\": \"attend\",\n  \"format\": 1,\n  \"command\": \"lint\",\n  \"findings\": [\n"
 		"    {\"file\": \"p.policy\", \"line\": 2, \"column\": 3, \"end_column\": 6, \"level\": \"warning\", "
@@ -77,17 +77,17 @@ test_json(void **state)
 		"\"rule\": \"io\", \"message\": \"50% \\\"bad\\\"\\nnews, a:b\"}\n  ],\n"
 		"  \"counts\": {\"error\": 1, \"warning\": 1, \"note\": 0}\n}\n");
 	free(out);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 static void
 test_sarif_structure(void **state)
 {
 	(void)state;
-	struct rt_findings f = { 0 };
+	struct base_findings f = { 0 };
 	sample(&f, "dir/my file.policy");
-	rt_findings_add(&f, "dir/my file.policy", 9, 1, 1, RT_FINDING_WARNING, "unused-value", "again");
-	char *out = render(&f, RT_FINDINGS_SARIF);
+	base_findings_add(&f, "dir/my file.policy", 9, 1, 1, BASE_FINDING_WARNING, "unused-value", "again");
+	char *out = render(&f, BASE_FINDINGS_SARIF);
 	assert_non_null(strstr(out, "\"version\": \"2.1.0\""));
 	assert_non_null(strstr(out, "\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\""));
 	assert_non_null(strstr(out, "\"name\": \"attend\""));
@@ -102,40 +102,40 @@ test_sarif_structure(void **state)
 	                            "\"message\": {\"text\": \"again\"}"));
 	assert_non_null(strstr(out, "\"locations\": []"));
 	free(out);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 static void
 test_github_escapes(void **state)
 {
 	(void)state;
-	struct rt_findings f = { 0 };
+	struct base_findings f = { 0 };
 	sample(&f, "a,b:c.policy");
-	rt_findings_add(&f, "p.policy", 1, 0, 0, RT_FINDING_NOTE, "duplicate", "first declared here");
-	char *out = render(&f, RT_FINDINGS_GITHUB);
+	base_findings_add(&f, "p.policy", 1, 0, 0, BASE_FINDING_NOTE, "duplicate", "first declared here");
+	char *out = render(&f, BASE_FINDINGS_GITHUB);
 	assert_string_equal(out,
 		"::warning file=a%2Cb%3Ac.policy,line=2,col=3,endColumn=6,title=unused-value::let 'x' is never used\n"
 		"::error title=io::50%25 \"bad\"%0Anews, a:b\n"
 		"::notice file=p.policy,line=1,title=duplicate::first declared here\n");
 	free(out);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 static void
 test_format_names_and_counts(void **state)
 {
 	(void)state;
-	enum rt_findings_format fmt;
-	assert_int_equal(rt_findings_format_parse("sarif", &fmt), 0);
-	assert_int_equal(fmt, RT_FINDINGS_SARIF);
-	assert_int_equal(rt_findings_format_parse("github", &fmt), 0);
-	assert_int_equal(fmt, RT_FINDINGS_GITHUB);
-	assert_int_equal(rt_findings_format_parse("xml", &fmt), -1);
-	struct rt_findings f = { 0 };
+	enum base_findings_format fmt;
+	assert_int_equal(base_findings_format_parse("sarif", &fmt), 0);
+	assert_int_equal(fmt, BASE_FINDINGS_SARIF);
+	assert_int_equal(base_findings_format_parse("github", &fmt), 0);
+	assert_int_equal(fmt, BASE_FINDINGS_GITHUB);
+	assert_int_equal(base_findings_format_parse("xml", &fmt), -1);
+	struct base_findings f = { 0 };
 	sample(&f, "p");
-	assert_int_equal(rt_findings_count(&f, RT_FINDING_ERROR), 1);
-	assert_int_equal(rt_findings_count(&f, RT_FINDING_NOTE), 0);
-	rt_findings_free(&f);
+	assert_int_equal(base_findings_count(&f, BASE_FINDING_ERROR), 1);
+	assert_int_equal(base_findings_count(&f, BASE_FINDING_NOTE), 0);
+	base_findings_free(&f);
 	assert_int_equal(f.n, 0);
 }
 

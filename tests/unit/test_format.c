@@ -25,14 +25,14 @@ format_ok(const char *text)
 {
 	char *out = NULL;
 	size_t len = 0;
-	struct rt_findings problems = { 0 };
+	struct base_findings problems = { 0 };
 	int rc = lang_format("t.policy", text, strlen(text), &out, &len, &problems);
 	if (rc != 0) {
-		rt_findings_write(&problems, RT_FINDINGS_TEXT, 0, stderr);
+		base_findings_write(&problems, BASE_FINDINGS_TEXT, 0, stderr);
 		fail_msg("lang_format failed");
 	}
 	assert_int_equal(strlen(out), len);
-	rt_findings_free(&problems);
+	base_findings_free(&problems);
 	return out;
 }
 
@@ -97,14 +97,14 @@ test_syntax_error_refused(void **state)
 	(void)state;
 	char *out = NULL;
 	size_t len = 0;
-	struct rt_findings problems = { 0 };
+	struct base_findings problems = { 0 };
 	const char *text = "policy \"X\"\nflag f\n  whn absence rate >= 10%\nend\n";
 	assert_int_equal(lang_format("t.policy", text, strlen(text), &out, &len, &problems), -1);
 	assert_null(out);
 	assert_true(problems.n >= 1);
 	assert_string_equal(problems.items[0].rule, "syntax");
 	assert_int_equal(problems.items[0].line, 3);
-	rt_findings_free(&problems);
+	base_findings_free(&problems);
 }
 
 /* Sets aside what layout may change: the line of every table row and instruction. */
@@ -174,9 +174,9 @@ test_every_repository_policy_idempotent_and_same_bytecode(void **state)
 			continue; /* GLOB_NOCHECK: examples/ has no policy */
 		size_t len, olen, o2len;
 		char *text = slurp(path, &len), *out, *out2;
-		struct rt_findings problems = { 0 };
+		struct base_findings problems = { 0 };
 		if (lang_format(path, text, len, &out, &olen, &problems) != 0) {
-			rt_findings_write(&problems, RT_FINDINGS_TEXT, 0, stderr);
+			base_findings_write(&problems, BASE_FINDINGS_TEXT, 0, stderr);
 			fail_msg("%s: fmt failed", path);
 		}
 		assert_int_equal(lang_format(path, out, olen, &out2, &o2len, &problems), 0);
@@ -194,7 +194,7 @@ test_every_repository_policy_idempotent_and_same_bytecode(void **state)
 		free(text);
 		free(out);
 		free(out2);
-		rt_findings_free(&problems);
+		base_findings_free(&problems);
 		checked++;
 	}
 	globfree(&g);

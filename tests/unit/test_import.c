@@ -17,9 +17,9 @@
 struct fixture {
 	char dir[64];
 	char db[128];
-	struct rt_store *store;
+	struct reg_store *store;
 	char *diag;               /* what the last import reported, with the folder taken out */
-	struct rt_import_stats stats;
+	struct reg_import_stats stats;
 };
 
 static const char calendar_csv[] =
@@ -39,7 +39,7 @@ setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->db, sizeof f->db, "%s/register.db", f->dir);
-	if (rt_store_open(f->db, RT_STORE_CREATE, &f->store))
+	if (reg_open(f->db, REG_CREATE, &f->store))
 		return -1;
 	*state = f;
 	return 0;
@@ -49,7 +49,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	rt_store_close(f->store);
+	reg_close(f->store);
 	char cmd[160];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
@@ -72,7 +72,7 @@ import_bytes(struct fixture *f, const char *name, const char *text, size_t len)
 	free(f->diag);
 	size_t size;
 	FILE *diag = open_memstream(&f->diag, &size);
-	int rc = rt_store_import(f->store, path, diag, &f->stats);
+	int rc = reg_import(f->store, path, diag, &f->stats);
 	fclose(diag);
 	/* Messages name the path as given; drop the folder so tests read like the docs. */
 	char prefix[80];
@@ -105,7 +105,7 @@ static long
 query_int(struct fixture *f, const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(rt_store_db(f->store), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(reg_db(f->store), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	long v = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -226,7 +226,7 @@ test_failed_import_changes_nothing(void **state)
 	char *csv = malloc(cap);
 	len += (size_t)sprintf(csv, "upn,date,session,code\n");
 	struct rt_calendar cal;
-	assert_int_equal(rt_store_load_calendar(f->store, &cal), 0);
+	assert_int_equal(reg_load_calendar(f->store, &cal), 0);
 	for (size_t d = 1; d < cal.ndays; d++) {
 		char date[11];
 		rt_date_format(cal.days[d].date, date);
@@ -286,12 +286,12 @@ test_calendar_change_rebuilds_blobs(void **state)
 	struct rt_calendar cal;
 	char **names;
 	size_t nnames;
-	assert_int_equal(rt_store_load_calendar(f->store, &cal), 0);
-	assert_int_equal(rt_store_codes(f->store, &names, &nnames), 0);
-	struct rt_store_cursor *cur;
-	struct rt_store_pupil p;
-	assert_int_equal(rt_store_pupils_open(f->store, "1234", &cur), 0);
-	assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+	assert_int_equal(reg_load_calendar(f->store, &cal), 0);
+	assert_int_equal(reg_codes(f->store, &names, &nnames), 0);
+	struct reg_cursor *cur;
+	struct reg_pupil p;
+	assert_int_equal(reg_pupils_open(f->store, "1234", &cur), 0);
+	assert_int_equal(reg_pupils_next(cur, &p), 1);
 	assert_int_equal(p.nmarks, 2 * cal.ndays);
 	rt_date d;
 	rt_date_parse("2024-11-04", 10, &d);
@@ -303,8 +303,8 @@ test_calendar_change_rebuilds_blobs(void **state)
 	for (size_t k = 0; k < p.nmarks; k++)
 		nonzero += p.marks[k] != 0;
 	assert_int_equal(nonzero, 2);
-	rt_store_pupils_close(cur);
-	rt_store_free_codes(names, nnames);
+	reg_pupils_close(cur);
+	reg_free_codes(names, nnames);
 	rt_calendar_free(&cal);
 }
 

@@ -22,10 +22,10 @@
 /* (a small code set without a baseline: its unmapped-code warning is allowed on line 1) */
 #define HEAD "policy \"T\"  # attend: allow unmapped-code\ncode \"/\" present\ncode \"I\" authorised\ncode \"O\" unauthorised counts toward penalty notices\n"
 
-static struct rt_findings
+static struct base_findings
 lint_in(const char *text, const char *const *dirs, size_t ndirs, const char *name)
 {
-	struct rt_findings f = { 0 };
+	struct base_findings f = { 0 };
 	struct lang_options opt = { dirs, ndirs, stderr, 0, 0 };
 	struct lang_report_options rep = { &f, 1, rt_date_from_ymd(2025, 1, 1) };
 	struct rt_program *p = NULL;
@@ -34,7 +34,7 @@ lint_in(const char *text, const char *const *dirs, size_t ndirs, const char *nam
 	return f;
 }
 
-static struct rt_findings
+static struct base_findings
 lint(const char *text)
 {
 	return lint_in(text, NULL, 0, "t.policy");
@@ -42,7 +42,7 @@ lint(const char *text)
 
 /* How many findings of `rule` there are; *line gets the first one's line. */
 static size_t
-count(const struct rt_findings *f, const char *rule, unsigned *line)
+count(const struct base_findings *f, const char *rule, unsigned *line)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < f->n; i++)
@@ -54,9 +54,9 @@ count(const struct rt_findings *f, const char *rule, unsigned *line)
 }
 
 static void
-dump(const struct rt_findings *f)
+dump(const struct base_findings *f)
 {
-	rt_findings_write(f, RT_FINDINGS_TEXT, 0, stderr);
+	base_findings_write(f, BASE_FINDINGS_TEXT, 0, stderr);
 }
 
 /* The rule fires once at `line`, and not when the policy is given with `allow`
@@ -64,14 +64,14 @@ dump(const struct rt_findings *f)
 static void
 expect_warning(const char *text, const char *rule, unsigned line)
 {
-	struct rt_findings f = lint(text);
+	struct base_findings f = lint(text);
 	unsigned got = 0;
 	if (count(&f, rule, &got) != 1 || got != line) {
 		dump(&f);
 		fail_msg("expected one %s at line %u, got line %u", rule, line, got);
 	}
-	assert_int_equal(rt_findings_count(&f, RT_FINDING_ERROR), 0);
-	rt_findings_free(&f);
+	assert_int_equal(base_findings_count(&f, BASE_FINDING_ERROR), 0);
+	base_findings_free(&f);
 	/* Silenced by a comment alone on the line before. */
 	size_t len = strlen(text) + 128;
 	char *quiet = malloc(len);
@@ -85,7 +85,7 @@ expect_warning(const char *text, const char *rule, unsigned line)
 		fail_msg("%s not silenced by the comment on the line before", rule);
 	}
 	assert_int_equal(count(&f, "unknown-suppression", NULL), 0);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 	/* Silenced by a trailing comment on the line itself. */
 	const char *eol = strchr(p, '\n');
 	snprintf(quiet, len, "%.*s  # attend: allow other, %s%s", (int)(eol - text), text, rule, eol);
@@ -94,7 +94,7 @@ expect_warning(const char *text, const char *rule, unsigned line)
 		dump(&f);
 		fail_msg("%s not silenced by the comment on its line", rule);
 	}
-	rt_findings_free(&f);
+	base_findings_free(&f);
 	free(quiet);
 }
 
@@ -102,7 +102,7 @@ static void
 test_clean_policy_has_no_warnings(void **state)
 {
 	(void)state;
-	struct rt_findings f = lint(HEAD "review 2026-01-01\n"
+	struct base_findings f = lint(HEAD "review 2026-01-01\n"
 	                            "stage 1\n  when absence rate >= 5%\n  source \"s\"\nend\n"
 	                            "stage 2\n  when absence rate >= 10%\n  letter m\n  source \"s\"\nend\n"
 	                            "letter m\n  \"\"\"\n  {pupil}\n  \"\"\"\nend\n");
@@ -110,7 +110,7 @@ test_clean_policy_has_no_warnings(void **state)
 		dump(&f);
 		fail_msg("expected no findings");
 	}
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 /* Without a baseline, every statistical category needs a code. */
@@ -118,11 +118,11 @@ static void
 test_code_set_without_baseline(void **state)
 {
 	(void)state;
-	struct rt_findings f = lint("policy \"Bare\"\ncode \"/\" present\ncode \"I\" authorised\n");
+	struct base_findings f = lint("policy \"Bare\"\ncode \"/\" present\ncode \"I\" authorised\n");
 	unsigned line = 0;
 	assert_int_equal(count(&f, "unmapped-code", &line), 3); /* educational, unauthorised, not possible */
 	assert_int_equal(line, 1);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 static void
@@ -160,10 +160,10 @@ test_unused_value_and_letter(void **state)
 	expect_warning(HEAD "let spare = 3 days\n", "unused-value", 5);
 	expect_warning(HEAD "letter nobody\n  \"\"\"\n  Hello\n  \"\"\"\nend\n", "unused-letter", 5);
 	/* Used by a letter's placeholder only: not unused. */
-	struct rt_findings f = lint(HEAD "let goal = 95%\nstage 1\n  when absence rate > 5%\n  letter m\n  source \"s\"\nend\n"
+	struct base_findings f = lint(HEAD "let goal = 95%\nstage 1\n  when absence rate > 5%\n  letter m\n  source \"s\"\nend\n"
 	                            "letter m\n  \"\"\"\n  Aim for {goal}.\n  \"\"\"\nend\n");
 	assert_int_equal(count(&f, "unused-value", NULL), 0);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 static void
@@ -194,10 +194,10 @@ static void
 test_unknown_suppression(void **state)
 {
 	(void)state;
-	struct rt_findings f = lint(HEAD "# attend: allow unused-vaule\nlet spare = 3 days\n");
+	struct base_findings f = lint(HEAD "# attend: allow unused-vaule\nlet spare = 3 days\n");
 	assert_int_equal(count(&f, "unknown-suppression", NULL), 1);
 	assert_int_equal(count(&f, "unused-value", NULL), 1);
-	rt_findings_free(&f);
+	base_findings_free(&f);
 }
 
 static void
@@ -212,14 +212,14 @@ test_codes_against_the_base(void **state)
 	write_file(base, "policy \"Base\"\ncode \"/\" present\ncode \"O\" unauthorised counts toward penalty notices\n"
 	                 "code \"H\" authorised until 2024-08-18\n");
 	const char *text = "builds on \"base\"\npolicy \"S\"\nreplaces code \"O\" authorised\ncode \"H1\" maps to \"H\"\n";
-	struct rt_findings f = lint_in(text, NULL, 0, school);
+	struct base_findings f = lint_in(text, NULL, 0, school);
 	unsigned line = 0;
 	assert_int_equal(count(&f, "statutory-code-changed", &line), 1);
 	assert_int_equal(line, 3);
 	assert_int_equal(count(&f, "unmapped-code", &line), 1);
 	assert_int_equal(line, 4);
-	assert_int_equal(rt_findings_count(&f, RT_FINDING_ERROR), 0);
-	rt_findings_free(&f);
+	assert_int_equal(base_findings_count(&f, BASE_FINDING_ERROR), 0);
+	base_findings_free(&f);
 	unlink(base);
 	rmdir(dir);
 }
@@ -242,12 +242,12 @@ test_errors_have_stable_rule_names(void **state)
 		{ HEAD "flag f\n  when absence rate\nend\n", "not-a-condition" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct rt_findings f = lint(cases[i].text);
-		if (f.n == 0 || f.items[0].level != RT_FINDING_ERROR || strcmp(f.items[0].rule, cases[i].rule) != 0) {
+		struct base_findings f = lint(cases[i].text);
+		if (f.n == 0 || f.items[0].level != BASE_FINDING_ERROR || strcmp(f.items[0].rule, cases[i].rule) != 0) {
 			dump(&f);
 			fail_msg("case %zu: expected an error of rule %s", i, cases[i].rule);
 		}
-		rt_findings_free(&f);
+		base_findings_free(&f);
 	}
 }
 
@@ -257,7 +257,7 @@ test_rule_names_listed(void **state)
 	(void)state;
 	size_t n = 0;
 	while (lang_lint_rule(n)) {
-		assert_non_null(rt_findings_rule_description(lang_lint_rule(n)));
+		assert_non_null(base_findings_rule_description(lang_lint_rule(n)));
 		n++;
 	}
 	assert_int_equal(n, 10);

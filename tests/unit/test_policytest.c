@@ -36,9 +36,9 @@ two_weeks(struct rt_school_day days[10], struct rt_calendar *cal)
 }
 
 static int
-parse(const char *text, struct rt_ptest_file *f, struct rt_findings *errors)
+parse(const char *text, struct tool_ptest_file *f, struct base_findings *errors)
 {
-	return rt_ptest_parse("dir/t.test", text, strlen(text), f, errors);
+	return tool_ptest_parse("dir/t.test", text, strlen(text), f, errors);
 }
 
 static void
@@ -57,14 +57,14 @@ test_parse_good_file(void **state)
 	                   "  expect penalty notice £80\n"
 	                   "  expect measure \"consecutive \\\"days\\\"\" >= 2.5 days\n"
 	                   "end\n";
-	struct rt_findings errors = { 0 };
-	struct rt_ptest_file f;
+	struct base_findings errors = { 0 };
+	struct tool_ptest_file f;
 	assert_int_equal(parse(text, &f, &errors), 0);
 	assert_int_equal(errors.n, 0);
 	assert_string_equal(f.policy, "dir/../school.policy");
 	assert_string_equal(f.calendar, "/abs/calendar.csv");
 	assert_int_equal(f.ncases, 1);
-	const struct rt_ptest_case *c = &f.cases[0];
+	const struct tool_ptest_case *c = &f.cases[0];
 	assert_string_equal(c->name, "Three days");
 	assert_int_equal(c->nmarks, 1);
 	assert_string_equal(c->marks[0].text, "/\\ (II)*3 [I] ");
@@ -73,17 +73,17 @@ test_parse_good_file(void **state)
 	assert_int_equal(c->history[0].stage, 1);
 	assert_int_equal(c->as_of, rt_date_from_ymd(2024, 9, 6));
 	assert_int_equal(c->nexpects, 4);
-	assert_int_equal(c->expects[0].kind, RT_PX_STAGE);
+	assert_int_equal(c->expects[0].kind, TOOL_PX_STAGE);
 	assert_int_equal(c->expects[0].stage, 2);
-	assert_int_equal(c->expects[1].kind, RT_PX_FLAG);
+	assert_int_equal(c->expects[1].kind, TOOL_PX_FLAG);
 	assert_true(c->expects[1].negated);
 	assert_int_equal(c->expects[2].value.num, 8000);
 	assert_string_equal(c->expects[3].name, "consecutive \"days\"");
 	assert_int_equal(c->expects[3].op, RT_OP_GE);
 	assert_int_equal(c->expects[3].value.unit, RT_UNIT_DAYS);
 	assert_int_equal(c->expects[3].value.num * 2, c->expects[3].value.den * 5);
-	rt_ptest_free(&f);
-	rt_findings_free(&errors);
+	tool_ptest_free(&f);
+	base_findings_free(&errors);
 }
 
 static void
@@ -96,8 +96,8 @@ test_parse_errors_have_positions(void **state)
 	                   "  expect stage often\n"
 	                   "  expect measure \"x\" ~ 3\n"
 	                   "end\n";
-	struct rt_findings errors = { 0 };
-	struct rt_ptest_file f;
+	struct base_findings errors = { 0 };
+	struct tool_ptest_file f;
 	assert_int_equal(parse(text, &f, &errors), -1);
 	/* the date, the stage, the comparison, no as-of and no expectation, no calendar */
 	assert_true(errors.n >= 5);
@@ -109,8 +109,8 @@ test_parse_errors_have_positions(void **state)
 	assert_int_equal(errors.items[2].line, 5);
 	assert_int_equal(errors.items[2].column, 22);
 	assert_non_null(strstr(errors.items[errors.n - 1].message, "calendar"));
-	rt_ptest_free(&f);
-	rt_findings_free(&errors);
+	tool_ptest_free(&f);
+	base_findings_free(&errors);
 }
 
 static void
@@ -118,17 +118,17 @@ test_values(void **state)
 {
 	(void)state;
 	struct rt_value v;
-	assert_int_equal(rt_ptest_parse_value("96.5%", 5, &v), 5);
+	assert_int_equal(tool_ptest_parse_value("96.5%", 5, &v), 5);
 	assert_int_equal(v.unit, RT_UNIT_PERCENT);
 	assert_int_equal(v.num, 965);
 	assert_int_equal(v.den, 10);
-	assert_int_equal(rt_ptest_parse_value("6 school weeks", 14, &v), 14);
+	assert_int_equal(tool_ptest_parse_value("6 school weeks", 14, &v), 14);
 	assert_int_equal(v.unit, RT_UNIT_SCHOOL_WEEKS);
-	assert_int_equal(rt_ptest_parse_value("£160.50", strlen("£160.50"), &v), strlen("£160.50"));
+	assert_int_equal(tool_ptest_parse_value("£160.50", strlen("£160.50"), &v), strlen("£160.50"));
 	assert_int_equal(v.num, 16050);
-	assert_int_equal(rt_ptest_parse_value("1 day", 5, &v), 5);
+	assert_int_equal(tool_ptest_parse_value("1 day", 5, &v), 5);
 	assert_int_equal(v.unit, RT_UNIT_DAYS);
-	assert_int_equal(rt_ptest_parse_value("days", 4, &v), 0);
+	assert_int_equal(tool_ptest_parse_value("days", 4, &v), 0);
 }
 
 static void
@@ -141,10 +141,10 @@ test_marks_expand_and_errors(void **state)
 	struct rt_calendar cal;
 	two_weeks(days, &cal);
 	uint8_t marks[20];
-	struct rt_findings errors = { 0 };
-	struct rt_ptest_marks ml = { rt_date_from_ymd(2024, 9, 3), (char *)"(/\\)*2 . [I]O", 7, 25 };
-	struct rt_ptest_case c = { .marks = &ml, .nmarks = 1 };
-	assert_int_equal(rt_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), 0);
+	struct base_findings errors = { 0 };
+	struct tool_ptest_marks ml = { rt_date_from_ymd(2024, 9, 3), (char *)"(/\\)*2 . [I]O", 7, 25 };
+	struct tool_ptest_case c = { .marks = &ml, .nmarks = 1 };
+	assert_int_equal(tool_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), 0);
 	assert_int_equal(marks[0], RT_NO_MARK); /* Monday is before the date */
 	assert_int_equal(marks[2], rt_program_find_code(p, "/"));
 	assert_int_equal(marks[5], rt_program_find_code(p, "\\"));
@@ -154,21 +154,21 @@ test_marks_expand_and_errors(void **state)
 	assert_int_equal(marks[9], RT_NO_MARK);
 
 	ml.text = (char *)"/\\ Z";
-	assert_int_equal(rt_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), -1);
+	assert_int_equal(tool_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), -1);
 	assert_int_equal(errors.n, 1);
 	assert_int_equal(errors.items[0].line, 7);
 	assert_int_equal(errors.items[0].column, 28);
 	assert_non_null(strstr(errors.items[0].message, "unknown code \"Z\""));
 
 	ml.text = (char *)"(/\\)*11";
-	assert_int_equal(rt_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), -1);
+	assert_int_equal(tool_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), -1);
 	assert_non_null(strstr(errors.items[1].message, "after the calendar's last school day"));
 
 	ml.from = rt_date_from_ymd(2024, 9, 7); /* a Saturday */
 	ml.text = (char *)"/";
-	assert_int_equal(rt_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), -1);
+	assert_int_equal(tool_ptest_marks_build(p, &cal, "t.test", &c, marks, &errors), -1);
 	assert_non_null(strstr(errors.items[2].message, "not a school day"));
-	rt_findings_free(&errors);
+	base_findings_free(&errors);
 	rt_program_free(p);
 }
 
@@ -195,13 +195,13 @@ test_run_pass_fail_and_coverage(void **state)
 	                   "  expect stage 2\n"
 	                   "  expect measure \"consecutive days absent\" = 2 sessions\n"
 	                   "end\n";
-	struct rt_findings out = { 0 };
-	struct rt_ptest_file f;
+	struct base_findings out = { 0 };
+	struct tool_ptest_file f;
 	assert_int_equal(parse(text, &f, &out), 0);
-	struct rt_ptest_coverage cov;
-	assert_int_equal(rt_ptest_coverage_init(&cov, p), 0);
-	struct rt_ptest_totals totals = { 0 };
-	assert_int_equal(rt_ptest_run(&f, p, &cal, &cov, &out, &totals), 0);
+	struct tool_ptest_coverage cov;
+	assert_int_equal(tool_ptest_coverage_init(&cov, p), 0);
+	struct tool_ptest_totals totals = { 0 };
+	assert_int_equal(tool_ptest_run(&f, p, &cal, &cov, &out, &totals), 0);
 	assert_int_equal(totals.tests, 2);
 	assert_int_equal(totals.passed, 1);
 	assert_int_equal(totals.failed, 1);
@@ -210,11 +210,11 @@ test_run_pass_fail_and_coverage(void **state)
 	assert_int_equal(out.items[0].line, 12);
 	assert_non_null(strstr(out.items[0].message, "expected stage 2; actual: stage 1"));
 	assert_string_equal(out.items[1].rule, "test-unit");
-	assert_int_equal(out.items[2].level, RT_FINDING_NOTE);
+	assert_int_equal(out.items[2].level, BASE_FINDING_NOTE);
 	assert_non_null(strstr(out.items[2].message, "consecutive days absent"));
 
 	size_t before = out.n;
-	rt_ptest_coverage_report(&cov, p, "s.policy", NULL, NULL, &out);
+	tool_ptest_coverage_report(&cov, p, "s.policy", NULL, NULL, &out);
 	int stage2 = 0, pa = 0, penalty = 0;
 	for (size_t i = before; i < out.n; i++) {
 		stage2 |= strstr(out.items[i].message, "stage 2 \"Two\" holds in no test") != NULL;
@@ -228,9 +228,9 @@ test_run_pass_fail_and_coverage(void **state)
 	(void)pa;
 	for (size_t i = before; i < out.n; i++)
 		assert_null(strstr(out.items[i].message, "stage 1 \"One\""));
-	rt_ptest_coverage_free(&cov);
-	rt_ptest_free(&f);
-	rt_findings_free(&out);
+	tool_ptest_coverage_free(&cov);
+	tool_ptest_free(&f);
+	base_findings_free(&out);
 	rt_program_free(p);
 }
 

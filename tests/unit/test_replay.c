@@ -34,16 +34,16 @@ compile_policy(void)
 }
 
 /* A fresh register holding the example school's term. */
-static struct rt_store *
+static struct reg_store *
 example_register(const char *dir, const char *name)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	struct rt_store *s = NULL;
-	assert_int_equal(rt_store_open(path, RT_STORE_CREATE, &s), 0);
-	assert_int_equal(rt_store_import(s, "examples/calendar.csv", stderr, NULL), 0);
-	assert_int_equal(rt_store_import(s, "examples/pupils.csv", stderr, NULL), 0);
-	assert_int_equal(rt_store_import(s, "examples/marks.csv", stderr, NULL), 0);
+	struct reg_store *s = NULL;
+	assert_int_equal(reg_open(path, REG_CREATE, &s), 0);
+	assert_int_equal(reg_import(s, "examples/calendar.csv", stderr, NULL), 0);
+	assert_int_equal(reg_import(s, "examples/pupils.csv", stderr, NULL), 0);
+	assert_int_equal(reg_import(s, "examples/marks.csv", stderr, NULL), 0);
 	return s;
 }
 
@@ -56,21 +56,21 @@ day(const char *s)
 }
 
 static int
-replay(const struct rt_program *p, struct rt_store *s, const char *from, const char *to, FILE *out)
+replay(const struct rt_program *p, struct reg_store *s, const char *from, const char *to, FILE *out)
 {
-	struct rt_replay_options ro = { day(from), day(to), out, out, NULL };
-	return rt_replay(p, s, &ro);
+	struct eng_replay_options ro = { day(from), day(to), out, out, NULL };
+	return eng_replay(p, s, &ro);
 }
 
 /* Every recorded decision, as text, without the time of recording. */
 static char *
-dump(struct rt_store *s)
+dump(struct reg_store *s)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(rt_store_db(s),
+	assert_int_equal(sqlite3_prepare_v2(reg_db(s),
 	                                    "SELECT p.upn, d.as_of, d.kind, d.event, d.name, d.stage, d.detail"
 	                                    " FROM decisions d JOIN pupils p ON p.id = d.pupil_id"
 	                                    " ORDER BY p.upn, d.as_of, d.id",
@@ -92,7 +92,7 @@ day_by_day_equals_two_halves(void **state)
 	char dir[] = "/tmp/attend-replay-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct rt_program *p = compile_policy();
-	struct rt_store *one = example_register(dir, "one.db"), *two = example_register(dir, "two.db");
+	struct reg_store *one = example_register(dir, "one.db"), *two = example_register(dir, "two.db");
 	FILE *out = fopen("/dev/null", "w");
 
 	assert_int_equal(replay(p, one, "2024-09-02", "2025-02-14", out), 0);
@@ -111,9 +111,9 @@ day_by_day_equals_two_halves(void **state)
 	assert_string_equal(a, c);
 
 	/* An amendment changes what a rerun gives; the record stays as it was. */
-	struct rt_amendment am = { "B999200122011", day("2024-09-04"), RT_PM, "/", "Register error", day("2024-09-20"),
+	struct reg_amendment am = { "B999200122011", day("2024-09-04"), RT_PM, "/", "Register error", day("2024-09-20"),
 		                   "J Smith" };
-	assert_int_equal(rt_store_amend(two, &am), 0);
+	assert_int_equal(reg_amend(two, &am), 0);
 	assert_int_equal(replay(p, two, "2024-09-04", "2024-09-04", out), 1);
 	char *d = dump(two);
 	assert_string_equal(a, d);
@@ -123,8 +123,8 @@ day_by_day_equals_two_halves(void **state)
 	free(c);
 	free(d);
 	fclose(out);
-	rt_store_close(one);
-	rt_store_close(two);
+	reg_close(one);
+	reg_close(two);
 	rt_program_free(p);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -138,7 +138,7 @@ past_is_not_rewritten(void **state)
 	char dir[] = "/tmp/attend-replay-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct rt_program *p = compile_policy();
-	struct rt_store *s = example_register(dir, "r.db");
+	struct reg_store *s = example_register(dir, "r.db");
 	FILE *out = fopen("/dev/null", "w");
 	assert_int_equal(replay(p, s, "2024-10-01", "2024-10-01", out), 0);
 	char *before = dump(s);
@@ -146,12 +146,12 @@ past_is_not_rewritten(void **state)
 	char *after = dump(s);
 	assert_string_equal(before, after);
 	/* The database itself refuses to change or remove a decision. */
-	assert_int_not_equal(sqlite3_exec(rt_store_db(s), "DELETE FROM decisions", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(rt_store_db(s), "UPDATE decisions SET name = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(reg_db(s), "DELETE FROM decisions", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(reg_db(s), "UPDATE decisions SET name = 'x'", NULL, NULL, NULL), SQLITE_OK);
 	free(before);
 	free(after);
 	fclose(out);
-	rt_store_close(s);
+	reg_close(s);
 	rt_program_free(p);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -163,20 +163,20 @@ cap_leaves_out_withdrawn_notices(void **state)
 {
 	(void)state;
 	struct rt_program *p = compile_policy();
-	struct rt_store_parent parent = { 1, "P1", "Parent One", NULL };
-	struct rt_store_notice notices[3] = {
+	struct reg_parent parent = { 1, "P1", "Parent One", NULL };
+	struct reg_notice notices[3] = {
 		{ .id = 1, .pupil_id = 1, .parent_id = "P1", .ordinal = 1, .issued = day("2024-09-20"),
-		  .state = RT_NOTICE_PAID },
+		  .state = REG_NOTICE_PAID },
 		{ .id = 2, .pupil_id = 1, .parent_id = "P1", .ordinal = 2, .issued = day("2024-11-20"),
-		  .state = RT_NOTICE_WITHDRAWN },
+		  .state = REG_NOTICE_WITHDRAWN },
 		{ .id = 3, .pupil_id = 1, .parent_id = "P1", .ordinal = 2, .issued = day("2025-01-20"),
-		  .state = RT_NOTICE_ISSUED },
+		  .state = REG_NOTICE_ISSUED },
 	};
-	struct rt_pupil_penalties pp = { &parent, 1, notices, 2 };
-	struct rt_parent_notice pn;
+	struct eng_pupil_penalties pp = { &parent, 1, notices, 2 };
+	struct eng_parent_notice pn;
 
 	/* One paid and one withdrawn: the next is the second, at the 2024 amount. */
-	rt_penalties_next(p, &pp, "P1", day("2025-01-20"), &pn);
+	eng_penalties_next(p, &pp, "P1", day("2025-01-20"), &pn);
 	assert_int_equal(pn.counted, 1);
 	assert_int_equal(pn.ordinal, 2);
 	assert_false(pn.capped);
@@ -185,22 +185,22 @@ cap_leaves_out_withdrawn_notices(void **state)
 
 	/* Two that count: the cap is reached, until three years after the first. */
 	pp.nnotices = 3;
-	rt_penalties_next(p, &pp, "P1", day("2025-03-01"), &pn);
+	eng_penalties_next(p, &pp, "P1", day("2025-03-01"), &pn);
 	assert_true(pn.capped);
 	assert_null(pn.fine);
-	rt_penalties_next(p, &pp, "P1", day("2027-09-19"), &pn);
+	eng_penalties_next(p, &pp, "P1", day("2027-09-19"), &pn);
 	assert_true(pn.capped);
 	/* The period ran from the first notice (2024-09-20) for 3 years; after it a
 	 * notice starts a new period and is a first notice again. */
-	rt_penalties_next(p, &pp, "P1", day("2027-09-21"), &pn);
+	eng_penalties_next(p, &pp, "P1", day("2027-09-21"), &pn);
 	assert_false(pn.capped);
 	assert_int_equal(pn.ordinal, 1);
 
 	/* Sessions counted toward a notice issued before the day do not count again. */
-	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-19")), RT_DATE_MIN);
+	assert_int_equal(eng_penalties_counted_until(&pp, day("2024-09-19")), RT_DATE_MIN);
 	/* a notice issued today covers today's sessions: the same day cannot give a second */
-	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-09-20")), day("2024-09-20"));
-	assert_int_equal(rt_penalties_counted_until(&pp, day("2024-12-01")), day("2024-11-20"));
+	assert_int_equal(eng_penalties_counted_until(&pp, day("2024-09-20")), day("2024-09-20"));
+	assert_int_equal(eng_penalties_counted_until(&pp, day("2024-12-01")), day("2024-11-20"));
 	rt_program_free(p);
 }
 

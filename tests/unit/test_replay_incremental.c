@@ -246,28 +246,28 @@ day(const char *s)
 	return d;
 }
 
-static struct rt_store *
+static struct reg_store *
 example_register(const char *dir, const char *name)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	struct rt_store *s = NULL;
-	assert_int_equal(rt_store_open(path, RT_STORE_CREATE, &s), 0);
-	assert_int_equal(rt_store_import(s, "examples/calendar.csv", stderr, NULL), 0);
-	assert_int_equal(rt_store_import(s, "examples/pupils.csv", stderr, NULL), 0);
-	assert_int_equal(rt_store_import(s, "examples/marks.csv", stderr, NULL), 0);
+	struct reg_store *s = NULL;
+	assert_int_equal(reg_open(path, REG_CREATE, &s), 0);
+	assert_int_equal(reg_import(s, "examples/calendar.csv", stderr, NULL), 0);
+	assert_int_equal(reg_import(s, "examples/pupils.csv", stderr, NULL), 0);
+	assert_int_equal(reg_import(s, "examples/marks.csv", stderr, NULL), 0);
 	return s;
 }
 
 /* Every recorded decision, as text, in the order recorded, without the time of recording. */
 static char *
-dump(struct rt_store *s)
+dump(struct reg_store *s)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(rt_store_db(s),
+	assert_int_equal(sqlite3_prepare_v2(reg_db(s),
 	                                    "SELECT d.id, p.upn, d.as_of, d.kind, d.event, d.name, d.stage, d.detail"
 	                                    " FROM decisions d JOIN pupils p ON p.id = d.pupil_id ORDER BY d.id",
 	                                    -1, &st, NULL),
@@ -293,20 +293,20 @@ day_by_day_equals_each_day_alone(void **state)
 	struct lang_options lo = { NULL, 0, stderr, 0, 0 };
 	struct rt_program *p = NULL;
 	assert_int_equal(lang_compile_file("policies/russell-street.policy", &lo, &p), 0);
-	struct rt_store *one = example_register(dir, "one.db"), *each = example_register(dir, "each.db");
+	struct reg_store *one = example_register(dir, "one.db"), *each = example_register(dir, "each.db");
 	FILE *out = fopen("/dev/null", "w");
-	struct rt_replay_options ro = { day("2024-09-02"), day("2025-02-14"), out, out, NULL };
-	assert_int_equal(rt_replay(p, one, &ro), 0);
-	assert_int_equal(sqlite3_get_autocommit(rt_store_db(one)), 1); /* its transaction is over */
+	struct eng_replay_options ro = { day("2024-09-02"), day("2025-02-14"), out, out, NULL };
+	assert_int_equal(eng_replay(p, one, &ro), 0);
+	assert_int_equal(sqlite3_get_autocommit(reg_db(one)), 1); /* its transaction is over */
 
 	struct rt_calendar cal;
-	assert_int_equal(rt_store_load_calendar(each, &cal), 0);
+	assert_int_equal(reg_load_calendar(each, &cal), 0);
 	size_t days = 0;
 	for (size_t i = 0; i < cal.ndays; i++) {
 		if (cal.days[i].date < ro.from || cal.days[i].date > ro.to)
 			continue;
-		struct rt_replay_options alone = { cal.days[i].date, cal.days[i].date, out, out, NULL };
-		assert_int_equal(rt_replay(p, each, &alone), 0);
+		struct eng_replay_options alone = { cal.days[i].date, cal.days[i].date, out, out, NULL };
+		assert_int_equal(eng_replay(p, each, &alone), 0);
 		days++;
 	}
 	assert_true(days > 50);
@@ -318,8 +318,8 @@ day_by_day_equals_each_day_alone(void **state)
 	free(b);
 	rt_calendar_free(&cal);
 	fclose(out);
-	rt_store_close(one);
-	rt_store_close(each);
+	reg_close(one);
+	reg_close(each);
 	rt_program_free(p);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

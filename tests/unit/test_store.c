@@ -19,7 +19,7 @@
 struct fixture {
 	char dir[64];
 	char db[128];
-	struct rt_store *store;
+	struct reg_store *store;
 };
 
 static void
@@ -33,14 +33,14 @@ write_file(const struct fixture *f, const char *name, const char *text)
 	fclose(fp);
 }
 
-/* Imports `text` as file `name`; returns rt_store_import's result. */
+/* Imports `text` as file `name`; returns reg_import's result. */
 static int
 import_text(struct fixture *f, const char *name, const char *text)
 {
 	char path[256];
 	write_file(f, name, text);
 	snprintf(path, sizeof path, "%s/%s", f->dir, name);
-	return rt_store_import(f->store, path, stderr, NULL);
+	return reg_import(f->store, path, stderr, NULL);
 }
 
 static int
@@ -59,7 +59,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	rt_store_close(f->store);
+	reg_close(f->store);
 	char cmd[160];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
@@ -71,14 +71,14 @@ teardown(void **state)
 static void
 open_new(struct fixture *f)
 {
-	assert_int_equal(rt_store_open(f->db, RT_STORE_CREATE, &f->store), 0);
+	assert_int_equal(reg_open(f->db, REG_CREATE, &f->store), 0);
 }
 
 static long
-query_int(struct rt_store *store, const char *sql)
+query_int(struct reg_store *store, const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(rt_store_db(store), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(reg_db(store), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	long v = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -121,9 +121,9 @@ test_schema_created(void **state)
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
 		assert_int_equal(query_int(f->store, sql), 1);
 	}
-	rt_store_close(f->store);
+	reg_close(f->store);
 	/* Reopening an existing register needs no CREATE. */
-	assert_int_equal(rt_store_open(f->db, 0, &f->store), 0);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
 }
 
 static void
@@ -133,30 +133,30 @@ test_open_rejects_other_files(void **state)
 	char path[160];
 	/* Another version of the schema. */
 	open_new(f);
-	assert_int_equal(sqlite3_exec(rt_store_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
-	rt_store_close(f->store);
-	assert_int_equal(rt_store_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(rt_store_error(f->store), "has register schema version 7; this attend reads version 2"));
-	rt_store_close(f->store);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 2"));
+	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(rt_store_open(path, RT_STORE_CREATE, &f->store), -1);
-	assert_non_null(strstr(rt_store_error(f->store), "is not an attend register"));
-	rt_store_close(f->store);
+	assert_int_equal(reg_open(path, REG_CREATE, &f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "is not an attend register"));
+	reg_close(f->store);
 	/* Not a database at all. */
 	write_file(f, "notes.txt", "this is not a database, just some text that is long enough to have a header\n");
 	snprintf(path, sizeof path, "%s/notes.txt", f->dir);
-	assert_int_equal(rt_store_open(path, 0, &f->store), -1);
-	assert_non_null(strstr(rt_store_error(f->store), "is not an attend register (not an SQLite database)"));
-	rt_store_close(f->store);
+	assert_int_equal(reg_open(path, 0, &f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "is not an attend register (not an SQLite database)"));
+	reg_close(f->store);
 	/* Missing, without CREATE. */
 	snprintf(path, sizeof path, "%s/missing.db", f->dir);
-	assert_int_equal(rt_store_open(path, 0, &f->store), -1);
-	assert_non_null(strstr(rt_store_error(f->store), "cannot open"));
+	assert_int_equal(reg_open(path, 0, &f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "cannot open"));
 	assert_int_equal(access(path, F_OK), -1);
 }
 
@@ -167,7 +167,7 @@ test_calendar_derived(void **state)
 	open_new(f);
 	assert_int_equal(import_text(f, "calendar.csv", calendar_csv), 0);
 	struct rt_calendar cal;
-	assert_int_equal(rt_store_load_calendar(f->store, &cal), 0);
+	assert_int_equal(reg_load_calendar(f->store, &cal), 0);
 	/* 10 weekdays + 10 weekdays, minus the INSET day; the half-term week is not there. */
 	assert_int_equal(cal.ndays, 19);
 	assert_int_equal(cal.days[0].date, day("2024-10-14"));
@@ -202,30 +202,30 @@ test_pupils_cursor(void **state)
 	struct fixture *f = *state;
 	open_new(f);
 	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
-	struct rt_store_cursor *cur;
-	struct rt_store_pupil p;
-	assert_int_equal(rt_store_pupils_open(f->store, NULL, &cur), 0);
+	struct reg_cursor *cur;
+	struct reg_pupil p;
+	assert_int_equal(reg_pupils_open(f->store, NULL, &cur), 0);
 	static const char *const order[] = { "A1", "B2", "C3" };
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+		assert_int_equal(reg_pupils_next(cur, &p), 1);
 		assert_string_equal(p.upn, order[i]);
 		assert_int_equal(p.nmarks, 0);
 	}
-	assert_int_equal(rt_store_pupils_next(cur, &p), 0);
-	rt_store_pupils_close(cur);
+	assert_int_equal(reg_pupils_next(cur, &p), 0);
+	reg_pupils_close(cur);
 
-	assert_int_equal(rt_store_pupils_open(f->store, "B2", &cur), 0);
-	assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+	assert_int_equal(reg_pupils_open(f->store, "B2", &cur), 0);
+	assert_int_equal(reg_pupils_next(cur, &p), 1);
 	assert_string_equal(p.surname, "Smith, Jr");
 	assert_string_equal(p.forename, "Ben");
 	assert_int_equal(p.year_group, 8);
-	assert_int_equal(rt_store_pupils_next(cur, &p), 0);
-	rt_store_pupils_close(cur);
+	assert_int_equal(reg_pupils_next(cur, &p), 0);
+	reg_pupils_close(cur);
 
-	assert_int_equal(rt_store_pupils_open(f->store, "C3", &cur), 0);
-	assert_int_equal(rt_store_pupils_next(cur, &p), 1);
+	assert_int_equal(reg_pupils_open(f->store, "C3", &cur), 0);
+	assert_int_equal(reg_pupils_next(cur, &p), 1);
 	assert_int_equal(p.year_group, -1);
-	rt_store_pupils_close(cur);
+	reg_pupils_close(cur);
 }
 
 static void
@@ -245,27 +245,27 @@ test_compact_marks_match(void **state)
 	                             "C3,2024-11-05,AM,C1,,\n"),
 	                 0);
 	/* The legal record cannot be changed or orphaned by plain SQL. */
-	sqlite3 *db = rt_store_db(f->store);
+	sqlite3 *db = reg_db(f->store);
 	assert_int_equal(sqlite3_exec(db, "UPDATE marks SET code = '/' WHERE code = 'I'", NULL, NULL, NULL),
 	                 SQLITE_CONSTRAINT);
 	assert_int_equal(sqlite3_exec(db, "DELETE FROM pupils", NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	assert_int_equal(sqlite3_exec(db, "DELETE FROM marks", NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	char **names;
 	size_t nnames;
-	assert_int_equal(rt_store_codes(f->store, &names, &nnames), 0);
+	assert_int_equal(reg_codes(f->store, &names, &nnames), 0);
 	assert_null(names[0]);
 	struct rt_calendar cal;
-	assert_int_equal(rt_store_load_calendar(f->store, &cal), 0);
-	struct rt_store_cursor *cur;
-	struct rt_store_pupil p;
-	assert_int_equal(rt_store_pupils_open(f->store, NULL, &cur), 0);
+	assert_int_equal(reg_load_calendar(f->store, &cal), 0);
+	struct reg_cursor *cur;
+	struct reg_pupil p;
+	assert_int_equal(reg_pupils_open(f->store, NULL, &cur), 0);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(rt_store_db(f->store),
+	assert_int_equal(sqlite3_prepare_v2(reg_db(f->store),
 	                                    "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?", -1,
 	                                    &st, NULL),
 	                 SQLITE_OK);
 	int marked = 0;
-	while (rt_store_pupils_next(cur, &p) == 1) {
+	while (reg_pupils_next(cur, &p) == 1) {
 		assert_int_equal(p.nmarks, 2 * cal.ndays);
 		for (size_t i = 0; i < p.nmarks; i++) {
 			char date[11];
@@ -286,13 +286,13 @@ test_compact_marks_match(void **state)
 	sqlite3_finalize(st);
 	/* All but the "#" on a closed morning are in the compact copy (which is 0 there). */
 	assert_int_equal(marked, 5);
-	rt_store_pupils_close(cur);
+	reg_pupils_close(cur);
 	rt_calendar_free(&cal);
-	rt_store_free_codes(names, nnames);
+	reg_free_codes(names, nnames);
 
-	struct rt_store_arrival *arr;
+	struct reg_arrival *arr;
 	size_t narr;
-	assert_int_equal(rt_store_arrivals(f->store, NULL, &arr, &narr), 0);
+	assert_int_equal(reg_arrivals(f->store, NULL, &arr, &narr), 0);
 	assert_int_equal(narr, 2);
 	assert_string_equal(arr[0].code, "L");
 	assert_int_equal(arr[0].date, day("2024-10-16"));
@@ -303,7 +303,7 @@ test_compact_marks_match(void **state)
 	assert_int_equal(arr[1].arrival, -1);
 	assert_int_equal(arr[1].minutes_late, 40);
 	free(arr);
-	assert_int_equal(rt_store_arrivals(f->store, "B2", &arr, &narr), 0);
+	assert_int_equal(reg_arrivals(f->store, "B2", &arr, &narr), 0);
 	assert_int_equal(narr, 1);
 	assert_string_equal(arr[0].code, "U");
 	free(arr);
