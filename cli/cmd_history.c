@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "runtime/engine/notices.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 
 /* Flags shared by these commands; each command says which it needs. */
@@ -130,13 +130,13 @@ int
 cli_cmd_letters(int argc, char **argv)
 {
 	struct flags f = { 0 };
-	struct eng_run_options ro = { .out = stdout, .diag = stderr };
+	struct eng_run_params params = { .diag = stderr };
 	int rc = parse_flags(argc, argv, &f);
 	if (rc == CLI_OK)
 		rc = one_argument(argc, argv, "policy");
 	if (rc == CLI_OK && (!f.db || !f.out))
 		rc = cli_usage_error("letters: give --db DB and --out DIR");
-	if (rc == CLI_OK && cli_parse_date(f.as_of, &ro.as_of))
+	if (rc == CLI_OK && cli_parse_date(f.as_of, &params.as_of))
 		rc = cli_usage_error("letters: --as-of: \"%s\" is not a date (YYYY-MM-DD)", f.as_of);
 	if (rc == CLI_OK && mkdir(f.out, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "attend: cannot create %s: %s\n", f.out, strerror(errno));
@@ -149,9 +149,9 @@ cli_cmd_letters(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_open_store(f.db, REG_READONLY, &s);
 	if (rc == CLI_OK) {
-		ro.upn = f.upn;
-		ro.letters_dir = f.out;
-		rc = status_of(eng_run(p, s, &ro));
+		struct eng_letter_writer letters;
+		params.upn = f.upn;
+		rc = status_of(eng_run(p, s, &params, eng_letters_init(&letters, f.out, stdout, stderr)));
 	}
 	reg_close(s);
 	rt_program_free(p);

@@ -4,11 +4,32 @@
 #include <string.h>
 
 #include "cli.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 
+struct run_args {
+	struct cli_includes inc;
+	const char *db, *as_of, *output;
+	struct eng_run_params params;
+	enum eng_format format;
+	int explain, record;
+};
+
 static int
-evaluate(int argc, char **argv, int explain)
+parse_format(const char *name, enum eng_format *format)
+{
+	static const char *const names[] = { [ENG_FORMAT_TEXT] = "text", [ENG_FORMAT_JSON] = "json",
+		                             [ENG_FORMAT_CSV] = "csv" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*format = (enum eng_format)i;
+			return CLI_OK;
+		}
+	return cli_usage_error("unknown format \"%s\" (text, json or csv)", name);
+}
+
+static int
+parse_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },     { "as-of", required_argument, NULL, 'a' },
@@ -16,79 +37,95 @@ evaluate(int argc, char **argv, int explain)
 		{ "output", required_argument, NULL, 'o' }, { "record", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_includes inc = { 0 };
-	const char *db = NULL, *as_of = NULL, *output = NULL;
-	struct eng_run_options ro = { .format = ENG_FORMAT_TEXT, .explain = explain, .out = stdout, .diag = stderr };
-	int opt;
+	int opt, rc = CLI_OK;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
+	while (rc == CLI_OK && (opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'I': cli_include_add(&inc, optarg); break;
-		case 'd': db = optarg; break;
-		case 'a': as_of = optarg; break;
-		case 'p': ro.upn = optarg; break;
-		case 'o': output = optarg; break;
+		case 'I': cli_include_add(&a->inc, optarg); break;
+		case 'd': a->db = optarg; break;
+		case 'a': a->as_of = optarg; break;
+		case 'p': a->params.upn = optarg; break;
+		case 'o': a->output = optarg; break;
 		case 'r':
-			if (explain)
+			if (a->explain)
 				return cli_usage_error("explain: --record belongs to attend run");
-			ro.record = 1;
+			a->record = 1;
 			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				ro.format = ENG_FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				ro.format = ENG_FORMAT_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				ro.format = ENG_FORMAT_CSV;
-			else
-				return cli_usage_error("unknown format \"%s\" (text, json or csv)", optarg);
-			break;
+		case 'f': rc = parse_format(optarg, &a->format); break;
 		default: return cli_usage_error("%s: unknown option", argv[0]);
 		}
 	}
+	return rc;
+}
+
+static int
+check_args(int argc, char **argv, struct run_args *a)
+{
 	if (optind != argc - 1)
 		return cli_usage_error("%s: give exactly one policy", argv[0]);
-	if (!db)
+	if (!a->db)
 		return cli_usage_error("%s: say which register with --db DB", argv[0]);
-	if (ro.record && ro.upn)
+	if (a->record && a->params.upn)
 		return cli_usage_error("run: --record records the day for every pupil; leave out --pupil");
-	if (explain && !ro.upn)
+	if (a->explain && !a->params.upn)
 		return cli_usage_error("explain: say which pupil with --pupil UPN");
-	if (cli_parse_date(as_of, &ro.as_of))
-		return cli_usage_error("--as-of: \"%s\" is not a date (YYYY-MM-DD)", as_of);
-	if (ro.record && cli_not_after_today("run --record", "--as-of", ro.as_of) != CLI_OK)
+	if (cli_parse_date(a->as_of, &a->params.as_of))
+		return cli_usage_error("--as-of: \"%s\" is not a date (YYYY-MM-DD)", a->as_of);
+	if (a->record && cli_not_after_today("run --record", "--as-of", a->params.as_of) != CLI_OK)
 		return CLI_USAGE;
-	cli_include_finish(&inc);
+	return CLI_OK;
+}
+
+/* The report or the explanation to out, then (--record) the day recorded. */
+static int
+run(const struct rt_program *p, struct reg_store *s, const struct run_args *a, FILE *out)
+{
+	struct eng_report report;
+	struct eng_explainer explainer;
+	struct eng_recorder recorder;
+	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out) : eng_report_init(&report, a->format, out);
+	if (a->record)
+		c->next = eng_recorder_init(&recorder, s, a->params.as_of, stderr);
+	int r = eng_run(p, s, &a->params, c);
+	return r < 0 ? CLI_USAGE : r > 0 ? CLI_FINDINGS : CLI_OK;
+}
+
+static int
+evaluate(int argc, char **argv, int explain)
+{
+	struct run_args a = { .params = { .diag = stderr }, .format = ENG_FORMAT_TEXT, .explain = explain };
+	int rc = parse_args(argc, argv, &a);
+	if (rc != CLI_OK)
+		return rc;
+	if ((rc = check_args(argc, argv, &a)) != CLI_OK)
+		return rc;
+	cli_include_finish(&a.inc);
 
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
-	FILE *out = NULL;
-	int rc = cli_load_policy(argv[optind], &inc, &p);
+	FILE *out = stdout;
+	rc = cli_load_policy(argv[optind], &a.inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(db, ro.record ? 0 : REG_READONLY, &s);
-	if (rc == CLI_OK && output) {
-		if (!(out = fopen(output, "w"))) {
-			perror(output);
-			rc = CLI_USAGE;
-		}
-		ro.out = out;
+		rc = cli_open_store(a.db, a.record ? 0 : REG_READONLY, &s);
+	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
+		perror(a.output);
+		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK) {
 		/* A large buffer: a whole local authority's report is written in one go. */
 		static char buffer[1 << 20];
-		setvbuf(ro.out, buffer, _IOFBF, sizeof buffer);
-		int r = eng_run(p, s, &ro);
-		rc = r < 0 ? CLI_USAGE : r > 0 ? CLI_FINDINGS : CLI_OK;
-		if (fflush(ro.out) != 0) {
-			perror(output ? output : "stdout");
+		setvbuf(out, buffer, _IOFBF, sizeof buffer);
+		rc = run(p, s, &a, out);
+		if (fflush(out) != 0) {
+			perror(a.output ? a.output : "stdout");
 			rc = CLI_USAGE;
 		}
 	}
-	if (out)
+	if (out && out != stdout)
 		fclose(out);
 	reg_close(s);
 	rt_program_free(p);
-	cli_include_free(&inc);
+	cli_include_free(&a.inc);
 	return rc;
 }
 

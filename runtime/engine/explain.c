@@ -2,7 +2,7 @@
  * `attend explain`: one pupil's figures, every measure and every rule with
  * whether it held and why, in words a headteacher can read.
  */
-#include "runtime/engine/runner.h"
+#include "runtime/engine/run.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -122,13 +122,11 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 		fprintf(out, "      source: %s (policy line %u)\n", rt_program_str(prog, r->source), r->line);
 }
 
-void
-eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+static void
+explain_figures(const struct rt_program *prog, const struct eng_outcome *o, const char *when, FILE *out)
 {
-	const struct rt_eval *ev = o->ev;
-	const struct rt_summary *s = &ev->summary;
-	char when[48], upto[64];
-	rt_date_format_long(o->as_of, when, sizeof when);
+	const struct rt_summary *s = &o->ev->summary;
+	char upto[64];
 	snprintf(upto, sizeof upto, "to %s", when);
 	const struct rt_fact *school = rt_program_find_fact(prog, "identity.school");
 
@@ -146,6 +144,73 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 	        s->possible, s->present, auth, unauth);
 	if (s->unmarked)
 		fprintf(out, "  school sessions with no mark yet: %" PRId64 "\n", s->unmarked);
+}
+
+/* One parent's line under "a penalty notice must be considered". */
+static void
+explain_parent_notice(const struct rt_program *prog, const struct eng_outcome *o, const struct eng_parent_notice *pn,
+                      FILE *out)
+{
+	fprintf(out, "    %s (%s): ", pn->parent->name, pn->parent->parent_id);
+	if (pn->covered) {
+		char d[48];
+		rt_date_format_long(pn->covered_until, d, sizeof d);
+		fprintf(out, "no notice: the sessions that meet the threshold were counted toward this "
+		             "parent's notice of %s (a session counts toward one notice only)\n", d);
+	} else if (pn->capped) {
+		fprintf(out, "%d notices already count in %u years (withdrawn ones do not), the most the policy "
+		             "allows; instead: %s\n",
+		        pn->counted, prog->penalty.cap_years, o->alternative);
+	} else if (pn->fine) {
+		char a[32];
+		struct rt_value v = { pn->fine->pence, 1, RT_UNIT_MONEY };
+		rt_value_format(&v, a, sizeof a);
+		fprintf(out, "notice %d, %s if paid within %u days", pn->ordinal, a, pn->fine->days);
+		if (pn->fine->later_pence) {
+			v.num = pn->fine->later_pence;
+			rt_value_format(&v, a, sizeof a);
+			fprintf(out, ", or %s within %u days", a, pn->fine->later_days);
+		}
+		fputc('\n', out);
+	} else {
+		fprintf(out, "notice %d, no amount in force\n", pn->ordinal);
+	}
+}
+
+static void
+explain_penalty(const struct rt_program *prog, const struct eng_outcome *o, const char *when, FILE *out)
+{
+	int penalty = o->penalty;
+	if (penalty && o->nparents) {
+		fprintf(out, "  a penalty notice must be considered, per parent (amounts in force on %s):\n", when);
+		for (size_t p = 0; p < o->nparents; p++)
+			explain_parent_notice(prog, o, &o->parents[p], out);
+	} else if (penalty && o->fine) {
+		char a[32], b[32];
+		struct rt_value v = { o->fine->pence, 1, RT_UNIT_MONEY };
+		rt_value_format(&v, a, sizeof a);
+		fprintf(out, "  a penalty notice must be considered: a first notice is %s if paid within %u days", a,
+		        o->fine->days);
+		if (o->fine->later_pence) {
+			v.num = o->fine->later_pence;
+			rt_value_format(&v, b, sizeof b);
+			fprintf(out, ", or %s within %u days", b, o->fine->later_days);
+		}
+		fprintf(out, " (amounts in force on %s)\n", when);
+	} else if (penalty) {
+		fprintf(out, "  a penalty notice must be considered (the policy states no amount in force on %s)\n", when);
+	} else {
+		fprintf(out, "  no penalty notice to consider\n");
+	}
+}
+
+void
+eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+{
+	const struct rt_eval *ev = o->ev;
+	char when[48];
+	rt_date_format_long(o->as_of, when, sizeof when);
+	explain_figures(prog, o, when, out);
 
 	fprintf(out, "\nMeasures the policy uses:\n");
 	for (size_t m = 0; m < prog->nmeasures; m++) {
@@ -167,53 +232,7 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 	} else {
 		fprintf(out, "  stage reached: none\n");
 	}
-	int penalty = o->penalty;
-	if (penalty && o->nparents) {
-		fprintf(out, "  a penalty notice must be considered, per parent (amounts in force on %s):\n", when);
-		for (size_t p = 0; p < o->nparents; p++) {
-			const struct eng_parent_notice *pn = &o->parents[p];
-			fprintf(out, "    %s (%s): ", pn->parent->name, pn->parent->parent_id);
-			if (pn->covered) {
-				char d[48];
-				rt_date_format_long(pn->covered_until, d, sizeof d);
-				fprintf(out, "no notice: the sessions that meet the threshold were counted toward this "
-				             "parent's notice of %s (a session counts toward one notice only)\n", d);
-			} else if (pn->capped) {
-				fprintf(out, "%d notices already count in %u years (withdrawn ones do not), the most the policy "
-				             "allows; instead: %s\n",
-				        pn->counted, prog->penalty.cap_years, o->alternative);
-			} else if (pn->fine) {
-				char a[32];
-				struct rt_value v = { pn->fine->pence, 1, RT_UNIT_MONEY };
-				rt_value_format(&v, a, sizeof a);
-				fprintf(out, "notice %d, %s if paid within %u days", pn->ordinal, a, pn->fine->days);
-				if (pn->fine->later_pence) {
-					v.num = pn->fine->later_pence;
-					rt_value_format(&v, a, sizeof a);
-					fprintf(out, ", or %s within %u days", a, pn->fine->later_days);
-				}
-				fputc('\n', out);
-			} else {
-				fprintf(out, "notice %d, no amount in force\n", pn->ordinal);
-			}
-		}
-	} else if (penalty && o->fine) {
-		char a[32], b[32];
-		struct rt_value v = { o->fine->pence, 1, RT_UNIT_MONEY };
-		rt_value_format(&v, a, sizeof a);
-		fprintf(out, "  a penalty notice must be considered: a first notice is %s if paid within %u days", a,
-		        o->fine->days);
-		if (o->fine->later_pence) {
-			v.num = o->fine->later_pence;
-			rt_value_format(&v, b, sizeof b);
-			fprintf(out, ", or %s within %u days", b, o->fine->later_days);
-		}
-		fprintf(out, " (amounts in force on %s)\n", when);
-	} else if (penalty) {
-		fprintf(out, "  a penalty notice must be considered (the policy states no amount in force on %s)\n", when);
-	} else {
-		fprintf(out, "  no penalty notice to consider\n");
-	}
+	explain_penalty(prog, o, when, out);
 	for (size_t i = 0; i < o->ndisagreements; i++) {
 		const struct eng_disagreement *d = &o->disagreements[i];
 		char date[11], t[6];
@@ -225,4 +244,18 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 		        d->expected == RT_NO_MARK ? "an on-time mark"
 		                                  : rt_program_str(prog, prog->codes[d->expected].name));
 	}
+}
+
+static int
+explain_one(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
+{
+	eng_explain_pupil(prog, o, ((struct eng_explainer *)c)->out);
+	return 0;
+}
+
+struct eng_consumer *
+eng_explain_init(struct eng_explainer *e, FILE *out)
+{
+	*e = (struct eng_explainer){ { NULL, explain_one, NULL, 1, NULL }, out };
+	return &e->consumer;
 }

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runtime/engine/runner.h"
+#include "runtime/engine/run.h"
 
 static int
 fact_text(const struct rt_program *prog, const char *prefix, const char *name, size_t len, char *buf, size_t size)
@@ -155,9 +155,9 @@ write_file(const char *path, const struct rt_program *prog, const struct rt_lett
 	return 0;
 }
 
-int
-eng_letters_write_due(const struct rt_program *prog, const struct eng_outcome *o, const char *dir, FILE *list,
-                     FILE *diag)
+/* Writes each letter due for the pupil. Returns how many, or -1 (reported on diag). */
+static int
+write_due(const struct rt_program *prog, const struct eng_outcome *o, const char *dir, FILE *list, FILE *diag)
 {
 	const struct rt_eval *ev = o->ev;
 	struct eng_letter_pupil lp = { o->pupil->upn, o->pupil->surname, o->pupil->forename, o->as_of, ev };
@@ -186,4 +186,18 @@ eng_letters_write_due(const struct rt_program *prog, const struct eng_outcome *o
 		written++;
 	}
 	return written;
+}
+
+static int
+letters_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
+{
+	struct eng_letter_writer *w = (struct eng_letter_writer *)c;
+	return write_due(prog, o, w->dir, w->list, w->diag) < 0 ? -1 : 0;
+}
+
+struct eng_consumer *
+eng_letters_init(struct eng_letter_writer *w, const char *dir, FILE *list, FILE *diag)
+{
+	*w = (struct eng_letter_writer){ { NULL, letters_pupil, NULL, 0, NULL }, dir, list, diag };
+	return &w->consumer;
 }

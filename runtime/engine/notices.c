@@ -9,7 +9,28 @@
 #include <string.h>
 
 #include "runtime/engine/penalties.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/run.h"
+
+/* A consumer that notes whether the policy calls for a notice to one parent:
+ * the penalty rule holds, with the sessions counted toward that parent's
+ * earlier notices left out. */
+struct notice_check {
+	struct eng_consumer consumer;
+	const char *parent;
+	int due;
+};
+
+static int
+check_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
+{
+	(void)prog;
+	struct notice_check *nc = (struct notice_check *)c;
+	nc->due = 0;
+	for (size_t i = 0; i < o->nparents; i++)
+		if (strcmp(o->parents[i].parent->parent_id, nc->parent) == 0)
+			nc->due = !o->parents[i].covered;
+	return 0;
+}
 
 int
 eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const char *upn, const char *parent,
@@ -33,11 +54,10 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 	/* The policy decides whether a notice is due: its threshold, with the sessions
 	 * counted toward this parent's earlier notices left out. */
 	if (status == 0) {
-		int due = 0;
-		struct eng_run_options ro = { .as_of = date, .upn = upn, .out = out, .diag = diag,
-			                     .notice_parent = parent, .notice_due = &due };
-		status = eng_run(prog, store, &ro);
-		if (status == 0 && !due && !force) {
+		struct notice_check check = { { NULL, check_pupil, NULL, 0, NULL }, parent, 0 };
+		struct eng_run_params params = { .as_of = date, .upn = upn, .diag = diag };
+		status = eng_run(prog, store, &params, &check.consumer);
+		if (status == 0 && !check.due && !force) {
 			fprintf(diag, "attend: notice issue: on %s the policy does not call for a notice to %s for %s "
 			              "(the threshold is not met, or its sessions already counted toward an earlier "
 			              "notice to this parent); `attend explain` shows why; --force issues it anyway\n",

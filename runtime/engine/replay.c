@@ -11,13 +11,15 @@
  * again. Only the day's changes are written, each day a savepoint in one
  * transaction for the whole range.
  */
-#include "runtime/engine/runner.h"
+#include "runtime/engine/replay.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/engine/codemap.h"
 #include "runtime/engine/history.h"
+#include "runtime/engine/penalties.h"
 #include "runtime/machine/measures.h"
 
 struct replay_pupil {
@@ -56,18 +58,13 @@ fail(struct replay *rp, const char *what)
 static int
 load_pupils(struct replay *rp)
 {
-	char **names = NULL;
-	size_t nnames = 0, cap = 0;
+	size_t cap = 0;
 	uint8_t xlat[256];
 	struct reg_cursor *cur = NULL;
 	struct reg_pupil p;
-	int rc;
-	if (reg_codes(rp->store, &names, &nnames))
-		return fail(rp, NULL);
-	int missing = eng_map_codes(rp->prog, "the policy", rp->store, names, nnames, xlat, rp->opt->diag);
-	reg_free_codes(names, nnames);
-	if (missing)
-		return 1;
+	int rc = eng_load_code_map(rp->prog, rp->store, xlat, rp->opt->diag);
+	if (rc)
+		return rc > 0 ? 1 : -1;
 	if (reg_pupils_open(rp->store, NULL, &cur))
 		return fail(rp, NULL);
 	while ((rc = reg_pupils_next(cur, &p)) == 1) {
@@ -83,11 +80,7 @@ load_pupils(struct replay *rp)
 				break;
 		}
 		struct replay_pupil *rpp = &rp->pupils[rp->npupils];
-		uint8_t *m = rp->marks + rp->npupils * rp->nsessions;
-		size_t have = p.nmarks < rp->nsessions ? p.nmarks : rp->nsessions;
-		for (size_t i = 0; i < have; i++)
-			m[i] = p.marks[i] ? xlat[p.marks[i]] : RT_NO_MARK;
-		memset(m + have, RT_NO_MARK, rp->nsessions - have);
+		eng_translate_marks(xlat, NULL, p.marks, p.nmarks, rp->marks + rp->npupils * rp->nsessions, rp->nsessions);
 		rpp->id = p.id;
 		if (!(rpp->upn = strdup(p.upn)))
 			break;

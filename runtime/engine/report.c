@@ -2,7 +2,7 @@
  * Report writers for `attend run`: a table for people, JSON lines and CSV for
  * machines (fields in docs/output.md). All three say the same things.
  */
-#include "runtime/engine/runner.h"
+#include "runtime/engine/run.h"
 
 /* The report is written by one thread only: the stream needs no lock per character
  * (putc_unlocked, fputs_unlocked), which is measurable over 100,000 pupils. */
@@ -216,8 +216,9 @@ text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 	}
 }
 
+/* JSON: the figures, up to the severe-absence flag. */
 static void
-json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+json_figures(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
@@ -240,6 +241,12 @@ json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 	fprintf(out, ",\"persistent_absence\":%s,\"severe_absence\":%s",
 	        flag_holds(prog, ev, FLAG_PERSISTENT) ? "true" : "false",
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "true" : "false");
+}
+
+/* JSON: the stage, flags, actions and letters due. */
+static void
+json_rules(const struct rt_program *prog, const struct rt_eval *ev, FILE *out)
+{
 	if (ev->stage_rule >= 0) {
 		fprintf(out, ",\"stage\":{\"number\":%d,\"title\":", ev->stage);
 		base_json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
@@ -289,33 +296,44 @@ json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 		base_json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
 		first = 0;
 	}
-	fputs_unlocked("],\"penalty_notice\":", out);
+	putc_unlocked(']', out);
+}
+
+static void
+json_parent_notice(const struct eng_outcome *o, const struct eng_parent_notice *pn, FILE *out)
+{
+	base_json_string(out, pn->parent->parent_id);
+	fputs_unlocked(",\"name\":", out);
+	base_json_string(out, pn->parent->name);
+	if (pn->covered) {
+		char d[11];
+		rt_date_format(pn->covered_until, d);
+		fprintf(out, ",\"covered_by_notice_of\":\"%s\"", d);
+	} else if (pn->capped) {
+		fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
+		base_json_string(out, o->alternative);
+	} else {
+		fprintf(out, ",\"notice\":%d", pn->ordinal);
+		if (pn->fine) {
+			fprintf(out, ",\"amount_pence\":%" PRId64 ",\"within_days\":%u", pn->fine->pence,
+			        pn->fine->days);
+			if (pn->fine->later_pence)
+				fprintf(out, ",\"later_amount_pence\":%" PRId64 ",\"later_within_days\":%u",
+				        pn->fine->later_pence, pn->fine->later_days);
+		}
+	}
+	putc_unlocked('}', out);
+}
+
+static void
+json_penalty(const struct eng_outcome *o, FILE *out)
+{
+	fputs_unlocked(",\"penalty_notice\":", out);
 	if (o->nparents) {
 		fputs_unlocked("{\"consider\":true,\"parents\":[", out);
 		for (size_t p = 0; p < o->nparents; p++) {
-			const struct eng_parent_notice *pn = &o->parents[p];
 			fputs_unlocked(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
-			base_json_string(out, pn->parent->parent_id);
-			fputs_unlocked(",\"name\":", out);
-			base_json_string(out, pn->parent->name);
-			if (pn->covered) {
-				char d[11];
-				rt_date_format(pn->covered_until, d);
-				fprintf(out, ",\"covered_by_notice_of\":\"%s\"", d);
-			} else if (pn->capped) {
-				fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
-				base_json_string(out, o->alternative);
-			} else {
-				fprintf(out, ",\"notice\":%d", pn->ordinal);
-				if (pn->fine) {
-					fprintf(out, ",\"amount_pence\":%" PRId64 ",\"within_days\":%u", pn->fine->pence,
-					        pn->fine->days);
-					if (pn->fine->later_pence)
-						fprintf(out, ",\"later_amount_pence\":%" PRId64 ",\"later_within_days\":%u",
-						        pn->fine->later_pence, pn->fine->later_days);
-				}
-			}
-			putc_unlocked('}', out);
+			json_parent_notice(o, &o->parents[p], out);
 		}
 		fputs_unlocked("]}", out);
 	} else if (o->fine) {
@@ -328,6 +346,12 @@ json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 	} else {
 		fprintf(out, "{\"consider\":%s}", o->penalty ? "true" : "false");
 	}
+}
+
+static void
+json_disagreements(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+{
+	char date[11];
 	fputs_unlocked(",\"register_disagreements\":[", out);
 	for (size_t i = 0; i < o->ndisagreements; i++) {
 		const struct eng_disagreement *d = &o->disagreements[i];
@@ -344,7 +368,17 @@ json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 			base_json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
 		putc_unlocked('}', out);
 	}
-	fputs_unlocked("]}\n", out);
+	putc_unlocked(']', out);
+}
+
+static void
+json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+{
+	json_figures(prog, o, out);
+	json_rules(prog, o->ev, out);
+	json_penalty(o, out);
+	json_disagreements(prog, o, out);
+	fputs_unlocked("}\n", out);
 }
 
 static void
@@ -386,33 +420,50 @@ csv_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 	}
 }
 
-void
-eng_report_begin(const struct rt_program *prog, enum eng_format format, FILE *out)
+static struct eng_report *
+report_of(struct eng_consumer *c)
+{
+	return (struct eng_report *)c; /* the consumer is the first member */
+}
+
+static int
+report_begin(struct eng_consumer *c, const struct rt_program *prog)
 {
 	(void)prog;
-	if (format == ENG_FORMAT_CSV)
+	struct eng_report *r = report_of(c);
+	if (r->format == ENG_FORMAT_CSV)
 		fputs_unlocked("upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,persistent_absence,"
 		      "severe_absence,stage,stage_title,actions,letters,penalty_notice,penalty_amount_pence\n",
-		      out);
-	else if (format == ENG_FORMAT_TEXT)
-		fprintf(out, "%-14s %-24s %5s %5s %5s %6s %8s  %-3s %-3s %s\n", "UPN", "Name", "Poss", "Pres", "Auth",
+		      r->out);
+	else if (r->format == ENG_FORMAT_TEXT)
+		fprintf(r->out, "%-14s %-24s %5s %5s %5s %6s %8s  %-3s %-3s %s\n", "UPN", "Name", "Poss", "Pres", "Auth",
 		        "Unauth", "Attend", "PA", "SA", "Stage");
+	return 0;
 }
 
-void
-eng_report_pupil(const struct rt_program *prog, enum eng_format format, const struct eng_outcome *o, FILE *out)
+static int
+report_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
 {
-	switch (format) {
-	case ENG_FORMAT_TEXT: text_pupil(prog, o, out); break;
-	case ENG_FORMAT_JSON: json_pupil(prog, o, out); break;
-	case ENG_FORMAT_CSV: csv_pupil(prog, o, out); break;
+	struct eng_report *r = report_of(c);
+	switch (r->format) {
+	case ENG_FORMAT_TEXT: text_pupil(prog, o, r->out); break;
+	case ENG_FORMAT_JSON: json_pupil(prog, o, r->out); break;
+	case ENG_FORMAT_CSV: csv_pupil(prog, o, r->out); break;
 	}
+	return 0;
 }
 
-void
-eng_report_end(const struct rt_program *prog, enum eng_format format, FILE *out)
+static int
+report_end(struct eng_consumer *c, const struct rt_program *prog)
 {
 	(void)prog;
-	(void)format;
-	fflush(out);
+	fflush(report_of(c)->out);
+	return 0;
+}
+
+struct eng_consumer *
+eng_report_init(struct eng_report *r, enum eng_format format, FILE *out)
+{
+	*r = (struct eng_report){ { report_begin, report_pupil, report_end, 0, NULL }, format, out };
+	return &r->consumer;
 }

@@ -3,7 +3,8 @@
 #include "runtime/base/text.h"
 #include "runtime/engine/history.h"
 #include "runtime/engine/penalties.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/codemap.h"
+#include "runtime/engine/run.h"
 
 #include <stdlib.h>
 #include <string.h>

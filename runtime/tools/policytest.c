@@ -13,7 +13,7 @@
 
 #include "runtime/machine/eval.h"
 #include "runtime/machine/opcodes.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/run.h"
 
 /* A test register longer than this is a mistake (a typo in a repeat count). */
 #define MAX_TEST_MARKS 100000

@@ -19,7 +19,7 @@
 
 #include "lang/lang.h"
 #include "runtime/engine/penalties.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 
 #define POLICY "policies/russell-street.policy"

@@ -24,7 +24,7 @@
 #include "runtime/machine/eval.h"
 #include "runtime/machine/measures.h"
 #include "runtime/machine/opcodes.h"
-#include "runtime/engine/runner.h"
+#include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 
 enum { C_PRESENT, C_LATE, C_ILL, C_UNAUTH, C_HOLIDAY, C_NOTPOSS, C_TRIP, NCODES };

@@ -1,0 +1,73 @@
+/*
+ * A run: the evaluation loop (outcome.h) with its consumers. Each consumer
+ * takes the outcomes one pupil at a time; a new output is a new consumer,
+ * never a new mode of the loop. The consumers here: the report (text, JSON
+ * lines, CSV), the explanation, the letters, the recorder (replay of the
+ * as-of day), and the notice check in notices.c.
+ */
+#ifndef ENG_RUN_H
+#define ENG_RUN_H
+
+#include <stdio.h>
+
+#include "runtime/engine/outcome.h"
+
+struct eng_consumer {
+	/* Each may be NULL. begin comes before the first outcome (or before end,
+	 * for an empty register); end only when every pupil was evaluated. Each
+	 * returns 0, 1 (findings) or -1 (a failure, reported). */
+	int (*begin)(struct eng_consumer *self, const struct rt_program *prog);
+	int (*pupil)(struct eng_consumer *self, const struct rt_program *prog, const struct eng_outcome *o);
+	int (*end)(struct eng_consumer *self, const struct rt_program *prog);
+	int tracing;                  /* reads ev->trace: the loop must keep it */
+	struct eng_consumer *next;    /* another consumer of the same outcomes, or NULL */
+};
+
+/*
+ * Evaluates every pupil (or params->upn) and hands each outcome to the chain
+ * of consumers. Returns 0 when every pupil was evaluated; 1 when the register
+ * holds data the policy cannot evaluate, a code out of its dates, or no pupil
+ * params->upn (each reported on diag), or a consumer found something; -1 on a
+ * failure (reported on diag).
+ */
+int eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng_run_params *params,
+            struct eng_consumer *consumers);
+
+/* The report: a table, JSON lines or CSV (report.c; docs/output.md). */
+enum eng_format { ENG_FORMAT_TEXT, ENG_FORMAT_JSON, ENG_FORMAT_CSV };
+
+struct eng_report {
+	struct eng_consumer consumer;
+	enum eng_format format;
+	FILE *out;
+};
+struct eng_consumer *eng_report_init(struct eng_report *r, enum eng_format format, FILE *out);
+
+/* The explanation of each pupil in words (explain.c). */
+struct eng_explainer {
+	struct eng_consumer consumer;
+	FILE *out;
+};
+struct eng_consumer *eng_explain_init(struct eng_explainer *e, FILE *out);
+/* One outcome's explanation; the outcome's ev must have been traced. */
+void eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
+
+/* The letters due, each to DIR/UPN-LETTER.txt and .html, listed on `list` (letters.c). */
+struct eng_letter_writer {
+	struct eng_consumer consumer;
+	const char *dir;
+	FILE *list, *diag;
+};
+struct eng_consumer *eng_letters_init(struct eng_letter_writer *w, const char *dir, FILE *list, FILE *diag);
+
+/* Records the as-of day's decisions once every pupil has been evaluated: a
+ * replay of that one day (record.c, replay.h). */
+struct eng_recorder {
+	struct eng_consumer consumer;
+	struct reg_store *store;
+	rt_date day;
+	FILE *diag;
+};
+struct eng_consumer *eng_recorder_init(struct eng_recorder *r, struct reg_store *store, rt_date day, FILE *diag);
+
+#endif
