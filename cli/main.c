@@ -18,7 +18,7 @@ static const struct cli_command commands[] = {
 	{ "opcodes", cli_cmd_opcodes, "[--markdown]", "the VM's instruction set" },
 	{ "init", cli_cmd_init, "DB", "create an empty register database" },
 	{ "import", cli_cmd_import, "[--policy POLICY] DB FILE...",
-	  "import CSV (marks, pupils, calendar, parents); one transaction per file, nothing written on error;"
+	  "import CSV (marks, pupils, calendar, parents, school); one transaction per file, nothing written on error;"
 	  " with --policy, marks with a code the policy does not define are refused" },
 	{ "run", cli_cmd_run, "POLICY --db DB [--as-of DATE] [--pupil UPN] [--format text|json|csv] [-o FILE] [--record]",
 	  "where every pupil stands: figures, flags, stage, actions, letters, penalty notice" },

@@ -154,6 +154,22 @@ static const char history_sql[] =
 	"CREATE TRIGGER pupils_kept BEFORE DELETE ON pupils\n"
 	"  BEGIN SELECT RAISE(ABORT, 'pupils are not deleted: their register entries are kept for six years'); END;\n";
 
+/*
+ * Schema version 3: the school the register belongs to (docs/la.md). One row
+ * at most: a local authority keeps a register per school and ties them together
+ * with a manifest. Also what migrating a version 2 register runs.
+ */
+static const char schools_sql[] =
+	"CREATE TABLE schools (\n"
+	"  urn TEXT PRIMARY KEY CHECK (length(urn) = 6),\n"
+	"  laestab TEXT CHECK (laestab IS NULL OR length(laestab) = 7),\n"
+	"  name TEXT NOT NULL,\n"
+	"  phase TEXT\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TRIGGER schools_one BEFORE INSERT ON schools\n"
+	"  WHEN EXISTS (SELECT 1 FROM schools WHERE urn <> new.urn)\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a register holds one school'); END;\n";
+
 int
 reg_fail(struct reg_store *store, const char *fmt, ...)
 {
@@ -208,7 +224,8 @@ create_schema(struct reg_store *store)
 	         REG_APPLICATION_ID, REG_SCHEMA_VERSION);
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, pragmas) ||
+	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
+	    reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -219,27 +236,31 @@ create_schema(struct reg_store *store)
 /* Version 1 to 2: the history tables. Version 1 had a decisions table that
  * nothing wrote; it is replaced, unless someone filled it by hand. */
 static int
-migrate_from_1(struct reg_store *store)
+migrate_1_to_2(struct reg_store *store)
 {
 	long rows;
-	if (reg_exec(store, "BEGIN IMMEDIATE"))
+	if (pragma_int(store, "SELECT count(*) FROM decisions", &rows))
 		return -1;
+	if (rows > 0)
+		return reg_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
+		                       "(attend never wrote them; move them elsewhere first)", store->path, rows);
+	return reg_exec(store, "DROP TABLE decisions") || reg_exec(store, history_sql) ? -1 : 0;
+}
+
+/* Every step from `version` to this one, in one transaction: all or nothing. */
+static int
+migrate(struct reg_store *store, long version)
+{
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", REG_SCHEMA_VERSION);
-	if (pragma_int(store, "SELECT count(*) FROM decisions", &rows))
-		goto fail;
-	if (rows > 0) {
-		reg_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
-		                     "(attend never wrote them; move them elsewhere first)", store->path, rows);
-		goto fail;
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if ((version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
+	    reg_exec(store, pragma) || reg_exec(store, "COMMIT")) {
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
-	if (reg_exec(store, "DROP TABLE decisions") || reg_exec(store, history_sql) ||
-	    reg_exec(store, pragma) || reg_exec(store, "COMMIT"))
-		goto fail;
 	return 0;
-fail:
-	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
 }
 
 /* Tells an attend register (of this version) from any other file. */
@@ -264,12 +285,12 @@ check_schema(struct reg_store *store, int flags)
 		                     store->path);
 	if (pragma_int(store, "PRAGMA user_version", &version))
 		return reg_fail_db(store, "cannot read the database");
-	if (version == 1 && !(flags & REG_READONLY))
-		return migrate_from_1(store);
-	if (version == 1)
-		return reg_fail(store, "%s has register schema version 1; this attend reads version %d "
+	if (version >= 1 && version < REG_SCHEMA_VERSION && !(flags & REG_READONLY))
+		return migrate(store, version);
+	if (version >= 1 && version < REG_SCHEMA_VERSION)
+		return reg_fail(store, "%s has register schema version %ld; this attend reads version %d "
 		                            "(upgrade it, keeping everything, with `attend migrate %s`)",
-		                     store->path, REG_SCHEMA_VERSION, store->path);
+		                     store->path, version, REG_SCHEMA_VERSION, store->path);
 	if (version != REG_SCHEMA_VERSION)
 		return reg_fail(store, "%s has register schema version %ld; this attend reads version %d",
 		                     store->path, version, REG_SCHEMA_VERSION);

@@ -37,7 +37,7 @@ void reg_close(struct reg_store *store);
 struct sqlite3 *reg_db(struct reg_store *store);
 
 struct reg_import_stats {
-	const char *kind;         /* "marks", "pupils", "parents" or "calendar" */
+	const char *kind;         /* "marks", "pupils", "parents", "calendar" or "schools" */
 	long rows;                /* rows written */
 	long errors;              /* problems reported (nothing written if > 0) */
 };
@@ -48,11 +48,23 @@ struct reg_import_stats {
  *   pupils:   upn,surname,forename[,date_of_birth][,year_group][,admitted][,left]
  *   calendar: kind,start,end[,session][,name]   (kind: half_term | closure)
  *   parents:  upn,parent_id,name[,relationship]
+ *   schools:  urn,name[,laestab][,phase]       (the register's one school)
  * Problems go to `diag` as "file:line: field: problem". Returns 0 when the
  * file was imported, 1 when it had problems (and nothing was written), -1 on
  * an I/O or database failure.
  */
 int reg_import(struct reg_store *store, const char *path, FILE *diag, struct reg_import_stats *stats);
+
+/* The school the register belongs to (store_schools.c; docs/la.md). */
+struct reg_school {
+	char urn[8];              /* 6 digits */
+	char laestab[8];          /* 7 digits, "" when not given */
+	char name[128];
+	char phase[32];           /* "" when not given */
+};
+
+/* 1 with *out filled, 0 when the register names no school, -1 on failure. */
+int reg_school_get(struct reg_store *store, struct reg_school *out);
 
 /* From now on, imports report a mark whose code is not one of `codes` as
  * "code: unknown code" (attend import --policy: the policy's codes). Copied. */

@@ -16,7 +16,7 @@
 #include "runtime/register/store.h"
 #include "runtime/register/store_csv.h"
 
-#define REG_SCHEMA_VERSION 2
+#define REG_SCHEMA_VERSION 3
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
 #define REG_MAX_PROBLEMS 100          /* problems printed per file; the rest are counted */
@@ -132,5 +132,6 @@ int reg_import_marks(struct reg_importer *imp);
 int reg_import_pupils(struct reg_importer *imp);
 int reg_import_calendar(struct reg_importer *imp);
 int reg_import_parents(struct reg_importer *imp);
+int reg_import_schools(struct reg_importer *imp);
 
 #endif

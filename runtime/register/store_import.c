@@ -157,14 +157,18 @@ read_header(struct reg_importer *imp, int (**importer)(struct reg_importer *))
 		*importer = reg_import_parents;
 		return "parents";
 	}
+	if (has_column(imp, "urn")) {
+		*importer = reg_import_schools;
+		return "schools";
+	}
 	if (has_column(imp, "surname") || has_column(imp, "forename")) {
 		*importer = reg_import_pupils;
 		return "pupils";
 	}
 	reg_import_problem(imp, imp->csv.line, "header",
 	                  "cannot tell what the file holds: expected marks (upn,date,session,code,...),"
-	                  " pupils (upn,surname,forename,...), parents (upn,parent_id,name,...)"
-	                  " or calendar (kind,start,end,...) columns");
+	                  " pupils (upn,surname,forename,...), parents (upn,parent_id,name,...),"
+	                  " calendar (kind,start,end,...) or schools (urn,name,...) columns");
 	return NULL;
 }
 

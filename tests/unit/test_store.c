@@ -112,10 +112,10 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 3);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
-		                              "history_days", "parents", "notices" };
+		                              "history_days", "parents", "notices", "schools" };
 	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
@@ -136,7 +136,7 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 2"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 3"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -158,6 +158,51 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(reg_open(path, 0, &f->store), -1);
 	assert_non_null(strstr(reg_error(f->store), "cannot open"));
 	assert_int_equal(access(path, F_OK), -1);
+}
+
+/* A version 2 register (before schools) is upgraded in place by a writing
+ * open, keeping its pupils; a read-only open says to migrate. */
+static void
+test_migrates_version_2(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "DROP TABLE schools; PRAGMA user_version = 2", NULL, NULL,
+	                              NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 3"));
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
+	struct reg_school school;
+	assert_int_equal(reg_school_get(f->store, &school), 0);
+}
+
+/* A register names its one school; a second school is refused, naming both. */
+static void
+test_school_import(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "school.csv", "urn,laestab,name,phase\n100001,9992001,Kildwick CE,Primary\n"), 0);
+	struct reg_school school;
+	assert_int_equal(reg_school_get(f->store, &school), 1);
+	assert_string_equal(school.urn, "100001");
+	assert_string_equal(school.laestab, "9992001");
+	assert_string_equal(school.name, "Kildwick CE");
+	assert_string_equal(school.phase, "Primary");
+	/* The same school again updates it; an empty field keeps what is stored. */
+	assert_int_equal(import_text(f, "school.csv", "urn,name,phase\n100001,Kildwick CE Primary,\n"), 0);
+	assert_int_equal(reg_school_get(f->store, &school), 1);
+	assert_string_equal(school.name, "Kildwick CE Primary");
+	assert_string_equal(school.phase, "Primary");
+	assert_int_equal(import_text(f, "other.csv", "urn,name\n100002,Russell Street\n"), 1);
+	assert_int_equal(import_text(f, "bad.csv", "urn,name,laestab,phase\n12345,X,99,college\n"), 1);
+	assert_int_equal(reg_school_get(f->store, &school), 1);
+	assert_string_equal(school.urn, "100001");
 }
 
 static void
@@ -315,6 +360,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_rejects_other_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_version_2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_school_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_derived, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pupils_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact_marks_match, setup, teardown),
