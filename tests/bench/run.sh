@@ -1,96 +1,146 @@
 #!/bin/sh
-# The register benchmark: generates PUPILS pupils x 380 sessions (default
-# 100,000 = 38 million marks) into bench-data/, times `attend init` and
-# `attend import` of calendar, pupils and marks, then a plain-SQL baseline.
+# The register benchmark (docs/performance.md). For each size (10,000 and
+# 100,000 pupils; with BENCH_LARGE=1 also 1,000,000) it generates a school
+# year of marks (380 sessions a pupil) into bench-data/N/, imports it, and
+# times the policy run (CSV to a file) against the compute floor
+# (tests/bench/floor.c: the same evaluation in plain C over arrays already
+# in memory) in interleaved rounds. At 100,000 pupils it also times the
+# plain sqlite3 baseline and the replay of the year.
 #
-#   tests/bench/run.sh BUILD_DIR [PUPILS]
+#   tests/bench/run.sh BUILD_DIR [PUPILS...]
+#
+# ATTEND_JOBS is passed on to attend (run, replay, import) when set.
 set -eu
-build=${1:?usage: tests/bench/run.sh BUILD_DIR [PUPILS]}
-pupils=${2:-100000}
+build=${1:?usage: tests/bench/run.sh BUILD_DIR [PUPILS...]}
+shift
+if [ $# -eq 0 ]; then
+	set -- 10000 100000
+	[ "${BENCH_LARGE:-0}" = 1 ] && set -- "$@" 1000000
+fi
 attend=$build/attend
-gen=$build/bench/gen_register
-data=bench-data
-db=$data/register.db
-mkdir -p "$data"
-rm -f "$db" "$db-journal"
+rounds=5
+mkdir -p bench-data
+table=bench-data/scale.txt
+: > "$table"
 
 now() { date +%s.%N; }
-elapsed() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
-# Runs a command, under /usr/bin/time -v when present to get its peak memory.
+elapsed() { awk "BEGIN { printf \"%.3f\", $2 - $1 }"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+spread() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
+# Runs a command, under /usr/bin/time -v when present to get its peak memory (MB) and CPU time.
 timed() {
+	log=$1
+	shift
 	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -v "$@" 2>"$data/time.log" >/dev/null || { cat "$data/time.log"; exit 1; }
-		peak=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$data/time.log")
+		/usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log"; exit 1; }
+		peak=$(($(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log") / 1024))
+		cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$log")
 	else
 		"$@" >/dev/null
-		peak=
+		peak=?
+		cpu=?
 	fi
 }
 
-t0=$(now)
-"$gen" "$data" "$pupils"
-t1=$(now)
-marks=$(($(wc -l < "$data/marks.csv") - 1))
-echo "generate: $pupils pupils, $marks marks in $(elapsed "$t0" "$t1") s"
+# One size: generate, import, then the run and the floor in interleaved rounds.
+bench_size() {
+	pupils=$1
+	data=bench-data/$pupils
+	db=$data/register.db
+	mkdir -p "$data"
+	rm -f "$db" "$db-journal" "$db-wal" "$db-shm"
+	t0=$(now)
+	"$build/bench/gen_register" "$data" "$pupils"
+	marks=$(($(wc -l < "$data/marks.csv") - 1))
+	echo "[$pupils] generate: $marks marks in $(elapsed "$t0" "$(now)") s"
+	timed "$data/time.log" "$attend" init "$db"
+	timed "$data/time.log" "$attend" import "$db" "$data/calendar.csv"
+	timed "$data/time.log" "$attend" import "$db" "$data/pupils.csv"
+	t0=$(now)
+	timed "$data/time.log" "$attend" import "$db" "$data/marks.csv"
+	secs=$(elapsed "$t0" "$(now)")
+	rate=$(awk "BEGIN { printf \"%d\", $marks / $secs }")
+	echo "[$pupils] import marks: $secs s = $rate marks/s, peak memory $peak MB, CPU $cpu s"
+	echo "[$pupils] register: $(du -m "$db" | cut -f1) MB"
+	rm -f "$data/marks.csv"
 
-t0=$(now)
-timed "$attend" init "$db"
-timed "$attend" import "$db" "$data/calendar.csv"
-timed "$attend" import "$db" "$data/pupils.csv"
-t1=$(now)
-echo "init + calendar + pupils: $(elapsed "$t0" "$t1") s"
+	"$attend" compile policies/russell-street.policy -o "$data/russell-street.apc"
+	runs= floors= cpus=
+	i=0
+	while [ $i -lt $rounds ]; do
+		t0=$(now)
+		timed "$data/time.log" "$attend" run "$data/russell-street.apc" --db "$db" --as-of 2025-07-22 \
+			--format csv -o "$data/run.csv"
+		runs="$runs $(elapsed "$t0" "$(now)")"
+		cpus="$cpus $cpu"
+		floors="$floors $("$build/bench/floor" "$db" 2025-07-22 "$data/floor.csv")"
+		i=$((i + 1))
+	done
+	rows=$(($(wc -l < "$data/run.csv") - 1))
+	[ "$rows" -eq "$pupils" ] || { echo "run wrote $rows pupils, not $pupils"; exit 1; }
+	run=$(median $runs)
+	floor=$(median $floors)
+	echo "[$pupils] policy run: runs$runs s (CPU$cpus s); median $run s; peak memory $peak MB"
+	echo "[$pupils] compute floor: runs$floors s; median $floor s"
+	awk -v n="$pupils" -v m="$marks" -v r="$run" -v rs="$(spread $runs)" -v f="$floor" -v p="$peak" \
+	    -v i="$rate" 'BEGIN { printf "| %9d | %11d | %9d | %6.3f (%s) | %6.2f | %5d | %6.3f | %5.2fx |\n",
+	                          n, m, i, r, rs, r * 1e6 / n, p, f, r / f }' >> "$table"
+}
 
-t0=$(now)
-timed "$attend" import "$db" "$data/marks.csv"
-t1=$(now)
-secs=$(elapsed "$t0" "$t1")
-echo "import marks: $marks marks in $secs s = $(awk "BEGIN { printf \"%d\", $marks / $secs }") marks/s${peak:+, peak memory $((peak / 1024)) MB}"
-echo "register: $(du -m "$db" | cut -f1) MB"
-
-# Baseline: the per-pupil figures as an analyst would get them with plain SQL.
-t0=$(now)
-sqlite3 "$db" >/dev/null <<'SQL'
+# At 100,000 pupils: the plain-SQL baseline over `marks` (kept from before the
+# compact copy existed) and the replay of the year with recording.
+bench_baselines() {
+	data=bench-data/100000
+	db=$data/register.db
+	t0=$(now)
+	sqlite3 "$db" >/dev/null <<'SQL'
 SELECT pupil_id,
        sum(code NOT IN ('X','Q','Y1','Y2','Y3','Y4','Y5','Y6','Y7','D','Z','#')) AS possible,
        sum(code IN ('C','C1','C2','E','I','J1','M','R','S','T')) AS authorised,
        sum(code IN ('G','N','O','U')) AS unauthorised
 FROM marks GROUP BY pupil_id;
 SQL
-t1=$(now)
-echo "baseline sqlite3 query over marks: $(elapsed "$t0" "$t1") s"
-base_secs=$(elapsed "$t0" "$t1")
-
-# The policy run: open the register, evaluate every pupil, write every result
-# as CSV to a file. Compiled once; the median of 5 runs is quoted.
-"$attend" compile policies/russell-street.policy -o "$data/russell-street.apc"
-runs=""
-for i in 1 2 3 4 5; do
+	base=$(elapsed "$t0" "$(now)")
 	t0=$(now)
-	timed "$attend" run "$data/russell-street.apc" --db "$db" --as-of 2025-07-22 --format csv -o "$data/run.csv"
-	t1=$(now)
-	runs="$runs $(elapsed "$t0" "$t1")"
-done
-median=$(printf '%s\n' $runs | sort -n | sed -n 3p)
-rows=$(($(wc -l < "$data/run.csv") - 1))
-echo "policy run (Russell Street, $rows pupils, CSV to a file): runs$runs s; median $median s" \
-     "= $(awk "BEGIN { printf \"%d\", $marks / $median }") marks/s${peak:+, peak memory $((peak / 1024)) MB}"
-echo "ratio: the plain sqlite3 query takes $(awk "BEGIN { printf \"%.1f\", $base_secs / $median }")x as long as the policy run"
+	timed "$data/time.log" "$attend" run "$data/russell-street.apc" --db "$db" --as-of 2025-07-22 \
+		--format csv -o "$data/run.csv"
+	run=$(elapsed "$t0" "$(now)")
+	echo "[100000] baseline sqlite3 query over marks: $base s; a policy run just after: $run s;" \
+	     "the query takes $(awk "BEGIN { printf \"%.1f\", $base / $run }")x as long"
 
-# The replay: every school day of the year in order, each evaluated with the history recorded so far
-# and recorded (docs/history.md). On a copy of the register, so that the benchmark can be rerun.
-# Target: under 60 s (docs/performance.md).
-cp "$db" "$data/replay.db"
-t0=$(now)
-timed "$attend" replay "$data/russell-street.apc" --db "$data/replay.db" --from 2024-08-01 --to 2025-07-31
-t1=$(now)
-cpu=
-if [ -n "$peak" ]; then
-	user=$(sed -n 's/.*User time (seconds): //p' "$data/time.log")
-	sys=$(sed -n 's/.*System time (seconds): //p' "$data/time.log")
-	cpu=" ($user s user, $sys s system)"
-fi
-days=$(sqlite3 "$data/replay.db" "SELECT count(*) FROM history_days")
-decisions=$(sqlite3 "$data/replay.db" "SELECT count(*) FROM decisions")
-echo "replay (Russell Street, $days school days day by day, recording): $(elapsed "$t0" "$t1") s$cpu," \
-     "$decisions decisions recorded${peak:+, peak memory $((peak / 1024)) MB}"
-rm -f "$data/replay.db" "$data/replay.db-journal"
+	cp "$db" "$data/replay.db"
+	t0=$(now)
+	timed "$data/time.log" "$attend" replay "$data/russell-street.apc" --db "$data/replay.db" \
+		--from 2024-08-01 --to 2025-07-31
+	secs=$(elapsed "$t0" "$(now)")
+	days=$(sqlite3 "$data/replay.db" "SELECT count(*) FROM history_days")
+	decisions=$(sqlite3 "$data/replay.db" "SELECT count(*) FROM decisions")
+	echo "[100000] replay ($days school days day by day, recording): $secs s, CPU $cpu s," \
+	     "$decisions decisions, peak memory $peak MB"
+	rm -f "$data/replay.db" "$data/replay.db-journal" "$data/replay.db-wal" "$data/replay.db-shm"
+}
+
+# Compiling a policy: the median of 5, including starting the process.
+bench_compile() {
+	times=
+	for i in 1 2 3 4 5; do
+		t0=$(now)
+		"$attend" compile policies/russell-street.policy -o bench-data/compile.apc
+		times="$times $(elapsed "$t0" "$(now)")"
+	done
+	echo "compile russell-street.policy (whole process): runs$times s; median $(median $times) s"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)," \
+     "load $(cut -d' ' -f1-3 /proc/loadavg), ATTEND_JOBS=${ATTEND_JOBS:-default}"
+bench_compile
+for n in "$@"; do
+	bench_size "$n"
+done
+case " $* " in *" 100000 "*) bench_baselines ;; esac
+
+echo
+echo "scale (policy run, CSV to a file; medians of $rounds interleaved rounds; ratio = run / compute floor):"
+echo "|    pupils |       marks | import marks/s | run s (spread) | µs/pupil | peak MB | floor s | ratio |"
+echo "|---|---|---|---|---|---|---|---|"
+cat "$table"
