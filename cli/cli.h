@@ -78,5 +78,6 @@ int cli_cmd_migrate(int argc, char **argv);
 int cli_cmd_test(int argc, char **argv);     /* cmd_tools.c */
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_diff(int argc, char **argv);
+int cli_cmd_la(int argc, char **argv);       /* cmd_la.c */
 
 #endif

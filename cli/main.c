@@ -45,6 +45,10 @@ static const struct cli_command commands[] = {
 	  "compare a policy with the statutory rules in force on a date" },
 	{ "diff", cli_cmd_diff, "[-I DIR] OLD NEW --db DB [--as-of DATE] [--format text|json]",
 	  "the impact of a policy change on a register: stage moves, notices, pupils, year groups" },
+	{ "la", cli_cmd_la,
+	  "validate MANIFEST --against BASELINE [--on DATE] [--format text|json|sarif|csv]"
+	  " | run MANIFEST [--as-of DATE] [--format text|json|csv]  [--school URN] [-o FILE]",
+	  "a local authority's schools (docs/la.md): every policy validated, or every policy run, in one report" },
 };
 
 static void

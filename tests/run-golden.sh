@@ -11,6 +11,9 @@
 #   import FILE...          CSV files to import into a fresh register
 #   attend ARGS...          run attend with ARGS ($DB is the register); then the
 #   expect ... end          block holds its exact stdout and a last line "exit N"
+#   copy FILE...            copies files into $DIR, a fresh folder per scenario
+#   register PATH FILE...   a fresh register at PATH (e.g. $DIR/100001.db) with FILEs imported
+# $DIR in ARGS and PATH is that folder; in attend's output it reads "$DIR" again.
 #
 # UPDATE=1 tests/run-golden.sh build/attend rewrites the expected files.
 set -u
@@ -51,7 +54,9 @@ done
 for f in tests/scenarios/*.scenario; do
 	[ -e "$f" ] || continue
 	DB="$tmp/register.db"
-	rm -f "$DB"
+	DIR="$tmp/dir"
+	rm -rf "$DB" "$DIR"
+	mkdir "$DIR"
 	"$ATTEND" init "$DB" || { failed=$((failed + 1)); echo "FAIL: $f: init"; continue; }
 	n=0 inblock=0 ok=1
 	: >"$tmp/new"
@@ -75,12 +80,25 @@ for f in tests/scenarios/*.scenario; do
 			if ! "$ATTEND" import "$DB" "$@" >/dev/null 2>"$tmp/err"; then
 				echo "FAIL: $f: import: $(cat "$tmp/err")"; ok=0
 			fi ;;
+		copy\ *)
+			# shellcheck disable=SC2086
+			cp ${line#copy } "$DIR/" || { echo "FAIL: $f: $line"; ok=0; } ;;
+		register\ *)
+			# shellcheck disable=SC2086
+			set -- $(printf '%s' "${line#register }" | sed "s|\\\$DIR|$DIR|g")
+			reg=$1
+			shift
+			if ! "$ATTEND" init "$reg" || ! "$ATTEND" import "$reg" "$@" >/dev/null 2>"$tmp/err"; then
+				echo "FAIL: $f: register: $(cat "$tmp/err")"; ok=0
+			fi ;;
 		attend\ *)
 			n=$((n + 1))
-			args=$(printf '%s' "${line#attend }" | sed "s|\\\$DB|$DB|g")
+			args=$(printf '%s' "${line#attend }" | sed -e "s|\\\$DB|$DB|g" -e "s|\\\$DIR|$DIR|g")
 			# shellcheck disable=SC2086
-			eval "\"\$ATTEND\" $args" >"$tmp/actual" 2>&1
-			echo "exit $?" >>"$tmp/actual" ;;
+			eval "\"\$ATTEND\" $args" >"$tmp/raw" 2>&1
+			rc=$?
+			sed "s|$DIR|\$DIR|g" "$tmp/raw" >"$tmp/actual"
+			echo "exit $rc" >>"$tmp/actual" ;;
 		expect)
 			inblock=1
 			: >"$tmp/expected" ;;

@@ -287,8 +287,9 @@ uri(FILE *out, const char *path)
 	fputc('"', out);
 }
 
+/* One run object of a SARIF log; `extra` (may be NULL) is added to its properties. */
 static void
-write_sarif(const struct base_findings *f, FILE *out)
+sarif_run(const struct base_findings *f, const char *extra, FILE *out)
 {
 	/* rules[]: each distinct rule once, in order of first appearance. */
 	const char **rules = xrealloc(NULL, (f->n + 1) * sizeof *rules);
@@ -303,7 +304,7 @@ write_sarif(const struct base_findings *f, FILE *out)
 			rules[nrules++] = f->items[i].rule;
 		rule_index[i] = r;
 	}
-	fputs("{\n  \"$schema\": \"" SARIF_SCHEMA "\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n", out);
+	fputs("    {\n", out);
 	fputs("      \"tool\": {\n        \"driver\": {\n          \"name\": \"attend\",\n"
 	      "          \"rules\": [", out);
 	for (size_t r = 0; r < nrules; r++) {
@@ -345,12 +346,30 @@ write_sarif(const struct base_findings *f, FILE *out)
 	fprintf(out, "%s],\n", f->n ? "\n      " : "");
 	fputs("      \"properties\": {\"command\": ", out);
 	base_json_string(out, f->tool_command ? f->tool_command : "");
-	fputs("}\n    }\n  ]\n}\n", out);
+	fprintf(out, "%s}\n    }", extra ? extra : "");
 	free(rules);
 	free(rule_index);
 }
 
 /* Workflow commands: data escapes % CR LF; property values also ':' and ','. */
+void
+base_findings_write_sarif_runs(const struct base_findings *const *runs, const char *const *extra, size_t n, FILE *out)
+{
+	fputs("{\n  \"$schema\": \"" SARIF_SCHEMA "\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n", out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(",\n", out);
+		sarif_run(runs[i], extra ? extra[i] : NULL, out);
+	}
+	fputs("\n  ]\n}\n", out);
+}
+
+static void
+write_sarif(const struct base_findings *f, FILE *out)
+{
+	base_findings_write_sarif_runs(&f, NULL, 1, out);
+}
+
 static void
 github_escape(FILE *out, const char *s, int property)
 {

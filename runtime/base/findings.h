@@ -43,6 +43,12 @@ int base_findings_format_parse(const char *name, enum base_findings_format *out)
 /* Writes every finding in the format; `color` only affects text. */
 void base_findings_write(const struct base_findings *f, enum base_findings_format format, int color, FILE *out);
 
+/* A SARIF log with one run per findings list (a local authority's schools);
+ * extra[i], when not NULL, is JSON members added to run i's properties
+ * (", \"urn\": \"100001\""). */
+void base_findings_write_sarif_runs(const struct base_findings *const *runs, const char *const *extra, size_t n,
+                                    FILE *out);
+
 /* Prints a source line (without its newline) and a caret line under columns
  * [first_column, last_column); last_column 0 underlines to the end of the
  * line. Shared with the compiler's own diagnostics (lang/diag.c). */

@@ -86,3 +86,19 @@ base_read_file(const char *path, size_t max, size_t *len)
 	*len = n;
 	return buf;
 }
+
+void
+base_csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs_unlocked(s, out);
+		return;
+	}
+	putc_unlocked('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc_unlocked('"', out);
+		putc_unlocked(*s, out);
+	}
+	putc_unlocked('"', out);
+}

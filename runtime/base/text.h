@@ -8,6 +8,9 @@
 /* Writes s as a JSON string literal, quotes included. */
 void base_json_string(FILE *out, const char *s);
 
+/* Writes s as one CSV field: quoted (with "" for a quote) when it holds a comma, quote or line break. */
+void base_csv_field(FILE *out, const char *s);
+
 /* The text of line `line` (1-based) of text[0..size), without its line ending; NULL past the end. */
 const char *base_text_line(const char *text, size_t size, unsigned line, size_t *len);
 

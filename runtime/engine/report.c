@@ -79,21 +79,6 @@ fine_text(const struct rt_fine *f, char *buf, size_t size)
 }
 
 
-static void
-csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs_unlocked(s, out);
-		return;
-	}
-	putc_unlocked('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc_unlocked('"', out);
-		putc_unlocked(*s, out);
-	}
-	putc_unlocked('"', out);
-}
 
 static void
 pupil_name(const struct reg_pupil *p, char *buf, size_t size)
@@ -142,7 +127,7 @@ join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, F
 			len = sizeof buf - 1;
 	}
 	if (csv)
-		csv_field(out, buf);
+		base_csv_field(out, buf);
 	else
 		fputs_unlocked(buf, out);
 }
@@ -218,13 +203,16 @@ text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 
 /* JSON: the figures, up to the severe-absence flag. */
 static void
-json_figures(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+json_figures(const struct rt_program *prog, const struct eng_outcome *o, const char *urn, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
 	char buf[256], date[11];
 	rt_date_format(o->as_of, date);
-	fputs_unlocked("{\"upn\":", out);
+	if (urn)
+		fprintf(out, "{\"urn\":\"%s\",\"upn\":", urn);
+	else
+		fputs_unlocked("{\"upn\":", out);
 	base_json_string(out, o->pupil->upn);
 	pupil_name(o->pupil, buf, sizeof buf);
 	fputs_unlocked(",\"name\":", out);
@@ -372,9 +360,9 @@ json_disagreements(const struct rt_program *prog, const struct eng_outcome *o, F
 }
 
 static void
-json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+json_pupil(const struct rt_program *prog, const struct eng_outcome *o, const char *urn, FILE *out)
 {
-	json_figures(prog, o, out);
+	json_figures(prog, o, urn, out);
 	json_rules(prog, o->ev, out);
 	json_penalty(o, out);
 	json_disagreements(prog, o, out);
@@ -382,16 +370,18 @@ json_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 }
 
 static void
-csv_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+csv_pupil(const struct rt_program *prog, const struct eng_outcome *o, const char *urn, FILE *out)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
 	char buf[256], date[11];
 	rt_date_format(o->as_of, date);
-	csv_field(out, o->pupil->upn);
+	if (urn)
+		fprintf(out, "%s,", urn);
+	base_csv_field(out, o->pupil->upn);
 	putc_unlocked(',', out);
 	pupil_name(o->pupil, buf, sizeof buf);
-	csv_field(out, buf);
+	base_csv_field(out, buf);
 	fprintf(out, ",%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",", date, s->possible, s->present,
 	        s->authorised, s->unauthorised);
 	percent(s, s->present, 0, buf, sizeof buf);
@@ -400,7 +390,7 @@ csv_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 	        flag_holds(prog, ev, FLAG_SEVERE) ? "yes" : "no");
 	if (ev->stage_rule >= 0) {
 		fprintf(out, "%d,", ev->stage);
-		csv_field(out, rule_title(prog, &prog->rules[ev->stage_rule]));
+		base_csv_field(out, rule_title(prog, &prog->rules[ev->stage_rule]));
 	} else {
 		fputs_unlocked(",", out);
 	}
@@ -431,6 +421,10 @@ report_begin(struct eng_consumer *c, const struct rt_program *prog)
 {
 	(void)prog;
 	struct eng_report *r = report_of(c);
+	if (r->no_header)
+		return 0;
+	if (r->format == ENG_FORMAT_CSV && r->urn)
+		fputs_unlocked("urn,", r->out);
 	if (r->format == ENG_FORMAT_CSV)
 		fputs_unlocked("upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,persistent_absence,"
 		      "severe_absence,stage,stage_title,actions,letters,penalty_notice,penalty_amount_pence\n",
@@ -447,8 +441,8 @@ report_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct
 	struct eng_report *r = report_of(c);
 	switch (r->format) {
 	case ENG_FORMAT_TEXT: text_pupil(prog, o, r->out); break;
-	case ENG_FORMAT_JSON: json_pupil(prog, o, r->out); break;
-	case ENG_FORMAT_CSV: csv_pupil(prog, o, r->out); break;
+	case ENG_FORMAT_JSON: json_pupil(prog, o, r->urn, r->out); break;
+	case ENG_FORMAT_CSV: csv_pupil(prog, o, r->urn, r->out); break;
 	}
 	return 0;
 }
@@ -464,6 +458,6 @@ report_end(struct eng_consumer *c, const struct rt_program *prog)
 struct eng_consumer *
 eng_report_init(struct eng_report *r, enum eng_format format, FILE *out)
 {
-	*r = (struct eng_report){ { report_begin, report_pupil, report_end, 0, NULL }, format, out };
+	*r = (struct eng_report){ { report_begin, report_pupil, report_end, 0, NULL }, format, out, NULL, 0 };
 	return &r->consumer;
 }

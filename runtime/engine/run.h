@@ -40,6 +40,8 @@ struct eng_report {
 	struct eng_consumer consumer;
 	enum eng_format format;
 	FILE *out;
+	const char *urn;          /* set after init for a local authority's report: every record names the school */
+	int no_header;            /* set after init: the CSV or text header was already written */
 };
 struct eng_consumer *eng_report_init(struct eng_report *r, enum eng_format format, FILE *out);
 

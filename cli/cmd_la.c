@@ -1,0 +1,156 @@
+/* attend la: a local authority's schools in one command (docs/la.md). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "runtime/tools/la.h"
+
+struct la_args {
+	const char *sub, *manifest, *against, *on, *as_of, *from, *to, *format, *output, *school;
+	struct cli_includes inc;
+	rt_date date, from_date, to_date;
+};
+
+static int
+parse_args(int argc, char **argv, struct la_args *a)
+{
+	static const struct option longopts[] = {
+		{ "against", required_argument, NULL, 'b' }, { "on", required_argument, NULL, 'n' },
+		{ "as-of", required_argument, NULL, 'a' },   { "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },  { "school", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'F' },    { "to", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'I': cli_include_add(&a->inc, optarg); break;
+		case 'b': a->against = optarg; break;
+		case 'n': a->on = optarg; break;
+		case 'a': a->as_of = optarg; break;
+		case 'f': a->format = optarg; break;
+		case 'o': a->output = optarg; break;
+		case 's': a->school = optarg; break;
+		case 'F': a->from = optarg; break;
+		case 'T': a->to = optarg; break;
+		default: return cli_usage_error("la %s: unknown option", a->sub);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("la %s: give exactly one manifest", a->sub);
+	a->manifest = argv[optind];
+	const char *date = a->on ? a->on : a->as_of;
+	if (cli_parse_date(date, &a->date))
+		return cli_usage_error("la %s: \"%s\" is not a date (YYYY-MM-DD)", a->sub, date);
+	cli_include_finish(&a->inc);
+	return CLI_OK;
+}
+
+/* Index of `name` in `names` (n of them), or -1 reported as a usage error. */
+static int
+pick_format(const struct la_args *a, const char *const *names, int n)
+{
+	if (!a->format)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(a->format, names[i]) == 0)
+			return i;
+	cli_usage_error("la %s: unknown format \"%s\"", a->sub, a->format);
+	return -1;
+}
+
+static int
+load_policy(void *ctx, const char *path, struct rt_program **out)
+{
+	return cli_load_policy(path, ctx, out) == CLI_OK ? 0 : 1;
+}
+
+/* The manifest, narrowed to --school; CLI_OK, or a usage error reported. */
+static int
+open_manifest(struct la_args *a, struct tool_la *la)
+{
+	if (tool_la_open(a->manifest, load_policy, &a->inc, stderr, la))
+		return CLI_USAGE;
+	if (a->school && tool_la_only(la, a->school))
+		return CLI_USAGE;
+	return CLI_OK;
+}
+
+static int
+finish_output(FILE *out, const char *path, int rc)
+{
+	int bad = fflush(out) != 0;
+	if (out != stdout)
+		bad |= fclose(out) != 0;
+	if (bad) {
+		perror(path ? path : "stdout");
+		return CLI_USAGE;
+	}
+	return rc;
+}
+
+static int
+la_validate(struct la_args *a, struct tool_la *la, FILE *out)
+{
+	static const char *const formats[] = { "text", "json", "sarif", "csv" };
+	int format = pick_format(a, formats, 4);
+	if (format < 0)
+		return CLI_USAGE;
+	if (!a->against)
+		return cli_usage_error("la validate: say which statutory baseline with --against BASELINE");
+	struct rt_program *baseline = NULL;
+	int rc = cli_load_policy(a->against, &a->inc, &baseline);
+	if (rc != CLI_OK)
+		return rc;
+	rc = tool_la_validate(la, baseline, a->against, a->date, (enum tool_la_findings_format)format, out);
+	rt_program_free(baseline);
+	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
+}
+
+static int
+la_run(struct la_args *a, struct tool_la *la, FILE *out)
+{
+	static const char *const formats[] = { "text", "json", "csv" };
+	int format = pick_format(a, formats, 3);
+	if (format < 0)
+		return CLI_USAGE;
+	int rc = tool_la_run(la, a->date, format, out);
+	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct la_args *a, struct tool_la *la, FILE *out);
+} subcommands[] = {
+	{ "validate", la_validate },
+	{ "run", la_run },
+};
+
+int
+cli_cmd_la(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error("la: say what to do: validate or run");
+	size_t k = 0;
+	while (k < sizeof subcommands / sizeof subcommands[0] && strcmp(subcommands[k].name, argv[1]) != 0)
+		k++;
+	if (k == sizeof subcommands / sizeof subcommands[0])
+		return cli_usage_error("la: unknown command \"%s\" (validate or run)", argv[1]);
+	struct la_args a = { .sub = argv[1] };
+	int rc = parse_args(argc - 1, argv + 1, &a);
+	struct tool_la la = { 0 };
+	FILE *out = stdout;
+	if (rc == CLI_OK)
+		rc = open_manifest(&a, &la);
+	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
+		perror(a.output);
+		rc = CLI_USAGE;
+	}
+	if (rc == CLI_OK)
+		rc = finish_output(out, a.output, subcommands[k].run(&a, &la, out));
+	tool_la_close(&la);
+	cli_include_free(&a.inc);
+	return rc;
+}
