@@ -70,6 +70,16 @@ tested_policy(struct tested_policy **list, size_t *n, const char *path, const st
 	return t;
 }
 
+/* `expect measure` may name any measure phrase, used by a rule or not. */
+static void
+add_expected_measures(const struct tool_ptest_file *tf, struct rt_program *prog)
+{
+	for (size_t c = 0; c < tf->ncases; c++)
+		for (size_t e = 0; e < tf->cases[c].nexpects; e++)
+			if (tf->cases[c].expects[e].kind == TOOL_PX_MEASURE)
+				lang_measure_add(prog, tf->cases[c].expects[e].name);
+}
+
 int
 cli_cmd_test(int argc, char **argv)
 {
@@ -116,7 +126,7 @@ cli_cmd_test(int argc, char **argv)
 				status = tp->status;
 		} else if (reg_calendar_from_csv(tf.calendar, &cal, stderr) != 0) {
 			status = CLI_USAGE;
-		} else if (tool_ptest_run(&tf, tp->prog, &cal, coverage ? &tp->cov : NULL, &findings, &totals)) {
+		} else if (add_expected_measures(&tf, tp->prog), tool_ptest_run(&tf, tp->prog, &cal, coverage ? &tp->cov : NULL, &findings, &totals)) {
 			status = CLI_USAGE;
 		}
 		rt_calendar_free(&cal);

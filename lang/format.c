@@ -322,6 +322,25 @@ problem(struct base_findings *problems, const char *name, int line, const char *
 		base_findings_add(problems, name, (unsigned)line, line ? 1 : 0, 0, BASE_FINDING_ERROR, rule, msg);
 }
 
+/* A condition wrapped inside brackets: its continuation lines go two levels deeper. */
+static void
+indent_wrapped(struct scan *s)
+{
+	int open = 0;
+	for (size_t i = 0; i < s->nlines; i++) {
+		struct lline *l = &s->lines[i];
+		if (open > 0 && l->ntok)
+			l->depth += 2;
+		for (size_t k = 0; k < l->ntok; k++) {
+			const struct tok *tk = &s->toks[l->first + k];
+			if (tok_is(tk, "("))
+				open++;
+			else if (tok_is(tk, ")") && open > 0)
+				open--;
+		}
+	}
+}
+
 /* Depths from the declarations the parser found. -1 on a layout not understood. */
 static int
 assign_depths(struct scan *s, const struct lang_decl *decls, const char *name, struct base_findings *problems)
@@ -364,6 +383,7 @@ assign_depths(struct scan *s, const struct lang_decl *decls, const char *name, s
 			e->end = 1;
 		i = next;
 	}
+	indent_wrapped(s);
 	return 0;
 }
 

@@ -47,6 +47,12 @@ int lang_compile_file_report(const char *path, const struct lang_options *opt, c
 int lang_compile_string_report(const char *name, const char *text, size_t len, const struct lang_options *opt,
                                const struct lang_report_options *rep, struct rt_program **out);
 
+/* The measure written as `phrase` ("possible sessions", "unauthorised sessions this term", any
+ * measure phrase of docs/language.md except the "since" ones), added to p when p has no measure
+ * labelled so: for `expect measure` in policy tests. Its index, or -1 when the phrase is not a
+ * measure or names a code p does not declare. */
+int lang_measure_add(struct rt_program *p, const char *phrase);
+
 /* Where `builds on "NAME"` in a policy in folder `dir` finds NAME.policy: that
  * folder, then opt->include_dirs. A malloc'd path, or NULL when there is none. */
 char *lang_find_policy(const char *name, const char *dir, const struct lang_options *opt);

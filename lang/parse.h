@@ -31,6 +31,9 @@ struct lang_parse {
 	int start_sent;
 	int line, column;              /* position of the next character */
 	int after_newline;             /* suppress NEWLINE for blank lines */
+	int brackets;                  /* open '(' in this statement: a line break inside is a space */
+	int wrapped;                   /* such a line break came just before this token */
+	struct lang_loc wrap_loc;      /* where that line break was */
 	int eof_newline_sent;
 	int last_was_lex_error;        /* the lexer reported this token: no syntax error on top */
 	char last_text[48];            /* the last token's text, for "unexpected ..." */

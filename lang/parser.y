@@ -352,6 +352,7 @@ relop
 	| BELOW { $$ = RT_OP_LT; }
 	| ABOVE { $$ = RT_OP_GT; }
 	| AT LEAST { $$ = RT_OP_GE; }
+	| AT MOST { $$ = RT_OP_LE; }
 	| MORE THAN { $$ = RT_OP_GT; }
 	;
 
@@ -446,6 +447,9 @@ describe(yysymbol_kind_t sym, char *buf, size_t size)
 	if (len >= 2 && name[0] == '"') {
 		name++;
 		len -= 2;
+	} else if (len == 3 && name[0] == '\'') {
+		snprintf(buf, size, "%s", name); /* a character token: '+' */
+		return;
 	}
 	int word = len > 0 && (name[0] != 'a' || (len > 1 && name[1] != ' ')) && strncmp(name, "end of", 6) != 0
 	           && strncmp(name, "invalid", 7) != 0;

@@ -122,6 +122,23 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 		fprintf(out, "      source: %s (policy line %u)\n", rt_program_str(prog, r->source), r->line);
 }
 
+/* The policy's declared targets (`target attendance 96.5%`). */
+static void
+explain_targets(const struct rt_program *prog, FILE *out)
+{
+	for (size_t i = 0; i < prog->nfacts; i++) {
+		const char *key = rt_program_str(prog, prog->facts[i].key);
+		if (strncmp(key, "target.", 7) != 0)
+			continue;
+		char v[64];
+		if (prog->facts[i].text != RT_NO_STRING)
+			snprintf(v, sizeof v, "%s", rt_program_str(prog, prog->facts[i].text));
+		else
+			rt_value_format(&prog->facts[i].value, v, sizeof v);
+		fprintf(out, "  the policy's target for %s: %s (policy line %u)\n", key + 7, v, prog->facts[i].line);
+	}
+}
+
 static void
 explain_figures(const struct rt_program *prog, const struct eng_outcome *o, const char *when, FILE *out)
 {
@@ -144,6 +161,7 @@ explain_figures(const struct rt_program *prog, const struct eng_outcome *o, cons
 	        s->possible, s->present, auth, unauth);
 	if (s->unmarked)
 		fprintf(out, "  school sessions with no mark yet: %" PRId64 "\n", s->unmarked);
+	explain_targets(prog, out);
 }
 
 /* One parent's line under "a penalty notice must be considered". */

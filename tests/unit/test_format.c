@@ -60,6 +60,21 @@ test_canonical_layout(void **state)
 	free(again);
 }
 
+/* A condition wrapped inside brackets: its continuation lines two levels deeper. */
+static void
+test_wrapped_condition_indented(void **state)
+{
+	(void)state;
+	const char *in = "flag f\nwhen (absence rate >= 10% or\nabsent sessions at most 4 sessions)\nend\n";
+	const char *want = "flag f\n  when (absence rate >= 10% or\n      absent sessions at most 4 sessions)\nend\n";
+	char *out = format_ok(in);
+	assert_string_equal(out, want);
+	char *again = format_ok(out);
+	assert_string_equal(again, out);
+	free(out);
+	free(again);
+}
+
 static void
 test_text_block_reindented_and_kept(void **state)
 {
@@ -227,6 +242,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canonical_layout),
+		cmocka_unit_test(test_wrapped_condition_indented),
 		cmocka_unit_test(test_text_block_reindented_and_kept),
 		cmocka_unit_test(test_every_comment_kept),
 		cmocka_unit_test(test_syntax_error_refused),
