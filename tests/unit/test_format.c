@@ -40,7 +40,12 @@ format_ok(const char *text)
 static void
 assert_formats_to(const char *in, const char *want)
 {
-	assert_formats_to(in, want);
+	char *out = format_ok(in);
+	assert_string_equal(out, want);
+	char *again = format_ok(out);
+	assert_string_equal(again, out);
+	free(out);
+	free(again);
 }
 
 static void
