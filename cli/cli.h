@@ -79,5 +79,6 @@ int cli_cmd_test(int argc, char **argv);     /* cmd_tools.c */
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_diff(int argc, char **argv);
 int cli_cmd_la(int argc, char **argv);       /* cmd_la.c */
+int cli_cmd_stats(int argc, char **argv);
 
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "runtime/engine/stats.h"
+#include "runtime/register/store.h"
 #include "runtime/tools/la.h"
 
 struct la_args {
@@ -41,9 +43,16 @@ parse_args(int argc, char **argv, struct la_args *a)
 	if (optind != argc - 1)
 		return cli_usage_error("la %s: give exactly one manifest", a->sub);
 	a->manifest = argv[optind];
-	const char *date = a->on ? a->on : a->as_of;
+	const char *date = a->on ? a->on : a->to ? a->to : a->as_of;
 	if (cli_parse_date(date, &a->date))
 		return cli_usage_error("la %s: \"%s\" is not a date (YYYY-MM-DD)", a->sub, date);
+	/* A period (stats, replay): --from, or the start of the school year of the end date. */
+	a->to_date = a->date;
+	a->from_date = rt_date_from_ymd(rt_date_school_year(a->date), 8, 1);
+	if (a->from && cli_parse_date(a->from, &a->from_date))
+		return cli_usage_error("la %s: --from: \"%s\" is not a date (YYYY-MM-DD)", a->sub, a->from);
+	if (a->from_date > a->to_date)
+		return cli_usage_error("la %s: --from %s is after the end of the period", a->sub, a->from);
 	cli_include_finish(&a->inc);
 	return CLI_OK;
 }
@@ -120,24 +129,36 @@ la_run(struct la_args *a, struct tool_la *la, FILE *out)
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
 
+static int
+la_stats(struct la_args *a, struct tool_la *la, FILE *out)
+{
+	static const char *const formats[] = { "text", "csv", "json" };
+	int format = pick_format(a, formats, 3);
+	if (format < 0)
+		return CLI_USAGE;
+	int rc = tool_la_stats(la, a->from_date, a->to_date, format, out);
+	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct la_args *a, struct tool_la *la, FILE *out);
 } subcommands[] = {
 	{ "validate", la_validate },
 	{ "run", la_run },
+	{ "stats", la_stats },
 };
 
 int
 cli_cmd_la(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("la: say what to do: validate or run");
+		return cli_usage_error("la: say what to do: validate, run or stats");
 	size_t k = 0;
 	while (k < sizeof subcommands / sizeof subcommands[0] && strcmp(subcommands[k].name, argv[1]) != 0)
 		k++;
 	if (k == sizeof subcommands / sizeof subcommands[0])
-		return cli_usage_error("la: unknown command \"%s\" (validate or run)", argv[1]);
+		return cli_usage_error("la: unknown command \"%s\" (validate, run or stats)", argv[1]);
 	struct la_args a = { .sub = argv[1] };
 	int rc = parse_args(argc - 1, argv + 1, &a);
 	struct tool_la la = { 0 };
@@ -151,6 +172,51 @@ cli_cmd_la(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = finish_output(out, a.output, subcommands[k].run(&a, &la, out));
 	tool_la_close(&la);
+	cli_include_free(&a.inc);
+	return rc;
+}
+
+/* attend stats POLICY --db DB: one register's figures, the same table as la stats. */
+int
+cli_cmd_stats(int argc, char **argv)
+{
+	struct la_args a = { .sub = "stats" };
+	const char *db = NULL;
+	/* --db is the one option la stats lacks: take it out before the shared parser. */
+	for (int i = 1; i < argc - 1; i++)
+		if (strcmp(argv[i], "--db") == 0) {
+			db = argv[i + 1];
+			memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
+			argc -= 2;
+			break;
+		}
+	int rc = parse_args(argc, argv, &a);
+	static const char *const formats[] = { "text", "csv", "json" };
+	int format = rc == CLI_OK ? pick_format(&a, formats, 3) : 0;
+	if (rc == CLI_OK && format < 0)
+		rc = CLI_USAGE;
+	if (rc == CLI_OK && !db)
+		rc = cli_usage_error("stats: say which register with --db DB");
+	struct rt_program *p = NULL;
+	struct reg_store *s = NULL;
+	if (rc == CLI_OK)
+		rc = cli_load_policy(a.manifest, &a.inc, &p);
+	if (rc == CLI_OK)
+		rc = cli_open_store(db, REG_READONLY, &s);
+	if (rc == CLI_OK) {
+		struct eng_stats st;
+		struct reg_school school;
+		int found = reg_school_get(s, &school);
+		int got = found < 0 ? -1 : eng_stats_collect(p, s, a.from_date, a.to_date, &st, stderr);
+		if (got == 0) {
+			struct eng_stats_row rows[ENG_STATS_YEARS + 2];
+			size_t n = eng_stats_rows(&st, found ? school.urn : "-", found ? school.name : db, rows);
+			eng_stats_write(rows, n, a.from_date, a.to_date, (enum eng_stats_format)format, stdout);
+		}
+		rc = finish_output(stdout, NULL, got < 0 ? CLI_USAGE : got ? CLI_FINDINGS : CLI_OK);
+	}
+	reg_close(s);
+	rt_program_free(p);
 	cli_include_free(&a.inc);
 	return rc;
 }

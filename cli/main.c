@@ -45,9 +45,13 @@ static const struct cli_command commands[] = {
 	  "compare a policy with the statutory rules in force on a date" },
 	{ "diff", cli_cmd_diff, "[-I DIR] OLD NEW --db DB [--as-of DATE] [--format text|json]",
 	  "the impact of a policy change on a register: stage moves, notices, pupils, year groups" },
+	{ "stats", cli_cmd_stats, "POLICY --db DB [--from DATE] [--to DATE] [--format text|csv|json]",
+	  "the DfE absence figures (docs/la.md): overall, authorised, unauthorised, persistent and severe absence,"
+	  " for the school and each year group" },
 	{ "la", cli_cmd_la,
 	  "validate MANIFEST --against BASELINE [--on DATE] [--format text|json|sarif|csv]"
-	  " | run MANIFEST [--as-of DATE] [--format text|json|csv]  [--school URN] [-o FILE]",
+	  " | run MANIFEST [--as-of DATE] [--format text|json|csv]"
+	  " | stats MANIFEST [--from DATE] [--to DATE] [--format text|csv|json]  [--school URN] [-o FILE]",
 	  "a local authority's schools (docs/la.md): every policy validated, or every policy run, in one report" },
 };
 

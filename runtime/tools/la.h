@@ -90,4 +90,10 @@ int tool_la_validate(struct tool_la *la, const struct rt_program *baseline, cons
  * names its URN. 0, 1 (problems, or data a policy cannot evaluate), -1. */
 int tool_la_run(struct tool_la *la, rt_date as_of, int format, FILE *out);
 
+/* ---- the DfE figures (la_stats.c, engine/stats.h) ---- */
+
+/* Per school (all, then each year group), then the LA (all, then each year
+ * group), from `from` to `to`; format an enum eng_stats_format. 0, 1, -1. */
+int tool_la_stats(struct tool_la *la, rt_date from, rt_date to, int format, FILE *out);
+
 #endif
