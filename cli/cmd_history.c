@@ -280,7 +280,7 @@ notice_issue(int argc, char **argv, struct flags *f)
 	if (rc == CLI_OK)
 		rc = cli_open_store(f->db, 0, &s);
 	if (rc == CLI_OK)
-		rc = status_of(eng_notice_issue(p, s, f->upn, f->parent, date, f->force, stdout, stderr));
+		rc = status_of(eng_notice_issue(p, s, f->upn, f->parent, date, f->force, NULL, 0, stdout, stderr));
 	reg_close(s);
 	rt_program_free(p);
 	return rc;

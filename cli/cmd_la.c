@@ -9,7 +9,8 @@
 #include "runtime/tools/la.h"
 
 struct la_args {
-	const char *sub, *manifest, *against, *on, *as_of, *from, *to, *format, *output, *school;
+	const char *sub, *manifest, *against, *on, *as_of, *from, *to, *format, *output, *school, *upn, *parent;
+	int force;
 	struct cli_includes inc;
 	rt_date date, from_date, to_date;
 };
@@ -22,6 +23,8 @@ parse_args(int argc, char **argv, struct la_args *a)
 		{ "as-of", required_argument, NULL, 'a' },   { "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },  { "school", required_argument, NULL, 's' },
 		{ "from", required_argument, NULL, 'F' },    { "to", required_argument, NULL, 'T' },
+		{ "date", required_argument, NULL, 'n' },    { "upn", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },  { "force", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -37,6 +40,9 @@ parse_args(int argc, char **argv, struct la_args *a)
 		case 's': a->school = optarg; break;
 		case 'F': a->from = optarg; break;
 		case 'T': a->to = optarg; break;
+		case 'u': a->upn = optarg; break;
+		case 'p': a->parent = optarg; break;
+		case 'x': a->force = 1; break;
 		default: return cli_usage_error("la %s: unknown option", a->sub);
 		}
 	}
@@ -140,6 +146,29 @@ la_stats(struct la_args *a, struct tool_la *la, FILE *out)
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
 
+/* One notice at one school, the child's notices at the other schools counted. */
+static int
+la_notice(struct la_args *a, struct tool_la *la, FILE *out)
+{
+	if (!a->school || !a->upn || !a->parent || !a->on)
+		return cli_usage_error("la notice: give --school URN --upn UPN --parent ID --date DATE");
+	if (cli_not_after_today("la notice", "--date", a->date) != CLI_OK)
+		return CLI_USAGE;
+	int rc = tool_la_notice_issue(la, a->school, a->upn, a->parent, a->date, a->force, out);
+	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
+}
+
+static int
+la_notices(struct la_args *a, struct tool_la *la, FILE *out)
+{
+	static const char *const formats[] = { "text", "csv" };
+	int format = pick_format(a, formats, 2);
+	if (format < 0)
+		return CLI_USAGE;
+	int rc = tool_la_notices(la, a->date, format, out);
+	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct la_args *a, struct tool_la *la, FILE *out);
@@ -147,18 +176,20 @@ static const struct {
 	{ "validate", la_validate },
 	{ "run", la_run },
 	{ "stats", la_stats },
+	{ "notice", la_notice },
+	{ "notices", la_notices },
 };
 
 int
 cli_cmd_la(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("la: say what to do: validate, run or stats");
+		return cli_usage_error("la: say what to do: validate, run, stats, notice or notices");
 	size_t k = 0;
 	while (k < sizeof subcommands / sizeof subcommands[0] && strcmp(subcommands[k].name, argv[1]) != 0)
 		k++;
 	if (k == sizeof subcommands / sizeof subcommands[0])
-		return cli_usage_error("la: unknown command \"%s\" (validate, run or stats)", argv[1]);
+		return cli_usage_error("la: unknown command \"%s\" (validate, run, stats, notice or notices)", argv[1]);
 	struct la_args a = { .sub = argv[1] };
 	int rc = parse_args(argc - 1, argv + 1, &a);
 	struct tool_la la = { 0 };

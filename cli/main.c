@@ -51,8 +51,11 @@ static const struct cli_command commands[] = {
 	{ "la", cli_cmd_la,
 	  "validate MANIFEST --against BASELINE [--on DATE] [--format text|json|sarif|csv]"
 	  " | run MANIFEST [--as-of DATE] [--format text|json|csv]"
-	  " | stats MANIFEST [--from DATE] [--to DATE] [--format text|csv|json]  [--school URN] [-o FILE]",
-	  "a local authority's schools (docs/la.md): every policy validated, or every policy run, in one report" },
+	  " | stats MANIFEST [--from DATE] [--to DATE] [--format text|csv|json]"
+	  " | notice MANIFEST --school URN --upn UPN --parent ID --date DATE [--force]"
+	  " | notices MANIFEST [--as-of DATE] [--format text|csv]  [--school URN] [-o FILE]",
+	  "a local authority's schools (docs/la.md): every policy validated or run, the DfE figures, penalty"
+	  " notices counted across a child's schools, the notice register" },
 };
 
 static void

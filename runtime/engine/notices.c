@@ -32,15 +32,30 @@ check_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct 
 	return 0;
 }
 
+/* Whether a notice to this parent was recorded at another school of the LA. */
+static int
+counted_elsewhere(const struct reg_penalties *pen, const char *parent)
+{
+	for (size_t i = 0; i < pen->nnotices; i++)
+		if (pen->notices[i].school && strcmp(pen->notices[i].parent_id, parent) == 0)
+			return 1;
+	return 0;
+}
+
 int
 eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const char *upn, const char *parent,
-                rt_date date, int force, FILE *out, FILE *diag)
+                rt_date date, int force, const struct eng_elsewhere *elsewhere, size_t nelsewhere, FILE *out,
+                FILE *diag)
 {
 	struct reg_penalties pen = { 0 };
 	char day[11];
 	rt_date_format(date, day);
-	if (reg_penalties_load(store, upn, &pen)) {
+	int loaded = reg_penalties_load(store, upn, &pen);
+	for (size_t i = 0; i < nelsewhere && !loaded; i++)
+		loaded = reg_penalties_merge(store, &pen, elsewhere[i].pen, elsewhere[i].urn);
+	if (loaded) {
 		fprintf(diag, "attend: %s\n", reg_error(store));
+		reg_penalties_free(&pen);
 		return -1;
 	}
 	int status = 0, known = 0;
@@ -55,7 +70,8 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 	 * counted toward this parent's earlier notices left out. */
 	if (status == 0) {
 		struct notice_check check = { { NULL, check_pupil, NULL, 0, NULL }, parent, 0 };
-		struct eng_run_params params = { .as_of = date, .upn = upn, .diag = diag };
+		struct eng_run_params params = { .as_of = date, .upn = upn, .diag = diag, .elsewhere = elsewhere,
+			                         .nelsewhere = nelsewhere };
 		status = eng_run(prog, store, &params, &check.consumer);
 		if (status == 0 && !check.due && !force) {
 			fprintf(diag, "attend: notice issue: on %s the policy does not call for a notice to %s for %s "
@@ -71,9 +87,11 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 		eng_penalties_next(prog, &pp, parent, date, &pn);
 		int64_t id = 0;
 		if (pn.capped) {
-			fprintf(diag, "attend: notice issue: %d notices to %s for %s already count within %u years; "
+			fprintf(diag, "attend: notice issue: %d notices to %s for %s already count within %u years%s; "
 			              "no further notice may be issued: %s\n",
-			        pn.counted, parent, upn, prog->penalty.cap_years, rt_program_str(prog, prog->penalty.alternative));
+			        pn.counted, parent, upn, prog->penalty.cap_years,
+			        counted_elsewhere(&pen, parent) ? " (with those at the child's other schools)" : "",
+			        rt_program_str(prog, prog->penalty.alternative));
 			status = 1;
 		} else if (!pn.fine) {
 			fprintf(diag, "attend: notice issue: the policy states no amount for notice %d in force on %s\n",

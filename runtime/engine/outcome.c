@@ -67,6 +67,9 @@ load_register(struct eng_pupils *it)
 	    reg_history_read(it->store, eng_history_policy_key(it->prog), p->as_of, p->upn, &it->recorded) ||
 	    reg_penalties_load(it->store, p->upn, &it->pen))
 		return fail(it, NULL);
+	for (size_t i = 0; i < p->nelsewhere; i++)
+		if (reg_penalties_merge(it->store, &it->pen, p->elsewhere[i].pen, p->elsewhere[i].urn))
+			return fail(it, NULL);
 	int missing = eng_load_code_map(it->prog, it->store, it->xlat, p->diag);
 	return missing > 0 ? 1 : missing;
 }

@@ -43,12 +43,21 @@ struct eng_outcome {
 	rt_date counted_until;                /* penalty sessions to this date counted toward earlier notices */
 };
 
+/* Penalty notices recorded in another school's register of the local
+ * authority: they count toward the cap for a child who moved (docs/la.md). */
+struct eng_elsewhere {
+	const char *urn;
+	const struct reg_penalties *pen;
+};
+
 /* What to evaluate. */
 struct eng_run_params {
 	rt_date as_of;
 	const char *upn;          /* one pupil, or NULL for all */
 	int tracing;              /* keep the VM's trace of comparisons (for explain) */
 	FILE *diag;               /* problems with the register data */
+	const struct eng_elsewhere *elsewhere; /* the LA's other schools' notices, or NULL */
+	size_t nelsewhere;
 };
 
 struct eng_pupils;

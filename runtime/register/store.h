@@ -188,6 +188,8 @@ struct reg_notice {
 	int days, later_days;
 	uint8_t state;            /* enum reg_notice_state */
 	rt_date state_on;         /* when it reached that state */
+	char *school;             /* the URN of the school whose register holds it, when that is
+	                             another register of the local authority (reg_penalties_merge); else NULL */
 };
 
 /* Every parent and notice (of one pupil when upn is not NULL), by pupil id, then
@@ -199,6 +201,14 @@ struct reg_penalties {
 
 int reg_penalties_load(struct reg_store *store, const char *upn, struct reg_penalties *out);
 void reg_penalties_free(struct reg_penalties *p);
+
+/* Adds the notices of `from` (loaded from another school's register, school
+ * `urn`) for pupils this register also holds, matched by UPN: a child who moved
+ * keeps their notice history across the local authority (docs/la.md). Parents
+ * match by parent_id, so the schools must share the authority's parent ids.
+ * Keeps `into` in pupil, parent, issue order. 0, or -1 on failure. */
+int reg_penalties_merge(struct reg_store *store, struct reg_penalties *into, const struct reg_penalties *from,
+                        const char *urn);
 const char *reg_notice_state_name(int state);
 
 /* Issues a notice (one transaction). Returns 0 and sets *id, 1 when the pupil

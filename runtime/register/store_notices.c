@@ -210,10 +210,63 @@ reg_penalties_free(struct reg_penalties *p)
 	for (size_t i = 0; i < p->nnotices; i++) {
 		free(p->notices[i].upn);
 		free(p->notices[i].parent_id);
+		free(p->notices[i].school);
 	}
 	free(p->parents);
 	free(p->notices);
 	memset(p, 0, sizeof *p);
+}
+
+static int
+compare_notices(const void *a, const void *b)
+{
+	const struct reg_notice *x = a, *y = b;
+	if (x->pupil_id != y->pupil_id)
+		return x->pupil_id < y->pupil_id ? -1 : 1;
+	int c = strcmp(x->parent_id, y->parent_id);
+	if (c)
+		return c;
+	return x->issued < y->issued ? -1 : x->issued > y->issued;
+}
+
+/* A copy of `n` for pupil `pupil` of this register, recorded at school `urn`. */
+static int
+copy_notice(struct reg_notice *out, const struct reg_notice *n, int64_t pupil, const char *urn)
+{
+	*out = *n;
+	out->pupil_id = pupil;
+	out->upn = strdup(n->upn);
+	out->parent_id = strdup(n->parent_id);
+	out->school = strdup(urn);
+	return out->upn && out->parent_id && out->school ? 0 : -1;
+}
+
+int
+reg_penalties_merge(struct reg_store *store, struct reg_penalties *into, const struct reg_penalties *from,
+                    const char *urn)
+{
+	sqlite3_stmt *find;
+	if (!from->nnotices)
+		return 0;
+	if (reg_prepare(store, "SELECT id FROM pupils WHERE upn = ?", &find))
+		return -1;
+	size_t cap = into->nnotices;
+	int rc = 0;
+	for (size_t i = 0; i < from->nnotices && !rc; i++) {
+		sqlite3_bind_text(find, 1, from->notices[i].upn, -1, SQLITE_STATIC);
+		int step = sqlite3_step(find);
+		int64_t pupil = step == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
+		sqlite3_reset(find);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			rc = reg_fail_db(store, "cannot read pupils");
+		else if (step == SQLITE_ROW &&
+		         (grow((void **)&into->notices, into->nnotices, &cap, sizeof *into->notices) ||
+		          copy_notice(&into->notices[into->nnotices++], &from->notices[i], pupil, urn)))
+			rc = reg_fail(store, "out of memory");
+	}
+	sqlite3_finalize(find);
+	qsort(into->notices, into->nnotices, sizeof *into->notices, compare_notices);
+	return rc;
 }
 
 /* ---- writing ---- */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "runtime/base/findings.h"
+#include "runtime/engine/outcome.h"
 #include "runtime/machine/date.h"
 #include "runtime/machine/program.h"
 #include "runtime/register/store.h"
@@ -34,6 +35,7 @@ struct tool_la_school {
 	long line;                /* the manifest line */
 	struct rt_program *prog;  /* borrowed from the cache; NULL until loaded, or when it failed */
 	int failed;               /* a problem was reported for this school */
+	int skip;                 /* left out by --school (its notices still count) */
 };
 
 struct tool_la {
@@ -55,7 +57,8 @@ struct tool_la {
 int tool_la_open(const char *path, tool_la_loader load, void *ctx, FILE *diag, struct tool_la *la);
 void tool_la_close(struct tool_la *la);
 
-/* Keeps only the school `urn`; 1 (reported) when the manifest has no such school. */
+/* Works on the school `urn` alone: the others are skipped, though their notices
+ * still count for a child who moved. 1 (reported) when the manifest has no such school. */
 int tool_la_only(struct tool_la *la, const char *urn);
 
 /* Reports a problem with a school: "MANIFEST:LINE: URN: message", and marks it failed. */
@@ -65,9 +68,9 @@ void tool_la_problem(struct tool_la *la, struct tool_la_school *s, const char *f
 /* Loads the school's policy (once per file); 0, or -1 with the problem reported. */
 int tool_la_policy(struct tool_la *la, struct tool_la_school *s);
 
-/* Opens the school's register (read-only unless `flags` says otherwise), checks
- * it is this school's and has a calendar; 0, or -1 with the problem reported. */
-int tool_la_register(struct tool_la *la, struct tool_la_school *s, int flags, struct reg_store **out);
+/* Opens the school's register (read-only unless `writable`), checks it is this
+ * school's and has a calendar; 0, or -1 with the problem reported. */
+int tool_la_register(struct tool_la *la, struct tool_la_school *s, int writable, struct reg_store **out);
 
 /* The result of a command over the schools: 0, or 1 when anything was reported. */
 int tool_la_status(const struct tool_la *la);
@@ -89,6 +92,28 @@ int tool_la_validate(struct tool_la *la, const struct rt_program *baseline, cons
  * report (engine format: 0 text, 1 JSON lines, 2 CSV) whose every record
  * names its URN. 0, 1 (problems, or data a policy cannot evaluate), -1. */
 int tool_la_run(struct tool_la *la, rt_date as_of, int format, FILE *out);
+
+/* ---- penalty notices across the authority (la_notices.c) ---- */
+
+/* Every school's parents and notices (of one pupil when upn is not NULL),
+ * indexed like la->schools; a school whose register cannot be read has none
+ * (reported). Free with tool_la_penalties_free. */
+struct reg_penalties *tool_la_penalties_load(struct tool_la *la, const char *upn);
+void tool_la_penalties_free(struct tool_la *la, struct reg_penalties *all);
+
+/* The notices of every school but `school` (an index), as the engine takes them; *n set. Free it. */
+struct eng_elsewhere *tool_la_elsewhere(const struct tool_la *la, const struct reg_penalties *all, size_t school,
+                                        size_t *n);
+
+/* Issues a notice at school `urn` (eng_notice_issue), counting the notices the
+ * child's other schools recorded. 0 issued, 1 refused or problems, -1. */
+int tool_la_notice_issue(struct tool_la *la, const char *urn, const char *upn, const char *parent, rt_date date,
+                         int force, FILE *out);
+
+/* The authority's notice register, by school: issued, paid, withdrawn,
+ * prosecuted, and overdue (issued and unpaid after its last payment window on
+ * `as_of`). format: 0 text, 1 CSV. */
+int tool_la_notices(struct tool_la *la, rt_date as_of, int format, FILE *out);
 
 /* ---- the DfE figures (la_stats.c, engine/stats.h) ---- */
 

@@ -210,21 +210,14 @@ tool_la_close(struct tool_la *la)
 int
 tool_la_only(struct tool_la *la, const char *urn)
 {
-	for (size_t i = 0; i < la->n; i++)
-		if (strcmp(la->schools[i].urn, urn) == 0) {
-			struct tool_la_school keep = la->schools[i];
-			la->schools[i] = la->schools[0];
-			la->schools[0] = keep;
-			for (size_t k = 1; k < la->n; k++) {
-				free(la->schools[k].name);
-				free(la->schools[k].policy);
-				free(la->schools[k].reg);
-			}
-			la->n = 1;
-			return 0;
-		}
-	fprintf(la->diag, "attend: %s lists no school %s\n", la->path, urn);
-	return 1;
+	int found = 0;
+	for (size_t i = 0; i < la->n; i++) {
+		la->schools[i].skip = strcmp(la->schools[i].urn, urn) != 0;
+		found |= !la->schools[i].skip;
+	}
+	if (!found)
+		fprintf(la->diag, "attend: %s lists no school %s\n", la->path, urn);
+	return !found;
 }
 
 int
@@ -292,7 +285,7 @@ check_register(struct tool_la *la, struct tool_la_school *s, struct reg_store *s
 }
 
 int
-tool_la_register(struct tool_la *la, struct tool_la_school *s, int flags, struct reg_store **out)
+tool_la_register(struct tool_la *la, struct tool_la_school *s, int writable, struct reg_store **out)
 {
 	*out = NULL;
 	if (!s->reg) {
@@ -304,7 +297,7 @@ tool_la_register(struct tool_la *la, struct tool_la_school *s, int flags, struct
 		tool_la_problem(la, s, "register %s: %s", s->reg, strerror(errno));
 		return -1;
 	}
-	if (reg_open(s->reg, flags ? flags : REG_READONLY, &store) || check_register(la, s, store)) {
+	if (reg_open(s->reg, writable ? 0 : REG_READONLY, &store) || check_register(la, s, store)) {
 		if (store && !s->failed)
 			tool_la_problem(la, s, "%s", reg_error(store));
 		reg_close(store);

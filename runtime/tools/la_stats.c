@@ -23,7 +23,7 @@ tool_la_stats(struct tool_la *la, rt_date from, rt_date to, int format, FILE *ou
 	for (size_t i = 0; i < la->n && rc >= 0; i++) {
 		struct tool_la_school *s = &la->schools[i];
 		struct reg_store *store;
-		if (tool_la_policy(la, s) || tool_la_register(la, s, 0, &store))
+		if (s->skip || tool_la_policy(la, s) || tool_la_register(la, s, 0, &store))
 			continue;
 		int got = eng_stats_collect(s->prog, store, from, to, &per[i], la->diag);
 		reg_close(store);

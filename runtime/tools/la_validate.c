@@ -22,10 +22,11 @@ static const char *const level_names[] = { "error", "warning", "note" };
 static void
 write_text(const struct tool_la *la, const struct base_findings *per, FILE *out)
 {
-	size_t agree = 0, errors = 0, warnings = 0, checked = 0;
+	size_t agree = 0, errors = 0, warnings = 0, checked = 0, unchecked = 0;
 	for (size_t i = 0; i < la->n; i++) {
 		const struct tool_la_school *s = &la->schools[i];
-		if (!s->prog)
+		unchecked += !s->skip && !s->prog;
+		if (s->skip || !s->prog)
 			continue;
 		size_t e = base_findings_count(&per[i], BASE_FINDING_ERROR);
 		size_t w = base_findings_count(&per[i], BASE_FINDING_WARNING);
@@ -39,7 +40,7 @@ write_text(const struct tool_la *la, const struct base_findings *per, FILE *out)
 	}
 	fprintf(out, "%zu school%s checked: %zu agree with the statute, %zu with findings (%zu errors, %zu warnings);"
 	             " %zu could not be checked\n", checked, checked == 1 ? "" : "s", agree, checked - agree, errors,
-	        warnings, la->n - checked);
+	        warnings, unchecked);
 }
 
 static void
@@ -89,7 +90,7 @@ write_sarif(const struct tool_la *la, const struct base_findings *per, FILE *out
 	size_t n = 0;
 	int rc = runs && extra ? 0 : -1;
 	for (size_t i = 0; i < la->n && !rc; i++) {
-		if (!la->schools[i].prog)
+		if (la->schools[i].skip || !la->schools[i].prog)
 			continue;
 		char *buf = NULL;
 		size_t len = 0;
@@ -124,7 +125,7 @@ tool_la_validate(struct tool_la *la, const struct rt_program *baseline, const ch
 	for (size_t i = 0; i < la->n; i++) {
 		struct tool_la_school *s = &la->schools[i];
 		per[i].tool_command = "la validate";
-		if (tool_la_policy(la, s))
+		if (s->skip || tool_la_policy(la, s))
 			continue;
 		struct tool_validate_options vo = { .on = on, .policy_path = s->policy, .baseline_path = baseline_path };
 		if (tool_validate(s->prog, baseline, &vo, &per[i]) < 0)
