@@ -51,6 +51,7 @@ static const struct cli_command commands[] = {
 	{ "la", cli_cmd_la,
 	  "validate MANIFEST --against BASELINE [--on DATE] [--format text|json|sarif|csv]"
 	  " | run MANIFEST [--as-of DATE] [--format text|json|csv]"
+	  " | replay MANIFEST --from DATE --to DATE [--jobs N]"
 	  " | stats MANIFEST [--from DATE] [--to DATE] [--format text|csv|json]"
 	  " | notice MANIFEST --school URN --upn UPN --parent ID --date DATE [--force]"
 	  " | notices MANIFEST [--as-of DATE] [--format text|csv]  [--school URN] [-o FILE]",

@@ -93,6 +93,13 @@ int tool_la_validate(struct tool_la *la, const struct rt_program *baseline, cons
  * names its URN. 0, 1 (problems, or data a policy cannot evaluate), -1. */
 int tool_la_run(struct tool_la *la, rt_date as_of, int format, FILE *out);
 
+/* ---- replay every school (la_replay.c) ---- */
+
+/* Replays and records every school day from `from` to `to` for every school
+ * (engine/replay.h), each under its own policy, `threads` schools at a time;
+ * each school's summary, in manifest order, names its URN. 0, 1, -1. */
+int tool_la_replay(struct tool_la *la, rt_date from, rt_date to, int threads, FILE *out);
+
 /* ---- penalty notices across the authority (la_notices.c) ---- */
 
 /* Every school's parents and notices (of one pupil when upn is not NULL),
