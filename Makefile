@@ -31,7 +31,7 @@ UNIT_SRC    = $(wildcard tests/unit/test_*.c)
 UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC   = $(wildcard tests/bench/*.c)
 
-.PHONY: all deps example test check-layers check-units check-golden test-asan bench docs clean install
+.PHONY: all deps example test check-layers check-units check-golden check-regress test-asan bench docs clean install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/attend
@@ -81,7 +81,7 @@ example: deps
 # make test: every unit and golden test, then the same under sanitizers.
 test: deps
 	@tests/check-layers.sh
-	@$(MAKE) --no-print-directory check-units check-golden
+	@$(MAKE) --no-print-directory check-units check-golden check-regress
 	@$(MAKE) --no-print-directory test-asan
 
 # No include goes up a layer (docs/architecture.md).
@@ -94,10 +94,14 @@ check-units: $(UNIT_BIN)
 check-golden: $(BUILD)/attend
 	@tests/run-golden.sh $(BUILD)/attend
 
+# Inputs that crashed or hung, generated at full size (tests/run-regress.sh).
+check-regress: $(BUILD)/attend
+	@SANITIZED="$(SAN)" tests/run-regress.sh $(BUILD)/attend
+
 test-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  check-units check-golden
+	  check-units check-golden check-regress
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libattend.a
 	@mkdir -p $(@D)

@@ -7,6 +7,7 @@
 #define CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "runtime/machine/date.h"
 #include "runtime/machine/program.h"
@@ -56,6 +57,11 @@ int cli_not_after_today(const char *cmd, const char *flag, rt_date date);
 
 /* Opens a register, reporting failure on stderr. Returns CLI_OK or CLI_USAGE. */
 int cli_open_store(const char *path, int flags, struct reg_store **out);
+
+/* Closes an output (stdout is flushed, and named by what it was redirected
+ * to) and checks that everything written arrived: `status`, or CLI_USAGE
+ * with "attend: cannot write NAME: reason" on stderr. */
+int cli_close_output(FILE *f, const char *name, int status);
 
 /* Command implementations. */
 int cli_cmd_check(int argc, char **argv);

@@ -43,8 +43,14 @@ cli_cmd_import(int argc, char **argv)
 	int status = policy ? cli_load_policy(policy, &inc, &p) : CLI_OK;
 	if (status == CLI_OK)
 		status = cli_open_store(argv[optind], 0, &s);
+	/* A policy that does not compile, or a register that will not open, imports nothing. */
+	if (status != CLI_OK) {
+		rt_program_free(p);
+		cli_include_free(&inc);
+		return status;
+	}
 	/* With a policy, a mark whose code it does not define is refused at import. */
-	if (status == CLI_OK && p) {
+	if (p) {
 		const char **codes = malloc((p->ncodes + 1) * sizeof *codes);
 		for (size_t i = 0; codes && i < p->ncodes; i++)
 			codes[i] = rt_program_str(p, p->codes[i].name);

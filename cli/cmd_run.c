@@ -1,4 +1,5 @@
 /* run, explain: a policy over a register. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,7 +109,7 @@ evaluate(int argc, char **argv, int explain)
 	if (rc == CLI_OK)
 		rc = cli_open_store(a.db, a.record ? 0 : REG_READONLY, &s);
 	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
-		perror(a.output);
+		fprintf(stderr, "attend: cannot write %s: %s\n", a.output, strerror(errno));
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK) {
@@ -116,13 +117,9 @@ evaluate(int argc, char **argv, int explain)
 		static char buffer[1 << 20];
 		setvbuf(out, buffer, _IOFBF, sizeof buffer);
 		rc = run(p, s, &a, out);
-		if (fflush(out) != 0) {
-			perror(a.output ? a.output : "stdout");
-			rc = CLI_USAGE;
-		}
 	}
 	if (out && out != stdout)
-		fclose(out);
+		rc = cli_close_output(out, a.output, rc);
 	reg_close(s);
 	rt_program_free(p);
 	cli_include_free(&a.inc);

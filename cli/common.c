@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lang/lang.h"
+#include "runtime/base/output.h"
 #include "runtime/machine/bytecode.h"
 #include "runtime/register/store.h"
 
@@ -142,4 +143,17 @@ cli_open_store(const char *path, int flags, struct reg_store **out)
 		return CLI_USAGE;
 	}
 	return CLI_OK;
+}
+
+int
+cli_close_output(FILE *f, const char *name, int status)
+{
+	if (base_output_close(f) == 0)
+		return status;
+	int saved = errno;
+	char buf[4096];
+	if (f == stdout)
+		name = base_output_name(1, name, buf, sizeof buf);
+	fprintf(stderr, "attend: cannot write %s: %s\n", name, strerror(saved));
+	return CLI_USAGE;
 }

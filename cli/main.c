@@ -74,7 +74,8 @@ print_help(FILE *out)
 	      "     would change; failing policy tests; validation findings; a rejected import; a register\n"
 	      "     code the policy does not define or uses out of its dates; a rerun that differs from the\n"
 	      "     recorded history; a notice the policy does not call for; diff: pupils affected\n"
-	      "  2  a usage error, a file that cannot be read, a test file or bytecode that is not valid\n",
+	      "  2  a usage error, a file that cannot be read, a test file or bytecode that is not valid,\n"
+	      "     or output that could not be written (a full disk: the message names the file)\n",
 	      out);
 }
 
@@ -88,7 +89,7 @@ main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		print_help(stdout);
-		return CLI_OK;
+		return cli_close_output(stdout, "standard output", CLI_OK);
 	}
 	if (strcmp(cmd, "--version") == 0) {
 		puts("attend " ATTEND_VERSION);
@@ -96,6 +97,6 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+			return cli_close_output(stdout, "standard output", commands[i].run(argc - 1, argv + 1));
 	return cli_usage_error("unknown command \"%s\"", cmd);
 }

@@ -29,35 +29,9 @@ is_identity(enum lang_decl_kind k)
 }
 
 static int
-is_value(enum lang_decl_kind k)
-{
-	return k == LANG_D_LET || k == LANG_D_TARGET || k == LANG_D_SCHEDULE || k == LANG_D_FLAG;
-}
-
-static int
 is_rule(enum lang_decl_kind k)
 {
 	return k == LANG_D_FLAG || k == LANG_D_STAGE || k == LANG_D_PENALTY;
-}
-
-/* Two declarations with the same key cannot both stand (without `replaces`). */
-static int
-same_key(const struct lang_decl *a, const struct lang_decl *b)
-{
-	if (is_value(a->kind) && is_value(b->kind))
-		return strcmp(a->name, b->name) == 0;
-	if (a->kind != b->kind)
-		return 0;
-	switch (a->kind) {
-	case LANG_D_STAGE:
-		return a->stage == b->stage;
-	case LANG_D_CODE:
-	case LANG_D_LETTER:
-	case LANG_D_LEAVE_NOTICE:
-		return strcmp(a->name, b->name) == 0;
-	default:
-		return 1; /* one of each: identity lines, register, penalty notice, retention */
-	}
 }
 
 static void
@@ -99,15 +73,13 @@ merge_file(struct checker *c, struct lang_file *f, size_t *n)
 			/* A base's name and dates are its own; they are not the school's. */
 			continue;
 		}
-		size_t i;
-		for (i = 0; i < *n; i++)
-			if (same_key(ctx->decls[i], d))
-				break;
+		long found = lang_decl_index_find(ctx, d);
+		size_t i = found < 0 ? *n : (size_t)found;
 		char what[128];
 		describe_decl(d, what, sizeof what);
 		if (i < *n) {
 			if (i < from_base && d->replaces && !is_identity(d->kind)) {
-				ctx->decls[i] = d;
+				ctx->decls[i] = d; /* the same key: its slot in the index stands */
 				continue;
 			}
 			const struct lang_decl *old = ctx->decls[i];
@@ -122,35 +94,9 @@ merge_file(struct checker *c, struct lang_file *f, size_t *n)
 		if (d->replaces)
 			lang_error(c->d, d->loc, "%s replaces nothing: no such declaration in the policy it builds on",
 			           what);
-		ctx->decls[(*n)++] = d;
+		ctx->decls[*n] = d;
+		lang_decl_index_add(ctx, (*n)++);
 	}
-}
-
-struct lang_decl *
-lang_find_decl(const struct lang_ctx *ctx, enum lang_decl_kind kind, const char *name)
-{
-	for (size_t i = 0; i < ctx->ndecls; i++)
-		if (ctx->decls[i]->kind == kind && ctx->decls[i]->name && strcmp(ctx->decls[i]->name, name) == 0)
-			return ctx->decls[i];
-	return NULL;
-}
-
-struct lang_decl *
-lang_find_value(const struct lang_ctx *ctx, const char *name)
-{
-	for (size_t i = 0; i < ctx->ndecls; i++)
-		if (is_value(ctx->decls[i]->kind) && strcmp(ctx->decls[i]->name, name) == 0)
-			return ctx->decls[i];
-	return NULL;
-}
-
-static struct lang_decl *
-find_stage(const struct lang_ctx *ctx, int64_t n)
-{
-	for (size_t i = 0; i < ctx->ndecls; i++)
-		if (ctx->decls[i]->kind == LANG_D_STAGE && ctx->decls[i]->stage == n)
-			return ctx->decls[i];
-	return NULL;
 }
 
 int
@@ -230,7 +176,7 @@ check_since(struct checker *c, struct lang_expr *e)
 		}
 		snprintf(what, sizeof what, "flag '%s'", d->name);
 	} else {
-		d = find_stage(c->ctx, m->since_stage);
+		d = lang_find_stage(c->ctx, m->since_stage);
 		if (!d) {
 			lang_error(c->d, e->loc, "there is no stage %lld", (long long)m->since_stage);
 			return UNIT_UNKNOWN;
@@ -280,7 +226,7 @@ check_expr(struct checker *c, struct lang_expr *e)
 		return e->unit = check_value_decl(c, d);
 	}
 	case LANG_E_STAGE: {
-		struct lang_decl *d = find_stage(c->ctx, e->stage);
+		struct lang_decl *d = lang_find_stage(c->ctx, e->stage);
 		if (!d) {
 			lang_error(c->d, e->loc, "there is no stage %lld", (long long)e->stage);
 			return e->unit = UNIT_UNKNOWN;
@@ -639,6 +585,11 @@ check_stage_numbers(struct checker *c)
 		const struct lang_decl *d = c->ctx->decls[i];
 		if (d->kind != LANG_D_STAGE)
 			continue;
+		if (d->stage > RT_MAX_STAGE) {
+			lang_error(c->d, d->loc, "stage %lld: a policy has at most %d stages", (long long)d->stage,
+			           RT_MAX_STAGE);
+			return;
+		}
 		if (d->stage != expect)
 			lang_error(c->d, d->loc, "stages must be numbered 1, 2, 3, ... in order: expected stage %lld "
 			           "here, found stage %lld", (long long)expect, (long long)d->stage);
@@ -657,6 +608,7 @@ lang_check(struct lang_ctx *ctx)
 			total++;
 	ctx->decls = lang_arena_alloc(ctx->arena, (total + 1) * sizeof *ctx->decls);
 	ctx->ndecls = 0;
+	lang_decl_index_init(ctx, total);
 	merge_file(&c, ctx->main, &ctx->ndecls);
 
 	int rules = 0, codes = 0, letters = 0, schedules = 0;

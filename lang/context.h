@@ -34,6 +34,8 @@ struct lang_ctx {
 	/* filled by lang_check: the policy with its bases merged, bases first */
 	struct lang_decl **decls;
 	size_t ndecls;
+	size_t *index;               /* decl_index.c: open addressing, decls index + 1, 0 when empty */
+	size_t index_cap;
 };
 
 /* Merges the main file with what it builds on and checks names, units and
@@ -44,9 +46,18 @@ int lang_check(struct lang_ctx *ctx);
  * that passed lang_check. */
 struct rt_program *lang_codegen(struct lang_ctx *ctx);
 
-/* The declaration a name refers to among the merged declarations, or NULL. */
+/* The declaration a name refers to among the merged declarations, or NULL
+ * (decl_index.c: constant time). lang_find_decl takes a flag, code, letter or
+ * leave notice. */
 struct lang_decl *lang_find_value(const struct lang_ctx *ctx, const char *name);
 struct lang_decl *lang_find_decl(const struct lang_ctx *ctx, enum lang_decl_kind kind, const char *name);
+struct lang_decl *lang_find_stage(const struct lang_ctx *ctx, int64_t n);
+
+/* The index behind them, filled while merging: room for `total` declarations;
+ * the position in decls of a declaration with d's key, or -1; add decls[i]. */
+void lang_decl_index_init(struct lang_ctx *ctx, size_t total);
+long lang_decl_index_find(const struct lang_ctx *ctx, const struct lang_decl *d);
+void lang_decl_index_add(struct lang_ctx *ctx, size_t i);
 
 /* The placeholders every letter may use besides measures and named values. */
 int lang_builtin_placeholder(const char *name);

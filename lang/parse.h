@@ -13,6 +13,9 @@
 
 struct lang_arena;
 
+/* Brackets and 'not's open at once in a condition (each waits on the parser's stack). */
+#define LANG_MAX_NESTING 100
+
 enum lang_parse_mode {
 	LANG_PARSE_FILE,       /* a whole policy file */
 	LANG_PARSE_EXPR        /* one expression: a letter placeholder such as {attendance rate} */
@@ -35,6 +38,8 @@ struct lang_parse {
 	int wrapped;                   /* such a line break came just before this token */
 	struct lang_loc wrap_loc;      /* where that line break was */
 	int eof_newline_sent;
+	int nots_on_line;              /* 'not's in this statement (with brackets: bounded nesting) */
+	int too_deep;                  /* nesting reported in this statement */
 	int last_was_lex_error;        /* the lexer reported this token: no syntax error on top */
 	char last_text[48];            /* the last token's text, for "unexpected ..." */
 	char *block;                   /* """ text being collected */

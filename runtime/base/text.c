@@ -90,11 +90,19 @@ base_read_file(const char *path, size_t max, size_t *len)
 void
 base_csv_field(FILE *out, const char *s)
 {
+	/* A field that starts with = + - @ (or a tab or carriage return) is a
+	 * formula to a spreadsheet (=HYPERLINK(...)): a leading apostrophe makes
+	 * it text again (docs/output.md). */
+	int formula = *s && strchr("=+-@\t\r", *s);
 	if (!strpbrk(s, ",\"\n\r")) {
+		if (formula)
+			putc_unlocked('\'', out);
 		fputs_unlocked(s, out);
 		return;
 	}
 	putc_unlocked('"', out);
+	if (formula)
+		putc_unlocked('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			putc_unlocked('"', out);

@@ -8,7 +8,8 @@
 /* Writes s as a JSON string literal, quotes included. */
 void base_json_string(FILE *out, const char *s);
 
-/* Writes s as one CSV field: quoted (with "" for a quote) when it holds a comma, quote or line break. */
+/* Writes s as one CSV text field: quoted (with "" for a quote) when it holds a comma, quote or line
+ * break; an apostrophe first when it starts with = + - @, tab or CR (a spreadsheet formula). */
 void base_csv_field(FILE *out, const char *s);
 
 /* The text of line `line` (1-based) of text[0..size), without its line ending; NULL past the end. */

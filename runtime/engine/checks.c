@@ -76,7 +76,7 @@ eng_pupil_arrivals(const struct reg_arrival *arr, size_t narr, int64_t pupil_id,
 	while (end < narr && arr[end].pupil_id == pupil_id)
 		end++;
 	*count = end - lo;
-	return arr + lo;
+	return arr ? arr + lo : NULL; /* no arrival times at all: NULL + 0 is undefined */
 }
 
 void

@@ -9,8 +9,10 @@
 #include "runtime/engine/letters.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "runtime/base/output.h"
 #include "runtime/engine/run.h"
 
 static int
@@ -148,11 +150,32 @@ write_file(const char *path, const struct rt_program *prog, const struct rt_lett
 		eng_letter_write_html(prog, l, lp, f);
 	else
 		eng_letter_write_text(prog, l, lp, f);
-	if (fclose(f) != 0) {
+	if (base_output_close(f) != 0) {
 		fprintf(diag, "attend: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/* The UPN names the files: only characters that are safe in a file name are
+ * kept. When any had to go (X/1 and X_1 would both be X_1), a hash of the
+ * whole UPN follows, so that two pupils never share a file. */
+static void
+file_stem(const char *upn, char *out, size_t size)
+{
+	size_t k = 0;
+	int changed = 0;
+	uint64_t h = 1469598103934665603u;
+	for (const unsigned char *s = (const unsigned char *)upn; *s; s++) {
+		h = (h ^ *s) * 1099511628211u;
+		int safe = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_';
+		changed |= !safe || k >= 63;
+		if (k < 63)
+			out[k++] = safe ? (char)*s : '_';
+	}
+	out[k] = 0;
+	if (changed && size > k + 18)
+		snprintf(out + k, size - k, "-%016llx", (unsigned long long)h);
 }
 
 /* Writes each letter due for the pupil. Returns how many, or -1 (reported on diag). */
@@ -161,12 +184,8 @@ write_due(const struct rt_program *prog, const struct eng_outcome *o, const char
 {
 	const struct rt_eval *ev = o->ev;
 	struct eng_letter_pupil lp = { o->pupil->upn, o->pupil->surname, o->pupil->forename, o->as_of, ev };
-	/* The UPN names the files: keep only characters that are safe in a file name. */
-	char upn[64];
-	size_t k = 0;
-	for (const char *s = o->pupil->upn; *s && k < sizeof upn - 1; s++)
-		upn[k++] = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ? *s : '_';
-	upn[k] = 0;
+	char upn[96];
+	file_stem(o->pupil->upn, upn, sizeof upn);
 	int written = 0;
 	for (size_t i = 0; i < prog->nrules; i++) {
 		const struct rt_rule *r = &prog->rules[i];

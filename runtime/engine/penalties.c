@@ -25,11 +25,11 @@ eng_penalties_of(const struct reg_penalties *all, int64_t pupil_id, struct eng_p
 	size_t i;
 	memset(out, 0, sizeof *out);
 	LOWER_BOUND(all->parents, all->nparents, pupil_id, i);
-	out->parents = all->parents + i;
+	out->parents = all->parents ? all->parents + i : NULL; /* NULL + 0 is undefined */
 	while (i + out->nparents < all->nparents && all->parents[i + out->nparents].pupil_id == pupil_id)
 		out->nparents++;
 	LOWER_BOUND(all->notices, all->nnotices, pupil_id, i);
-	out->notices = all->notices + i;
+	out->notices = all->notices ? all->notices + i : NULL;
 	while (i + out->nnotices < all->nnotices && all->notices[i + out->nnotices].pupil_id == pupil_id)
 		out->nnotices++;
 }

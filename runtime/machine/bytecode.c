@@ -6,6 +6,7 @@
  * runs the verifier before handing the program out.
  */
 #include "runtime/machine/bytecode.h"
+#include "runtime/base/output.h"
 #include "runtime/base/text.h"
 
 #include <errno.h>
@@ -361,7 +362,7 @@ rt_bytecode_save(const struct rt_program *p, const char *path, char *err, size_t
 		return -1;
 	}
 	int ok = fwrite(buf, 1, len, f) == len;
-	ok = fclose(f) == 0 && ok;
+	ok = base_output_close(f) == 0 && ok;
 	free(buf);
 	if (!ok) {
 		snprintf(err, errsz, "%s: write failed: %s", path, strerror(errno));
@@ -481,6 +482,10 @@ get_table(struct reader *r, size_t *count, size_t size, size_t elem)
 		read_fail(r, "counts do not match the section length in section '%s'", r->section);
 		return NULL;
 	}
+	if (n > RT_MAX_TABLE) {
+		read_fail(r, "too many rows in section '%s': %u (at most %d)", r->section, n, RT_MAX_TABLE);
+		return NULL;
+	}
 	*count = n;
 	if (n == 0)
 		return NULL;
@@ -499,6 +504,11 @@ read_strings(struct reader *r, struct rt_program *p)
 	/* each string takes at least 5 bytes: this bounds the allocation */
 	if ((uint64_t)n * 5 > r->len - r->pos) {
 		read_fail(r, "counts do not match the section length in section 'strings'");
+		return;
+	}
+	/* The verifier's limit, checked before a million small allocations are made. */
+	if (n > RT_MAX_TABLE) {
+		read_fail(r, "too many strings: %u (at most %d)", n, RT_MAX_TABLE);
 		return;
 	}
 	if (n == 0)

@@ -20,6 +20,8 @@
 #define RT_MAX_CODES 255        /* code indexes fit a byte; 255 means "no mark" */
 #define RT_NO_MARK 255
 #define RT_MAX_HALF_TERMS 6
+#define RT_MAX_TABLE 1000000    /* rows in any one table (the verifier's limit; the loader checks it before allocating) */
+#define RT_MAX_STAGE 65535      /* stage numbers are 16-bit */
 
 /* Units of a value. The compiler checks them; the VM carries them for printing. */
 enum rt_unit {

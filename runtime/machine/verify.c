@@ -16,7 +16,6 @@
 #include <string.h>
 
 #define MAX_INSTRUCTIONS 1000000
-#define MAX_TABLE 1000000   /* rows in any one table */
 #define NO_LETTER UINT32_MAX
 
 static int
@@ -66,8 +65,8 @@ verify_sizes(const struct rt_program *p, char *err, size_t errsz)
 		{ "arrival rules", p->narrivals }, { "facts", p->nfacts },
 	};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-		if (tables[i].n > MAX_TABLE)
-			return fail(err, errsz, "too many %s: %zu (at most %d)", tables[i].name, tables[i].n, MAX_TABLE);
+		if (tables[i].n > RT_MAX_TABLE)
+			return fail(err, errsz, "too many %s: %zu (at most %d)", tables[i].name, tables[i].n, RT_MAX_TABLE);
 	if (p->ncodes > RT_MAX_CODES)
 		return fail(err, errsz, "too many codes: %zu (at most %d)", p->ncodes, RT_MAX_CODES);
 	if (p->ncode == 0)

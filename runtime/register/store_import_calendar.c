@@ -138,12 +138,15 @@ read_row(struct calendar_import *ci)
 		reg_import_problem(imp, line, "session", "\"%s\" is not AM, PM or empty (both)", f[C_SESSION]);
 	if (imp->errors != errors)
 		return;
+	/* A half term or a closure lies within one school year: this also bounds
+	 * the sessions one closure row can close. */
+	if (rt_date_school_year(start) != rt_date_school_year(end)) {
+		reg_import_problem(imp, line, "end", "%s is in a later school year than %s (years start on 1 August)",
+		                  f[C_END], f[C_START]);
+		return;
+	}
 	if (is_term) {
-		if (rt_date_school_year(start) != rt_date_school_year(end))
-			reg_import_problem(imp, line, "end", "%s is in a later school year than %s (years start on 1 August)",
-			                  f[C_END], f[C_START]);
-		else
-			add_term(ci, start, end, line, f[C_NAME]);
+		add_term(ci, start, end, line, f[C_NAME]);
 		return;
 	}
 	int weekdays = 0;
@@ -171,7 +174,8 @@ static void
 check_terms(struct calendar_import *ci)
 {
 	struct reg_importer *imp = ci->imp;
-	qsort(ci->terms, ci->nterms, sizeof *ci->terms, compare_terms);
+	if (ci->nterms)
+		qsort(ci->terms, ci->nterms, sizeof *ci->terms, compare_terms);
 	int number = 0;
 	for (size_t i = 0; i < ci->nterms; i++) {
 		struct half_term *t = &ci->terms[i], *prev = i ? &ci->terms[i - 1] : NULL;
@@ -251,6 +255,45 @@ count_marked(struct calendar_import *ci, long *count)
 	return imp->failed ? -1 : 0;
 }
 
+static int
+compare_closures(const void *a, const void *b)
+{
+	const struct closure *x = *(const struct closure *const *)a, *y = *(const struct closure *const *)b;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->pm != y->pm)
+		return x->pm - y->pm;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Reports sessions closed twice in the file, each against its first line
+ * (sorted, so that many closures take n log n, not n squared). */
+static void
+check_closed_twice(struct calendar_import *ci)
+{
+	struct reg_importer *imp = ci->imp;
+	const struct closure **by_date = malloc((ci->nclosures + 1) * sizeof *by_date);
+	if (!by_date) {
+		imp->failed = reg_fail(imp->store, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < ci->nclosures; i++)
+		by_date[i] = &ci->closures[i];
+	qsort(by_date, ci->nclosures, sizeof *by_date, compare_closures);
+	for (size_t i = 1, first = 0; i < ci->nclosures; i++) {
+		const struct closure *c = by_date[i];
+		if (c->date != by_date[first]->date || c->pm != by_date[first]->pm) {
+			first = i;
+			continue;
+		}
+		char date[11];
+		rt_date_format(c->date, date);
+		reg_import_problem(imp, c->line, "start", "%s %s is already closed on line %ld", date, c->pm ? "PM" : "AM",
+		                  by_date[first]->line);
+	}
+	free(by_date);
+}
+
 /* Reports closures given twice, already stored, or that would close sessions with marks. */
 static int
 check_closures(struct calendar_import *ci)
@@ -270,12 +313,6 @@ check_closures(struct calendar_import *ci)
 		char date[11];
 		rt_date_format(c->date, date);
 		const char *session = c->pm ? "PM" : "AM";
-		for (size_t j = 0; j < i; j++)
-			if (ci->closures[j].date == c->date && ci->closures[j].pm == c->pm) {
-				reg_import_problem(imp, c->line, "start", "%s %s is already closed on line %ld", date, session,
-				                  ci->closures[j].line);
-				break;
-			}
 		sqlite3_bind_text(stored, 1, date, 10, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stored, 2, session, 2, SQLITE_STATIC);
 		if (sqlite3_step(stored) == SQLITE_ROW)
@@ -289,6 +326,7 @@ check_closures(struct calendar_import *ci)
 	}
 	sqlite3_finalize(stored);
 	free(marked);
+	check_closed_twice(ci);
 	return imp->failed ? -1 : 0;
 }
 

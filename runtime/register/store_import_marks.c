@@ -99,7 +99,7 @@ load_pupils(struct marks *m)
 {
 	sqlite3_stmt *st;
 	long count;
-	if (reg_prepare(m->store, "SELECT count(*), coalesce(sum(length(upn) + 1), 0) FROM pupils", &st))
+	if (reg_prepare(m->store, "SELECT count(*), coalesce(sum(length(CAST(upn AS BLOB)) + 1), 0) FROM pupils", &st))
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -120,11 +120,15 @@ load_pupils(struct marks *m)
 		return -1;
 	size_t used = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->npupils < (size_t)count) {
+	/* Sized in bytes, not characters (a UPN need not be ASCII); a pupil that
+	 * does not fit is an error, never silently left out of the lookup. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *upn = (const char *)sqlite3_column_text(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (!upn || used + len + 1 > bytes)
-			break;
+		if (!upn || m->npupils >= (size_t)count || used + len + 1 > bytes) {
+			sqlite3_finalize(st);
+			return reg_fail(m->store, "%s: pupils changed while they were read", m->store->path);
+		}
 		memcpy(m->upns + used, upn, len + 1);
 		struct pupil *p = &m->pupils[m->npupils];
 		p->id = sqlite3_column_int64(st, 0);
