@@ -93,6 +93,7 @@ check-units: $(UNIT_BIN)
 
 check-golden: $(BUILD)/attend
 	@tests/run-golden.sh $(BUILD)/attend
+	@tests/run-cli.sh $(BUILD)/attend
 
 # Inputs that crashed or hung, generated at full size (tests/run-regress.sh).
 check-regress: $(BUILD)/attend
@@ -122,6 +123,9 @@ install: $(BUILD)/attend
 	install -m 644 docs/attend.1 $(DESTDIR)$(PREFIX)/share/man/man1/attend.1
 	install -m 644 editors/vim/syntax/attend.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax/attend.vim
 	install -m 644 editors/vim/ftdetect/attend.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect/attend.vim
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	$(BUILD)/attend completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/attend
+	$(BUILD)/attend completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_attend
 
 clean:
 	rm -rf build build-asan

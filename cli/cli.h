@@ -11,6 +11,7 @@
 
 #include "runtime/machine/date.h"
 #include "runtime/machine/program.h"
+#include "cli/options.h"
 
 struct reg_store;
 
@@ -21,12 +22,6 @@ enum {
 	CLI_USAGE = 2     /* bad arguments, or a file that cannot be read or used */
 };
 
-struct cli_command {
-	const char *name;
-	int (*run)(int argc, char **argv); /* argv[0] is the command name */
-	const char *usage;                 /* "POLICY --db DB [--as-of DATE] ..." */
-	const char *summary;               /* one line for --help */
-};
 
 /* Include directories for `builds on`: -I options, then $ATTEND_POLICY_PATH,
  * then the installed folder. */
@@ -63,28 +58,11 @@ int cli_open_store(const char *path, int flags, struct reg_store **out);
  * with "attend: cannot write NAME: reason" on stderr. */
 int cli_close_output(FILE *f, const char *name, int status);
 
-/* Command implementations. */
-int cli_cmd_check(int argc, char **argv);
-int cli_cmd_check_report(int argc, char **argv); /* cmd_lint.c: check --format */
-int cli_cmd_lint(int argc, char **argv);
-int cli_cmd_fmt(int argc, char **argv);
-int cli_cmd_compile(int argc, char **argv);
-int cli_cmd_disasm(int argc, char **argv);
-int cli_cmd_opcodes(int argc, char **argv);
-int cli_cmd_init(int argc, char **argv);
-int cli_cmd_import(int argc, char **argv);
-int cli_cmd_run(int argc, char **argv);
-int cli_cmd_explain(int argc, char **argv);
-int cli_cmd_replay(int argc, char **argv);   /* cmd_history.c */
-int cli_cmd_notice(int argc, char **argv);
-int cli_cmd_letters(int argc, char **argv);
-int cli_cmd_amend(int argc, char **argv);
-int cli_cmd_history(int argc, char **argv);
-int cli_cmd_migrate(int argc, char **argv);
-int cli_cmd_test(int argc, char **argv);     /* cmd_tools.c */
-int cli_cmd_validate(int argc, char **argv);
-int cli_cmd_diff(int argc, char **argv);
-int cli_cmd_la(int argc, char **argv);       /* cmd_la.c */
-int cli_cmd_stats(int argc, char **argv);
+/* The commands, each with its option table (main.c lists them). */
+extern const struct cli_command cli_check_command, cli_lint_command, cli_fmt_command, cli_compile_command,
+	cli_disasm_command, cli_opcodes_command, cli_init_command, cli_import_command, cli_run_command,
+	cli_explain_command, cli_replay_command, cli_notice_command, cli_letters_command, cli_amend_command,
+	cli_history_command, cli_migrate_command, cli_test_command, cli_validate_command, cli_diff_command,
+	cli_completion_command, cli_la_command, cli_stats_command;
 
 #endif

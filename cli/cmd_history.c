@@ -1,6 +1,5 @@
 /* replay, notice, letters, amend, history, migrate: the register over time (docs/history.md). */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,48 +21,18 @@ struct flags {
 	int new_code;
 };
 
+#define F_INCLUDES CLI_INCLUDES(struct flags, inc)
+#define F_DB CLI_VALUE("db", 0, "DB", struct flags, db, "the register (required)")
+#define F_UPN(HELP) CLI_VALUE("upn", 0, "UPN", struct flags, upn, HELP), CLI_SYNONYM("pupil", "UPN", struct flags, upn)
+#define F_DATE(HELP) CLI_VALUE("date", 0, "DATE", struct flags, date, HELP)
+
+/* Parses argv by cmd's table, then finds the policies `builds on` names as -I says. */
 static int
-parse_flags(int argc, char **argv, struct flags *f)
+parse_flags(const struct cli_command *cmd, int argc, char **argv, struct flags *f, int *first)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },      { "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },      { "as-of", required_argument, NULL, 'a' },
-		{ "upn", required_argument, NULL, 'u' },     { "pupil", required_argument, NULL, 'u' },
-		{ "parent", required_argument, NULL, 'P' },  { "date", required_argument, NULL, 'D' },
-		{ "session", required_argument, NULL, 's' }, { "code", required_argument, NULL, 'c' },
-		{ "reason", required_argument, NULL, 'r' },  { "by", required_argument, NULL, 'b' },
-		{ "on", required_argument, NULL, 'n' },      { "out", required_argument, NULL, 'o' },
-		{ "id", required_argument, NULL, 'i' },      { "decisions", no_argument, NULL, 'x' },
-		{ "force", no_argument, NULL, 'f' },          { "new-code", no_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'I': cli_include_add(&f->inc, optarg); break;
-		case 'd': f->db = optarg; break;
-		case 'F': f->from = optarg; break;
-		case 'T': f->to = optarg; break;
-		case 'a': f->as_of = optarg; break;
-		case 'u': f->upn = optarg; break;
-		case 'P': f->parent = optarg; break;
-		case 'D': f->date = optarg; break;
-		case 's': f->session = optarg; break;
-		case 'c': f->code = optarg; break;
-		case 'r': f->reason = optarg; break;
-		case 'b': f->by = optarg; break;
-		case 'n': f->on = optarg; break;
-		case 'o': f->out = optarg; break;
-		case 'i': f->id = optarg; break;
-		case 'x': f->decisions = 1; break;
-		case 'f': f->force = 1; break;
-		case 'N': f->new_code = 1; break;
-		default: return cli_usage_error("%s: unknown option", argv[0]);
-		}
-	}
+	int rc = cli_parse(cmd, argc, argv, f, first);
 	cli_include_finish(&f->inc);
-	return CLI_OK;
+	return rc;
 }
 
 /* A required date flag. */
@@ -79,9 +48,9 @@ need_date(const char *cmd, const char *flag, const char *value, rt_date *out)
 
 /* The one positional argument (POLICY or DB). */
 static int
-one_argument(int argc, char **argv, const char *what)
+one_argument(int argc, char **argv, int first, const char *what)
 {
-	if (optind != argc - 1)
+	if (first != argc - 1)
 		return cli_usage_error("%s: give exactly one %s", argv[0], what);
 	return CLI_OK;
 }
@@ -92,14 +61,22 @@ status_of(int r)
 	return r < 0 ? CLI_USAGE : r > 0 ? CLI_FINDINGS : CLI_OK;
 }
 
-int
-cli_cmd_replay(int argc, char **argv)
+static const struct cli_option replay_options[] = {
+	F_INCLUDES,
+	F_DB,
+	CLI_VALUE("from", 0, "DATE", struct flags, from, "the first day (required)"),
+	CLI_VALUE("to", 0, "DATE", struct flags, to, "the last day, not after today (required)"),
+	CLI_END,
+};
+
+static int
+run_replay(int argc, char **argv)
 {
 	struct flags f = { 0 };
 	struct eng_replay_options ro = { .out = stdout, .diag = stderr };
-	int rc = parse_flags(argc, argv, &f);
+	int first, rc = parse_flags(&cli_replay_command, argc, argv, &f, &first);
 	if (rc == CLI_OK)
-		rc = one_argument(argc, argv, "policy");
+		rc = one_argument(argc, argv, first, "policy");
 	if (rc == CLI_OK && !f.db)
 		rc = cli_usage_error("replay: say which register with --db DB");
 	if (rc == CLI_OK)
@@ -113,7 +90,7 @@ cli_cmd_replay(int argc, char **argv)
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_load_policy(argv[optind], &f.inc, &p);
+		rc = cli_load_policy(argv[first], &f.inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(f.db, 0, &s);
 	if (rc == CLI_OK) {
@@ -126,14 +103,29 @@ cli_cmd_replay(int argc, char **argv)
 	return rc;
 }
 
-int
-cli_cmd_letters(int argc, char **argv)
+const struct cli_command cli_replay_command = {
+	"replay", run_replay, "POLICY --db DB --from DATE --to DATE",
+	"evaluate every school day in order, recording the decisions as it goes", replay_options,
+	"a rerun that differs from the recorded history, or a register code the policy does not define", NULL,
+};
+
+static const struct cli_option letters_options[] = {
+	F_INCLUDES,
+	F_DB,
+	CLI_VALUE("as-of", 0, "DATE", struct flags, as_of, "the letters due on DATE (default today)"),
+	F_UPN("only this pupil's letters"),
+	CLI_VALUE("out", 'o', "DIR", struct flags, out, "the folder to write them in, created if need be (required)"),
+	CLI_END,
+};
+
+static int
+run_letters(int argc, char **argv)
 {
 	struct flags f = { 0 };
 	struct eng_run_params params = { .diag = stderr };
-	int rc = parse_flags(argc, argv, &f);
+	int first, rc = parse_flags(&cli_letters_command, argc, argv, &f, &first);
 	if (rc == CLI_OK)
-		rc = one_argument(argc, argv, "policy");
+		rc = one_argument(argc, argv, first, "policy");
 	if (rc == CLI_OK && (!f.db || !f.out))
 		rc = cli_usage_error("letters: give --db DB and --out DIR");
 	if (rc == CLI_OK && cli_parse_date(f.as_of, &params.as_of))
@@ -145,7 +137,7 @@ cli_cmd_letters(int argc, char **argv)
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_load_policy(argv[optind], &f.inc, &p);
+		rc = cli_load_policy(argv[first], &f.inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(f.db, REG_READONLY, &s);
 	if (rc == CLI_OK) {
@@ -159,14 +151,32 @@ cli_cmd_letters(int argc, char **argv)
 	return rc;
 }
 
-int
-cli_cmd_amend(int argc, char **argv)
+const struct cli_command cli_letters_command = {
+	"letters", run_letters, "POLICY --db DB --out DIR",
+	"write each letter due, as text and as a printable HTML page", letters_options,
+	"a register code the policy does not define or uses out of its dates", NULL,
+};
+
+static const struct cli_option amend_options[] = {
+	F_UPN("the pupil (required)"),
+	F_DATE("the date of the mark (required)"),
+	CLI_CHOICE("session", "SESSION", "AM|PM", struct flags, session, "the session of the mark (required)"),
+	CLI_VALUE("code", 0, "CODE", struct flags, code, "the new code (required)"),
+	CLI_VALUE("reason", 0, "TEXT", struct flags, reason, "why (required)"),
+	CLI_VALUE("by", 0, "NAME", struct flags, by, "who made the change (required)"),
+	CLI_VALUE("on", 0, "DATE", struct flags, on, "when the change was made (default today)"),
+	CLI_FLAG("new-code", 0, struct flags, new_code, "allow a code no mark in the register uses yet"),
+	CLI_END,
+};
+
+static int
+run_amend(int argc, char **argv)
 {
 	struct flags f = { 0 };
 	struct reg_amendment a = { 0 };
-	int rc = parse_flags(argc, argv, &f);
+	int first, rc = parse_flags(&cli_amend_command, argc, argv, &f, &first);
 	if (rc == CLI_OK)
-		rc = one_argument(argc, argv, "register");
+		rc = one_argument(argc, argv, first, "register");
 	if (rc == CLI_OK && (!f.upn || !f.session || !f.code || !f.reason || !f.by))
 		rc = cli_usage_error("amend: give --upn, --date, --session, --code, --reason and --by");
 	if (rc == CLI_OK)
@@ -184,7 +194,7 @@ cli_cmd_amend(int argc, char **argv)
 		rc = cli_usage_error("amend: --session is AM or PM, not \"%s\"", f.session);
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[optind], 0, &s);
+		rc = cli_open_store(argv[first], 0, &s);
 	/* A code the register has never used is most often a typing mistake, and
 	 * once written it stays in the register's history: ask for confirmation. */
 	if (rc == CLI_OK && !f.new_code) {
@@ -216,14 +226,27 @@ cli_cmd_amend(int argc, char **argv)
 	return rc;
 }
 
-int
-cli_cmd_history(int argc, char **argv)
+const struct cli_command cli_amend_command = {
+	"amend", run_amend, "DB --upn UPN --date DATE --session AM|PM --code CODE --reason TEXT --by NAME",
+	"change a mark, keeping the original, the reason, the date and who made it", amend_options, NULL, NULL,
+};
+
+static const struct cli_option history_options[] = {
+	F_UPN("the pupil (required)"),
+	CLI_VALUE("from", 0, "DATE", struct flags, from, "marks from DATE"),
+	CLI_VALUE("to", 0, "DATE", struct flags, to, "marks up to DATE"),
+	CLI_FLAG("decisions", 0, struct flags, decisions, "the decisions recorded for the pupil instead of marks"),
+	CLI_END,
+};
+
+static int
+run_history(int argc, char **argv)
 {
 	struct flags f = { 0 };
 	rt_date from = RT_DATE_MIN, to = RT_DATE_MAX;
-	int rc = parse_flags(argc, argv, &f);
+	int first, rc = parse_flags(&cli_history_command, argc, argv, &f, &first);
 	if (rc == CLI_OK)
-		rc = one_argument(argc, argv, "register");
+		rc = one_argument(argc, argv, first, "register");
 	if (rc == CLI_OK && !f.upn)
 		rc = cli_usage_error("history: say which pupil with --upn UPN");
 	if (rc == CLI_OK && f.from)
@@ -234,7 +257,7 @@ cli_cmd_history(int argc, char **argv)
 		rc = cli_usage_error("history: --from %s is after --to %s", f.from, f.to);
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[optind], REG_READONLY, &s);
+		rc = cli_open_store(argv[first], REG_READONLY, &s);
 	if (rc == CLI_OK) {
 		int r = f.decisions ? reg_write_decisions(s, f.upn, stdout)
 		                    : reg_write_mark_history(s, f.upn, from, to, stdout);
@@ -247,26 +270,54 @@ cli_cmd_history(int argc, char **argv)
 	return rc;
 }
 
-int
-cli_cmd_migrate(int argc, char **argv)
+const struct cli_command cli_history_command = {
+	"history", run_history, "DB --upn UPN",
+	"a pupil's marks with their amendments (--decisions: the decisions recorded for them)", history_options, NULL,
+	NULL,
+};
+
+static int
+run_migrate(int argc, char **argv)
 {
-	if (argc != 2)
+	int first, rc0 = cli_parse(&cli_migrate_command, argc, argv, NULL, &first);
+	if (rc0 != CLI_OK)
+		return rc0;
+	if (first != argc - 1)
 		return cli_usage_error("migrate: give exactly one register");
 	struct reg_store *s = NULL;
-	int rc = cli_open_store(argv[1], 0, &s);   /* opening for writing upgrades it */
+	int rc = cli_open_store(argv[first], 0, &s);   /* opening for writing upgrades it */
 	if (rc == CLI_OK)
-		printf("%s: register schema up to date\n", argv[1]);
+		printf("%s: register schema up to date\n", argv[first]);
 	reg_close(s);
 	return rc;
 }
 
+const struct cli_command cli_migrate_command = {
+	"migrate", run_migrate, "DB", "upgrade a register to this version's schema", NULL, NULL, NULL,
+};
+
 /* ---- notice issue | pay | withdraw | prosecute | list ---- */
 
+static const struct cli_command cli_notice_issue_command;
+
+static const struct cli_option notice_issue_options[] = {
+	F_INCLUDES,
+	F_DB,
+	F_UPN("the pupil (required)"),
+	CLI_VALUE("parent", 0, "ID", struct flags, parent, "the parent the notice is issued to (required)"),
+	F_DATE("the date of issue, not after today (required)"),
+	CLI_FLAG("force", 0, struct flags, force, "issue it even when the policy does not call for it on that date"),
+	CLI_END,
+};
+
 static int
-notice_issue(int argc, char **argv, struct flags *f)
+notice_issue(int argc, char **argv)
 {
+	struct flags flags = { 0 }, *f = &flags;
 	rt_date date;
-	int rc = one_argument(argc, argv, "policy");
+	int first, rc = parse_flags(&cli_notice_issue_command, argc, argv, f, &first);
+	if (rc == CLI_OK)
+		rc = one_argument(argc, argv, first, "policy");
 	if (rc == CLI_OK && (!f->db || !f->upn || !f->parent))
 		rc = cli_usage_error("notice issue: give --db DB, --upn UPN and --parent ID");
 	if (rc == CLI_OK)
@@ -276,22 +327,38 @@ notice_issue(int argc, char **argv, struct flags *f)
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_load_policy(argv[optind], &f->inc, &p);
+		rc = cli_load_policy(argv[first], &f->inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(f->db, 0, &s);
 	if (rc == CLI_OK)
 		rc = status_of(eng_notice_issue(p, s, f->upn, f->parent, date, f->force, NULL, 0, stdout, stderr));
 	reg_close(s);
 	rt_program_free(p);
+	cli_include_free(&f->inc);
 	return rc;
 }
 
+static const struct cli_command cli_notice_issue_command = {
+	"notice issue", notice_issue, "POLICY --db DB --upn UPN --parent ID --date DATE",
+	"issue a penalty notice to a parent (only when the policy calls for it, unless --force)",
+	notice_issue_options, "the policy does not call for a notice to that parent on that date", NULL,
+};
+
+static const struct cli_option notice_state_options[] = {
+	CLI_VALUE("id", 0, "N", struct flags, id, "the notice's number, from attend notice list (required)"),
+	F_DATE("the date it happened, not after today (required)"),
+	CLI_END,
+};
+
 static int
-notice_state(int argc, char **argv, struct flags *f, int state)
+notice_state(const struct cli_command *cmd, int argc, char **argv, int state)
 {
+	struct flags flags = { 0 }, *f = &flags;
 	rt_date date;
 	char *end = NULL;
-	int rc = one_argument(argc, argv, "register");
+	int first, rc = cli_parse(cmd, argc, argv, f, &first);
+	if (rc == CLI_OK)
+		rc = one_argument(argc, argv, first, "register");
 	long long id = f->id ? strtoll(f->id, &end, 10) : 0;
 	if (rc == CLI_OK && (!f->id || *end || id <= 0))
 		rc = cli_usage_error("notice %s: give --id N (from attend notice list)", reg_notice_state_name(state));
@@ -301,7 +368,7 @@ notice_state(int argc, char **argv, struct flags *f, int state)
 		rc = cli_not_after_today("notice", "--date", date);
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[optind], 0, &s);
+		rc = cli_open_store(argv[first], 0, &s);
 	if (rc == CLI_OK) {
 		int r = reg_notice_set_state(s, id, state, date);
 		if (r)
@@ -314,14 +381,59 @@ notice_state(int argc, char **argv, struct flags *f, int state)
 	return rc;
 }
 
+static int notice_pay(int argc, char **argv);
+static int notice_withdraw(int argc, char **argv);
+static int notice_prosecute(int argc, char **argv);
+
+static const struct cli_command cli_notice_pay_command = {
+	"notice pay", notice_pay, "DB --id N --date DATE", "record that a notice was paid (within its window)",
+	notice_state_options, NULL, NULL,
+};
+static const struct cli_command cli_notice_withdraw_command = {
+	"notice withdraw", notice_withdraw, "DB --id N --date DATE", "record that a notice was withdrawn",
+	notice_state_options, NULL, NULL,
+};
+static const struct cli_command cli_notice_prosecute_command = {
+	"notice prosecute", notice_prosecute, "DB --id N --date DATE",
+	"record a prosecution (once a notice is unpaid after its window)", notice_state_options, NULL, NULL,
+};
+
 static int
-notice_list(int argc, char **argv, struct flags *f)
+notice_pay(int argc, char **argv)
 {
-	int rc = one_argument(argc, argv, "register");
+	return notice_state(&cli_notice_pay_command, argc, argv, REG_NOTICE_PAID);
+}
+
+static int
+notice_withdraw(int argc, char **argv)
+{
+	return notice_state(&cli_notice_withdraw_command, argc, argv, REG_NOTICE_WITHDRAWN);
+}
+
+static int
+notice_prosecute(int argc, char **argv)
+{
+	return notice_state(&cli_notice_prosecute_command, argc, argv, REG_NOTICE_PROSECUTED);
+}
+
+static const struct cli_option notice_list_options[] = {
+	F_UPN("only this pupil's notices"),
+	CLI_END,
+};
+
+static const struct cli_command cli_notice_list_command;
+
+static int
+notice_list(int argc, char **argv)
+{
+	struct flags flags = { 0 }, *f = &flags;
+	int first, rc = cli_parse(&cli_notice_list_command, argc, argv, f, &first);
+	if (rc == CLI_OK)
+		rc = one_argument(argc, argv, first, "register");
 	struct reg_store *s = NULL;
 	struct reg_penalties pen = { 0 };
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[optind], REG_READONLY, &s);
+		rc = cli_open_store(argv[first], REG_READONLY, &s);
 	if (rc == CLI_OK && reg_penalties_load(s, f->upn, &pen)) {
 		fprintf(stderr, "attend: %s\n", reg_error(s));
 		rc = CLI_USAGE;
@@ -352,30 +464,18 @@ notice_list(int argc, char **argv, struct flags *f)
 	return rc;
 }
 
-int
-cli_cmd_notice(int argc, char **argv)
-{
-	if (argc < 2)
-		return cli_usage_error("notice: say issue, pay, withdraw, prosecute or list");
-	const char *sub = argv[1];
-	struct flags f = { 0 };
-	int rc = parse_flags(argc - 1, argv + 1, &f);
-	argc--;
-	argv++;
-	if (rc == CLI_OK) {
-		if (strcmp(sub, "issue") == 0)
-			rc = notice_issue(argc, argv, &f);
-		else if (strcmp(sub, "pay") == 0)
-			rc = notice_state(argc, argv, &f, REG_NOTICE_PAID);
-		else if (strcmp(sub, "withdraw") == 0)
-			rc = notice_state(argc, argv, &f, REG_NOTICE_WITHDRAWN);
-		else if (strcmp(sub, "prosecute") == 0)
-			rc = notice_state(argc, argv, &f, REG_NOTICE_PROSECUTED);
-		else if (strcmp(sub, "list") == 0)
-			rc = notice_list(argc, argv, &f);
-		else
-			rc = cli_usage_error("notice: unknown subcommand \"%s\" (issue, pay, withdraw, prosecute, list)", sub);
-	}
-	cli_include_free(&f.inc);
-	return rc;
-}
+
+static const struct cli_command cli_notice_list_command = {
+	"notice list", notice_list, "DB", "the notices, marking those unpaid after their window", notice_list_options,
+	NULL, NULL,
+};
+
+static const struct cli_command *const notice_subcommands[] = {
+	&cli_notice_issue_command, &cli_notice_pay_command, &cli_notice_withdraw_command,
+	&cli_notice_prosecute_command, &cli_notice_list_command, NULL,
+};
+
+const struct cli_command cli_notice_command = {
+	"notice", NULL, "issue|pay|withdraw|prosecute|list ...", "penalty notices per parent and pupil", NULL, NULL,
+	notice_subcommands,
+};

@@ -1,5 +1,4 @@
 /* attend la: a local authority's schools in one command (docs/la.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,52 +10,96 @@
 #include "runtime/tools/la.h"
 
 struct la_args {
-	const char *sub, *manifest, *against, *on, *as_of, *from, *to, *format, *output, *school, *upn, *parent;
-	int force, jobs;
+	const char *sub, *manifest, *against, *on, *as_of, *from, *to, *format, *output, *school, *db, *upn, *parent, *jobs;
+	int force;
 	struct cli_includes inc;
 	rt_date date, from_date, to_date;
 };
 
+#define LA_INCLUDES CLI_INCLUDES(struct la_args, inc)
+#define LA_OUTPUT CLI_VALUE("output", 'o', "FILE", struct la_args, output, "write to FILE instead of standard output")
+#define LA_SCHOOL CLI_VALUE("school", 0, "URN", struct la_args, school, "only this school")
+#define LA_FROM CLI_VALUE("from", 0, "DATE", struct la_args, from, \
+	"the first day of the period (default: the start of the school year of its end)")
+#define LA_TO CLI_VALUE("to", 0, "DATE", struct la_args, to, "the last day of the period (default today)")
+#define STATS_FORMAT CLI_CHOICE("format", "FMT", "text|csv|json", struct la_args, format, \
+	"a table (default), CSV or JSON")
+
+static const struct cli_option validate_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("against", 0, "BASELINE", struct la_args, against, "the statutory baseline policy (required)"),
+	CLI_VALUE("on", 0, "DATE", struct la_args, on, "the statutory rules in force on DATE (default today)"),
+	CLI_SYNONYM("as-of", "DATE", struct la_args, as_of),
+	CLI_CHOICE("format", "FMT", "text|json|sarif|csv", struct la_args, format,
+	           "a summary per school (default), one JSON object per finding, SARIF with a run per school, or CSV"),
+	LA_OUTPUT,
+	LA_SCHOOL,
+	CLI_END,
+};
+
+static const struct cli_option run_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("as-of", 0, "DATE", struct la_args, as_of, "evaluate as of DATE (default today)"),
+	CLI_SYNONYM("on", "DATE", struct la_args, on),
+	CLI_CHOICE("format", "FMT", "text|json|csv", struct la_args, format,
+	           "a heading and table per school (default), JSON lines or CSV; every record names its URN"),
+	LA_OUTPUT,
+	LA_SCHOOL,
+	CLI_END,
+};
+
+static const struct cli_option la_stats_options[] = {
+	LA_INCLUDES, LA_FROM, LA_TO, STATS_FORMAT, LA_OUTPUT, LA_SCHOOL, CLI_END,
+};
+
+static const struct cli_option stats_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("db", 0, "DB", struct la_args, db, "the register (required)"),
+	LA_FROM,
+	LA_TO,
+	STATS_FORMAT,
+	CLI_END,
+};
+
+static const struct cli_option notice_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("school", 0, "URN", struct la_args, school, "the school issuing it (required)"),
+	CLI_VALUE("upn", 0, "UPN", struct la_args, upn, "the pupil (required)"),
+	CLI_VALUE("parent", 0, "ID", struct la_args, parent, "the parent (required)"),
+	CLI_VALUE("date", 0, "DATE", struct la_args, on, "the date of issue, not after today (required)"),
+	CLI_FLAG("force", 0, struct la_args, force, "issue it even when the policy does not call for it"),
+	LA_OUTPUT,
+	CLI_END,
+};
+
+static const struct cli_option replay_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("from", 0, "DATE", struct la_args, from, "the first day (required)"),
+	CLI_VALUE("to", 0, "DATE", struct la_args, to, "the last day, not after today (required)"),
+	CLI_VALUE("jobs", 'j', "N", struct la_args, jobs, "schools replayed at once, 1 to 16 (default: one per core)"),
+	LA_OUTPUT,
+	LA_SCHOOL,
+	CLI_END,
+};
+
+static const struct cli_option notices_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("as-of", 0, "DATE", struct la_args, as_of, "overdue as of DATE (default today)"),
+	CLI_CHOICE("format", "FMT", "text|csv", struct la_args, format, "a table per school (default) or CSV"),
+	LA_OUTPUT,
+	LA_SCHOOL,
+	CLI_END,
+};
+
 static int
-parse_args(int argc, char **argv, struct la_args *a)
+parse_args(const struct cli_command *cmd, int argc, char **argv, struct la_args *a)
 {
-	static const struct option longopts[] = {
-		{ "against", required_argument, NULL, 'b' }, { "on", required_argument, NULL, 'n' },
-		{ "as-of", required_argument, NULL, 'a' },   { "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },  { "school", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'F' },    { "to", required_argument, NULL, 'T' },
-		{ "date", required_argument, NULL, 'n' },    { "upn", required_argument, NULL, 'u' },
-		{ "parent", required_argument, NULL, 'p' },  { "force", no_argument, NULL, 'x' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'I': cli_include_add(&a->inc, optarg); break;
-		case 'b': a->against = optarg; break;
-		case 'n': a->on = optarg; break;
-		case 'a': a->as_of = optarg; break;
-		case 'f': a->format = optarg; break;
-		case 'o': a->output = optarg; break;
-		case 's': a->school = optarg; break;
-		case 'F': a->from = optarg; break;
-		case 'T': a->to = optarg; break;
-		case 'u': a->upn = optarg; break;
-		case 'p': a->parent = optarg; break;
-		case 'x': a->force = 1; break;
-		case 'j':
-			a->jobs = atoi(optarg);
-			if (a->jobs < 1 || a->jobs > 16)
-				return cli_usage_error("la %s: --jobs is 1 to 16", a->sub);
-			break;
-		default: return cli_usage_error("la %s: unknown option", a->sub);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("la %s: give exactly one manifest", a->sub);
-	a->manifest = argv[optind];
+	int first, rc = cli_parse(cmd, argc, argv, a, &first);
+	if (rc != CLI_OK)
+		return rc;
+	if (first != argc - 1)
+		return cli_usage_error("%s: give exactly one %s", cmd->name, a->db ? "policy" : "manifest");
+	a->manifest = argv[first];
 	const char *date = a->on ? a->on : a->to ? a->to : a->as_of;
 	if (cli_parse_date(date, &a->date))
 		return cli_usage_error("la %s: \"%s\" is not a date (YYYY-MM-DD)", a->sub, date);
@@ -183,38 +226,26 @@ la_replay(struct la_args *a, struct tool_la *la, FILE *out)
 {
 	if (!a->from || !a->to)
 		return cli_usage_error("la replay: give the days to replay with --from DATE --to DATE");
+	int jobs = a->jobs ? atoi(a->jobs) : 0;
+	if (a->jobs && (jobs < 1 || jobs > 16))
+		return cli_usage_error("la replay: --jobs is 1 to 16");
 	if (cli_not_after_today("la replay", "--to", a->to_date) != CLI_OK)
 		return CLI_USAGE;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = a->jobs ? a->jobs : cores > 1 ? (int)(cores < 16 ? cores : 16) : 1;
+	int threads = jobs ? jobs : cores > 1 ? (int)(cores < 16 ? cores : 16) : 1;
 	int rc = tool_la_replay(la, a->from_date, a->to_date, threads, out);
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(struct la_args *a, struct tool_la *la, FILE *out);
-} subcommands[] = {
-	{ "validate", la_validate },
-	{ "run", la_run },
-	{ "stats", la_stats },
-	{ "replay", la_replay },
-	{ "notice", la_notice },
-	{ "notices", la_notices },
-};
+static const struct cli_command la_validate_command, la_run_command, la_stats_command, la_replay_command,
+	la_notice_command, la_notices_command;
 
-int
-cli_cmd_la(int argc, char **argv)
+static int
+la_command(const struct cli_command *cmd, int argc, char **argv,
+           int (*run)(struct la_args *a, struct tool_la *la, FILE *out))
 {
-	if (argc < 2)
-		return cli_usage_error("la: say what to do: validate, run, replay, stats, notice or notices");
-	size_t k = 0;
-	while (k < sizeof subcommands / sizeof subcommands[0] && strcmp(subcommands[k].name, argv[1]) != 0)
-		k++;
-	if (k == sizeof subcommands / sizeof subcommands[0])
-		return cli_usage_error("la: unknown command \"%s\" (validate, run, replay, stats, notice or notices)", argv[1]);
-	struct la_args a = { .sub = argv[1] };
-	int rc = parse_args(argc - 1, argv + 1, &a);
+	struct la_args a = { .sub = argv[0] };
+	int rc = parse_args(cmd, argc, argv, &a);
 	struct tool_la la = { 0 };
 	FILE *out = stdout;
 	if (rc == CLI_OK)
@@ -224,27 +255,100 @@ cli_cmd_la(int argc, char **argv)
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK)
-		rc = finish_output(out, a.output, subcommands[k].run(&a, &la, out));
+		rc = finish_output(out, a.output, run(&a, &la, out));
 	tool_la_close(&la);
 	cli_include_free(&a.inc);
 	return rc;
 }
 
+static int
+run_la_validate(int argc, char **argv)
+{
+	return la_command(&la_validate_command, argc, argv, la_validate);
+}
+
+static int
+run_la_run(int argc, char **argv)
+{
+	return la_command(&la_run_command, argc, argv, la_run);
+}
+
+static int
+run_la_stats(int argc, char **argv)
+{
+	return la_command(&la_stats_command, argc, argv, la_stats);
+}
+
+static int
+run_la_replay(int argc, char **argv)
+{
+	return la_command(&la_replay_command, argc, argv, la_replay);
+}
+
+static int
+run_la_notice(int argc, char **argv)
+{
+	return la_command(&la_notice_command, argc, argv, la_notice);
+}
+
+static int
+run_la_notices(int argc, char **argv)
+{
+	return la_command(&la_notices_command, argc, argv, la_notices);
+}
+
+static const struct cli_command la_validate_command = {
+	"la validate", run_la_validate, "MANIFEST --against BASELINE",
+	"every school's policy against the statute in force on a date, in one report", validate_options,
+	"findings, or a school that could not be checked (reported as MANIFEST:LINE)", NULL,
+};
+
+static const struct cli_command la_run_command = {
+	"la run", run_la_run, "MANIFEST", "every school's policy over its register, in one report", run_options,
+	"a school that could not be run (reported as MANIFEST:LINE), or register data the policy cannot use", NULL,
+};
+
+static const struct cli_command la_stats_command = {
+	"la stats", run_la_stats, "MANIFEST",
+	"the DfE absence figures per school, per year group and for the authority", la_stats_options,
+	"a school that could not be counted (reported as MANIFEST:LINE)", NULL,
+};
+
+static const struct cli_command la_replay_command = {
+	"la replay", run_la_replay, "MANIFEST --from DATE --to DATE",
+	"every school replayed and recorded under its own policy, several schools at once", replay_options,
+	"a rerun that differs from a school's recorded history, or a school that could not be replayed", NULL,
+};
+
+static const struct cli_command la_notice_command = {
+	"la notice", run_la_notice, "MANIFEST --school URN --upn UPN --parent ID --date DATE",
+	"issue a penalty notice at one school, counting the child's notices at the authority's other schools",
+	notice_options, "the policy does not call for a notice to that parent on that date", NULL,
+};
+
+static const struct cli_command la_notices_command = {
+	"la notices", run_la_notices, "MANIFEST", "the authority's notice register by school, with overdue notices",
+	notices_options, "a school that could not be read (reported as MANIFEST:LINE)", NULL,
+};
+
+static const struct cli_command *const la_subcommands[] = {
+	&la_validate_command, &la_run_command, &la_replay_command, &la_stats_command, &la_notice_command, &la_notices_command, NULL,
+};
+
+const struct cli_command cli_la_command = {
+	"la", NULL, "validate|run|replay|stats|notice|notices MANIFEST ...",
+	"a local authority's schools (docs/la.md): every policy validated or run, the DfE figures, penalty "
+	"notices counted across a child's schools, the notice register", NULL, NULL,
+	la_subcommands,
+};
+
 /* attend stats POLICY --db DB: one register's figures, the same table as la stats. */
-int
-cli_cmd_stats(int argc, char **argv)
+static int
+run_stats(int argc, char **argv)
 {
 	struct la_args a = { .sub = "stats" };
-	const char *db = NULL;
-	/* --db is the one option la stats lacks: take it out before the shared parser. */
-	for (int i = 1; i < argc - 1; i++)
-		if (strcmp(argv[i], "--db") == 0) {
-			db = argv[i + 1];
-			memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
-			argc -= 2;
-			break;
-		}
-	int rc = parse_args(argc, argv, &a);
+	int rc = parse_args(&cli_stats_command, argc, argv, &a);
+	const char *db = a.db;
 	static const char *const formats[] = { "text", "csv", "json" };
 	int format = rc == CLI_OK ? pick_format(&a, formats, 3) : 0;
 	if (rc == CLI_OK && format < 0)
@@ -274,3 +378,9 @@ cli_cmd_stats(int argc, char **argv)
 	cli_include_free(&a.inc);
 	return rc;
 }
+
+const struct cli_command cli_stats_command = {
+	"stats", run_stats, "POLICY --db DB",
+	"one register's DfE absence figures per year group and for the school (the table of la stats)",
+	stats_options, "register data the policy cannot use", NULL,
+};

@@ -1,6 +1,5 @@
 /* lint, fmt, and check --format: the authoring and CI commands on policy files (docs/lint.md). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,6 @@
 #include "runtime/machine/bytecode.h"
 #include "runtime/base/findings.h"
 
-enum { OPT_FORMAT = 256, OPT_STRICT, OPT_AS_OF, OPT_CHECK };
-
 /* Whether any finding of this run says a file could not be read. */
 static int
 has_input_error(const struct base_findings *f, size_t from)
@@ -26,62 +23,39 @@ has_input_error(const struct base_findings *f, size_t from)
 	return 0;
 }
 
-/* check and lint with findings: compile every policy, collect, write once. */
+struct lint_args {
+	struct cli_includes inc;
+	const char *format, *as_of;
+	int strict;
+};
+
+#define FINDINGS_FORMATS "text|json|sarif|github"
+
+/* check without --format: its own output, byte for byte, as it always was. */
 static int
-report_policies(const char *command, int argc, char **argv, int lint)
+check_plain(const struct lint_args *a, int argc, char **argv, int first)
 {
-	static const struct option long_opts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_includes inc = { 0 };
-	enum base_findings_format format = BASE_FINDINGS_TEXT;
-	const char *as_of_text = NULL;
-	int strict = 0, opt, status = CLI_OK;
-	optind = 1;
-	while (status == CLI_OK && (opt = getopt_long(argc, argv, "I:", long_opts, NULL)) != -1) {
-		if (opt == 'I')
-			cli_include_add(&inc, optarg);
-		else if (opt == OPT_FORMAT && base_findings_format_parse(optarg, &format) != 0)
-			status = cli_usage_error("%s: --format is text, json, sarif or github, not \"%s\"", command, optarg);
-		else if (opt == OPT_STRICT && lint)
-			strict = 1;
-		else if (opt == OPT_AS_OF && lint)
-			as_of_text = optarg;
-		else if (opt != OPT_FORMAT)
-			status = cli_usage_error("%s: unknown option", command);
+	int status = CLI_OK;
+	for (int i = first; status != CLI_USAGE && i < argc; i++) {
+		struct rt_program *p = NULL;
+		int rc = cli_load_policy(argv[i], &a->inc, &p);
+		if (rc > status)
+			status = rc;
+		rt_program_free(p);
 	}
-	cli_include_finish(&inc);
-	rt_date as_of = 0;
-	if (status == CLI_OK && cli_parse_date(as_of_text, &as_of) != 0)
-		status = cli_usage_error("%s: --as-of takes a date as YYYY-MM-DD, not \"%s\"", command, as_of_text);
-	if (status == CLI_OK && optind >= argc)
-		status = cli_usage_error("%s: no policy file given", command);
-	if (status != CLI_OK) {
-		cli_include_free(&inc);
-		return status;
-	}
+	return status;
+}
 
-	/* Plain check keeps its own output, byte for byte. */
-	if (!lint && format == BASE_FINDINGS_TEXT) {
-		for (int i = optind; status != CLI_USAGE && i < argc; i++) {
-			struct rt_program *p = NULL;
-			int rc = cli_load_policy(argv[i], &inc, &p);
-			if (rc > status)
-				status = rc;
-			rt_program_free(p);
-		}
-		cli_include_free(&inc);
-		return status;
-	}
-
-	struct base_findings findings = { .tool_command = command };
-	struct lang_options lopt = { inc.dirs, inc.n, stderr, 0, 0 };
-	struct lang_report_options rep = { &findings, lint, as_of };
-	for (int i = optind; i < argc; i++) {
-		size_t before = findings.n;
+/* Compiles (and lints) every policy into findings. CLI_OK, or CLI_USAGE when a file could not be used. */
+static int
+collect_findings(struct lint_args *a, int lint, rt_date as_of, int argc, char **argv, int first,
+                 struct base_findings *findings)
+{
+	int status = CLI_OK;
+	struct lang_options lopt = { a->inc.dirs, a->inc.n, stderr, 0, 0 };
+	struct lang_report_options rep = { findings, lint, as_of };
+	for (int i = first; i < argc; i++) {
+		size_t before = findings->n;
 		struct rt_program *p = NULL;
 		int errors = lang_compile_file_report(argv[i], &lopt, &rep, &p);
 		char err[512];
@@ -90,17 +64,35 @@ report_policies(const char *command, int argc, char **argv, int lint)
 			status = CLI_USAGE;
 		}
 		rt_program_free(p);
-		if (has_input_error(&findings, before))
+		if (has_input_error(findings, before))
 			status = CLI_USAGE;
 	}
-	if (strict)
-		for (size_t i = 0; i < findings.n; i++)
-			if (findings.items[i].level == BASE_FINDING_WARNING)
-				findings.items[i].level = BASE_FINDING_ERROR;
+	if (a->strict)
+		for (size_t i = 0; i < findings->n; i++)
+			if (findings->items[i].level == BASE_FINDING_WARNING)
+				findings->items[i].level = BASE_FINDING_ERROR;
+	return status;
+}
+
+/* check --format and lint: compile every policy, collect the findings, write them once. */
+static int
+report_policies(const char *command, struct lint_args *a, int argc, char **argv, int first, int lint)
+{
+	enum base_findings_format format = BASE_FINDINGS_TEXT;
+	rt_date as_of = 0;
+	if (a->format)
+		base_findings_format_parse(a->format, &format); /* the table allows only known names */
+	if (cli_parse_date(a->as_of, &as_of) != 0)
+		return cli_usage_error("%s: --as-of takes a date as YYYY-MM-DD, not \"%s\"", command, a->as_of);
+	if (!lint && format == BASE_FINDINGS_TEXT)
+		return check_plain(a, argc, argv, first);
+
+	struct base_findings findings = { .tool_command = command };
+	int status = collect_findings(a, lint, as_of, argc, argv, first, &findings);
 	size_t nerrors = base_findings_count(&findings, BASE_FINDING_ERROR);
 	size_t nwarnings = base_findings_count(&findings, BASE_FINDING_WARNING);
 	if (format == BASE_FINDINGS_TEXT) {
-		base_findings_write(&findings, format, isatty(2), stderr);
+		base_findings_write(&findings, format, cli_color(2), stderr);
 		if (nerrors || nwarnings)
 			fprintf(stderr, "%zu error%s, %zu warning%s\n", nerrors, nerrors == 1 ? "" : "s", nwarnings,
 			        nwarnings == 1 ? "" : "s");
@@ -110,21 +102,64 @@ report_policies(const char *command, int argc, char **argv, int lint)
 	if (status == CLI_OK && nerrors)
 		status = CLI_FINDINGS;
 	base_findings_free(&findings);
-	cli_include_free(&inc);
 	return status;
 }
 
-int
-cli_cmd_check_report(int argc, char **argv)
+static int
+run_policies(const struct cli_command *cmd, int argc, char **argv, int lint)
 {
-	return report_policies("check", argc, argv, 0);
+	struct lint_args a = { 0 };
+	int first, status = cli_parse(cmd, argc, argv, &a, &first);
+	if (status == CLI_OK && first >= argc)
+		status = cli_usage_error("%s: no policy file given", cmd->name);
+	cli_include_finish(&a.inc);
+	if (status == CLI_OK)
+		status = report_policies(cmd->name, &a, argc, argv, first, lint);
+	cli_include_free(&a.inc);
+	return status;
 }
 
-int
-cli_cmd_lint(int argc, char **argv)
+static const struct cli_option check_options[] = {
+	CLI_INCLUDES(struct lint_args, inc),
+	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct lint_args, format,
+	           "findings as text on standard error (the default without --format: the compiler's own "
+	           "output), or as JSON, SARIF 2.1.0 or GitHub annotations on standard output (docs/formats.md)"),
+	CLI_END,
+};
+
+static int
+run_check(int argc, char **argv)
 {
-	return report_policies("lint", argc, argv, 1);
+	return run_policies(&cli_check_command, argc, argv, 0);
 }
+
+const struct cli_command cli_check_command = {
+	"check", run_check, "POLICY...", "compile and report every error; write nothing", check_options,
+	"compile errors, each reported", NULL,
+};
+
+static const struct cli_option lint_options[] = {
+	CLI_INCLUDES(struct lint_args, inc),
+	CLI_FLAG("strict", 0, struct lint_args, strict, "warnings are errors (exit 1)"),
+	CLI_VALUE("as-of", 0, "DATE", struct lint_args, as_of,
+	          "the date the review-date and code-date warnings are judged on (default today)"),
+	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct lint_args, format,
+	           "text on standard error (default), or JSON, SARIF 2.1.0 or GitHub annotations on standard "
+	           "output (docs/formats.md)"),
+	CLI_END,
+};
+
+static int
+run_lint(int argc, char **argv)
+{
+	return run_policies(&cli_lint_command, argc, argv, 1);
+}
+
+const struct cli_command cli_lint_command = {
+	"lint", run_lint, "POLICY...",
+	"everything check reports, and warnings (docs/lint.md); --strict makes them errors", lint_options,
+	"compile errors, or warnings under --strict", NULL,
+};
 
 /* Replaces path's contents atomically: a temporary file beside it, then rename.
  * A symbolic link is followed, so the link stays a link to the formatted file. */
@@ -170,29 +205,34 @@ write_in_place(const char *given, const char *text, size_t len)
 	return 0;
 }
 
-int
-cli_cmd_fmt(int argc, char **argv)
+struct fmt_args {
+	int check, write;
+};
+
+static const struct cli_option fmt_options[] = {
+	CLI_FLAG("check", 0, struct fmt_args, check, "write nothing; show a diff and exit 1 when a file is not in "
+	         "the canonical layout"),
+	CLI_FLAG(NULL, 'w', struct fmt_args, write, "rewrite each file in place"),
+	CLI_END,
+};
+
+static int
+run_fmt(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ NULL, 0, NULL, 0 },
-	};
-	int check = 0, write = 0, opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "w", long_opts, NULL)) != -1) {
-		if (opt == OPT_CHECK)
-			check = 1;
-		else if (opt == 'w')
-			write = 1;
-		else
-			return cli_usage_error("fmt: the options are --check and -w");
-	}
+	struct fmt_args opts = { 0 };
+	int first, rc = cli_parse(&cli_fmt_command, argc, argv, &opts, &first);
+	if (rc != CLI_OK)
+		return rc;
+	int check = opts.check, write = opts.write;
 	if (check && write)
 		return cli_usage_error("fmt: give --check or -w, not both");
-	if (optind >= argc)
+	if (first >= argc)
 		return cli_usage_error("fmt: no policy file given");
+	for (int i = first; write && i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return cli_usage_error("fmt: -w cannot rewrite standard input; leave out -w to print it");
 	int status = CLI_OK;
-	for (int i = optind; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		const char *path = argv[i];
 		size_t len = 0, olen = 0;
 		char *text = base_read_file(path, 0, &len), *out = NULL;
@@ -203,7 +243,7 @@ cli_cmd_fmt(int argc, char **argv)
 		}
 		struct base_findings problems = { .tool_command = "fmt" };
 		if (lang_format(path, text, len, &out, &olen, &problems) != 0) {
-			base_findings_write(&problems, BASE_FINDINGS_TEXT, isatty(2), stderr);
+			base_findings_write(&problems, BASE_FINDINGS_TEXT, cli_color(2), stderr);
 			fprintf(stderr, "%s: not formatted: fix the errors above first\n", path);
 			base_findings_free(&problems);
 			free(text);
@@ -241,3 +281,9 @@ cli_cmd_fmt(int argc, char **argv)
 		fprintf(stderr, "attend fmt: some files are not formatted; 'attend fmt -w FILE...' formats them\n");
 	return status;
 }
+
+const struct cli_command cli_fmt_command = {
+	"fmt", run_fmt, "POLICY...",
+	"the canonical layout: print it, show a diff and exit 1 if different (--check), or rewrite (-w)", fmt_options,
+	"a file --check would change", NULL,
+};

@@ -1,5 +1,4 @@
-/* check, compile, disasm, opcodes: commands on a policy alone. */
-#include <getopt.h>
+/* compile, disasm, opcodes: commands on a policy alone. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,97 +6,97 @@
 #include "runtime/machine/bytecode.h"
 #include "runtime/machine/opcodes.h"
 
-/* Parses the options these commands share (-I DIR, and -o FILE where allowed). */
+struct policy_args {
+	struct cli_includes inc;
+	const char *output;
+	int markdown;
+};
+
+static const struct cli_option compile_options[] = {
+	CLI_INCLUDES(struct policy_args, inc),
+	CLI_VALUE(NULL, 'o', "OUT.apc", struct policy_args, output, "where to write the bytecode (required)"),
+	CLI_END,
+};
+
 static int
-parse_policy_options(int argc, char **argv, struct cli_includes *inc, const char **output)
+run_compile(int argc, char **argv)
 {
-	int opt;
-	optind = 1;
-	while ((opt = getopt(argc, argv, output ? "I:o:" : "I:")) != -1) {
-		if (opt == 'I')
-			cli_include_add(inc, optarg);
-		else if (opt == 'o' && output)
-			*output = optarg;
-		else
-			return cli_usage_error("%s: unknown option", argv[0]);
-	}
-	cli_include_finish(inc);
-	return CLI_OK;
-}
-
-int
-cli_cmd_check(int argc, char **argv)
-{
-	/* --format goes through findings (cmd_lint.c); without it the output is as it always was. */
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--format", 8) == 0)
-			return cli_cmd_check_report(argc, argv);
-	struct cli_includes inc = { 0 };
-	int status = parse_policy_options(argc, argv, &inc, NULL);
-	if (status == CLI_OK && optind >= argc)
-		status = cli_usage_error("check: no policy file given");
-	for (int i = optind; status != CLI_USAGE && i < argc; i++) {
-		struct rt_program *p = NULL;
-		int rc = cli_load_policy(argv[i], &inc, &p);
-		if (rc > status)
-			status = rc;
-		rt_program_free(p);
-	}
-	cli_include_free(&inc);
-	return status;
-}
-
-int
-cli_cmd_compile(int argc, char **argv)
-{
-	struct cli_includes inc = { 0 };
-	const char *output = NULL;
-	int rc = parse_policy_options(argc, argv, &inc, &output);
-	if (rc == CLI_OK && optind != argc - 1)
+	struct policy_args a = { 0 };
+	int first, rc = cli_parse(&cli_compile_command, argc, argv, &a, &first);
+	if (rc == CLI_OK && first != argc - 1)
 		rc = cli_usage_error("compile: give exactly one policy file");
-	if (rc == CLI_OK && !output)
+	if (rc == CLI_OK && !a.output)
 		rc = cli_usage_error("compile: say where to write the bytecode with -o FILE");
+	cli_include_finish(&a.inc);
 	struct rt_program *p = NULL;
 	if (rc == CLI_OK)
-		rc = cli_load_policy(argv[optind], &inc, &p);
+		rc = cli_load_policy(argv[first], &a.inc, &p);
 	if (rc == CLI_OK) {
 		char err[512];
-		if (rt_bytecode_save(p, output, err, sizeof err)) {
+		if (rt_bytecode_save(p, a.output, err, sizeof err)) {
 			fprintf(stderr, "attend: %s\n", err);
 			rc = CLI_USAGE;
 		}
 	}
 	rt_program_free(p);
-	cli_include_free(&inc);
+	cli_include_free(&a.inc);
 	return rc;
 }
 
-int
-cli_cmd_disasm(int argc, char **argv)
+const struct cli_command cli_compile_command = {
+	"compile", run_compile, "POLICY -o OUT.apc", "compile to verified bytecode", compile_options,
+	"compile errors, each reported", NULL,
+};
+
+static const struct cli_option disasm_options[] = {
+	CLI_INCLUDES(struct policy_args, inc),
+	CLI_END,
+};
+
+static int
+run_disasm(int argc, char **argv)
 {
-	struct cli_includes inc = { 0 };
-	int rc = parse_policy_options(argc, argv, &inc, NULL);
-	if (rc == CLI_OK && optind != argc - 1)
+	struct policy_args a = { 0 };
+	int first, rc = cli_parse(&cli_disasm_command, argc, argv, &a, &first);
+	if (rc == CLI_OK && first != argc - 1)
 		rc = cli_usage_error("disasm: give exactly one file");
+	cli_include_finish(&a.inc);
 	struct rt_program *p = NULL;
 	if (rc == CLI_OK)
-		rc = cli_load_policy(argv[optind], &inc, &p);
+		rc = cli_load_policy(argv[first], &a.inc, &p);
 	if (rc == CLI_OK)
 		rt_disasm(p, stdout);
 	rt_program_free(p);
-	cli_include_free(&inc);
+	cli_include_free(&a.inc);
 	return rc;
 }
 
-int
-cli_cmd_opcodes(int argc, char **argv)
+const struct cli_command cli_disasm_command = {
+	"disasm", run_disasm, "FILE", "list a .apc (or a .policy, compiled first)", disasm_options,
+	"compile errors in a .policy, each reported", NULL,
+};
+
+static const struct cli_option opcodes_options[] = {
+	CLI_FLAG("markdown", 0, struct policy_args, markdown, "as the Markdown table in docs/bytecode.md"),
+	CLI_END,
+};
+
+static int
+run_opcodes(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
+	struct policy_args a = { 0 };
+	int first, rc = cli_parse(&cli_opcodes_command, argc, argv, &a, &first);
+	if (rc == CLI_OK && first != argc)
+		rc = cli_usage_error("opcodes: takes no arguments besides --markdown");
+	if (rc != CLI_OK)
+		return rc;
+	if (a.markdown)
 		rt_opcodes_markdown(stdout);
-		return CLI_OK;
-	}
-	if (argc != 1)
-		return cli_usage_error("opcodes: the only option is --markdown");
-	rt_opcodes_print(stdout);
+	else
+		rt_opcodes_print(stdout);
 	return CLI_OK;
 }
+
+const struct cli_command cli_opcodes_command = {
+	"opcodes", run_opcodes, "", "the VM's instruction set", opcodes_options, NULL, NULL,
+};

@@ -1,48 +1,57 @@
 /* init, import: commands on the register alone. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "runtime/register/store.h"
 
-int
-cli_cmd_init(int argc, char **argv)
+struct register_args {
+	struct cli_includes inc;
+	const char *policy;
+};
+
+static int
+run_init(int argc, char **argv)
 {
-	if (argc != 2)
+	int first, rc = cli_parse(&cli_init_command, argc, argv, NULL, &first);
+	if (rc != CLI_OK)
+		return rc;
+	if (first != argc - 1)
 		return cli_usage_error("init: give the database file to create");
 	struct reg_store *s;
-	int rc = cli_open_store(argv[1], REG_CREATE, &s);
+	rc = cli_open_store(argv[first], REG_CREATE, &s);
 	reg_close(s);
 	return rc;
 }
 
-int
-cli_cmd_import(int argc, char **argv)
+const struct cli_command cli_init_command = {
+	"init", run_init, "DB", "create an empty register database", NULL, NULL, NULL,
+};
+
+static const struct cli_option import_options[] = {
+	CLI_INCLUDES(struct register_args, inc),
+	CLI_VALUE("policy", 0, "POLICY", struct register_args, policy,
+	          "refuse marks with a code the policy does not define"),
+	CLI_END,
+};
+
+static int
+run_import(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
-	};
-	struct cli_includes inc = { 0 };
-	const char *policy = NULL;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
-		if (opt == 'I')
-			cli_include_add(&inc, optarg);
-		else if (opt == 'p')
-			policy = optarg;
-		else
-			return cli_usage_error("import: unknown option");
-	}
-	if (argc - optind < 2)
+	struct register_args a = { 0 };
+	int first, parsed = cli_parse(&cli_import_command, argc, argv, &a, &first);
+	if (parsed != CLI_OK)
+		return parsed;
+	const char *policy = a.policy;
+	struct cli_includes inc = a.inc;
+	if (argc - first < 2)
 		return cli_usage_error("import: give the database and at least one CSV file");
 	cli_include_finish(&inc);
 	struct reg_store *s = NULL;
 	struct rt_program *p = NULL;
 	int status = policy ? cli_load_policy(policy, &inc, &p) : CLI_OK;
 	if (status == CLI_OK)
-		status = cli_open_store(argv[optind], 0, &s);
+		status = cli_open_store(argv[first], 0, &s);
 	/* A policy that does not compile, or a register that will not open, imports nothing. */
 	if (status != CLI_OK) {
 		rt_program_free(p);
@@ -60,7 +69,7 @@ cli_cmd_import(int argc, char **argv)
 		}
 		free(codes);
 	}
-	for (int i = optind + 1; status != CLI_USAGE && i < argc; i++) {
+	for (int i = first + 1; status != CLI_USAGE && i < argc; i++) {
 		struct reg_import_stats st = { 0 };
 		int rc = reg_import(s, argv[i], stderr, &st);
 		if (rc == 0) {
@@ -80,3 +89,10 @@ cli_cmd_import(int argc, char **argv)
 	cli_include_free(&inc);
 	return status;
 }
+
+const struct cli_command cli_import_command = {
+	"import", run_import, "DB FILE...",
+	"import CSV (marks, pupils, calendar, parents, school); one transaction per file, nothing written on "
+	"error",
+	import_options, "a file rejected (each problem reported with its file, line and field)", NULL,
+};

@@ -1,6 +1,5 @@
 /* run, explain: a policy over a register. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,59 +9,51 @@
 
 struct run_args {
 	struct cli_includes inc;
-	const char *db, *as_of, *output;
+	const char *db, *as_of, *output, *format;
 	struct eng_run_params params;
-	enum eng_format format;
 	int explain, record;
 };
 
-static int
-parse_format(const char *name, enum eng_format *format)
+#define RUN_OPTION_DB CLI_VALUE("db", 0, "DB", struct run_args, db, "the register (required)")
+#define RUN_OPTION_AS_OF \
+	CLI_VALUE("as-of", 0, "DATE", struct run_args, as_of, "evaluate as of DATE (default today)")
+
+static const struct cli_option run_options[] = {
+	CLI_INCLUDES(struct run_args, inc),
+	RUN_OPTION_DB,
+	RUN_OPTION_AS_OF,
+	CLI_VALUE("pupil", 0, "UPN", struct run_args, params.upn, "only this pupil"),
+	CLI_CHOICE("format", "FMT", "text|json|csv", struct run_args, format,
+	           "a table (default), one JSON object per pupil per line, or CSV (docs/output.md)"),
+	CLI_VALUE("output", 'o', "FILE", struct run_args, output, "write to FILE instead of standard output"),
+	CLI_FLAG("record", 0, struct run_args, record, "also record the day's decisions in the register's history"),
+	CLI_END,
+};
+
+static const struct cli_option explain_options[] = {
+	CLI_INCLUDES(struct run_args, inc),
+	RUN_OPTION_DB,
+	CLI_VALUE("pupil", 0, "UPN", struct run_args, params.upn, "the pupil (required)"),
+	RUN_OPTION_AS_OF,
+	CLI_CHOICE("format", "FMT", "text", struct run_args, format, "text (the default)"),
+	CLI_VALUE("output", 'o', "FILE", struct run_args, output, "write to FILE instead of standard output"),
+	CLI_END,
+};
+
+static enum eng_format
+report_format(const char *name)
 {
-	static const char *const names[] = { [ENG_FORMAT_TEXT] = "text", [ENG_FORMAT_JSON] = "json",
-		                             [ENG_FORMAT_CSV] = "csv" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0) {
-			*format = (enum eng_format)i;
-			return CLI_OK;
-		}
-	return cli_usage_error("unknown format \"%s\" (text, json or csv)", name);
+	if (name && strcmp(name, "json") == 0)
+		return ENG_FORMAT_JSON;
+	if (name && strcmp(name, "csv") == 0)
+		return ENG_FORMAT_CSV;
+	return ENG_FORMAT_TEXT;
 }
 
 static int
-parse_args(int argc, char **argv, struct run_args *a)
+check_args(int argc, char **argv, int first, struct run_args *a)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },     { "as-of", required_argument, NULL, 'a' },
-		{ "pupil", required_argument, NULL, 'p' },  { "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' }, { "record", no_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt, rc = CLI_OK;
-	optind = 1;
-	while (rc == CLI_OK && (opt = getopt_long(argc, argv, "I:o:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'I': cli_include_add(&a->inc, optarg); break;
-		case 'd': a->db = optarg; break;
-		case 'a': a->as_of = optarg; break;
-		case 'p': a->params.upn = optarg; break;
-		case 'o': a->output = optarg; break;
-		case 'r':
-			if (a->explain)
-				return cli_usage_error("explain: --record belongs to attend run");
-			a->record = 1;
-			break;
-		case 'f': rc = parse_format(optarg, &a->format); break;
-		default: return cli_usage_error("%s: unknown option", argv[0]);
-		}
-	}
-	return rc;
-}
-
-static int
-check_args(int argc, char **argv, struct run_args *a)
-{
-	if (optind != argc - 1)
+	if (first != argc - 1)
 		return cli_usage_error("%s: give exactly one policy", argv[0]);
 	if (!a->db)
 		return cli_usage_error("%s: say which register with --db DB", argv[0]);
@@ -84,7 +75,7 @@ run(const struct rt_program *p, struct reg_store *s, const struct run_args *a, F
 	struct eng_report report;
 	struct eng_explainer explainer;
 	struct eng_recorder recorder;
-	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out) : eng_report_init(&report, a->format, out);
+	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out) : eng_report_init(&report, report_format(a->format), out);
 	if (a->record)
 		c->next = eng_recorder_init(&recorder, s, a->params.as_of, stderr);
 	int r = eng_run(p, s, &a->params, c);
@@ -92,20 +83,20 @@ run(const struct rt_program *p, struct reg_store *s, const struct run_args *a, F
 }
 
 static int
-evaluate(int argc, char **argv, int explain)
+evaluate(const struct cli_command *cmd, int argc, char **argv, int explain)
 {
-	struct run_args a = { .params = { .diag = stderr }, .format = ENG_FORMAT_TEXT, .explain = explain };
-	int rc = parse_args(argc, argv, &a);
+	struct run_args a = { .params = { .diag = stderr }, .explain = explain };
+	int first, rc = cli_parse(cmd, argc, argv, &a, &first);
 	if (rc != CLI_OK)
 		return rc;
-	if ((rc = check_args(argc, argv, &a)) != CLI_OK)
+	if ((rc = check_args(argc, argv, first, &a)) != CLI_OK)
 		return rc;
 	cli_include_finish(&a.inc);
 
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
 	FILE *out = stdout;
-	rc = cli_load_policy(argv[optind], &a.inc, &p);
+	rc = cli_load_policy(argv[first], &a.inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_store(a.db, a.record ? 0 : REG_READONLY, &s);
 	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
@@ -126,14 +117,26 @@ evaluate(int argc, char **argv, int explain)
 	return rc;
 }
 
-int
-cli_cmd_run(int argc, char **argv)
+static int
+run_run(int argc, char **argv)
 {
-	return evaluate(argc, argv, 0);
+	return evaluate(&cli_run_command, argc, argv, 0);
 }
 
-int
-cli_cmd_explain(int argc, char **argv)
+const struct cli_command cli_run_command = {
+	"run", run_run, "POLICY --db DB",
+	"where every pupil stands: figures, flags, stage, actions, letters, penalty notice", run_options,
+	"a register code the policy does not define or uses out of its dates; with --record, a rerun that "
+	"differs from the recorded history", NULL,
+};
+
+static int
+run_explain(int argc, char **argv)
 {
-	return evaluate(argc, argv, 1);
+	return evaluate(&cli_explain_command, argc, argv, 1);
 }
+
+const struct cli_command cli_explain_command = {
+	"explain", run_explain, "POLICY --db DB --pupil UPN", "one pupil's every measure and every rule, with why",
+	explain_options, "a register code the policy does not define or uses out of its dates", NULL,
+};

@@ -1,5 +1,4 @@
 /* test, validate, diff: policy tests, the statutory baseline, the impact of a change. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +12,27 @@
 #include "runtime/register/store.h"
 #include "runtime/tools/validate.h"
 
-static int
-parse_format(const char *name, enum base_findings_format *out)
+#define FINDINGS_FORMATS "text|json|sarif|github"
+
+struct tools_args {
+	struct cli_includes inc;
+	const char *format, *against, *on, *db, *as_of;
+	int coverage;
+};
+
+static enum base_findings_format
+findings_format(const char *name)
 {
-	if (base_findings_format_parse(name, out))
-		return cli_usage_error("unknown format \"%s\" (text, json, sarif or github)", name);
-	return CLI_OK;
+	enum base_findings_format f = BASE_FINDINGS_TEXT;
+	if (name)
+		base_findings_format_parse(name, &f); /* the option table allows only known names */
+	return f;
 }
 
 static void
 write_findings(const struct base_findings *f, enum base_findings_format format)
 {
-	base_findings_write(f, format, format == BASE_FINDINGS_TEXT && isatty(1), stdout);
+	base_findings_write(f, format, format == BASE_FINDINGS_TEXT && cli_color(1), stdout);
 }
 
 /* The file a policy `builds on`, found as the compiler finds it. */
@@ -80,31 +88,27 @@ add_expected_measures(const struct tool_ptest_file *tf, struct rt_program *prog)
 				lang_measure_add(prog, tf->cases[c].expects[e].name);
 }
 
-int
-cli_cmd_test(int argc, char **argv)
+static const struct cli_option test_options[] = {
+	CLI_INCLUDES(struct tools_args, inc),
+	CLI_FLAG("coverage", 0, struct tools_args, coverage,
+	         "also warn of every rule and comparison the tests do not reach"),
+	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct tools_args, format,
+	           "findings as text (default), JSON, SARIF 2.1.0 or GitHub annotations (docs/formats.md)"),
+	CLI_END,
+};
+
+static int
+run_test(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "coverage", no_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_includes inc = { 0 };
-	enum base_findings_format format = BASE_FINDINGS_TEXT;
-	int coverage = 0, opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'I': cli_include_add(&inc, optarg); break;
-		case 'c': coverage = 1; break;
-		case 'f':
-			if (parse_format(optarg, &format))
-				return CLI_USAGE;
-			break;
-		default: return cli_usage_error("test: unknown option");
-		}
-	}
-	if (optind >= argc)
+	struct tools_args a = { 0 };
+	int first, rc = cli_parse(&cli_test_command, argc, argv, &a, &first);
+	if (rc != CLI_OK)
+		return rc;
+	if (first >= argc)
 		return cli_usage_error("test: give at least one test file");
+	struct cli_includes inc = a.inc;
+	enum base_findings_format format = findings_format(a.format);
+	int coverage = a.coverage;
 	cli_include_finish(&inc);
 
 	struct base_findings findings = { .tool_command = "test" };
@@ -112,7 +116,7 @@ cli_cmd_test(int argc, char **argv)
 	size_t npolicies = 0;
 	struct tool_ptest_totals totals = { 0 };
 	int status = CLI_OK;
-	for (int i = optind; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct tool_ptest_file tf;
 		if (tool_ptest_read(argv[i], &tf, &findings)) {
 			status = CLI_USAGE;
@@ -164,44 +168,42 @@ cli_cmd_test(int argc, char **argv)
 	return status;
 }
 
-int
-cli_cmd_validate(int argc, char **argv)
+const struct cli_command cli_test_command = {
+	"test", run_test, "TEST...", "run policy tests: a pupil's marks, a date and the outcome expected",
+	test_options, "a test failed", NULL,
+};
+
+static const struct cli_option validate_options[] = {
+	CLI_INCLUDES(struct tools_args, inc),
+	CLI_VALUE("against", 0, "BASELINE", struct tools_args, against, "the statutory baseline policy (required)"),
+	CLI_VALUE("on", 0, "DATE", struct tools_args, on, "the statutory rules in force on DATE (default today)"),
+	CLI_SYNONYM("as-of", "DATE", struct tools_args, on),
+	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct tools_args, format,
+	           "findings as text (default), JSON, SARIF 2.1.0 or GitHub annotations (docs/formats.md)"),
+	CLI_END,
+};
+
+static int
+run_validate(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "against", required_argument, NULL, 'b' },
-		{ "on", required_argument, NULL, 'd' },
-		{ "as-of", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_includes inc = { 0 };
-	enum base_findings_format format = BASE_FINDINGS_TEXT;
-	const char *against = NULL, *on = NULL;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'I': cli_include_add(&inc, optarg); break;
-		case 'b': against = optarg; break;
-		case 'd': on = optarg; break;
-		case 'f':
-			if (parse_format(optarg, &format))
-				return CLI_USAGE;
-			break;
-		default: return cli_usage_error("validate: unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	struct tools_args a = { 0 };
+	int first, rc0 = cli_parse(&cli_validate_command, argc, argv, &a, &first);
+	if (rc0 != CLI_OK)
+		return rc0;
+	struct cli_includes inc = a.inc;
+	enum base_findings_format format = findings_format(a.format);
+	const char *against = a.against, *on = a.on;
+	if (first != argc - 1)
 		return cli_usage_error("validate: give exactly one policy");
 	if (!against)
 		return cli_usage_error("validate: say which statutory baseline with --against BASELINE");
-	struct tool_validate_options vo = { .policy_path = argv[optind], .baseline_path = against };
+	struct tool_validate_options vo = { .policy_path = argv[first], .baseline_path = against };
 	if (cli_parse_date(on, &vo.on))
 		return cli_usage_error("--on: \"%s\" is not a date (YYYY-MM-DD)", on);
 	cli_include_finish(&inc);
 
 	struct rt_program *policy = NULL, *baseline = NULL;
-	int rc = cli_load_policy(argv[optind], &inc, &policy);
+	int rc = cli_load_policy(argv[first], &inc, &policy);
 	if (rc == CLI_OK)
 		rc = cli_load_policy(against, &inc, &baseline);
 	if (rc == CLI_OK) {
@@ -220,37 +222,31 @@ cli_cmd_validate(int argc, char **argv)
 	return rc;
 }
 
-int
-cli_cmd_diff(int argc, char **argv)
+const struct cli_command cli_validate_command = {
+	"validate", run_validate, "POLICY --against BASELINE",
+	"compare a policy with the statutory rules in force on a date", validate_options,
+	"findings (errors or warnings), each reported", NULL,
+};
+
+static const struct cli_option diff_options[] = {
+	CLI_INCLUDES(struct tools_args, inc),
+	CLI_VALUE("db", 0, "DB", struct tools_args, db, "the register (required)"),
+	CLI_VALUE("as-of", 0, "DATE", struct tools_args, as_of, "evaluate both policies as of DATE (default today)"),
+	CLI_CHOICE("format", "FMT", "text|json", struct tools_args, format, "a report (default) or one JSON object"),
+	CLI_END,
+};
+
+static int
+run_diff(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_includes inc = { 0 };
-	enum tool_diff_format format = TOOL_DIFF_TEXT;
-	const char *db = NULL, *as_of = NULL;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "I:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'I': cli_include_add(&inc, optarg); break;
-		case 'd': db = optarg; break;
-		case 'a': as_of = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				format = TOOL_DIFF_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				format = TOOL_DIFF_JSON;
-			else
-				return cli_usage_error("unknown format \"%s\" (text or json)", optarg);
-			break;
-		default: return cli_usage_error("diff: unknown option");
-		}
-	}
-	if (optind != argc - 2)
+	struct tools_args a = { 0 };
+	int first, rc0 = cli_parse(&cli_diff_command, argc, argv, &a, &first);
+	if (rc0 != CLI_OK)
+		return rc0;
+	struct cli_includes inc = a.inc;
+	enum tool_diff_format format = a.format && strcmp(a.format, "json") == 0 ? TOOL_DIFF_JSON : TOOL_DIFF_TEXT;
+	const char *db = a.db, *as_of = a.as_of;
+	if (first != argc - 2)
 		return cli_usage_error("diff: give the old policy and the new policy");
 	if (!db)
 		return cli_usage_error("diff: say which register with --db DB");
@@ -261,16 +257,16 @@ cli_cmd_diff(int argc, char **argv)
 
 	struct rt_program *old_prog = NULL, *new_prog = NULL;
 	struct reg_store *store = NULL;
-	int rc = cli_load_policy(argv[optind], &inc, &old_prog);
+	int rc = cli_load_policy(argv[first], &inc, &old_prog);
 	if (rc == CLI_OK)
-		rc = cli_load_policy(argv[optind + 1], &inc, &new_prog);
+		rc = cli_load_policy(argv[first + 1], &inc, &new_prog);
 	if (rc == CLI_OK)
 		rc = cli_open_store(db, REG_READONLY, &store);
 	if (rc == CLI_OK) {
 		struct tool_diff d;
 		int r = tool_diff_run(old_prog, new_prog, store, date, &d, stderr);
 		if (r == 0) {
-			tool_diff_write(&d, argv[optind], argv[optind + 1], format, stdout);
+			tool_diff_write(&d, argv[first], argv[first + 1], format, stdout);
 			/* As diff(1): 1 when the change affects anyone. */
 			rc = d.naffected ? CLI_FINDINGS : CLI_OK;
 		} else {
@@ -284,3 +280,9 @@ cli_cmd_diff(int argc, char **argv)
 	cli_include_free(&inc);
 	return rc;
 }
+
+const struct cli_command cli_diff_command = {
+	"diff", run_diff, "OLD NEW --db DB",
+	"the impact of a policy change on a register: stage moves, notices, pupils, year groups", diff_options,
+	"pupils affected (as diff(1))", NULL,
+};

@@ -81,7 +81,7 @@ cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_prog
 	char err[512];
 	*out = NULL;
 	/* A file that cannot be read is an input error (exit 2), not a finding in the policy. */
-	if (access(path, R_OK) != 0) {
+	if (strcmp(path, "-") != 0 && access(path, R_OK) != 0) {
 		fprintf(stderr, "attend: cannot read %s: %s\n", path, strerror(errno));
 		return CLI_USAGE;
 	}
@@ -92,7 +92,7 @@ cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_prog
 		}
 		return CLI_OK;
 	}
-	struct lang_options opt = { inc->dirs, inc->n, stderr, isatty(2), 0 };
+	struct lang_options opt = { inc->dirs, inc->n, stderr, cli_color(2), 0 };
 	int errors = lang_compile_file(path, &opt, out);
 	if (errors > 0) {
 		fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");

@@ -6,66 +6,25 @@
 
 #define ATTEND_VERSION "0.1.0"
 
-static const struct cli_command commands[] = {
-	{ "check", cli_cmd_check, "[-I DIR] [--format text|json|sarif|github] POLICY...",
-	  "compile and report every error; write nothing" },
-	{ "lint", cli_cmd_lint, "[-I DIR] [--strict] [--as-of DATE] [--format text|json|sarif|github] POLICY...",
-	  "everything check reports, and warnings (docs/lint.md); --strict makes them errors" },
-	{ "fmt", cli_cmd_fmt, "[--check | -w] POLICY...",
-	  "the canonical layout: print it, show a diff and exit 1 if different (--check), or rewrite (-w)" },
-	{ "compile", cli_cmd_compile, "[-I DIR] POLICY -o OUT.apc", "compile to verified bytecode" },
-	{ "disasm", cli_cmd_disasm, "[-I DIR] FILE", "list a .apc (or a .policy, compiled first)" },
-	{ "opcodes", cli_cmd_opcodes, "[--markdown]", "the VM's instruction set" },
-	{ "init", cli_cmd_init, "DB", "create an empty register database" },
-	{ "import", cli_cmd_import, "[--policy POLICY] DB FILE...",
-	  "import CSV (marks, pupils, calendar, parents, school); one transaction per file, nothing written on error;"
-	  " with --policy, marks with a code the policy does not define are refused" },
-	{ "run", cli_cmd_run, "POLICY --db DB [--as-of DATE] [--pupil UPN] [--format text|json|csv] [-o FILE] [--record]",
-	  "where every pupil stands: figures, flags, stage, actions, letters, penalty notice" },
-	{ "explain", cli_cmd_explain, "POLICY --db DB --pupil UPN [--as-of DATE]",
-	  "one pupil's every measure and every rule, with why" },
-	{ "replay", cli_cmd_replay, "POLICY --db DB --from DATE --to DATE",
-	  "evaluate every school day in order, recording the decisions as it goes" },
-	{ "notice", cli_cmd_notice,
-	  "issue POLICY --db DB --upn UPN --parent ID --date DATE [--force] | pay|withdraw|prosecute DB --id N --date DATE"
-	  " | list DB [--upn UPN]",
-	  "penalty notices per parent and pupil" },
-	{ "letters", cli_cmd_letters, "POLICY --db DB [--as-of DATE] [--pupil UPN] --out DIR",
-	  "write each letter due, as text and as a printable HTML page" },
-	{ "amend", cli_cmd_amend,
-	  "DB --upn UPN --date DATE --session AM|PM --code CODE --reason TEXT --by NAME [--on DATE] [--new-code]",
-	  "change a mark, keeping the original, the reason, the date and who made it" },
-	{ "history", cli_cmd_history, "DB --upn UPN [--from DATE] [--to DATE] [--decisions]",
-	  "a pupil's marks with their amendments (--decisions: the decisions recorded for them)" },
-	{ "migrate", cli_cmd_migrate, "DB", "upgrade a register to this version's schema" },
-	{ "test", cli_cmd_test, "[-I DIR] [--coverage] [--format text|json|sarif|github] TEST...",
-	  "run policy tests: a pupil's marks, a date and the outcome expected" },
-	{ "validate", cli_cmd_validate,
-	  "[-I DIR] POLICY --against BASELINE [--on DATE] [--format text|json|sarif|github]",
-	  "compare a policy with the statutory rules in force on a date" },
-	{ "diff", cli_cmd_diff, "[-I DIR] OLD NEW --db DB [--as-of DATE] [--format text|json]",
-	  "the impact of a policy change on a register: stage moves, notices, pupils, year groups" },
-	{ "stats", cli_cmd_stats, "POLICY --db DB [--from DATE] [--to DATE] [--format text|csv|json]",
-	  "the DfE absence figures (docs/la.md): overall, authorised, unauthorised, persistent and severe absence,"
-	  " for the school and each year group" },
-	{ "la", cli_cmd_la,
-	  "validate MANIFEST --against BASELINE [--on DATE] [--format text|json|sarif|csv]"
-	  " | run MANIFEST [--as-of DATE] [--format text|json|csv]"
-	  " | replay MANIFEST --from DATE --to DATE [--jobs N]"
-	  " | stats MANIFEST [--from DATE] [--to DATE] [--format text|csv|json]"
-	  " | notice MANIFEST --school URN --upn UPN --parent ID --date DATE [--force]"
-	  " | notices MANIFEST [--as-of DATE] [--format text|csv]  [--school URN] [-o FILE]",
-	  "a local authority's schools (docs/la.md): every policy validated or run, the DfE figures, penalty"
-	  " notices counted across a child's schools, the notice register" },
+const struct cli_command *const cli_commands[] = {
+	&cli_check_command,  &cli_lint_command,    &cli_fmt_command,     &cli_compile_command, &cli_disasm_command,
+	&cli_opcodes_command, &cli_init_command,   &cli_import_command,  &cli_run_command,     &cli_explain_command,
+	&cli_replay_command, &cli_notice_command,  &cli_letters_command, &cli_amend_command,   &cli_history_command,
+	&cli_migrate_command, &cli_test_command,   &cli_validate_command, &cli_diff_command,   &cli_la_command,
+	&cli_stats_command,
+	&cli_completion_command,
+	NULL,
 };
 
 static void
 print_help(FILE *out)
 {
-	fputs("usage: attend COMMAND [ARGS]\n\n", out);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  attend %s %s\n      %s\n", commands[i].name, commands[i].usage, commands[i].summary);
-	fputs("\nPOLICY is a .policy file or a compiled .apc file. DATE is YYYY-MM-DD (default: today).\n"
+	fputs("usage: attend COMMAND [OPTION]... [ARG]...\n\n", out);
+	for (const struct cli_command *const *c = cli_commands; *c; c++)
+		fprintf(out, "  attend %s %s\n      %s\n", (*c)->name, (*c)->operands, (*c)->summary);
+	fputs("\n'attend COMMAND --help' lists a command's options and exit statuses.\n"
+	      "POLICY is a .policy file or a compiled .apc file; - reads one from standard input.\n"
+	      "DATE is YYYY-MM-DD (default: today).\n"
 	      "`builds on \"NAME\"` finds NAME.policy beside the policy, then in each -I DIR, then in\n"
 	      "$ATTEND_POLICY_PATH (colon-separated), then in the installed policies folder.\n"
 	      "\nExit status:\n"
@@ -95,8 +54,15 @@ main(int argc, char **argv)
 		puts("attend " ATTEND_VERSION);
 		return CLI_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return cli_close_output(stdout, "standard output", commands[i].run(argc - 1, argv + 1));
+	/* For tests/update-docs.sh: the man page's generated section. */
+	if (strcmp(cmd, "--man-options") == 0) {
+		cli_write_man_options(stdout);
+		return cli_close_output(stdout, "standard output", CLI_OK);
+	}
+	for (const struct cli_command *const *c = cli_commands; *c; c++)
+		if (strcmp(cmd, (*c)->name) == 0) {
+			int rc = cli_dispatch(*c, argc - 1, argv + 1);
+			return cli_close_output(stdout, "standard output", rc == CLI_HELP ? CLI_OK : rc);
+		}
 	return cli_usage_error("unknown command \"%s\"", cmd);
 }

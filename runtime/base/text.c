@@ -47,7 +47,8 @@ base_text_line(const char *text, size_t size, unsigned line, size_t *len)
 char *
 base_read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	if (!f)
 		return NULL;
 	char *buf = NULL;
@@ -56,7 +57,8 @@ base_read_file(const char *path, size_t max, size_t *len)
 		if (n == cap) {
 			if (max && cap >= max) {
 				free(buf);
-				fclose(f);
+				if (!is_stdin)
+					fclose(f);
 				errno = EFBIG;
 				return NULL;
 			}
@@ -64,7 +66,8 @@ base_read_file(const char *path, size_t max, size_t *len)
 			char *b = realloc(buf, cap + 1);
 			if (!b) {
 				free(buf);
-				fclose(f);
+				if (!is_stdin)
+					fclose(f);
 				errno = ENOMEM;
 				return NULL;
 			}
@@ -76,7 +79,8 @@ base_read_file(const char *path, size_t max, size_t *len)
 			break;
 	}
 	int failed = ferror(f);
-	fclose(f);
+	if (!is_stdin)
+		fclose(f);
 	if (failed || (max && n > max)) {
 		free(buf);
 		errno = failed ? EIO : EFBIG;

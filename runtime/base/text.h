@@ -17,7 +17,7 @@ const char *base_text_line(const char *text, size_t size, unsigned line, size_t 
 
 /* Reads a whole file into a malloc'd buffer with a NUL after the last byte.
  * NULL with errno set on failure; EFBIG when it is longer than `max` bytes
- * (0: no limit). */
+ * (0: no limit). The path "-" is standard input. */
 char *base_read_file(const char *path, size_t max, size_t *len);
 
 #endif
