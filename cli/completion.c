@@ -4,15 +4,6 @@
 
 #include "cli.h"
 
-static size_t
-count(const struct cli_option *o)
-{
-	size_t n = 0;
-	while (o && (o[n].name || o[n].short_name))
-		n++;
-	return n;
-}
-
 /* What an option's argument completes to: its choices, directories, nothing
  * (dates, names, numbers), or files. */
 enum arg_kind { ARG_CHOICES, ARG_DIR, ARG_NONE, ARG_FILE };
@@ -55,7 +46,7 @@ static void
 bash_command(const struct cli_command *cmd, FILE *out)
 {
 	fprintf(out, "\t\"%s\")\n\t\topts=\"--help --color", cmd->name);
-	for (size_t i = 0, n = count(cmd->options); i < n; i++) {
+	for (size_t i = 0, n = cli_option_count(cmd->options); i < n; i++) {
 		const struct cli_option *o = &cmd->options[i];
 		if (o->name)
 			fprintf(out, " --%s", o->name);
@@ -63,7 +54,7 @@ bash_command(const struct cli_command *cmd, FILE *out)
 			fprintf(out, " -%c", o->short_name);
 	}
 	fputs("\"\n\t\tcase $prev in\n", out);
-	for (size_t i = 0, n = count(cmd->options); i < n; i++) {
+	for (size_t i = 0, n = cli_option_count(cmd->options); i < n; i++) {
 		const struct cli_option *o = &cmd->options[i];
 		if (!o->arg)
 			continue;
@@ -150,7 +141,7 @@ static void
 zsh_command(const struct cli_command *cmd, FILE *out)
 {
 	fprintf(out, "\t\"%s\")\n\t\t_arguments -s \\\n", cmd->name);
-	for (size_t i = 0, n = count(cmd->options); i < n; i++) {
+	for (size_t i = 0, n = cli_option_count(cmd->options); i < n; i++) {
 		const struct cli_option *o = &cmd->options[i];
 		const char *help = o->help ? o->help : "";
 		const char *rep = o->kind == CLI_OPT_INCLUDE ? "*" : "";

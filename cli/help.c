@@ -9,15 +9,6 @@ static const char color_help[] = "colour diagnostics: auto (on a terminal, unles
 static const char exit_usage[] = "a usage error, a file that cannot be read or written, or bytecode that fails "
                                  "verification";
 
-static size_t
-count(const struct cli_option *o)
-{
-	size_t n = 0;
-	while (o && (o[n].name || o[n].short_name))
-		n++;
-	return n;
-}
-
 /* "-o, --output FILE", "    --db DB", "-I DIR", "    --format text|json|csv". */
 static int
 write_label(const struct cli_option *o, FILE *out)
@@ -81,7 +72,7 @@ cli_command_help(const struct cli_command *cmd, FILE *out)
 		return;
 	}
 	fprintf(out, "usage: attend %s [OPTION]... %s\n%s\n\nOptions:\n", cmd->name, cmd->operands, cmd->summary);
-	for (size_t i = 0, n = count(cmd->options); i < n; i++) {
+	for (size_t i = 0, n = cli_option_count(cmd->options); i < n; i++) {
 		const struct cli_option *o = &cmd->options[i];
 		if (!o->help)
 			continue;
@@ -130,7 +121,7 @@ man_command(const struct cli_command *cmd, FILE *out)
 	fputs("\"\n.br\n", out);
 	man_text(cmd->summary, out);
 	fputc('\n', out);
-	for (size_t i = 0, n = count(cmd->options); i < n; i++) {
+	for (size_t i = 0, n = cli_option_count(cmd->options); i < n; i++) {
 		const struct cli_option *o = &cmd->options[i];
 		if (!o->help)
 			continue;

@@ -25,8 +25,8 @@ cli_color(int fd)
 	return isatty(fd);
 }
 
-static size_t
-count_options(const struct cli_option *o)
+size_t
+cli_option_count(const struct cli_option *o)
 {
 	size_t n = 0;
 	while (o && (o[n].name || o[n].short_name))
@@ -121,7 +121,7 @@ set_color(const struct cli_command *cmd, const char *arg)
 static struct option *
 getopt_tables(const struct cli_command *cmd, char *shorts)
 {
-	size_t n = count_options(cmd->options), k = 0, s = 0;
+	size_t n = cli_option_count(cmd->options), k = 0, s = 0;
 	struct option *longs = calloc(n + 3, sizeof *longs);
 	if (!longs)
 		return NULL;
@@ -147,7 +147,7 @@ getopt_tables(const struct cli_command *cmd, char *shorts)
 static const struct cli_option *
 find_short(const struct cli_command *cmd, int letter)
 {
-	for (size_t i = 0, n = count_options(cmd->options); i < n; i++)
+	for (size_t i = 0, n = cli_option_count(cmd->options); i < n; i++)
 		if (cmd->options[i].short_name == letter)
 			return &cmd->options[i];
 	return NULL;

@@ -50,6 +50,9 @@ struct cli_command {
 	const struct cli_command *const *subcommands; /* NULL-terminated; then run is NULL */
 };
 
+/* The entries of a table before CLI_END (0 for NULL). */
+size_t cli_option_count(const struct cli_option *options);
+
 /* Returned by cli_parse when --help was asked for: the command returns it and
  * main exits 0. */
 enum { CLI_HELP = 3 };
