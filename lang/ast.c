@@ -182,6 +182,9 @@ format(const struct lang_expr *e, struct out *o, int parens)
 		put(o, "not ");
 		format(e->lhs, o, 1);
 		return;
+	case LANG_E_IN_FORCE:
+		put(o, "in force");
+		return;
 	default:
 		break;
 	}

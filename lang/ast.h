@@ -27,7 +27,8 @@ enum lang_expr_kind {
 	LANG_E_OR,
 	LANG_E_CMP,
 	LANG_E_ADD,
-	LANG_E_SUB
+	LANG_E_SUB,
+	LANG_E_IN_FORCE  /* the as-of date lies in [value.num, value.den] (dates): made by codegen for dated rules */
 };
 
 /* Which codes a measure counts. */
@@ -129,7 +130,7 @@ struct lang_item {
 	struct rt_value window;      /* FINE: days to pay the first amount */
 	int has_later;
 	struct rt_value later_amount, later_window;
-	rt_date from, until;         /* FINE: RT_DATE_MIN / RT_DATE_MAX when open */
+	rt_date from, until;         /* FINE, WHEN, CONSIDER: RT_DATE_MIN / RT_DATE_MAX when open */
 };
 
 struct lang_decl {
@@ -151,7 +152,8 @@ struct lang_decl {
 	struct lang_loc maps_loc;
 	const char *meaning;
 	int penalty;
-	rt_date from, until;
+	rt_date from, until;         /* CODE; FLAG, STAGE, PENALTY: when the rule is in force */
+	struct lang_loc dates_loc;   /* FLAG, STAGE, PENALTY: where `from ... until ...` is written */
 	/* blocks */
 	struct lang_item *items;
 	/* filled in by the checker */

@@ -195,6 +195,8 @@ check_expr(struct checker *c, struct lang_expr *e)
 	switch (e->kind) {
 	case LANG_E_VALUE:
 		return e->unit = e->value.unit;
+	case LANG_E_IN_FORCE: /* made by codegen after checking */
+		return e->unit = RT_UNIT_BOOL;
 	case LANG_E_MEASURE:
 		if (e->measure.filter == LANG_F_CODED)
 			check_codes_listed(c, e->measure.codes);
@@ -402,6 +404,35 @@ check_placeholders(struct checker *c, const struct lang_decl *letter, const stru
 	}
 }
 
+static int
+dated(const struct lang_item *it)
+{
+	return it->from != RT_DATE_MIN || it->until != RT_DATE_MAX;
+}
+
+/* A rule may have several conditions only when each says when it is in force
+ * (`when ... from D until D`) and no two are in force on the same day. */
+static void
+check_dated_conditions(struct checker *c, const char *what, const char *cond_name, const struct lang_item *first,
+                       const struct lang_item *it)
+{
+	if (!dated(first) || !dated(it)) {
+		lang_error(c->d, it->loc, "%s has a second '%s': combine the conditions with 'or', or give each "
+		           "the dates it is in force ('from DATE until DATE')", what, cond_name);
+		lang_note(c->d, first->loc, "the first '%s' is here", cond_name);
+		return;
+	}
+	for (const struct lang_item *o = first; o && o != it; o = o->next) {
+		if (o->kind != it->kind || o->from > it->until || it->from > o->until)
+			continue;
+		char day[11];
+		rt_date_format(o->from > it->from ? o->from : it->from, day);
+		lang_error(c->d, it->text_loc, "two '%s' conditions of %s are in force on %s", cond_name, what, day);
+		lang_note(c->d, o->loc, "the other is here");
+		return;
+	}
+}
+
 static void
 check_rule(struct checker *c, struct lang_decl *d)
 {
@@ -411,15 +442,17 @@ check_rule(struct checker *c, struct lang_decl *d)
 	char what[96];
 	describe_decl(d, what, sizeof what);
 	c->rule = d->index;
+	if (d->from > d->until)
+		lang_error(c->d, d->dates_loc, "%s is in force from a date after its 'until' date", what);
 	for (const struct lang_item *it = d->items; it; it = it->next) {
 		if (it->kind == cond) {
-			if (first_cond) {
-				lang_error(c->d, it->loc, "%s has a second '%s': combine the conditions with 'or'",
-				           what, cond_name);
-				lang_note(c->d, first_cond->loc, "the first '%s' is here", cond_name);
-			} else {
+			if (first_cond)
+				check_dated_conditions(c, what, cond_name, first_cond, it);
+			else
 				first_cond = it;
-			}
+			if (it->from > it->until)
+				lang_error(c->d, it->text_loc, "this '%s' is in force from a date after its 'until' date",
+				           cond_name);
 			check_condition(c, it->expr);
 		} else if (it->kind == LANG_I_LETTER) {
 			if (first_letter) {

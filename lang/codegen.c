@@ -32,6 +32,55 @@ line_of(struct lang_loc loc)
 	return loc.first_line > 0 ? (uint32_t)loc.first_line : 0;
 }
 
+/* The policy file a line is in: the school's or the baseline's. */
+static uint32_t
+file_of(struct gen *g, struct lang_loc loc)
+{
+	return loc.src && loc.src->name ? rt_program_string(g->p, loc.src->name) : RT_NO_STRING;
+}
+
+static int
+is_dated(rt_date from, rt_date until)
+{
+	return from != RT_DATE_MIN || until != RT_DATE_MAX;
+}
+
+/* `e` in force only from `from` to `until`: (IN_FORCE and e). */
+static const struct lang_expr *
+dated_expr(struct gen *g, const struct lang_expr *e, rt_date from, rt_date until, struct lang_loc loc)
+{
+	if (!is_dated(from, until))
+		return e;
+	struct lang_expr *in = lang_expr_new(g->ctx->arena, LANG_E_IN_FORCE, loc);
+	in->value = (struct rt_value){ from, until, RT_UNIT_DATE };
+	struct lang_expr *and = lang_expr_new(g->ctx->arena, LANG_E_AND, loc);
+	and->lhs = in;
+	and->rhs = (struct lang_expr *)e;
+	return and;
+}
+
+/* A rule's condition with its dates: each dated `when` line in force on its own
+ * dates (one of them at most on any day), all within the block's dates. */
+static const struct lang_expr *
+rule_condition(struct gen *g, const struct lang_decl *d)
+{
+	enum lang_item_kind kind = d->kind == LANG_D_PENALTY ? LANG_I_CONSIDER : LANG_I_WHEN;
+	const struct lang_expr *all = NULL;
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind != kind)
+			continue;
+		const struct lang_expr *e = dated_expr(g, it->expr, it->from, it->until, it->loc);
+		if (all) {
+			struct lang_expr *or = lang_expr_new(g->ctx->arena, LANG_E_OR, it->loc);
+			or->lhs = (struct lang_expr *)all;
+			or->rhs = (struct lang_expr *)e;
+			e = or;
+		}
+		all = e;
+	}
+	return dated_expr(g, all, d->from, d->until, d->loc);
+}
+
 static struct rt_codeset
 codeset_for(struct gen *g, const struct lang_measure *m)
 {
@@ -163,6 +212,11 @@ gen_expr(struct gen *g, const struct lang_expr *e)
 		gen_expr(g, e->rhs);
 		emit(g, e->kind == LANG_E_ADD ? RT_OP_ADD : RT_OP_SUB, 0, e->loc);
 		return;
+	case LANG_E_IN_FORCE: {
+		struct rt_range r = { (rt_date)e->value.num, (rt_date)e->value.den };
+		emit(g, RT_OP_IN_FORCE, rt_program_range(g->p, &r), e->loc);
+		return;
+	}
 	}
 }
 
@@ -184,6 +238,7 @@ gen_codes(struct gen *g)
 			.valid_until = d->until,
 			.source = str(g->p, d->source),
 			.line = line_of(d->loc),
+			.file = file_of(g, d->loc),
 		};
 		rt_program_code(g->p, &c);
 	}
@@ -207,6 +262,8 @@ gen_register(struct gen *g, const struct lang_decl *d)
 		if (it->kind == LANG_I_SESSION) {
 			g->p->sessions[it->session].opens = (int16_t)it->opens;
 			g->p->sessions[it->session].closes = (int16_t)it->closes;
+			g->p->sessions[it->session].line = line_of(it->loc);
+			g->p->sessions[it->session].file = file_of(g, it->loc);
 		} else if (it->kind == LANG_I_ARRIVAL) {
 			const struct lang_decl *code = lang_find_decl(g->ctx, LANG_D_CODE, it->text);
 			struct rt_arrival_rule a = {
@@ -215,6 +272,7 @@ gen_register(struct gen *g, const struct lang_decl *d)
 				.code = (uint8_t)code->index,
 				.source = str(g->p, it->owner ? it->owner : lang_decl_source(d)), /* owner: the line's source */
 				.line = line_of(it->loc),
+				.file = file_of(g, it->loc),
 			};
 			rt_program_arrival(g->p, &a);
 		}
@@ -268,6 +326,7 @@ gen_penalty(struct gen *g, const struct lang_decl *d)
 				.later_days = it->has_later ? (uint16_t)it->later_window.num : 0,
 				.source = pen->source,
 				.line = line_of(it->loc),
+				.file = file_of(g, it->loc),
 			};
 			rt_program_fine(g->p, &f);
 		} else if (it->kind == LANG_I_CAP) {
@@ -291,7 +350,13 @@ gen_rule(struct gen *g, const struct lang_decl *d)
 		.letter = UINT32_MAX,
 		.source = str(g->p, lang_decl_source(d)),
 		.line = line_of(d->loc),
+		.file = file_of(g, d->loc),
+		.in_force = RT_ALWAYS,
 	};
+	if (is_dated(d->from, d->until)) {
+		struct rt_range range = { d->from, d->until };
+		r.in_force = 1 + rt_program_range(g->p, &range);
+	}
 	char name[32];
 	if (d->kind == LANG_D_FLAG) {
 		r.name = str(g->p, d->name);
@@ -323,6 +388,7 @@ fact(struct gen *g, const char *key, const char *text, struct rt_value value, co
 		.value = text ? (struct rt_value){ 0, 1, RT_UNIT_NONE } : value,
 		.source = str(g->p, d ? lang_decl_source(d) : NULL),
 		.line = d ? line_of(d->loc) : 0,
+		.file = d ? file_of(g, d->loc) : RT_NO_STRING,
 	};
 	rt_program_fact(g->p, &f);
 }
@@ -405,10 +471,9 @@ lang_codegen(struct lang_ctx *ctx)
 		const struct lang_decl *d = ctx->decls[i];
 		if (d->kind != LANG_D_FLAG && d->kind != LANG_D_STAGE && d->kind != LANG_D_PENALTY)
 			continue;
-		const struct lang_item *cond = lang_decl_item(d, d->kind == LANG_D_PENALTY ? LANG_I_CONSIDER : LANG_I_WHEN);
 		/* Sessions that led to an earlier notice do not count toward the next one. */
 		g.measure_flags = d->kind == LANG_D_PENALTY ? RT_MEASURE_AFTER_NOTICE : 0;
-		gen_expr(&g, cond->expr);
+		gen_expr(&g, rule_condition(&g, d));
 		g.measure_flags = 0;
 		emit(&g, RT_OP_RULE, (uint32_t)d->index, d->loc);
 	}

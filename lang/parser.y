@@ -114,7 +114,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <str> name opt_source opt_string opt_by opt_otherwise
 %type <num> opt_replaces category session_name ordinal relop since
 %type <strs> codes
-%type <dates> fine_dates
+%type <dates> dates
 %type <period> period
 
 %%
@@ -176,17 +176,19 @@ decl_body
 		{ $$ = lang_decl_new(A, LANG_D_TARGET, @2); $$->name = $2; $$->value = $3; $$->source = $4; }
 	| SCHEDULE name opt_string NEWLINE schedule_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_SCHEDULE, @2); $$->name = $2; $$->title = $3; $$->items = $5; }
-	| FLAG name opt_string NEWLINE rule_items END NEWLINE
-		{ $$ = lang_decl_new(A, LANG_D_FLAG, @2); $$->name = $2; $$->title = $3; $$->items = $5; }
-	| STAGE NUMBER opt_string NEWLINE rule_items END NEWLINE
+	| FLAG name opt_string dates NEWLINE rule_items END NEWLINE
+		{ $$ = lang_decl_new(A, LANG_D_FLAG, @2); $$->name = $2; $$->title = $3; $$->items = $6;
+		  $$->from = $4.from; $$->until = $4.until; $$->dates_loc = @4; }
+	| STAGE NUMBER opt_string dates NEWLINE rule_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_STAGE, @1); $$->loc.last_line = @2.last_line;
 		  $$->loc.last_column = @2.last_column; $$->stage = whole(ps, $2, @2, "a stage number");
-		  $$->title = $3; $$->items = $5; }
+		  $$->title = $3; $$->items = $6; $$->from = $4.from; $$->until = $4.until; $$->dates_loc = @4; }
 	| LETTER name opt_string NEWLINE letter_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_LETTER, @2); $$->name = $2; $$->title = $3; $$->items = $5; }
-	| PENALTY NOTICE NEWLINE penalty_items END NEWLINE
+	| PENALTY NOTICE dates NEWLINE penalty_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_PENALTY, @1); $$->loc.last_column = @2.last_column;
-		  $$->name = "penalty notice"; $$->items = $4; }
+		  $$->name = "penalty notice"; $$->items = $5; $$->from = $3.from; $$->until = $3.until;
+		  $$->dates_loc = @3; }
 	| LEAVE NOTICE STRING QUANTITY opt_source NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_LEAVE_NOTICE, @3); $$->name = $3;
 		  $$->value = lang_expr_new(A, LANG_E_VALUE, @4); $$->value->value = $4; $$->source = $5; }
@@ -261,7 +263,9 @@ rule_items
 	;
 
 rule_item
-	: WHEN expr NEWLINE { $$ = lang_item_new(A, LANG_I_WHEN, @1); $$->expr = $2; }
+	: WHEN expr dates NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_WHEN, @1); $$->expr = $2; $$->from = $3.from; $$->until = $3.until;
+		  $$->text_loc = @3; }
 	| ACTION STRING opt_by NEWLINE
 		{ $$ = lang_item_new(A, LANG_I_ACTION, @$); $$->text = $2; $$->owner = $3; }
 	| LETTER name NEWLINE
@@ -293,7 +297,9 @@ penalty_items
 	;
 
 penalty_item
-	: CONSIDER WHEN expr NEWLINE { $$ = lang_item_new(A, LANG_I_CONSIDER, @1); $$->expr = $3; }
+	: CONSIDER WHEN expr dates NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_CONSIDER, @1); $$->expr = $3; $$->from = $4.from; $$->until = $4.until;
+		  $$->text_loc = @4; }
 	| fine NEWLINE
 	| AT MOST NUMBER NOTICES IN QUANTITY opt_otherwise NEWLINE
 		{ $$ = lang_item_new(A, LANG_I_CAP, @$); $$->number = whole(ps, $3, @3, "a number of notices");
@@ -305,10 +311,10 @@ penalty_item
 	;
 
 fine
-	: ordinal NOTICE QUANTITY WITHIN QUANTITY fine_dates
+	: ordinal NOTICE QUANTITY WITHIN QUANTITY dates
 		{ $$ = lang_item_new(A, LANG_I_FINE, @$); $$->number = $1; $$->amount = $3; $$->text_loc = @3;
 		  $$->window = $5; $$->from = $6.from; $$->until = $6.until; }
-	| ordinal NOTICE QUANTITY WITHIN QUANTITY ',' QUANTITY WITHIN QUANTITY fine_dates
+	| ordinal NOTICE QUANTITY WITHIN QUANTITY ',' QUANTITY WITHIN QUANTITY dates
 		{ $$ = lang_item_new(A, LANG_I_FINE, @$); $$->number = $1; $$->amount = $3; $$->text_loc = @3;
 		  $$->window = $5; $$->has_later = 1; $$->later_amount = $7; $$->later_window = $9;
 		  $$->from = $10.from; $$->until = $10.until; }
@@ -319,7 +325,7 @@ ordinal
 	| SECOND { $$ = 2; }
 	;
 
-fine_dates
+dates
 	: %empty { $$.from = RT_DATE_MIN; $$.until = RT_DATE_MAX; }
 	| FROM DATE { $$.from = $2; $$.until = RT_DATE_MAX; }
 	| UNTIL DATE { $$.from = RT_DATE_MIN; $$.until = $2; }

@@ -9,6 +9,15 @@
 
 #include "runtime/machine/opcodes.h"
 
+/* "policy" for a line of the school's own file; the file's name for one of the baseline's. */
+static const char *
+where(const struct rt_program *prog, uint32_t file)
+{
+	if (file == RT_NO_STRING || file == prog->source_file)
+		return "policy";
+	return rt_program_str(prog, file);
+}
+
 static const char *
 comparison_words(uint8_t op)
 {
@@ -86,6 +95,19 @@ date_word(const struct rt_program *prog, uint32_t label)
 	return "to";
 }
 
+/* A dated rule or condition: "in force from 19 August 2024 (no end date) on 14 February 2025: yes". */
+static void
+explain_in_force(const struct rt_trace_entry *e, const char *when, FILE *out)
+{
+	char from[48] = "", until[48] = "no end date";
+	if (e->left.num != RT_DATE_MIN)
+		rt_date_format_long((rt_date)e->left.num, from, sizeof from);
+	if (e->right.num != RT_DATE_MAX)
+		rt_date_format_long((rt_date)e->right.num, until, sizeof until);
+	fprintf(out, "      in force from %s (%s%s) on %s: %s\n", e->left.num != RT_DATE_MIN ? from : "the start",
+	        e->right.num != RT_DATE_MAX ? "until " : "", until, when, e->result ? "yes" : "no, so it does not apply");
+}
+
 static void
 explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t i, const char *when, FILE *out)
 {
@@ -101,6 +123,11 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 		const struct rt_trace_entry *e = &ev->trace[t];
 		if (e->rule != i)
 			continue;
+		if (e->op == RT_OP_IN_FORCE) {
+			explain_in_force(e, when, out);
+			any = 1;
+			continue;
+		}
 		char left[64], right[64];
 		rt_value_format(&e->left, left, sizeof left);
 		rt_value_format(&e->right, right, sizeof right);
@@ -119,7 +146,8 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 	if (o->history)
 		explain_history(prog, o, i, out);
 	if (r->source != RT_NO_STRING)
-		fprintf(out, "      source: %s (policy line %u)\n", rt_program_str(prog, r->source), r->line);
+		fprintf(out, "      source: %s (%s line %u)\n", rt_program_str(prog, r->source), where(prog, r->file),
+		        r->line);
 }
 
 /* The policy's declared targets (`target attendance 96.5%`). */
@@ -135,7 +163,8 @@ explain_targets(const struct rt_program *prog, FILE *out)
 			snprintf(v, sizeof v, "%s", rt_program_str(prog, prog->facts[i].text));
 		else
 			rt_value_format(&prog->facts[i].value, v, sizeof v);
-		fprintf(out, "  the policy's target for %s: %s (policy line %u)\n", key + 7, v, prog->facts[i].line);
+		fprintf(out, "  the policy's target for %s: %s (%s line %u)\n", key + 7, v, where(prog, prog->facts[i].file),
+		        prog->facts[i].line);
 	}
 }
 

@@ -20,7 +20,7 @@
 enum section {
 	SEC_STRINGS = 1, SEC_CONSTANTS, SEC_CODES, SEC_CODESETS, SEC_MEASURES, SEC_SCHEDULES, SEC_RULES,
 	SEC_ACTIONS, SEC_LETTERS, SEC_FINES, SEC_PENALTY, SEC_REGISTER, SEC_ARRIVALS, SEC_FACTS, SEC_CODE,
-	SEC_LINES, SEC_SOURCE,
+	SEC_LINES, SEC_SOURCE, SEC_RANGES,
 	SEC_END = 0x444e45 /* "END" */
 };
 
@@ -30,24 +30,25 @@ static const char *const section_names[] = {
 	[SEC_RULES] = "rules", [SEC_ACTIONS] = "actions", [SEC_LETTERS] = "letters", [SEC_FINES] = "fines",
 	[SEC_PENALTY] = "penalty", [SEC_REGISTER] = "register", [SEC_ARRIVALS] = "arrivals",
 	[SEC_FACTS] = "facts", [SEC_CODE] = "code", [SEC_LINES] = "line table", [SEC_SOURCE] = "source file",
+	[SEC_RANGES] = "date ranges",
 };
 
 /* Fixed record sizes in bytes, as written below. */
 enum {
 	CONSTANT_SIZE = 8 + 8 + 1,
-	CODE_SIZE = 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4,
+	CODE_SIZE = 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 4,
 	CODESET_SIZE = 4 * 8,
-	MEASURE_SIZE_1_0 = 1 + 1 + 2 + 4 + 4,
-	MEASURE_SIZE = MEASURE_SIZE_1_0 + 4 + 1, /* 1.1 added rule and flags */
+	MEASURE_SIZE = 1 + 1 + 2 + 4 + 4 + 4 + 1,
 	SCHEDULE_SIZE = 4 + 1 + 1 + RT_MAX_HALF_TERMS * 8 + 4,
-	RULE_SIZE = 4 + 4 + 1 + 2 + 4 + 4 + 4 + 4 + 4,
+	RULE_SIZE = 4 + 4 + 1 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 4,
 	ACTION_SIZE = 4 + 4,
 	LETTER_SIZE = 5 * 4,
-	FINE_SIZE = 4 + 4 + 1 + 8 + 2 + 8 + 2 + 4 + 4,
+	FINE_SIZE = 4 + 4 + 1 + 8 + 2 + 8 + 2 + 4 + 4 + 4,
 	PENALTY_SIZE = 1 + 1 + 1 + 2 + 4 + 4 + 4,
-	REGISTER_SIZE = 2 * (2 + 2),
-	ARRIVAL_SIZE = 1 + 2 + 1 + 4 + 4,
-	FACT_SIZE = 4 + 4 + 8 + 8 + 1 + 4 + 4,
+	REGISTER_SIZE = 2 * (2 + 2 + 4 + 4),
+	ARRIVAL_SIZE = 1 + 2 + 1 + 4 + 4 + 4,
+	FACT_SIZE = 4 + 4 + 8 + 8 + 1 + 4 + 4 + 4,
+	RANGE_SIZE = 4 + 4,
 	INSTR_SIZE = 1 + 4,
 };
 
@@ -153,6 +154,7 @@ write_tables(struct writer *w, const struct rt_program *p)
 		put_u32(w, (uint32_t)c->valid_until);
 		put_u32(w, c->source);
 		put_u32(w, c->line);
+		put_u32(w, c->file);
 	}
 	end_section(w, at);
 
@@ -203,6 +205,8 @@ write_tables(struct writer *w, const struct rt_program *p)
 		put_u32(w, r->letter);
 		put_u32(w, r->source);
 		put_u32(w, r->line);
+		put_u32(w, r->file);
+		put_u32(w, r->in_force);
 	}
 	end_section(w, at);
 
@@ -239,6 +243,7 @@ write_tables(struct writer *w, const struct rt_program *p)
 		put_u16(w, f->later_days);
 		put_u32(w, f->source);
 		put_u32(w, f->line);
+		put_u32(w, f->file);
 	}
 	end_section(w, at);
 }
@@ -272,6 +277,8 @@ write_rest(struct writer *w, const struct rt_program *p)
 	for (int s = 0; s < 2; s++) {
 		put_u16(w, (uint16_t)p->sessions[s].opens);
 		put_u16(w, (uint16_t)p->sessions[s].closes);
+		put_u32(w, p->sessions[s].line);
+		put_u32(w, p->sessions[s].file);
 	}
 	end_section(w, at);
 
@@ -284,6 +291,7 @@ write_rest(struct writer *w, const struct rt_program *p)
 		put_u8(w, a->code);
 		put_u32(w, a->source);
 		put_u32(w, a->line);
+		put_u32(w, a->file);
 	}
 	end_section(w, at);
 
@@ -296,6 +304,7 @@ write_rest(struct writer *w, const struct rt_program *p)
 		put_value(w, &f->value);
 		put_u32(w, f->source);
 		put_u32(w, f->line);
+		put_u32(w, f->file);
 	}
 	end_section(w, at);
 
@@ -318,7 +327,15 @@ write_rest(struct writer *w, const struct rt_program *p)
 	put_u32(w, p->source_file);
 	end_section(w, at);
 
-	/* Since 1.2 the end section holds the CRC-32 of every byte before it: the
+	at = begin_section(w, SEC_RANGES);
+	put_u32(w, (uint32_t)p->nranges);
+	for (size_t i = 0; i < p->nranges; i++) {
+		put_u32(w, (uint32_t)p->ranges[i].from);
+		put_u32(w, (uint32_t)p->ranges[i].until);
+	}
+	end_section(w, at);
+
+	/* The end section holds the CRC-32 of every byte before it: the
 	 * verifier proves a program safe to run, not that it is the one compiled,
 	 * and a flipped bit can leave a program valid but with another meaning. */
 	uint32_t crc = w->failed ? 0 : rt_bytecode_checksum(w->buf, w->len);
@@ -580,6 +597,7 @@ read_codes(struct reader *r, struct rt_program *p)
 		c->valid_until = (rt_date)get_u32(r);
 		c->source = get_u32(r);
 		c->line = get_u32(r);
+		c->file = get_u32(r);
 	}
 }
 
@@ -593,13 +611,10 @@ read_codesets(struct reader *r, struct rt_program *p)
 			p->codesets[i].bits[b] = (uint64_t)get_i64(r);
 }
 
-/* A 1.0 file's measures have no rule or flags: they stay 0 (no "since"
- * kinds, no flags existed then). */
 static void
-read_measures(struct reader *r, struct rt_program *p, uint16_t minor)
+read_measures(struct reader *r, struct rt_program *p)
 {
-	int extended = minor >= 1;
-	p->measures = get_table(r, &p->nmeasures, extended ? MEASURE_SIZE : MEASURE_SIZE_1_0, sizeof *p->measures);
+	p->measures = get_table(r, &p->nmeasures, MEASURE_SIZE, sizeof *p->measures);
 	p->cap_measures = p->nmeasures;
 	for (size_t i = 0; i < p->nmeasures && !r->failed; i++) {
 		struct rt_measure *m = &p->measures[i];
@@ -608,10 +623,8 @@ read_measures(struct reader *r, struct rt_program *p, uint16_t minor)
 		m->weeks = get_u16(r);
 		m->codeset = get_u32(r);
 		m->label = get_u32(r);
-		if (extended) {
-			m->rule = get_u32(r);
-			m->flags = get_u8(r);
-		}
+		m->rule = get_u32(r);
+		m->flags = get_u8(r);
 	}
 }
 
@@ -647,6 +660,8 @@ read_rules(struct reader *r, struct rt_program *p)
 		u->letter = get_u32(r);
 		u->source = get_u32(r);
 		u->line = get_u32(r);
+		u->file = get_u32(r);
+		u->in_force = get_u32(r);
 	}
 }
 
@@ -692,6 +707,7 @@ read_fines(struct reader *r, struct rt_program *p)
 		f->later_days = get_u16(r);
 		f->source = get_u32(r);
 		f->line = get_u32(r);
+		f->file = get_u32(r);
 	}
 }
 
@@ -721,6 +737,8 @@ read_register(struct reader *r, struct rt_program *p)
 	for (int s = 0; s < 2; s++) {
 		p->sessions[s].opens = (int16_t)get_u16(r);
 		p->sessions[s].closes = (int16_t)get_u16(r);
+		p->sessions[s].line = get_u32(r);
+		p->sessions[s].file = get_u32(r);
 	}
 }
 
@@ -736,6 +754,7 @@ read_arrivals(struct reader *r, struct rt_program *p)
 		a->code = get_u8(r);
 		a->source = get_u32(r);
 		a->line = get_u32(r);
+		a->file = get_u32(r);
 	}
 }
 
@@ -751,6 +770,18 @@ read_facts(struct reader *r, struct rt_program *p)
 		f->value = get_value(r);
 		f->source = get_u32(r);
 		f->line = get_u32(r);
+		f->file = get_u32(r);
+	}
+}
+
+static void
+read_ranges(struct reader *r, struct rt_program *p)
+{
+	p->ranges = get_table(r, &p->nranges, RANGE_SIZE, sizeof *p->ranges);
+	p->cap_ranges = p->nranges;
+	for (size_t i = 0; i < p->nranges && !r->failed; i++) {
+		p->ranges[i].from = (rt_date)get_u32(r);
+		p->ranges[i].until = (rt_date)get_u32(r);
 	}
 }
 
@@ -782,9 +813,9 @@ read_lines(struct reader *r, struct rt_program *p)
 }
 
 /* Skips sections a newer minor version added after the known ones, then reads
- * END, which from 1.2 on holds the CRC-32 of everything before it. */
+ * END, which holds the CRC-32 of everything before it. */
 static void
-read_end(struct reader *r, size_t file_len, uint16_t minor)
+read_end(struct reader *r, size_t file_len)
 {
 	for (;;) {
 		r->len = file_len;
@@ -798,21 +829,18 @@ read_end(struct reader *r, size_t file_len, uint16_t minor)
 			return;
 		}
 		if (tag == SEC_END) {
-			uint32_t want_size = minor >= 2 ? 4 : 0;
-			if (size != want_size) {
-				read_fail(r, "the end section holds %u bytes, not %u", size, want_size);
+			if (size != 4) {
+				read_fail(r, "the end section holds %u bytes, not 4", size);
 				return;
 			}
-			if (minor >= 2) {
-				uint32_t crc = get_u32(r);
-				if (!r->failed && crc != rt_bytecode_checksum(r->buf, start))
-					read_fail(r, "checksum mismatch: the file is corrupted");
-			}
+			uint32_t crc = get_u32(r);
+			if (!r->failed && crc != rt_bytecode_checksum(r->buf, start))
+				read_fail(r, "checksum mismatch: the file is corrupted");
 			if (!r->failed && r->pos != file_len)
 				read_fail(r, "%zu bytes after the end section", file_len - r->pos);
 			return;
 		}
-		if (tag <= SEC_SOURCE) {
+		if (tag <= SEC_RANGES) {
 			read_fail(r, "section tag %u out of order at byte %zu", tag, start);
 			return;
 		}
@@ -843,9 +871,14 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 	uint32_t flags = get_u32(&r);
 	if (r.failed)
 		return -1;
+	if (major < RT_BYTECODE_VERSION_MAJOR) {
+		snprintf(err, errsz, "compiled by an older attend (bytecode %u.%u; this build reads %d.x): recompile the "
+		         "policy with `attend compile`", major, minor, RT_BYTECODE_VERSION_MAJOR);
+		return -1;
+	}
 	if (major != RT_BYTECODE_VERSION_MAJOR) {
-		snprintf(err, errsz, "unsupported version %u.%u (this build reads %d.x)", major, minor,
-		         RT_BYTECODE_VERSION_MAJOR);
+		snprintf(err, errsz, "unsupported version %u.%u (this build reads %d.x): compiled by a newer attend", major,
+		         minor, RT_BYTECODE_VERSION_MAJOR);
 		return -1;
 	}
 	if (flags != 0) {
@@ -857,7 +890,7 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 	SECTION(&r, len, SEC_CONSTANTS, read_constants(&r, p));
 	SECTION(&r, len, SEC_CODES, read_codes(&r, p));
 	SECTION(&r, len, SEC_CODESETS, read_codesets(&r, p));
-	SECTION(&r, len, SEC_MEASURES, read_measures(&r, p, minor));
+	SECTION(&r, len, SEC_MEASURES, read_measures(&r, p));
 	SECTION(&r, len, SEC_SCHEDULES, read_schedules(&r, p));
 	SECTION(&r, len, SEC_RULES, read_rules(&r, p));
 	SECTION(&r, len, SEC_ACTIONS, read_actions(&r, p));
@@ -870,8 +903,9 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 	SECTION(&r, len, SEC_CODE, read_code(&r, p));
 	SECTION(&r, len, SEC_LINES, read_lines(&r, p));
 	SECTION(&r, len, SEC_SOURCE, p->source_file = get_u32(&r));
+	SECTION(&r, len, SEC_RANGES, read_ranges(&r, p));
 	if (!r.failed)
-		read_end(&r, len, minor);
+		read_end(&r, len);
 	if (r.failed || rt_verify(p, err, errsz)) {
 		rt_program_free(p);
 		return -1;

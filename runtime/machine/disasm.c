@@ -174,6 +174,8 @@ print_measures(FILE *out, const struct rt_program *p)
 	}
 }
 
+static void print_range(FILE *out, const struct rt_range *r);
+
 static void
 print_rules(FILE *out, const struct rt_program *p)
 {
@@ -195,6 +197,11 @@ print_rules(FILE *out, const struct rt_program *p)
 		fputs(" source ", out);
 		print_str(out, p, r->source);
 		fprintf(out, "  (line %u)\n", r->line);
+		if (r->in_force != RT_ALWAYS && r->in_force - 1 < p->nranges) {
+			fputs("         in force", out);
+			print_range(out, &p->ranges[r->in_force - 1]);
+			fputc('\n', out);
+		}
 		for (uint32_t a = 0; a < r->action_count && (size_t)r->first_action + a < p->nactions; a++) {
 			const struct rt_action *act = &p->actions[r->first_action + a];
 			fputs("         action ", out);
@@ -313,6 +320,18 @@ print_register(FILE *out, const struct rt_program *p)
 	}
 }
 
+/* "; from 2024-08-19 until open" */
+static void
+print_range(FILE *out, const struct rt_range *r)
+{
+	char from[11] = "open", until[11] = "open";
+	if (r->from != RT_DATE_MIN)
+		rt_date_format(r->from, from);
+	if (r->until != RT_DATE_MAX)
+		rt_date_format(r->until, until);
+	fprintf(out, " from %s until %s", from, until);
+}
+
 /* The comment after an instruction: what its operand means. */
 static void
 print_operand_comment(FILE *out, const struct rt_program *p, const struct rt_instr *in)
@@ -353,6 +372,12 @@ print_operand_comment(FILE *out, const struct rt_program *p, const struct rt_ins
 		return;
 	case RT_OPND_JUMP:
 		fprintf(out, "; to %04u", in->operand);
+		return;
+	case RT_OPND_RANGE:
+		if (in->operand < p->nranges) {
+			fputc(';', out);
+			print_range(out, &p->ranges[in->operand]);
+		}
 		return;
 	}
 }

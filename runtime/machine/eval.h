@@ -21,8 +21,8 @@ struct rt_measure_plan;
 struct rt_trace_entry {
 	uint32_t rule;          /* the rule being decided when it ran */
 	uint32_t pc;            /* instruction index (the line table gives the source line) */
-	uint8_t op;             /* RT_OP_LT .. RT_OP_NE */
-	uint32_t label;         /* string describing the left side */
+	uint8_t op;             /* RT_OP_LT .. RT_OP_NE, or RT_OP_IN_FORCE (left, right: from, until) */
+	uint32_t label;         /* string describing the left side (IN_FORCE: the range index) */
 	struct rt_value left;
 	struct rt_value right;
 	uint8_t result;

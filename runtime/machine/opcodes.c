@@ -17,6 +17,7 @@ rt_operand_kind_name(enum rt_operand_kind kind)
 	case RT_OPND_RULE: return "rule";
 	case RT_OPND_LABEL: return "label";
 	case RT_OPND_JUMP: return "jump";
+	case RT_OPND_RANGE: return "range";
 	}
 	return "?";
 }

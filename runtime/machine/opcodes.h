@@ -13,7 +13,8 @@ enum rt_operand_kind {
 	RT_OPND_SCHEDULE, /* index into the schedule table */
 	RT_OPND_RULE,     /* index into the rule table */
 	RT_OPND_LABEL,    /* index into the string table */
-	RT_OPND_JUMP      /* instruction index, strictly greater than this one */
+	RT_OPND_JUMP,     /* instruction index, strictly greater than this one */
+	RT_OPND_RANGE     /* index into the table of date ranges */
 };
 
 enum rt_opcode {

@@ -36,6 +36,7 @@ rt_program_new(void)
 	}
 	p->sessions[RT_AM].opens = p->sessions[RT_AM].closes = -1;
 	p->sessions[RT_PM].opens = p->sessions[RT_PM].closes = -1;
+	p->sessions[RT_AM].file = p->sessions[RT_PM].file = RT_NO_STRING;
 	p->source_file = RT_NO_STRING;
 	return p;
 }
@@ -60,6 +61,7 @@ rt_program_free(struct rt_program *p)
 	free(p->fines);
 	free(p->arrivals);
 	free(p->facts);
+	free(p->ranges);
 	free(p->code);
 	free(p->lines);
 	free(p);
@@ -203,6 +205,15 @@ uint32_t
 rt_program_fact(struct rt_program *p, const struct rt_fact *f)
 {
 	return APPEND(p, facts, nfacts, cap_facts, *f);
+}
+
+uint32_t
+rt_program_range(struct rt_program *p, const struct rt_range *r)
+{
+	for (size_t i = 0; i < p->nranges; i++)
+		if (p->ranges[i].from == r->from && p->ranges[i].until == r->until)
+			return (uint32_t)i;
+	return APPEND(p, ranges, nranges, cap_ranges, *r);
 }
 
 uint32_t

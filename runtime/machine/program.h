@@ -70,6 +70,7 @@ struct rt_code {
 	rt_date valid_until;  /* last date, RT_DATE_MAX if still in use */
 	uint32_t source;      /* string: the citation, or RT_NO_STRING */
 	uint32_t line;        /* source line */
+	uint32_t file;        /* string: the policy file the line is in (a baseline's or the school's) */
 };
 
 /* A set of code indexes. */
@@ -149,6 +150,17 @@ struct rt_rule {
 	uint32_t letter;      /* index into letters, or UINT32_MAX */
 	uint32_t source;      /* string citation, or RT_NO_STRING */
 	uint32_t line;        /* source line of the rule */
+	uint32_t file;        /* string: the policy file it is written in */
+	uint32_t in_force;    /* 1 + index into ranges: the dates the rule is in force (`from D until D`),
+	                         or RT_ALWAYS; the code tests it with IN_FORCE */
+};
+
+#define RT_ALWAYS 0 /* a rule with no dates (so a zeroed rule is always in force) */
+
+/* Dates something is in force, both included; RT_DATE_MIN / RT_DATE_MAX when open. */
+struct rt_range {
+	rt_date from;
+	rt_date until;
 };
 
 struct rt_letter {
@@ -171,6 +183,7 @@ struct rt_fine {
 	uint16_t later_days;
 	uint32_t source;
 	uint32_t line;
+	uint32_t file;        /* string: the policy file of `line` */
 };
 
 /* The penalty-notice framework beside the fines. */
@@ -189,6 +202,8 @@ enum rt_session { RT_AM = 0, RT_PM = 1 };
 struct rt_register_session {
 	int16_t opens;        /* minutes since midnight, -1 if not stated */
 	int16_t closes;       /* -1 if not stated */
+	uint32_t line;        /* where the session is declared; 0 if it is not */
+	uint32_t file;        /* string: that policy file, or RT_NO_STRING */
 };
 
 /* Arriving strictly after `after` (minutes) in `session` gives `code`; the rule
@@ -199,6 +214,7 @@ struct rt_arrival_rule {
 	uint8_t code;         /* code index */
 	uint32_t source;
 	uint32_t line;
+	uint32_t file;        /* string: the policy file of `line` */
 };
 
 /* A declared fact that is not evaluated per pupil but kept, shown and
@@ -211,6 +227,7 @@ struct rt_fact {
 	struct rt_value value;/* numeric value when text is RT_NO_STRING */
 	uint32_t source;
 	uint32_t line;
+	uint32_t file;        /* string: the policy file of `line`, or RT_NO_STRING (line 0) */
 };
 
 struct rt_instr {
@@ -233,13 +250,14 @@ struct rt_program {
 	struct rt_register_session sessions[2];
 	struct rt_arrival_rule *arrivals; size_t narrivals;
 	struct rt_fact *facts;       size_t nfacts;
+	struct rt_range *ranges;     size_t nranges;
 	struct rt_instr *code;       size_t ncode;
 	uint32_t *lines;             /* source line of each instruction (ncode entries) */
 	uint32_t source_file;        /* string: the policy file it was compiled from */
 	uint16_t max_stack;          /* the deepest stack the code needs (set by the compiler, checked by the verifier) */
 	/* capacities, for the builders below */
 	size_t cap_strings, cap_constants, cap_codes, cap_codesets, cap_measures, cap_schedules,
-	       cap_rules, cap_actions, cap_letters, cap_fines, cap_arrivals, cap_facts, cap_code;
+	       cap_rules, cap_actions, cap_letters, cap_fines, cap_arrivals, cap_facts, cap_ranges, cap_code;
 	/* open-addressing index over strings for rt_program_string (slot = string index + 1, 0 empty) */
 	uint32_t *string_slots;
 	size_t string_slots_cap;
@@ -263,6 +281,7 @@ uint32_t rt_program_letter(struct rt_program *p, const struct rt_letter *l);
 uint32_t rt_program_fine(struct rt_program *p, const struct rt_fine *f);
 uint32_t rt_program_arrival(struct rt_program *p, const struct rt_arrival_rule *a);
 uint32_t rt_program_fact(struct rt_program *p, const struct rt_fact *f);
+uint32_t rt_program_range(struct rt_program *p, const struct rt_range *r); /* reuses an equal one */
 uint32_t rt_program_emit(struct rt_program *p, uint8_t op, uint32_t operand, uint32_t line);
 
 /* Makes room for `need` elements of `elem` bytes (doubling), aborting on

@@ -62,7 +62,7 @@ verify_sizes(const struct rt_program *p, char *err, size_t errsz)
 		{ "strings", p->nstrings }, { "constants", p->nconstants }, { "codesets", p->ncodesets },
 		{ "measures", p->nmeasures }, { "schedules", p->nschedules }, { "rules", p->nrules },
 		{ "actions", p->nactions }, { "letters", p->nletters }, { "fines", p->nfines },
-		{ "arrival rules", p->narrivals }, { "facts", p->nfacts },
+		{ "arrival rules", p->narrivals }, { "facts", p->nfacts }, { "date ranges", p->nranges },
 	};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (tables[i].n > RT_MAX_TABLE)
@@ -105,7 +105,8 @@ verify_codes(const struct rt_program *p, char *err, size_t errsz)
 	}
 	for (size_t i = 0; i < p->ncodes; i++) {
 		const struct rt_code *c = &p->codes[i];
-		if (!string_ok(p, c->name) || !opt_string_ok(p, c->meaning) || !opt_string_ok(p, c->source))
+		if (!string_ok(p, c->name) || !opt_string_ok(p, c->meaning) || !opt_string_ok(p, c->source) ||
+		    !opt_string_ok(p, c->file))
 			return fail(err, errsz, "code %zu: string index out of range", i);
 		if (c->category >= RT_CAT__COUNT)
 			return fail(err, errsz, "code %zu: unknown category %u", i, c->category);
@@ -178,7 +179,15 @@ verify_rules(const struct rt_program *p, char *err, size_t errsz)
 			            r->first_action, r->first_action + r->action_count, p->nactions);
 		if (r->letter != NO_LETTER && r->letter >= p->nletters)
 			return fail(err, errsz, "rule %zu: letter %u is out of range (%zu letters)", i, r->letter, p->nletters);
+		if (!opt_string_ok(p, r->file))
+			return fail(err, errsz, "rule %zu: file string out of range", i);
+		if (r->in_force != RT_ALWAYS && r->in_force - 1 >= p->nranges)
+			return fail(err, errsz, "rule %zu: date range %u is out of range (%zu ranges)", i, r->in_force - 1,
+			            p->nranges);
 	}
+	for (size_t i = 0; i < p->nranges; i++)
+		if (p->ranges[i].from > p->ranges[i].until)
+			return fail(err, errsz, "date range %zu: from a date after its last date", i);
 	for (size_t i = 0; i < p->nactions; i++)
 		if (!string_ok(p, p->actions[i].text) || !opt_string_ok(p, p->actions[i].owner))
 			return fail(err, errsz, "action %zu: string index out of range", i);
@@ -202,16 +211,17 @@ verify_facts(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "fine %zu: notice number 0", i);
 		if (f->pence < 0 || f->later_pence < 0 || !magnitude_ok(f->pence) || !magnitude_ok(f->later_pence))
 			return fail(err, errsz, "fine %zu: a negative amount", i);
-		if (!opt_string_ok(p, f->source))
-			return fail(err, errsz, "fine %zu: source string out of range", i);
+		if (!opt_string_ok(p, f->source) || !opt_string_ok(p, f->file))
+			return fail(err, errsz, "fine %zu: source or file string out of range", i);
 	}
 	const struct rt_penalty *pn = &p->penalty;
 	if (pn->defined > 1 || !opt_string_ok(p, pn->alternative) || !opt_string_ok(p, pn->unpaid_action) ||
 	    !opt_string_ok(p, pn->source))
 		return fail(err, errsz, "penalty framework: bad flag or string index");
 	for (int s = 0; s < 2; s++)
-		if (!time_ok(p->sessions[s].opens, 1) || !time_ok(p->sessions[s].closes, 1))
-			return fail(err, errsz, "register: %s session time out of range", s == RT_AM ? "AM" : "PM");
+		if (!time_ok(p->sessions[s].opens, 1) || !time_ok(p->sessions[s].closes, 1) ||
+		    !opt_string_ok(p, p->sessions[s].file))
+			return fail(err, errsz, "register: %s session time or file out of range", s == RT_AM ? "AM" : "PM");
 	for (size_t i = 0; i < p->narrivals; i++) {
 		const struct rt_arrival_rule *a = &p->arrivals[i];
 		if (a->session > RT_PM)
@@ -220,12 +230,13 @@ verify_facts(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "arrival rule %zu: time out of range", i);
 		if (a->code >= p->ncodes)
 			return fail(err, errsz, "arrival rule %zu: code %u is out of range (%zu codes)", i, a->code, p->ncodes);
-		if (!opt_string_ok(p, a->source))
-			return fail(err, errsz, "arrival rule %zu: source string out of range", i);
+		if (!opt_string_ok(p, a->source) || !opt_string_ok(p, a->file))
+			return fail(err, errsz, "arrival rule %zu: source or file string out of range", i);
 	}
 	for (size_t i = 0; i < p->nfacts; i++) {
 		const struct rt_fact *f = &p->facts[i];
-		if (!string_ok(p, f->key) || !opt_string_ok(p, f->text) || !opt_string_ok(p, f->source))
+		if (!string_ok(p, f->key) || !opt_string_ok(p, f->text) || !opt_string_ok(p, f->source) ||
+		    !opt_string_ok(p, f->file))
 			return fail(err, errsz, "fact %zu: string index out of range", i);
 		if (f->text == RT_NO_STRING && (f->value.den <= 0 || !unit_ok(f->value.unit) ||
 		                                !magnitude_ok(f->value.num) || !magnitude_ok(f->value.den)))
@@ -249,6 +260,7 @@ operand_limit(const struct rt_program *p, enum rt_operand_kind kind)
 	case RT_OPND_RULE: return p->nrules;
 	case RT_OPND_LABEL: return p->nstrings;
 	case RT_OPND_JUMP: return p->ncode;
+	case RT_OPND_RANGE: return p->nranges;
 	}
 	return 0;
 }

@@ -296,6 +296,18 @@ run(struct rt_eval *ev, const struct rt_pupil_history *history)
 			break;
 		}
 
+		/* IN_FORCE k: whether the as-of date lies in date range k (a dated rule). */
+		case RT_OP_IN_FORCE: {
+			const struct rt_range *r = &p->ranges[in->operand];
+			rt_date as_of = ev->plan->anchor.as_of;
+			int in_force = r->from <= as_of && as_of <= r->until;
+			struct rt_value from = { r->from, 1, RT_UNIT_DATE }, until = { r->until, 1, RT_UNIT_DATE };
+			if (ev->tracing && record_trace(ev, (uint32_t)pc, &from, &until, in_force))
+				return -1;
+			stack[sp++] = truth(in_force);
+			break;
+		}
+
 		case RT_OP__COUNT:
 		default:
 			/* A bug: the verifier rejects unknown opcodes. */

@@ -26,7 +26,7 @@ rich_program(void)
 		                     cats[i], (uint8_t)(i == 3 || i == 4 ? RT_CODE_PENALTY : 0),
 		                     (uint8_t)(i == 6 ? 2 : i), i == 3 ? rt_date_from_ymd(2006, 9, 1) : RT_DATE_MIN,
 		                     i == 5 ? rt_date_from_ymd(2024, 8, 18) : RT_DATE_MAX,
-		                     rt_program_string(p, "DfE guidance"), (uint32_t)(10 + i) };
+		                     rt_program_string(p, "DfE guidance"), (uint32_t)(10 + i), p->source_file };
 		rt_program_code(p, &c);
 	}
 	struct rt_codeset absent = { { 0 } }, penalty = { { 0 } };
@@ -61,31 +61,33 @@ rich_program(void)
 	                            rt_program_string(p, "Appendix 1"), 60 };
 	rt_program_letter(p, &letter);
 	struct rt_rule pa = { rt_program_string(p, "persistent_absence"), rt_program_string(p, "Persistent absence"),
-	                      RT_RULE_FLAG, 0, 0, 0, UINT32_MAX, rt_program_string(p, "DfE"), 70 };
+	                      RT_RULE_FLAG, 0, 0, 0, UINT32_MAX, rt_program_string(p, "DfE"), 70, p->source_file, RT_ALWAYS };
 	struct rt_rule stage1 = { rt_program_string(p, "Day one"), RT_NO_STRING, RT_RULE_STAGE, 1, 0, 1, UINT32_MAX,
-	                          RT_NO_STRING, 75 };
+	                          RT_NO_STRING, 75, p->source_file, RT_ALWAYS };
 	struct rt_rule stage2 = { rt_program_string(p, "Attendance meeting"), RT_NO_STRING, RT_RULE_STAGE, 2, 1, 1, 0,
-	                          RT_NO_STRING, 80 };
+	                          RT_NO_STRING, 80, p->source_file, RT_ALWAYS };
+	struct rt_range since_2024 = { rt_date_from_ymd(2024, 8, 19), RT_DATE_MAX };
+	uint32_t k_range = rt_program_range(p, &since_2024);
 	struct rt_rule pen = { rt_program_string(p, "penalty"), RT_NO_STRING, RT_RULE_PENALTY, 0, 0, 0, UINT32_MAX,
-	                       RT_NO_STRING, 90 };
+	                       RT_NO_STRING, 90, p->source_file, 1 + k_range };
 	uint32_t r_pa = rt_program_rule(p, &pa), r_s1 = rt_program_rule(p, &stage1);
 	uint32_t r_s2 = rt_program_rule(p, &stage2), r_pen = rt_program_rule(p, &pen);
 	struct rt_fine f1 = { rt_date_from_ymd(2024, 8, 19), RT_DATE_MAX, 1, 8000, 21, 16000, 28,
-	                      rt_program_string(p, "SI 2024/210"), 100 };
-	struct rt_fine f2 = { rt_date_from_ymd(2024, 8, 19), RT_DATE_MAX, 2, 16000, 28, 0, 0, RT_NO_STRING, 101 };
+	                      rt_program_string(p, "SI 2024/210"), 100, p->source_file };
+	struct rt_fine f2 = { rt_date_from_ymd(2024, 8, 19), RT_DATE_MAX, 2, 16000, 28, 0, 0, RT_NO_STRING, 101, p->source_file };
 	rt_program_fine(p, &f1);
 	rt_program_fine(p, &f2);
 	p->penalty = (struct rt_penalty){ 1, 2, 3, 28, rt_program_string(p, "Alternative action"),
 	                                  rt_program_string(p, "Prosecution"), RT_NO_STRING };
-	p->sessions[RT_AM] = (struct rt_register_session){ 8 * 60 + 35, 9 * 60 };
-	struct rt_arrival_rule late = { RT_AM, 8 * 60 + 35, 0, RT_NO_STRING, 110 };
-	struct rt_arrival_rule after = { RT_AM, 9 * 60, 4, rt_program_string(p, "3.4"), 111 };
+	p->sessions[RT_AM] = (struct rt_register_session){ 8 * 60 + 35, 9 * 60, 105, p->source_file };
+	struct rt_arrival_rule late = { RT_AM, 8 * 60 + 35, 0, RT_NO_STRING, 110, p->source_file };
+	struct rt_arrival_rule after = { RT_AM, 9 * 60, 4, rt_program_string(p, "3.4"), 111, p->source_file };
 	rt_program_arrival(p, &late);
 	rt_program_arrival(p, &after);
 	struct rt_fact school = { rt_program_string(p, "identity.school"), rt_program_string(p, "Russell Street School"),
-	                          { 0, 0, 0 }, RT_NO_STRING, 1 };
+	                          { 0, 0, 0 }, RT_NO_STRING, 1, p->source_file };
 	struct rt_fact target = { rt_program_string(p, "target.attendance"), RT_NO_STRING,
-	                          { 965, 10, RT_UNIT_PERCENT }, rt_program_string(p, "5. Stage Three"), 2 };
+	                          { 965, 10, RT_UNIT_PERCENT }, rt_program_string(p, "5. Stage Three"), 2, p->source_file };
 	rt_program_fact(p, &school);
 	rt_program_fact(p, &target);
 
@@ -117,7 +119,9 @@ rich_program(void)
 	rt_program_emit(p, RT_OP_NOT, 0, 81);
 	rt_program_emit(p, RT_OP_JUMP, 19, 81);
 	rt_program_emit(p, RT_OP_RULE, r_s2, 80);
-	/* penalty: penalty sessions in the last 10 school weeks >= 10 sessions */
+	/* penalty, from 2024-08-19: penalty sessions in the last 10 school weeks >= 10 sessions */
+	rt_program_emit(p, RT_OP_IN_FORCE, k_range, 90);
+	rt_program_emit(p, RT_OP_AND_ELSE, 27, 90);
 	rt_program_emit(p, RT_OP_MEASURE, m_window, 91);
 	rt_program_emit(p, RT_OP_CONST, c_sessions, 91);
 	rt_program_emit(p, RT_OP_ADD, 0, 91);
@@ -173,6 +177,11 @@ test_round_trip_is_identical(void **state)
 	assert_int_equal(q->measures[0].flags, 0);
 	assert_int_equal(q->measures[3].kind, RT_M_WEEKS_SINCE);
 	assert_int_equal(q->measures[3].rule, 2);
+	assert_int_equal(q->nranges, 1);
+	assert_int_equal(q->ranges[0].from, rt_date_from_ymd(2024, 8, 19));
+	assert_int_equal(q->rules[3].in_force, 1);
+	assert_int_equal(q->rules[3].file, p->source_file);
+	assert_int_equal(q->sessions[RT_AM].line, 105);
 	/* a decoded program can still be extended with the builders */
 	uint32_t s = rt_program_string(q, "new");
 	assert_string_equal(rt_program_str(q, s), "new");
@@ -234,12 +243,6 @@ section_payload(const uint8_t *buf, size_t len, uint32_t tag)
 	return 0;
 }
 
-static uint32_t
-get32(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
 static void
 put32(uint8_t *b, uint32_t v)
 {
@@ -247,62 +250,24 @@ put32(uint8_t *b, uint32_t v)
 		b[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Rewrites a 1.1 encoding as 1.0 wrote it: minor 0, measure records without rule and flags. */
-static uint8_t *
-as_version_1_0(const uint8_t *buf, size_t len, size_t *outlen)
-{
-	enum { OLD = 12, NEW = 17 };
-	size_t payload = section_payload(buf, len, 5);
-	uint32_t n = get32(buf + payload);
-	size_t tail = payload + 4 + (size_t)n * NEW;
-	uint8_t *out = malloc(len);
-	assert_non_null(out);
-	memcpy(out, buf, payload + 4);
-	put32(out + payload - 4, 4 + n * OLD);
-	size_t o = payload + 4;
-	for (uint32_t i = 0; i < n; i++, o += OLD)
-		memcpy(out + o, buf + payload + 4 + (size_t)i * NEW, OLD);
-	memcpy(out + o, buf + tail, len - tail);
-	out[10] = 0;
-	out[11] = 0;
-	*outlen = o + (len - tail);
-	/* 1.0 had an empty end section: drop the checksum 1.2 keeps there */
-	*outlen -= 4;
-	put32(out + *outlen - 4, 0);
-	return out;
-}
-
 static void expect_error(const uint8_t *buf, size_t len, const char *reason);
 
-/* A file written by 1.0 still loads: its measures get rule 0 and no flags. */
+/* A file an older attend wrote (bytecode 1.x) is refused with a message that says to recompile. */
 static void
-test_reads_version_1_0(void **state)
+test_refuses_version_1(void **state)
 {
 	(void)state;
 	struct rt_program *p = rich_program();
 	uint8_t *buf;
-	size_t len, oldlen;
+	size_t len;
 	assert_int_equal(rt_bytecode_encode(p, &buf, &len), 0);
-	assert_int_equal(buf[10], 2); /* this build writes 1.2 */
-	uint8_t *old = as_version_1_0(buf, len, &oldlen);
-	assert_int_equal(oldlen, len - 5 * p->nmeasures - 4);
-	struct rt_program *q;
-	char err[256] = "";
-	if (rt_bytecode_decode(old, oldlen, &q, err, sizeof err))
-		fail_msg("%s", err);
-	assert_int_equal(q->nmeasures, p->nmeasures);
-	for (size_t i = 0; i < q->nmeasures; i++) {
-		assert_int_equal(q->measures[i].kind, p->measures[i].kind);
-		assert_int_equal(q->measures[i].label, p->measures[i].label);
-		assert_int_equal(q->measures[i].rule, 0);
-		assert_int_equal(q->measures[i].flags, 0);
-	}
-	assert_int_equal(q->ncode, p->ncode);
-	rt_program_free(q);
-	/* the same bytes claiming 1.1 do not fit the longer records */
-	old[10] = 1;
-	expect_error(old, oldlen, "counts do not match the section length in section 'measures'");
-	free(old);
+	assert_int_equal(buf[8], 2); /* this build writes 2.0 */
+	assert_int_equal(buf[10], 0);
+	buf[8] = 1;
+	buf[10] = 2;
+	expect_error(buf, len, "compiled by an older attend (bytecode 1.2; this build reads 2.x): recompile the policy");
+	buf[8] = 3;
+	expect_error(buf, len, "compiled by a newer attend");
 	free(buf);
 	rt_program_free(p);
 }
@@ -435,7 +400,7 @@ main(void)
 		cmocka_unit_test(test_rich_program_verifies),
 		cmocka_unit_test(test_round_trip_is_identical),
 		cmocka_unit_test(test_save_and_load),
-		cmocka_unit_test(test_reads_version_1_0),
+		cmocka_unit_test(test_refuses_version_1),
 		cmocka_unit_test(test_precise_errors),
 		cmocka_unit_test(test_byte_flips),
 	};

@@ -58,7 +58,8 @@ setup(void **state)
 	for (int i = 0; i < NCODES; i++) {
 		struct rt_code c = { rt_program_string(p, names[i]), RT_NO_STRING, cats[i],
 		                     cats[i] == RT_CAT_UNAUTHORISED ? RT_CODE_PENALTY : 0,
-		                     (uint8_t)(i == C_ILL_SUB ? C_ILL : i), RT_DATE_MIN, RT_DATE_MAX, RT_NO_STRING, 1 };
+		                     (uint8_t)(i == C_ILL_SUB ? C_ILL : i), RT_DATE_MIN, RT_DATE_MAX, RT_NO_STRING, 1,
+		                     RT_NO_STRING };
 		rt_program_code(p, &c);
 	}
 	struct rt_codeset unauth = { { 0 } }, absent = { { 0 } };

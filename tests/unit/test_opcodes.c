@@ -69,7 +69,7 @@ test_every_opcode_disassembles(void **state)
 	(void)state;
 	struct rt_program *p = rt_program_new();
 	struct rt_code c = { rt_program_string(p, "U"), RT_NO_STRING, RT_CAT_UNAUTHORISED, 0, 0, RT_DATE_MIN,
-	                     RT_DATE_MAX, RT_NO_STRING, 1 };
+	                     RT_DATE_MAX, RT_NO_STRING, 1, RT_NO_STRING };
 	rt_program_code(p, &c);
 	struct rt_codeset set = { { 1 } };
 	struct rt_measure m = { RT_M_SESSIONS, RT_P_SCHOOL_WEEKS, 10, rt_program_codeset(p, &set),
@@ -78,8 +78,10 @@ test_every_opcode_disassembles(void **state)
 	struct rt_schedule s = { rt_program_string(p, "likely"), RT_UNIT_SESSIONS, 1, { 10 }, 2 };
 	rt_program_schedule(p, &s);
 	struct rt_rule r = { rt_program_string(p, "pa"), RT_NO_STRING, RT_RULE_FLAG, 0, 0, 0, UINT32_MAX,
-	                     RT_NO_STRING, 3 };
+	                     RT_NO_STRING, 3, RT_NO_STRING, RT_ALWAYS };
 	rt_program_rule(p, &r);
+	struct rt_range since = { rt_date_from_ymd(2024, 8, 19), RT_DATE_MAX };
+	rt_program_range(p, &since);
 	rt_program_constant(p, (struct rt_value){ 965, 10, RT_UNIT_PERCENT });
 	for (int op = 0; op < RT_OP__COUNT; op++)
 		rt_program_emit(p, (uint8_t)op, rt_opcode_table[op].operand == RT_OPND_JUMP ? (uint32_t)op + 1 : 0,
@@ -104,6 +106,7 @@ test_every_opcode_disassembles(void **state)
 	assert_non_null(strstr(text, "; schedule likely"));
 	assert_non_null(strstr(text, "; flag pa"));
 	assert_non_null(strstr(text, "; to 0015"));
+	assert_non_null(strstr(text, "; from 2024-08-19 until open"));
 	/* the listing is stable */
 	char *again = capture(rt_disasm, p);
 	assert_string_equal(text, again);

@@ -85,7 +85,7 @@ measure_program(void)
 	for (int i = 0; i < NCODES; i++) {
 		struct rt_code c = { rt_program_string(p, names[i]), RT_NO_STRING, cats[i],
 			             cats[i] == RT_CAT_UNAUTHORISED ? RT_CODE_PENALTY : 0, (uint8_t)i, RT_DATE_MIN,
-			             RT_DATE_MAX, RT_NO_STRING, 1 };
+			             RT_DATE_MAX, RT_NO_STRING, 1, RT_NO_STRING };
 		rt_program_code(p, &c);
 	}
 	struct rt_codeset absent = { { 0 } }, unauth = { { 0 } }, attending = { { 0 } };

@@ -25,9 +25,9 @@ program(const struct ins *code, size_t n, uint16_t max_stack)
 	rt_program_constant(p, (struct rt_value){ 1, 1, RT_UNIT_BOOL });
 	rt_program_constant(p, (struct rt_value){ 10, 1, RT_UNIT_SESSIONS });
 	struct rt_code present = { rt_program_string(p, "/"), RT_NO_STRING, RT_CAT_PRESENT, 0, 0, RT_DATE_MIN,
-	                           RT_DATE_MAX, RT_NO_STRING, 1 };
+	                           RT_DATE_MAX, RT_NO_STRING, 1, RT_NO_STRING };
 	struct rt_code unauth = { rt_program_string(p, "U"), RT_NO_STRING, RT_CAT_UNAUTHORISED, RT_CODE_PENALTY, 1,
-	                          RT_DATE_MIN, RT_DATE_MAX, RT_NO_STRING, 2 };
+	                          RT_DATE_MIN, RT_DATE_MAX, RT_NO_STRING, 2, RT_NO_STRING };
 	rt_program_code(p, &present);
 	rt_program_code(p, &unauth);
 	struct rt_codeset set = { { 0 } };
@@ -45,7 +45,7 @@ program(const struct ins *code, size_t n, uint16_t max_stack)
 	const char *names[3] = { "one", "two", "three" };
 	for (uint16_t i = 0; i < 3; i++) {
 		struct rt_rule r = { rt_program_string(p, names[i]), RT_NO_STRING, RT_RULE_STAGE, (uint16_t)(i + 1), 0,
-		                     i == 0, i == 0 ? 0 : UINT32_MAX, RT_NO_STRING, 5 };
+		                     i == 0, i == 0 ? 0 : UINT32_MAX, RT_NO_STRING, 5, RT_NO_STRING, RT_ALWAYS };
 		rt_program_rule(p, &r);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -233,17 +233,23 @@ test_tables(void **state)
 	MUTATE("rule 0: letter 3 is out of range (1 letters)", p->rules[0].letter = 3, p->rules[0].letter = 0);
 	MUTATE("rule 1: a stage numbered 0", p->rules[1].stage = 0, p->rules[1].stage = 2);
 	MUTATE("action 0: string index out of range", p->actions[0].owner = 999, p->actions[0].owner = RT_NO_STRING);
-	struct rt_fine fine = { 100, 50, 1, 8000, 21, 16000, 28, RT_NO_STRING, 9 };
+	MUTATE("rule 2: date range 0 is out of range (0 ranges)", p->rules[2].in_force = 1,
+	       p->rules[2].in_force = RT_ALWAYS);
+	MUTATE("rule 0: file string out of range", p->rules[0].file = 999, p->rules[0].file = RT_NO_STRING);
+	struct rt_range range = { 300, 200 };
+	rt_program_range(p, &range);
+	MUTATE("date range 0: from a date after its last date", (void)0, p->ranges[0].until = 400);
+	struct rt_fine fine = { 100, 50, 1, 8000, 21, 16000, 28, RT_NO_STRING, 9, RT_NO_STRING };
 	rt_program_fine(p, &fine);
 	MUTATE("fine 0: in force from a date after its last date", (void)0, p->fines[0].until = 200);
-	struct rt_arrival_rule arrival = { RT_AM, 9 * 60, 5, RT_NO_STRING, 10 };
+	struct rt_arrival_rule arrival = { RT_AM, 9 * 60, 5, RT_NO_STRING, 10, RT_NO_STRING };
 	rt_program_arrival(p, &arrival);
 	MUTATE("arrival rule 0: code 5 is out of range (2 codes)", (void)0, p->arrivals[0].code = 1);
 	struct rt_fact fact = { rt_program_string(p, "target.attendance"), RT_NO_STRING, { 965, 0, RT_UNIT_PERCENT },
-	                        RT_NO_STRING, 11 };
+	                        RT_NO_STRING, 11, RT_NO_STRING };
 	rt_program_fact(p, &fact);
 	MUTATE("fact 0: bad value (denominator 0", (void)0, p->facts[0].value.den = 10);
-	MUTATE("register: AM session time out of range", p->sessions[RT_AM].opens = 24 * 60,
+	MUTATE("register: AM session time or file out of range", p->sessions[RT_AM].opens = 24 * 60,
 	       p->sessions[RT_AM].opens = -1);
 	uint32_t *lines = p->lines;
 	MUTATE("the code or its line table is missing", p->lines = NULL, p->lines = lines);
@@ -316,11 +322,13 @@ test_bad_header(void **state)
 	buf[1] = 'B';
 	expect_decode_error(buf, len, "bad magic: not an attend bytecode file");
 	buf[1] = 'A';
-	buf[8] = 2; /* major */
+	buf[8] = 3; /* major */
 	buf[10] = 0; /* minor */
-	expect_decode_error(buf, len, "unsupported version 2.0");
-	buf[10] = RT_BYTECODE_VERSION_MINOR;
+	expect_decode_error(buf, len, "unsupported version 3.0");
 	buf[8] = 1;
+	expect_decode_error(buf, len, "recompile the policy");
+	buf[10] = RT_BYTECODE_VERSION_MINOR;
+	buf[8] = RT_BYTECODE_VERSION_MAJOR;
 	buf[12] = 1; /* flags */
 	expect_decode_error(buf, len, "unsupported flags 0x00000001");
 	buf[12] = 0;

@@ -42,7 +42,7 @@ base_program(void)
 	for (int i = 0; i < NCODES; i++) {
 		struct rt_code c = { rt_program_string(p, names[i]), RT_NO_STRING, cats[i],
 		                     i == C_UNAUTH ? RT_CODE_PENALTY : 0, (uint8_t)i, RT_DATE_MIN, RT_DATE_MAX,
-		                     RT_NO_STRING, 1 };
+		                     RT_NO_STRING, 1, RT_NO_STRING };
 		rt_program_code(p, &c);
 	}
 	return p;
@@ -51,7 +51,8 @@ base_program(void)
 static uint32_t
 add_rule(struct rt_program *p, const char *name, uint8_t kind, uint16_t stage)
 {
-	struct rt_rule r = { rt_program_string(p, name), RT_NO_STRING, kind, stage, 0, 0, UINT32_MAX, RT_NO_STRING, 1 };
+	struct rt_rule r = { rt_program_string(p, name), RT_NO_STRING, kind, stage, 0, 0, UINT32_MAX, RT_NO_STRING, 1,
+	                     RT_NO_STRING, RT_ALWAYS };
 	return rt_program_rule(p, &r);
 }
 
