@@ -49,9 +49,9 @@ expect "10000 nots" 1 "nested too deeply (limit 100)" -- check "$tmp/nots.policy
 
 # A bytecode file declaring 12,000,000 empty strings: refused before allocating for them (it took
 # about nine times its size first). Without sanitizers (which reserve address space), in 200 MB.
-# Header: magic, version 1.2, no flags; section 1 (strings) of 60,000,004 bytes; the count
+# Header: magic, version 2.0, no flags; section 1 (strings) of 60,000,004 bytes; the count
 # 12,000,000; then 12,000,000 times a zero length and a NUL.
-{ printf '\211APC\r\n\032\n\001\000\002\000\000\000\000\000\001\000\000\000\004\207\223\003\000\033\267\000'
+{ printf '\211APC\r\n\032\n\002\000\000\000\000\000\000\000\001\000\000\000\004\207\223\003\000\033\267\000'
   head -c 60000000 /dev/zero; } >"$tmp/strings.apc"
 (
 	[ -n "${SANITIZED:-}" ] || ulimit -v 204800
