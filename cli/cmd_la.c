@@ -82,6 +82,15 @@ static const struct cli_option replay_options[] = {
 	CLI_END,
 };
 
+static const struct cli_option report_options[] = {
+	LA_INCLUDES,
+	CLI_VALUE("as-of", 0, "DATE", struct la_args, as_of, "the last day of the period (default today)"),
+	CLI_VALUE("from", 0, "DATE", struct la_args, from, "the first day (default: 1 August of the school year)"),
+	CLI_VALUE("output", 'o', "FILE", struct la_args, output, "write the page to FILE.html (default: standard output)"),
+	LA_SCHOOL,
+	CLI_END,
+};
+
 static const struct cli_option notices_options[] = {
 	LA_INCLUDES,
 	CLI_VALUE("as-of", 0, "DATE", struct la_args, as_of, "overdue as of DATE (default today)"),
@@ -237,8 +246,15 @@ la_replay(struct la_args *a, struct tool_la *la, FILE *out)
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
 
+static int
+la_report(struct la_args *a, struct tool_la *la, FILE *out)
+{
+	int rc = tool_la_report(la, a->from_date, a->to_date, out);
+	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
+}
+
 static const struct cli_command la_validate_command, la_run_command, la_stats_command, la_replay_command,
-	la_notice_command, la_notices_command;
+	la_report_command, la_notice_command, la_notices_command;
 
 static int
 la_command(const struct cli_command *cmd, int argc, char **argv,
@@ -286,6 +302,12 @@ run_la_replay(int argc, char **argv)
 }
 
 static int
+run_la_report(int argc, char **argv)
+{
+	return la_command(&la_report_command, argc, argv, la_report);
+}
+
+static int
 run_la_notice(int argc, char **argv)
 {
 	return la_command(&la_notice_command, argc, argv, la_notice);
@@ -320,6 +342,12 @@ static const struct cli_command la_replay_command = {
 	"a rerun that differs from a school's recorded history, or a school that could not be replayed", NULL,
 };
 
+static const struct cli_command la_report_command = {
+	"la report", run_la_report, "MANIFEST -o FILE.html",
+	"one self-contained HTML page: the authority's and each school's figures, notices, stages and weekly chart",
+	report_options, "a school that could not be reported on (reported as MANIFEST:LINE)", NULL,
+};
+
 static const struct cli_command la_notice_command = {
 	"la notice", run_la_notice, "MANIFEST --school URN --upn UPN --parent ID --date DATE",
 	"issue a penalty notice at one school, counting the child's notices at the authority's other schools",
@@ -332,13 +360,14 @@ static const struct cli_command la_notices_command = {
 };
 
 static const struct cli_command *const la_subcommands[] = {
-	&la_validate_command, &la_run_command, &la_replay_command, &la_stats_command, &la_notice_command, &la_notices_command, NULL,
+	&la_validate_command, &la_run_command, &la_replay_command, &la_report_command, &la_stats_command,
+	&la_notice_command, &la_notices_command, NULL,
 };
 
 const struct cli_command cli_la_command = {
-	"la", NULL, "validate|run|replay|stats|notice|notices MANIFEST ...",
-	"a local authority's schools (docs/la.md): every policy validated or run, the DfE figures, penalty "
-	"notices counted across a child's schools, the notice register", NULL, NULL,
+	"la", NULL, "validate|run|replay|report|stats|notice|notices MANIFEST ...",
+	"a local authority's schools (docs/la.md): every policy validated, run or replayed, an HTML report, the"
+	" DfE figures, penalty notices counted across a child's schools, the notice register", NULL, NULL,
 	la_subcommands,
 };
 

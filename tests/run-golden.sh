@@ -6,6 +6,7 @@
 #   tests/scenarios/NAME.scenario         policy x register x date -> outcome (format below)
 #   docs/bytecode.md                      its opcode table matches runtime/opcodes.def
 #   policies/*.policy                     are formatted (attend fmt --check)
+#   tests/check-report.sh                 attend la report's HTML (and in chromium, if installed)
 #
 # A scenario is a list of directives, one per line ('#' starts a comment):
 #   import FILE...          CSV files to import into a fresh register
@@ -119,6 +120,14 @@ fi
 
 # Generated documentation: the opcode table in docs/bytecode.md.
 if tests/update-docs.sh "$ATTEND" --check >"$tmp/out" 2>&1; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	cat "$tmp/out"
+fi
+
+# attend la report: self-contained HTML, checked in chromium when it is installed.
+if tests/check-report.sh "$ATTEND" >"$tmp/out" 2>&1; then
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))

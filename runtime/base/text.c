@@ -114,3 +114,18 @@ base_csv_field(FILE *out, const char *s)
 	}
 	putc_unlocked('"', out);
 }
+
+void
+base_html_text(FILE *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: fputc(s[i], out);
+		}
+	}
+}

@@ -12,6 +12,9 @@ void base_json_string(FILE *out, const char *s);
  * break; an apostrophe first when it starts with = + - @, tab or CR (a spreadsheet formula). */
 void base_csv_field(FILE *out, const char *s);
 
+/* Writes s[0..len) as HTML text, escaping & < > " and '. */
+void base_html_text(FILE *out, const char *s, size_t len);
+
 /* The text of line `line` (1-based) of text[0..size), without its line ending; NULL past the end. */
 const char *base_text_line(const char *text, size_t size, unsigned line, size_t *len);
 

@@ -8,6 +8,8 @@
  */
 #include "runtime/engine/letters.h"
 
+#include "runtime/base/text.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -73,21 +75,6 @@ emit_plain(FILE *out, const char *s, size_t len)
 }
 
 static void
-emit_html(FILE *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(s[i], out);
-		}
-	}
-}
-
-static void
 render(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp, emit_fn emit,
        FILE *out)
 {
@@ -124,16 +111,16 @@ eng_letter_write_html(const struct rt_program *prog, const struct rt_letter *l, 
 {
 	const char *title = rt_program_str(prog, l->title);
 	fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
-	emit_html(out, title, strlen(title));
+	base_html_text(out, title, strlen(title));
 	fputs("</title>\n<style>\n"
 	      "  @page { size: A4; margin: 2cm; }\n"
 	      "  body { font-family: Arial, Helvetica, sans-serif; font-size: 12pt; max-width: 17cm; margin: 2cm auto; }\n"
 	      "  .body { white-space: pre-wrap; line-height: 1.5; }\n"
 	      "</style>\n</head>\n<body>\n<h1>",
 	      out);
-	emit_html(out, title, strlen(title));
+	base_html_text(out, title, strlen(title));
 	fputs("</h1>\n<div class=\"body\">", out);
-	render(prog, l, lp, emit_html, out);
+	render(prog, l, lp, base_html_text, out);
 	fputs("</div>\n</body>\n</html>\n", out);
 }
 

@@ -52,9 +52,66 @@ count_pupil(const struct rt_program *prog, const uint8_t xlat[256], const struct
 	c->severe = 2 * absent >= c->possible;
 }
 
+static int collect(const struct rt_program *prog, struct reg_store *store, rt_date from, rt_date to, int weekly,
+                   struct eng_stats *out, FILE *diag);
+
+/* One slot per school week of days [first, last); slot_of[d - first] for each day. */
+static int
+make_weeks(const struct rt_calendar *cal, size_t first, size_t last, struct eng_stats *out, size_t **slot_of)
+{
+	*slot_of = malloc((last - first + 1) * sizeof **slot_of);
+	out->weeks = calloc(last - first + 1, sizeof *out->weeks);
+	if (!*slot_of || !out->weeks)
+		return -1;
+	for (size_t d = first; d < last; d++) {
+		rt_date monday = rt_date_week_start(cal->days[d].date);
+		if (!out->nweeks || out->weeks[out->nweeks - 1].monday != monday)
+			out->weeks[out->nweeks++].monday = monday;
+		(*slot_of)[d - first] = out->nweeks - 1;
+	}
+	return 0;
+}
+
+static void
+count_weeks(const struct rt_program *prog, const uint8_t xlat[256], const struct reg_pupil *p, size_t first,
+            size_t last, const size_t *slot_of, struct eng_stats_week *weeks)
+{
+	for (size_t i = 2 * first; i < 2 * last && i < p->nmarks; i++) {
+		uint8_t code = p->marks[i] ? xlat[p->marks[i]] : RT_NO_MARK;
+		if (code >= prog->ncodes || prog->codes[code].category == RT_CAT_NOT_POSSIBLE)
+			continue;
+		struct eng_stats_week *w = &weeks[slot_of[i / 2 - first]];
+		w->possible++;
+		w->absent += prog->codes[code].category == RT_CAT_AUTHORISED ||
+		             prog->codes[code].category == RT_CAT_UNAUTHORISED;
+	}
+}
+
+void
+eng_stats_free(struct eng_stats *s)
+{
+	free(s->weeks);
+	s->weeks = NULL;
+	s->nweeks = 0;
+}
+
 int
 eng_stats_collect(const struct rt_program *prog, struct reg_store *store, rt_date from, rt_date to,
                   struct eng_stats *out, FILE *diag)
+{
+	return collect(prog, store, from, to, 0, out, diag);
+}
+
+int
+eng_stats_collect_weeks(const struct rt_program *prog, struct reg_store *store, rt_date from, rt_date to,
+                        struct eng_stats *out, FILE *diag)
+{
+	return collect(prog, store, from, to, 1, out, diag);
+}
+
+static int
+collect(const struct rt_program *prog, struct reg_store *store, rt_date from, rt_date to, int weekly,
+        struct eng_stats *out, FILE *diag)
 {
 	memset(out, 0, sizeof *out);
 	uint8_t xlat[256];
@@ -68,9 +125,12 @@ eng_stats_collect(const struct rt_program *prog, struct reg_store *store, rt_dat
 		return -1;
 	}
 	size_t first = from > RT_DATE_MIN ? rt_calendar_upto(&cal, from - 1) : 0, last = rt_calendar_upto(&cal, to);
+	size_t *slot_of = NULL;
+	if (last < first)
+		last = first;
 	struct reg_pupil p;
-	int rc;
-	while ((rc = reg_pupils_next(cur, &p)) == 1) {
+	int oom = weekly && make_weeks(&cal, first, last, out, &slot_of), rc = -1;
+	while (!oom && (rc = reg_pupils_next(cur, &p)) == 1) {
 		if (!in_cohort(p.year_group))
 			continue;
 		struct eng_stats_counts c;
@@ -79,9 +139,14 @@ eng_stats_collect(const struct rt_program *prog, struct reg_store *store, rt_dat
 			continue;
 		eng_stats_add(&out->all, &c);
 		eng_stats_add(&out->year[p.year_group < 0 ? ENG_STATS_NO_YEAR : p.year_group], &c);
+		if (weekly)
+			count_weeks(prog, xlat, &p, first, last, slot_of, out->weeks);
 	}
-	if (rc < 0)
+	if (oom)
+		fprintf(diag, "attend: out of memory\n");
+	else if (rc < 0)
 		fprintf(diag, "attend: %s\n", reg_error(store));
+	free(slot_of);
 	reg_pupils_close(cur);
 	rt_calendar_free(&cal);
 	return rc < 0 ? -1 : 0;
@@ -98,9 +163,8 @@ eng_stats_rows(const struct eng_stats *s, const char *urn, const char *school, s
 	return n;
 }
 
-/* 100 * part / whole to two decimals, rounded half up; "" when whole is 0. */
-static void
-percent(int64_t part, int64_t whole, char *buf, size_t size)
+void
+eng_stats_percent(int64_t part, int64_t whole, char *buf, size_t size)
 {
 	if (!whole) {
 		buf[0] = 0;
@@ -130,11 +194,11 @@ struct rates {
 static void
 rates_of(const struct eng_stats_counts *c, struct rates *r)
 {
-	percent(c->authorised + c->unauthorised, c->possible, r->overall, sizeof r->overall);
-	percent(c->authorised, c->possible, r->authorised, sizeof r->authorised);
-	percent(c->unauthorised, c->possible, r->unauthorised, sizeof r->unauthorised);
-	percent(c->persistent, c->enrolments, r->persistent, sizeof r->persistent);
-	percent(c->severe, c->enrolments, r->severe, sizeof r->severe);
+	eng_stats_percent(c->authorised + c->unauthorised, c->possible, r->overall, sizeof r->overall);
+	eng_stats_percent(c->authorised, c->possible, r->authorised, sizeof r->authorised);
+	eng_stats_percent(c->unauthorised, c->possible, r->unauthorised, sizeof r->unauthorised);
+	eng_stats_percent(c->persistent, c->enrolments, r->persistent, sizeof r->persistent);
+	eng_stats_percent(c->severe, c->enrolments, r->severe, sizeof r->severe);
 }
 
 static void

@@ -28,11 +28,19 @@ struct eng_stats_counts {
 	int64_t enrolments, possible, authorised, unauthorised, persistent, severe;
 };
 
+/* One school week of the enrolments' sessions (for charts). */
+struct eng_stats_week {
+	rt_date monday;
+	int64_t possible, absent;
+};
+
 /* One register's figures: the whole school, and each year group (the last
- * entry: pupils with no year group). */
+ * entry: pupils with no year group); by school week when asked for. */
 struct eng_stats {
 	struct eng_stats_counts all;
 	struct eng_stats_counts year[ENG_STATS_YEARS + 1];
+	struct eng_stats_week *weeks; /* ascending; NULL unless collected with weeks */
+	size_t nweeks;
 };
 
 /* Adds b to a. */
@@ -42,6 +50,10 @@ void eng_stats_add(struct eng_stats_counts *a, const struct eng_stats_counts *b)
  * register uses codes the policy does not define (reported on diag); -1 on failure. */
 int eng_stats_collect(const struct rt_program *prog, struct reg_store *store, rt_date from, rt_date to,
                       struct eng_stats *out, FILE *diag);
+/* The same, with the figures of every school week in the period too. Free with eng_stats_free. */
+int eng_stats_collect_weeks(const struct rt_program *prog, struct reg_store *store, rt_date from, rt_date to,
+                            struct eng_stats *out, FILE *diag);
+void eng_stats_free(struct eng_stats *s);
 
 /* One line of the table: a school's (or the LA's) figures, for one year group
  * or all. */
@@ -51,6 +63,9 @@ struct eng_stats_row {
 	int year;                 /* year group, -1 for all, ENG_STATS_NO_YEAR for pupils with none */
 	const struct eng_stats_counts *c;
 };
+
+/* 100 * part / whole to two decimals, rounded half up; "" when whole is 0. */
+void eng_stats_percent(int64_t part, int64_t whole, char *buf, size_t size);
 
 enum eng_stats_format { ENG_STATS_TEXT, ENG_STATS_CSV, ENG_STATS_JSON };
 

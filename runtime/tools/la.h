@@ -122,6 +122,13 @@ int tool_la_notice_issue(struct tool_la *la, const char *urn, const char *upn, c
  * `as_of`). format: 0 text, 1 CSV. */
 int tool_la_notices(struct tool_la *la, rt_date as_of, int format, FILE *out);
 
+/* ---- the HTML report (la_report.c) ---- */
+
+/* One self-contained HTML page: the authority's figures and weekly chart, a
+ * table of the schools (lowest attendance first, linked), and per school its
+ * figures, pupils at each stage, notices and weekly chart, from `from` to `as_of`. */
+int tool_la_report(struct tool_la *la, rt_date from, rt_date as_of, FILE *out);
+
 /* ---- the DfE figures (la_stats.c, engine/stats.h) ---- */
 
 /* Per school (all, then each year group), then the LA (all, then each year
