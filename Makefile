@@ -95,9 +95,11 @@ check-golden: $(BUILD)/attend
 	@tests/run-golden.sh $(BUILD)/attend
 	@tests/run-cli.sh $(BUILD)/attend
 
-# Inputs that crashed or hung, generated at full size (tests/run-regress.sh).
+# Inputs that crashed or hung, generated at full size (tests/run-regress.sh); hostile SQL,
+# locks and crashed writers against the register (tests/run-hostile.sh).
 check-regress: $(BUILD)/attend
 	@SANITIZED="$(SAN)" tests/run-regress.sh $(BUILD)/attend
+	@tests/run-hostile.sh $(BUILD)/attend
 
 test-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan OPT=-O1 \

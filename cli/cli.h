@@ -63,6 +63,6 @@ extern const struct cli_command cli_check_command, cli_lint_command, cli_fmt_com
 	cli_disasm_command, cli_opcodes_command, cli_init_command, cli_import_command, cli_run_command,
 	cli_explain_command, cli_replay_command, cli_notice_command, cli_letters_command, cli_amend_command,
 	cli_history_command, cli_migrate_command, cli_test_command, cli_validate_command, cli_diff_command,
-	cli_completion_command, cli_la_command, cli_stats_command;
+	cli_completion_command, cli_la_command, cli_stats_command, cli_check_register_command;
 
 #endif

@@ -1,5 +1,6 @@
-/* init, import: commands on the register alone. */
+/* init, import, check-register: commands on the register alone. */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -95,4 +96,45 @@ const struct cli_command cli_import_command = {
 	"import CSV (marks, pupils, calendar, parents, school); one transaction per file, nothing written on "
 	"error",
 	import_options, "a file rejected (each problem reported with its file, line and field)", NULL,
+};
+
+/* check-register [--repair] DB: every mark against the compact copy that runs read. */
+struct check_register_values {
+	int repair;
+};
+
+static const struct cli_option check_register_options[] = {
+	CLI_FLAG("repair", 0, struct check_register_values, repair, "rebuild the compact copy from the marks"),
+	CLI_END,
+};
+
+static int
+run_check_register(int argc, char **argv)
+{
+	struct check_register_values v = { 0 };
+	int first, rc = cli_parse(&cli_check_register_command, argc, argv, &v, &first);
+	if (rc != CLI_OK)
+		return rc;
+	if (first != argc - 1)
+		return cli_usage_error("check-register: give exactly one register");
+	const char *db = argv[first];
+	struct reg_store *s = NULL;
+	rc = cli_open_store(db, REG_UNCHECKED, &s);
+	long differences = 0;
+	if (rc == CLI_OK && (v.repair ? reg_repair_blobs(s) : reg_check_blobs(s, stdout, &differences))) {
+		fprintf(stderr, "attend: %s\n", reg_error(s));
+		rc = CLI_USAGE;
+	}
+	if (rc == CLI_OK && v.repair)
+		printf("%s: pupil_marks rebuilt from marks\n", db);
+	else if (rc == CLI_OK)
+		printf("%s: %ld difference%s between marks and pupil_marks\n", db, differences, differences == 1 ? "" : "s");
+	reg_close(s);
+	return rc == CLI_OK && differences ? CLI_FINDINGS : rc;
+}
+
+const struct cli_command cli_check_register_command = {
+	"check-register", run_check_register, "DB",
+	"compare every mark with the compact copy runs read, listing each difference; --repair rebuilds it",
+	check_register_options, "a mark differs from the compact copy (each listed)", NULL,
 };

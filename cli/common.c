@@ -154,6 +154,6 @@ cli_close_output(FILE *f, const char *name, int status)
 	char buf[4096];
 	if (f == stdout)
 		name = base_output_name(1, name, buf, sizeof buf);
-	fprintf(stderr, "attend: cannot write %s: %s\n", name, strerror(saved));
+	fprintf(stderr, "attend: cannot write %s: %s\n", name, saved ? strerror(saved) : "a write failed");
 	return CLI_USAGE;
 }

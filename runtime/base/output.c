@@ -8,8 +8,9 @@ int
 base_output_close(FILE *f)
 {
 	/* A write that failed earlier leaves the error flag set and an empty
-	 * buffer, so the final flush alone would succeed. */
-	int failed = ferror(f), saved = errno;
+	 * buffer, so the final flush alone would succeed; its errno is long gone
+	 * (0: the caller says "a write failed"). */
+	int failed = ferror(f), saved = 0;
 	if (fflush(f) != 0 && !failed) {
 		failed = 1;
 		saved = errno;
@@ -20,7 +21,7 @@ base_output_close(FILE *f)
 	}
 	if (!failed)
 		return 0;
-	errno = saved ? saved : EIO;
+	errno = saved;
 	return -1;
 }
 

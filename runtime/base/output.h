@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 /* Flushes f and checks that no write to it failed (ferror), then closes it
- * (stdout and stderr are only flushed). 0, or -1 with errno set; f is
- * closed either way. */
+ * (stdout and stderr are only flushed). 0, or -1 with errno set (0 when
+ * the failed write was earlier and its reason is lost); f is closed either way. */
 int base_output_close(FILE *f);
 
 /* The name of what file descriptor fd writes to (a redirected stdout:

@@ -138,7 +138,7 @@ write_file(const char *path, const struct rt_program *prog, const struct rt_lett
 	else
 		eng_letter_write_text(prog, l, lp, f);
 	if (base_output_close(f) != 0) {
-		fprintf(diag, "attend: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(diag, "attend: cannot write %s: %s\n", path, errno ? strerror(errno) : "a write failed");
 		return -1;
 	}
 	return 0;

@@ -378,11 +378,14 @@ rt_bytecode_save(const struct rt_program *p, const char *path, char *err, size_t
 		free(buf);
 		return -1;
 	}
-	int ok = fwrite(buf, 1, len, f) == len;
-	ok = base_output_close(f) == 0 && ok;
+	int ok = fwrite(buf, 1, len, f) == len, why = ok ? 0 : errno;
+	if (base_output_close(f) != 0 && ok) {
+		ok = 0;
+		why = errno;
+	}
 	free(buf);
 	if (!ok) {
-		snprintf(err, errsz, "%s: write failed: %s", path, strerror(errno));
+		snprintf(err, errsz, "%s: write failed: %s", path, why ? strerror(why) : "a write failed");
 		return -1;
 	}
 	return 0;

@@ -170,6 +170,49 @@ static const char schools_sql[] =
 	"  WHEN EXISTS (SELECT 1 FROM schools WHERE urn <> new.urn)\n"
 	"  BEGIN SELECT RAISE(ABORT, 'a register holds one school'); END;\n";
 
+/*
+ * Schema version 4: the register keeps its promises against any writer, not
+ * only attend (docs/schema.md, "What the register refuses"). SQLite removes
+ * the row an INSERT OR REPLACE, REPLACE or UPDATE OR REPLACE conflicts with
+ * without firing a DELETE trigger, so each kept table refuses the conflicting
+ * insert before it happens, and the columns that identify a row never change.
+ * A code changed by hand after an amendment leaves pupil_marks behind: the
+ * pupil is noted in marks_changed, which every open checks (reg_check_open).
+ */
+static const char guards_sql[] =
+	"CREATE TABLE marks_changed (\n"
+	"  pupil_id INTEGER PRIMARY KEY REFERENCES pupils(id)\n"
+	");\n"
+	"CREATE TRIGGER marks_not_replaced BEFORE INSERT ON marks WHEN EXISTS (SELECT 1 FROM marks m\n"
+	"    WHERE m.pupil_id = new.pupil_id AND m.date = new.date AND m.session = new.session)\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a mark is never replaced: it changes only by an amendment (attend amend)'); END;\n"
+	"CREATE TRIGGER marks_fixed BEFORE UPDATE OF pupil_id, date, session, minutes_late, arrival ON marks\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a mark''s pupil, date, session and time never change;"
+	" its code changes only by an amendment (attend amend)'); END;\n"
+	"CREATE TRIGGER marks_code_changed AFTER UPDATE OF code ON marks\n"
+	"  BEGIN INSERT OR IGNORE INTO marks_changed (pupil_id) VALUES (new.pupil_id); END;\n"
+	"CREATE TRIGGER pupils_not_replaced BEFORE INSERT ON pupils WHEN EXISTS (SELECT 1 FROM pupils p\n"
+	"    WHERE p.id = new.id OR p.upn = new.upn)\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a pupil is never replaced: their register entries refer to them'); END;\n"
+	"CREATE TRIGGER pupils_fixed BEFORE UPDATE OF id, upn ON pupils\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a pupil''s id and UPN never change: their register entries refer to them'); END;\n"
+	"CREATE TRIGGER amendments_not_replaced BEFORE INSERT ON amendments\n"
+	"  WHEN EXISTS (SELECT 1 FROM amendments a WHERE a.id = new.id)\n"
+	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never replaced'); END;\n"
+	"CREATE TRIGGER decisions_not_replaced BEFORE INSERT ON decisions WHEN EXISTS (SELECT 1 FROM decisions d\n"
+	"    WHERE d.id = new.id OR (d.policy = new.policy AND d.pupil_id = new.pupil_id AND d.as_of = new.as_of\n"
+	"      AND d.kind = new.kind AND d.event = new.event AND d.name = new.name))\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
+	"CREATE TRIGGER parents_fixed BEFORE UPDATE OF pupil_id, parent_id ON parents\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a parent''s pupil and id never change: penalty notices refer to them'); END;\n";
+
+/* The guard triggers, by name: an open refuses a register that lacks one. */
+static const char *const guard_names[] = {
+	"marks_retained", "amendments_kept", "amendments_fixed", "decisions_kept", "decisions_fixed",
+	"marks_amended_only", "pupils_kept", "marks_not_replaced", "marks_fixed", "marks_code_changed",
+	"pupils_not_replaced", "pupils_fixed", "amendments_not_replaced", "decisions_not_replaced", "parents_fixed",
+};
+
 int
 reg_fail(struct reg_store *store, const char *fmt, ...)
 {
@@ -225,7 +268,7 @@ create_schema(struct reg_store *store)
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
-	    reg_exec(store, pragmas) ||
+	    reg_exec(store, guards_sql) || reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -256,7 +299,7 @@ migrate(struct reg_store *store, long version)
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	if ((version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
-	    reg_exec(store, pragma) || reg_exec(store, "COMMIT")) {
+	    (version < 4 && reg_exec(store, guards_sql)) || reg_exec(store, pragma) || reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -297,6 +340,54 @@ check_schema(struct reg_store *store, int flags)
 	return 0;
 }
 
+/* Opens the file. A read-only open cannot roll back the journal a crashed
+ * writer left behind ("attempt to write a readonly database"): a read-write
+ * connection opened for a moment rolls it back first. */
+static int
+open_db(struct reg_store *store, int flags)
+{
+	int oflags = SQLITE_OPEN_NOMUTEX | (flags & REG_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if (flags & REG_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (flags & REG_READONLY) {
+		sqlite3 *rw = NULL;
+		if (sqlite3_open_v2(store->path, &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+			sqlite3_busy_timeout(rw, REG_BUSY_TIMEOUT_MS);
+			sqlite3_exec(rw, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+		}
+		sqlite3_close(rw);
+	}
+	if (sqlite3_open_v2(store->path, &store->db, oflags, NULL) != SQLITE_OK)
+		return reg_fail(store, "cannot open %s: %s", store->path,
+		                store->db ? sqlite3_errmsg(store->db) : "out of memory");
+	return 0;
+}
+
+/* The cheap check made on every open: the guard triggers are all there, and
+ * no mark's code was changed behind pupil_marks' back. */
+static int
+check_guards(struct reg_store *store, int flags)
+{
+	long present = 0, changed = 0;
+	char sql[1024] = "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (";
+	for (size_t i = 0; i < sizeof guard_names / sizeof guard_names[0]; i++)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s'%s'", i ? ", " : "", guard_names[i]);
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ")");
+	if (pragma_int(store, sql, &present) || pragma_int(store, "SELECT count(*) FROM marks_changed", &changed))
+		return reg_fail_db(store, "cannot read the database");
+	if (present != (long)(sizeof guard_names / sizeof guard_names[0]))
+		return reg_fail(store, "%s: %ld of the register's %zu guard triggers are missing (dropped by hand?): "
+		                       "it no longer keeps the legal record safe", store->path,
+		                (long)(sizeof guard_names / sizeof guard_names[0]) - present,
+		                sizeof guard_names / sizeof guard_names[0]);
+	if (changed && !(flags & REG_UNCHECKED))
+		return reg_fail(store, "%s: the marks of %ld pupil%s were changed outside attend amend, and the compact "
+		                       "copy runs read is out of step: `attend check-register %s` shows the differences "
+		                       "and `attend check-register --repair %s` rebuilds it", store->path, changed,
+		                changed == 1 ? "" : "s", store->path, store->path);
+	return 0;
+}
+
 int
 reg_open(const char *path, int flags, struct reg_store **out)
 {
@@ -308,15 +399,17 @@ reg_open(const char *path, int flags, struct reg_store **out)
 	if (!store->path)
 		return reg_fail(store, "out of memory");
 	/* A store is used by one thread at a time: SQLite's own locking would only cost time. */
-	int oflags = SQLITE_OPEN_NOMUTEX | (flags & REG_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-	if (flags & REG_CREATE)
-		oflags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &store->db, oflags, NULL) != SQLITE_OK)
-		return reg_fail(store, "cannot open %s: %s", path,
-		                     store->db ? sqlite3_errmsg(store->db) : "out of memory");
-	/* A rollback journal keeps a failed import cheap to undo: pages added to
-	 * the file after the transaction began are not journalled at all. */
-	if (reg_exec(store, "PRAGMA busy_timeout = 5000") || check_schema(store, flags))
+	if (open_db(store, flags))
+		return -1;
+	/* The busy timeout outlasts the largest import (docs/schema.md); WAL lets
+	 * readers run while an import writes; foreign keys hold on every connection. */
+	char pragmas[96];
+	snprintf(pragmas, sizeof pragmas, "PRAGMA busy_timeout = %d; PRAGMA foreign_keys = ON;", REG_BUSY_TIMEOUT_MS);
+	if (reg_exec(store, pragmas) || check_schema(store, flags))
+		return -1;
+	if (!(flags & REG_READONLY) && reg_exec(store, "PRAGMA journal_mode = WAL"))
+		return -1;
+	if (check_guards(store, flags))
 		return -1;
 	return reg_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
 	                            " PRAGMA mmap_size = 1073741824;");

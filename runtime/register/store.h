@@ -25,12 +25,19 @@ struct sqlite3;
 
 enum {
 	REG_CREATE = 0x01,   /* create the file and the schema if missing (attend init) */
-	REG_READONLY = 0x02
+	REG_READONLY = 0x02,
+	REG_UNCHECKED = 0x04  /* open even when pupil_marks is out of step (check-register) */
 };
 
 /* On failure *out is still set (unless memory ran out, then NULL) so that
  * reg_error() can say why; close it either way. */
 int reg_open(const char *path, int flags, struct reg_store **out);
+
+/* Compares every mark with the compact copy (pupil_marks) that runs read,
+ * printing each difference on `report`: 0 with *differences set, or -1
+ * (reg_error). reg_repair_blobs rebuilds the copy from marks. */
+int reg_check_blobs(struct reg_store *store, FILE *report, long *differences);
+int reg_repair_blobs(struct reg_store *store);
 /* The message for the last failure ("out of memory" for a NULL store). */
 const char *reg_error(const struct reg_store *store);
 void reg_close(struct reg_store *store);

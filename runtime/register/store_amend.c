@@ -154,20 +154,35 @@ amend(struct reg_store *store, const struct reg_amendment *a)
 	if (rc != SQLITE_DONE)
 		return reg_fail_db(store, "cannot record the amendment");
 	/* The time of arrival, if any, stays: it is a fact about the arrival, not the code. */
-	if (reg_prepare(store,
-	                     "INSERT INTO marks (pupil_id, date, session, code) VALUES (?, ?, ?, ?)"
-	                     " ON CONFLICT (pupil_id, date, session) DO UPDATE SET code = excluded.code",
-	                     &st))
+	/* An update, or an insert when the session had no mark: the register
+	 * refuses any insert that meets an existing mark, upserts included. */
+	static const char *const write[2] = {
+		"UPDATE marks SET code = ?4 WHERE pupil_id = ?1 AND date = ?2 AND session = ?3",
+		"INSERT INTO marks (pupil_id, date, session, code) VALUES (?1, ?2, ?3, ?4)",
+	};
+	for (int k = 0; k < 2; k++) {
+		if (reg_prepare(store, write[k], &st))
+			return -1;
+		sqlite3_bind_int64(st, 1, pupil);
+		sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, session_name(a->session), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a->code, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return reg_fail_db(store, "cannot write the mark");
+		if (k == 0 && sqlite3_changes(store->db) > 0)
+			break;
+	}
+	/* pupil_marks follows in the same transaction: this change is in step. */
+	if (update_blob(store, pupil, 2 * (size_t)day + (a->session == RT_PM), id))
+		return -1;
+	if (reg_prepare(store, "DELETE FROM marks_changed WHERE pupil_id = ?", &st))
 		return -1;
 	sqlite3_bind_int64(st, 1, pupil);
-	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, session_name(a->session), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return reg_fail_db(store, "cannot write the mark");
-	return update_blob(store, pupil, 2 * (size_t)day + (a->session == RT_PM), id);
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot write the mark");
 }
 
 int

@@ -1,4 +1,5 @@
-/* pupil_marks: the compact per-pupil copy of marks, rebuilt when the calendar changes. */
+/* pupil_marks: the compact per-pupil copy of marks, rebuilt when the calendar
+ * changes, and compared with marks (attend check-register). */
 #include "runtime/register/store_impl.h"
 
 #include <sqlite3.h>
@@ -12,11 +13,52 @@ struct rebuild {
 	sqlite3_stmt *write;
 	uint8_t *blob;
 	size_t nblob;
+	/* comparing instead of writing (check-register) */
+	FILE *report;
+	sqlite3_stmt *stored;
+	long differences;
 };
+
+enum { MAX_SHOWN = 100 };   /* differences printed; the rest are counted */
+
+static void
+report_difference(struct rebuild *rb, int64_t pupil_id, size_t slot, int want, int have)
+{
+	if (rb->differences++ >= MAX_SHOWN)
+		return;
+	char date[11];
+	rt_date_format(rb->cal.days.days[slot / 2].date, date);
+	const char *w = want ? rb->book->names[want] : "no mark", *h = have && have <= REG_MAX_CODE_ID ? rb->book->names[have] : "";
+	fprintf(rb->report, "%s: pupil %lld, %s %s: marks has %s%s%s, pupil_marks has %s%s%s\n", rb->store->path,
+	        (long long)pupil_id, date, slot % 2 ? "PM" : "AM", want ? "\"" : "", w, want ? "\"" : "",
+	        have ? "\"" : "", have ? (*h ? h : "an unknown code") : "no mark", have ? "\"" : "");
+}
+
+/* Compares the blob built from marks with the stored one. */
+static int
+compare_blob(struct rebuild *rb, int64_t pupil_id)
+{
+	sqlite3_bind_int64(rb->stored, 1, pupil_id);
+	int rc = sqlite3_step(rb->stored);
+	const uint8_t *have = rc == SQLITE_ROW ? sqlite3_column_blob(rb->stored, 0) : NULL;
+	size_t nhave = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(rb->stored, 0) : 0;
+	for (size_t i = 0; i < rb->nblob || i < nhave; i++) {
+		int want = i < rb->nblob ? rb->blob[i] : 0, got = i < nhave ? have[i] : 0;
+		if (want != got && i < rb->nblob)
+			report_difference(rb, pupil_id, i, want, got);
+		else if (want != got && rb->differences++ < MAX_SHOWN)
+			fprintf(rb->report, "%s: pupil %lld: pupil_marks is longer than the calendar\n", rb->store->path,
+			        (long long)pupil_id);
+	}
+	sqlite3_reset(rb->stored);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : reg_fail_db(rb->store, "cannot read pupil_marks");
+}
 
 static int
 write_blob(struct rebuild *rb, int64_t pupil_id)
 {
+	if (rb->report)
+		return compare_blob(rb, pupil_id);
 	sqlite3_bind_int64(rb->write, 1, pupil_id);
 	sqlite3_bind_blob(rb->write, 2, rb->blob, (int)rb->nblob, SQLITE_STATIC);
 	int rc = sqlite3_step(rb->write);
@@ -29,9 +71,11 @@ rebuild_all(struct rebuild *rb)
 {
 	struct reg_store *store = rb->store;
 	sqlite3_stmt *read;
-	if (reg_exec(store, "DELETE FROM pupil_marks") ||
-	    reg_prepare(store, "INSERT INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &rb->write) ||
-	    reg_prepare(store, "SELECT pupil_id, date, session, code FROM marks ORDER BY pupil_id", &read))
+	if (rb->report ? reg_prepare(store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &rb->stored)
+	               : reg_exec(store, "DELETE FROM pupil_marks") ||
+	                 reg_prepare(store, "INSERT INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &rb->write))
+		return -1;
+	if (reg_prepare(store, "SELECT pupil_id, date, session, code FROM marks ORDER BY pupil_id", &read))
 		return -1;
 	int64_t current = 0;
 	int have = 0, rc;
@@ -55,7 +99,9 @@ rebuild_all(struct rebuild *rb)
 			continue;        /* the school does not meet then: not in the compact copy */
 		size_t len = strlen(code);
 		int id = reg_codebook_find(rb->book, code, len);
-		if (!id) {
+		if (!id && rb->report) {
+			id = REG_MAX_CODE_ID + 1; /* not in the dictionary: cannot be in pupil_marks either */
+		} else if (!id) {
 			if (!reg_code_is_valid(code, len)) {
 				reg_fail(store, "%s: marks holds a bad code \"%s\"", store->path, code);
 				break;
@@ -77,10 +123,27 @@ rebuild_all(struct rebuild *rb)
 	return ok ? 0 : -1;
 }
 
-int
-reg_rebuild_blobs(struct reg_store *store)
+/* A compact copy for a pupil with no marks at all must be empty. */
+static int
+check_orphans(struct rebuild *rb)
 {
-	struct rebuild rb = { .store = store };
+	sqlite3_stmt *st;
+	if (reg_prepare(rb->store, "SELECT pupil_id FROM pupil_marks p"
+	                           " WHERE NOT EXISTS (SELECT 1 FROM marks m WHERE m.pupil_id = p.pupil_id)", &st))
+		return -1;
+	int rc;
+	memset(rb->blob, 0, rb->nblob);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (compare_blob(rb, sqlite3_column_int64(st, 0)))
+			break;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(rb->store, "cannot read pupil_marks");
+}
+
+static int
+run_rebuild(struct reg_store *store, FILE *report, long *differences)
+{
+	struct rebuild rb = { .store = store, .report = report };
 	int status = -1;
 	rb.book = malloc(sizeof *rb.book);
 	if (!rb.book)
@@ -95,9 +158,41 @@ reg_rebuild_blobs(struct reg_store *store)
 		reg_fail(store, "out of memory");
 	else if (reg_codebook_load(store, rb.book) == 0)
 		status = rebuild_all(&rb);
+	if (status == 0 && report)
+		status = check_orphans(&rb);
 	sqlite3_finalize(rb.write);
+	sqlite3_finalize(rb.stored);
 	free(rb.blob);
 	free(rb.book);
 	reg_calendar_free(&rb.cal);
+	if (differences)
+		*differences = rb.differences;
 	return status;
+}
+
+int
+reg_rebuild_blobs(struct reg_store *store)
+{
+	return run_rebuild(store, NULL, NULL);
+}
+
+int
+reg_check_blobs(struct reg_store *store, FILE *report, long *differences)
+{
+	int rc = run_rebuild(store, report, differences);
+	if (rc == 0 && *differences > MAX_SHOWN)
+		fprintf(report, "%s: %ld more differences not shown\n", store->path, *differences - MAX_SHOWN);
+	return rc;
+}
+
+int
+reg_repair_blobs(struct reg_store *store)
+{
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	if (reg_rebuild_blobs(store) || reg_exec(store, "DELETE FROM marks_changed") || reg_exec(store, "COMMIT")) {
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }

@@ -16,7 +16,8 @@
 #include "runtime/register/store.h"
 #include "runtime/register/store_csv.h"
 
-#define REG_SCHEMA_VERSION 3
+#define REG_SCHEMA_VERSION 4
+#define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
 #define REG_MAX_PROBLEMS 100          /* problems printed per file; the rest are counted */

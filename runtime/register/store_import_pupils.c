@@ -109,7 +109,7 @@ bind_optional(sqlite3_stmt *st, int index, const char *s, size_t len)
 }
 
 static void
-import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *upsert)
+import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *const upsert[2])
 {
 	long line = imp->csv.line;
 	size_t len[C__COUNT];
@@ -154,18 +154,26 @@ import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *upsert)
 	}
 	if (imp->errors)
 		return;              /* nothing more is written once the file has a problem */
-	sqlite3_bind_text(upsert, 1, f[C_UPN], (int)len[C_UPN], SQLITE_STATIC);
-	sqlite3_bind_text(upsert, 2, f[C_SURNAME], (int)len[C_SURNAME], SQLITE_STATIC);
-	sqlite3_bind_text(upsert, 3, f[C_FORENAME], (int)len[C_FORENAME], SQLITE_STATIC);
-	bind_optional(upsert, 4, f[C_DOB], len[C_DOB]);
-	if (year_group >= 0)
-		sqlite3_bind_int(upsert, 5, year_group);
-	else
-		sqlite3_bind_null(upsert, 5);
-	bind_optional(upsert, 6, f[C_ADMITTED], len[C_ADMITTED]);
-	bind_optional(upsert, 7, f[C_LEFT], len[C_LEFT]);
-	int rc = sqlite3_step(upsert);
-	sqlite3_reset(upsert);
+	/* An update, then an insert when there was no such pupil: the register
+	 * refuses any insert that meets an existing pupil, upserts included. */
+	int rc = SQLITE_DONE;
+	for (int k = 0; k < 2 && rc == SQLITE_DONE; k++) {
+		sqlite3_stmt *st = upsert[k];
+		sqlite3_bind_text(st, 1, f[C_UPN], (int)len[C_UPN], SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, f[C_SURNAME], (int)len[C_SURNAME], SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f[C_FORENAME], (int)len[C_FORENAME], SQLITE_STATIC);
+		bind_optional(st, 4, f[C_DOB], len[C_DOB]);
+		if (year_group >= 0)
+			sqlite3_bind_int(st, 5, year_group);
+		else
+			sqlite3_bind_null(st, 5);
+		bind_optional(st, 6, f[C_ADMITTED], len[C_ADMITTED]);
+		bind_optional(st, 7, f[C_LEFT], len[C_LEFT]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (k == 0 && rc == SQLITE_DONE && sqlite3_changes(imp->store->db) > 0)
+			break;
+	}
 	if (rc != SQLITE_DONE)
 		imp->failed = reg_fail_db(imp->store, "cannot write pupils");
 	else
@@ -177,20 +185,23 @@ reg_import_pupils(struct reg_importer *imp)
 {
 	if (reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
-	sqlite3_stmt *upsert;
+	sqlite3_stmt *upsert[2] = { NULL, NULL };
 	if (reg_prepare(imp->store,
+	                     "UPDATE pupils SET surname = ?2, forename = ?3,"
+	                     " date_of_birth = coalesce(?4, date_of_birth), year_group = coalesce(?5, year_group),"
+	                     " admitted = coalesce(?6, admitted), left = coalesce(?7, left) WHERE upn = ?1",
+	                     &upsert[0]) ||
+	    reg_prepare(imp->store,
 	                     "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group, admitted, left)"
-	                     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upn) DO UPDATE SET"
-	                     " surname = excluded.surname, forename = excluded.forename,"
-	                     " date_of_birth = coalesce(excluded.date_of_birth, date_of_birth),"
-	                     " year_group = coalesce(excluded.year_group, year_group),"
-	                     " admitted = coalesce(excluded.admitted, admitted),"
-	                     " left = coalesce(excluded.left, left)", &upsert))
+	                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &upsert[1])) {
+		sqlite3_finalize(upsert[0]);
 		return imp->failed = -1;
+	}
 	struct seen seen = { 0 };
 	while (!imp->failed && reg_import_next(imp) == 1)
 		import_row(imp, &seen, upsert);
-	sqlite3_finalize(upsert);
+	sqlite3_finalize(upsert[0]);
+	sqlite3_finalize(upsert[1]);
 	seen_free(&seen);
 	return imp->failed ? -1 : 0;
 }

@@ -112,10 +112,10 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 4);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
-		                              "history_days", "parents", "notices", "schools" };
+		                              "history_days", "parents", "notices", "schools", "marks_changed" };
 	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
@@ -136,7 +136,7 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 3"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 4"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -160,6 +160,32 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* What schema version 4 added: the guards against any writer. */
+static const char drop_guards_sql[] =
+	"DROP TRIGGER marks_not_replaced; DROP TRIGGER marks_fixed; DROP TRIGGER marks_code_changed;"
+	"DROP TRIGGER pupils_not_replaced; DROP TRIGGER pupils_fixed; DROP TRIGGER amendments_not_replaced;"
+	"DROP TRIGGER decisions_not_replaced; DROP TRIGGER parents_fixed; DROP TABLE marks_changed;";
+
+/* A version 3 register (before the guards) is upgraded in place: REPLACE is then refused. */
+static void
+test_migrates_version_3(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
+	                              " ('A1', 'Other', 'Name')", NULL, NULL, NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 4);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
+	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
+	                                  " ('A1', 'Third', 'Name')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils WHERE surname = 'Third'"), 0);
+}
+
 /* A version 2 register (before schools) is upgraded in place by a writing
  * open, keeping its pupils; a read-only open says to migrate. */
 static void
@@ -170,12 +196,13 @@ test_migrates_version_2(void **state)
 	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "DROP TABLE schools; PRAGMA user_version = 2", NULL, NULL,
 	                              NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 3"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 4"));
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 4);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 0);
@@ -360,6 +387,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_rejects_other_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_version_3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_version_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_school_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_derived, setup, teardown),
