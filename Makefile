@@ -94,6 +94,7 @@ check-units: $(UNIT_BIN)
 check-golden: $(BUILD)/attend
 	@tests/run-golden.sh $(BUILD)/attend
 	@tests/run-cli.sh $(BUILD)/attend
+	@tests/run-streams.sh $(BUILD)/attend
 
 # Inputs that crashed or hung, generated at full size (tests/run-regress.sh); hostile SQL,
 # locks and crashed writers against the register (tests/run-hostile.sh).

@@ -143,7 +143,8 @@ run_letters(int argc, char **argv)
 	if (rc == CLI_OK) {
 		struct eng_letter_writer letters;
 		params.upn = f.upn;
-		rc = status_of(eng_run(p, s, &params, eng_letters_init(&letters, f.out, stdout, stderr)));
+		int r = eng_run(p, s, &params, eng_letters_init(&letters, f.out, stdout, stderr));
+		rc = r == ENG_NO_PUPIL ? CLI_USAGE : status_of(r);
 	}
 	reg_close(s);
 	rt_program_free(p);

@@ -79,7 +79,7 @@ run(const struct rt_program *p, struct reg_store *s, const struct run_args *a, F
 	if (a->record)
 		c->next = eng_recorder_init(&recorder, s, a->params.as_of, stderr);
 	int r = eng_run(p, s, &a->params, c);
-	return r < 0 ? CLI_USAGE : r > 0 ? CLI_FINDINGS : CLI_OK;
+	return r < 0 || r == ENG_NO_PUPIL ? CLI_USAGE : r > 0 ? CLI_FINDINGS : CLI_OK;
 }
 
 static int

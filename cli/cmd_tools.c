@@ -32,7 +32,11 @@ findings_format(const char *name)
 static void
 write_findings(const struct base_findings *f, enum base_findings_format format)
 {
-	base_findings_write(f, format, format == BASE_FINDINGS_TEXT && cli_color(1), stdout);
+	/* Text is for people, on standard error as check and lint write it; a machine format is the output. */
+	if (format == BASE_FINDINGS_TEXT)
+		base_findings_write(f, format, cli_color(2), stderr);
+	else
+		base_findings_write(f, format, 0, stdout);
 }
 
 /* The file a policy `builds on`, found as the compiler finds it. */
@@ -157,7 +161,7 @@ run_test(int argc, char **argv)
 	free(policies);
 	write_findings(&findings, format);
 	if (format == BASE_FINDINGS_TEXT)
-		printf("%zu test%s: %zu passed, %zu failed\n", totals.tests, totals.tests == 1 ? "" : "s", totals.passed,
+		fprintf(stderr, "%zu test%s: %zu passed, %zu failed\n", totals.tests, totals.tests == 1 ? "" : "s", totals.passed,
 		       totals.failed);
 	if (totals.input_errors)
 		status = CLI_USAGE; /* a test file that is wrong is an input error, as its syntax errors are */

@@ -102,8 +102,10 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 		                                           &id)) != 0) {
 			fprintf(diag, "attend: notice issue: %s\n", reg_error(store));
 		} else {
-			fprintf(out, "notice %" PRId64 ": notice %d to %s for %s issued %s: %" PRId64 "p within %d days\n", id,
-			        pn.ordinal, parent, upn, day, pn.fine->pence, pn.fine->days);
+			char fine[128];
+			eng_fine_text(pn.fine, fine, sizeof fine);
+			fprintf(out, "notice %" PRId64 ": notice %d to %s for %s issued %s: %s\n", id, pn.ordinal, parent,
+			        upn, day, fine);
 		}
 	}
 	reg_penalties_free(&pen);

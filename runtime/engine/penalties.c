@@ -145,3 +145,17 @@ eng_penalties_detail(const struct rt_program *prog, const struct eng_pupil_penal
 	if (len < size)
 		snprintf(buf + len, size - len, "]");
 }
+
+void
+eng_fine_text(const struct rt_fine *f, char *buf, size_t size)
+{
+	char a[32], b[32];
+	struct rt_value first = { f->pence, 1, RT_UNIT_MONEY }, later = { f->later_pence, 1, RT_UNIT_MONEY };
+	rt_value_format(&first, a, sizeof a);
+	if (f->later_pence) {
+		rt_value_format(&later, b, sizeof b);
+		snprintf(buf, size, "%s within %u days, or %s within %u days", a, f->days, b, f->later_days);
+	} else {
+		snprintf(buf, size, "%s within %u days", a, f->days);
+	}
+}

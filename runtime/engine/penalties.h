@@ -56,4 +56,7 @@ void eng_penalties_next(const struct rt_program *prog, const struct eng_pupil_pe
 void eng_penalties_detail(const struct rt_program *prog, const struct eng_pupil_penalties *pp, rt_date date,
                          char *buf, size_t size);
 
+/* A fine as a parent reads it: "£80.00 within 21 days, or £160.00 within 28 days". */
+void eng_fine_text(const struct rt_fine *f, char *buf, size_t size);
+
 #endif

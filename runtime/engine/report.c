@@ -2,6 +2,7 @@
  * Report writers for `attend run`: a table for people, JSON lines and CSV for
  * machines (fields in docs/output.md). All three say the same things.
  */
+#include "runtime/engine/penalties.h"
 #include "runtime/engine/run.h"
 
 /* The report is written by one thread only: the stream needs no lock per character
@@ -57,26 +58,6 @@ percent(const struct rt_summary *s, int64_t part, int sign, char *buf, size_t si
 		buf[strlen(buf) - 1] = 0;
 }
 
-static void
-money(int64_t pence, char *buf, size_t size)
-{
-	struct rt_value v = { pence, 1, RT_UNIT_MONEY };
-	rt_value_format(&v, buf, size);
-}
-
-/* "£80.00 within 21 days, or £160.00 within 28 days" */
-static void
-fine_text(const struct rt_fine *f, char *buf, size_t size)
-{
-	char a[32], b[32];
-	money(f->pence, a, sizeof a);
-	if (f->later_pence) {
-		money(f->later_pence, b, sizeof b);
-		snprintf(buf, size, "%s within %u days, or %s within %u days", a, f->days, b, f->later_days);
-	} else {
-		snprintf(buf, size, "%s within %u days", a, f->days);
-	}
-}
 
 
 
@@ -173,7 +154,7 @@ text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 				const struct eng_parent_notice *pn = &o->parents[p];
 				char f[128] = "no amount in force on this date";
 				if (pn->fine)
-					fine_text(pn->fine, f, sizeof f);
+					eng_fine_text(pn->fine, f, sizeof f);
 				if (pn->covered) {
 					char d[11];
 					rt_date_format(pn->covered_until, d);
@@ -190,7 +171,7 @@ text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 		} else if (r->kind == RT_RULE_PENALTY) {
 			char f[128] = "no amount in force on this date";
 			if (o->fine)
-				fine_text(o->fine, f, sizeof f);
+				eng_fine_text(o->fine, f, sizeof f);
 			fprintf(out, "%15s penalty notice must be considered: %s\n", "", f);
 		}
 	}

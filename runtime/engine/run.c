@@ -56,7 +56,7 @@ eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng
 		return -1;
 	if (p.upn && !seen) {
 		fprintf(p.diag, "attend: no pupil with UPN %s in the register\n", p.upn);
-		return 1;
+		return ENG_NO_PUPIL;
 	}
 	if (!seen && (status = each(consumers, prog, BEGIN)) < 0)
 		return status;

@@ -26,10 +26,12 @@ struct eng_consumer {
 /*
  * Evaluates every pupil (or params->upn) and hands each outcome to the chain
  * of consumers. Returns 0 when every pupil was evaluated; 1 when the register
- * holds data the policy cannot evaluate, a code out of its dates, or no pupil
- * params->upn (each reported on diag), or a consumer found something; -1 on a
- * failure (reported on diag).
+ * holds data the policy cannot evaluate or a code out of its dates (each
+ * reported on diag), or a consumer found something; ENG_NO_PUPIL when there
+ * is no pupil params->upn (a usage error, reported); -1 on a failure
+ * (reported on diag).
  */
+enum { ENG_NO_PUPIL = 2 };
 int eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng_run_params *params,
             struct eng_consumer *consumers);
 
