@@ -3,6 +3,7 @@
 #   make            build build/attend
 #   make test       build and run every test, then again under ASan+UBSan
 #   make bench      the 100,000-pupil benchmark (not part of make test)
+#   make fuzz       the libFuzzer targets with clang, FUZZ_SECONDS each (docs/testing.md)
 #   make docs       regenerate the generated part of docs/bytecode.md
 #
 # Sources are found by folder, so adding a file needs no change here.
@@ -31,7 +32,7 @@ UNIT_SRC    = $(wildcard tests/unit/test_*.c)
 UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC   = $(wildcard tests/bench/*.c)
 
-.PHONY: all deps example test check-layers check-units check-golden check-regress test-asan bench docs clean install
+.PHONY: all deps example test check-layers check-units check-golden check-regress check-fuzz-corpus fuzz test-asan bench docs clean install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/attend
@@ -81,7 +82,7 @@ example: deps
 # make test: every unit and golden test, then the same under sanitizers.
 test: deps
 	@tests/check-layers.sh
-	@$(MAKE) --no-print-directory check-units check-golden check-regress
+	@$(MAKE) --no-print-directory check-units check-golden check-regress check-fuzz-corpus
 	@$(MAKE) --no-print-directory test-asan
 
 # No include goes up a layer (docs/architecture.md).
@@ -105,7 +106,34 @@ check-regress: $(BUILD)/attend
 test-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  check-units check-golden check-regress
+	  check-units check-golden check-regress check-fuzz-corpus
+
+# Fuzz targets (tests/fuzz/, docs/testing.md). make test replays the seed and
+# regression corpus through each target with the ordinary compiler; make fuzz
+# builds them with clang's libFuzzer and runs each for FUZZ_SECONDS.
+FUZZ_TARGETS = compile bytecode import
+FUZZ_SECONDS ?= 60
+FUZZ_COMMON  = tests/fuzz/fixture.c
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_COMMON) tests/fuzz/fuzz.h $(BUILD)/libattend.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $(filter %.c,$^) $(BUILD)/libattend.a $(LDLIBS)
+
+check-fuzz-corpus: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  $(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t >/dev/null || exit 1; done; \
+	  echo "fuzz corpus: replayed through $(FUZZ_TARGETS)"
+
+fuzz:
+	$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 WARN=-w \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libattend.a
+	@for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -I. -Ibuild-fuzz/gen -Itests/fuzz -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_COMMON) \
+	    build-fuzz/libattend.a $(LDLIBS) || exit 1; \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/crash-$$t- \
+	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; done
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libattend.a
 	@mkdir -p $(@D)
@@ -131,6 +159,6 @@ install: $(BUILD)/attend
 	$(BUILD)/attend completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_attend
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
