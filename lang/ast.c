@@ -127,6 +127,9 @@ format_measure(const struct lang_measure *m, struct out *o)
 	case RT_M_CONSECUTIVE_DAYS:
 		put(o, m->filter == LANG_F_CODED ? "consecutive days coded" : "consecutive days absent");
 		break;
+	case RT_M_LONGEST_RUN:
+		put(o, m->filter == LANG_F_CODED ? "longest run of days coded" : "longest run of days absent");
+		break;
 	case RT_M_HALF_TERM:
 		put(o, "half term");
 		break;
@@ -155,6 +158,11 @@ format_measure(const struct lang_measure *m, struct out *o)
 	case RT_P_HALF_TERM: put(o, " this half term"); break;
 	case RT_P_SCHOOL_WEEKS:
 		put(o, " in the last %lld school week%s", (long long)m->weeks, m->weeks == 1 ? "" : "s");
+		break;
+	case RT_P_ANY_WEEKS_YEAR:
+	case RT_P_ANY_WEEKS_TERM:
+		put(o, " in any %lld school week%s of this %s", (long long)m->weeks, m->weeks == 1 ? "" : "s",
+		    m->period == RT_P_ANY_WEEKS_YEAR ? "school year" : "term");
 		break;
 	default: break;
 	}

@@ -188,6 +188,18 @@ check_since(struct checker *c, struct lang_expr *e)
 	return m->kind == RT_M_WEEKS_SINCE ? RT_UNIT_SCHOOL_WEEKS : RT_UNIT_DAYS;
 }
 
+/* Maxima over windows count sessions or days; a longest run is over a year, term or half term. */
+static void
+check_window(struct checker *c, const struct lang_expr *e)
+{
+	const struct lang_measure *m = &e->measure;
+	int any = m->period == RT_P_ANY_WEEKS_YEAR || m->period == RT_P_ANY_WEEKS_TERM;
+	if (any && m->kind == RT_M_RATE)
+		lang_error(c->d, e->loc, "a rate cannot be taken 'in any N school weeks': count sessions or days");
+	if (m->kind == RT_M_LONGEST_RUN && (any || m->period == RT_P_SCHOOL_WEEKS))
+		lang_error(c->d, e->loc, "a longest run is taken over this year, this term or this half term");
+}
+
 static int
 check_expr(struct checker *c, struct lang_expr *e)
 {
@@ -200,6 +212,7 @@ check_expr(struct checker *c, struct lang_expr *e)
 	case LANG_E_MEASURE:
 		if (e->measure.filter == LANG_F_CODED)
 			check_codes_listed(c, e->measure.codes);
+		check_window(c, e);
 		switch (e->measure.kind) {
 		case RT_M_SESSIONS: return e->unit = RT_UNIT_SESSIONS;
 		case RT_M_RATE: return e->unit = RT_UNIT_PERCENT;

@@ -57,6 +57,7 @@ static struct lang_expr *compare(struct lang_parse *ps, int op, LANG_YYLTYPE loc
 static struct lang_expr *measure(struct lang_parse *ps, LANG_YYLTYPE loc, int kind, int filter,
                                  struct lang_strlist *codes);
 static int64_t whole(struct lang_parse *ps, struct rt_value v, LANG_YYLTYPE loc, const char *what);
+static int64_t school_weeks(struct lang_parse *ps, struct rt_value v, LANG_YYLTYPE loc, const char *phrase);
 static struct lang_item *append_item(struct lang_item *list, struct lang_item *it);
 #define A (ps->arena)
 }
@@ -100,6 +101,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token THE "the" THIS "this" TO "to" TOWARD "toward" UNAUTHORISED "unauthorised" UNTIL "until"
 %token UNPAID "unpaid" VERSION "version" WHEN "when" WITHIN "within" YEAR "year"
 %token SCHOOL_WEEKS_SINCE "school weeks since" SCHOOL_DAYS_SINCE "school days since"
+%token ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
 
 %left OR
 %left AND
@@ -108,7 +110,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %left '+' '-'
 
 %type <decl> decl decl_body code_decl
-%type <expr> expr primary measure_expr
+%type <expr> expr primary measure_expr longest_run
 %type <item> register_items register_item schedule_items schedule_item rule_items rule_item
 %type <item> letter_items letter_item penalty_items penalty_item fine
 %type <str> name opt_source opt_string opt_by opt_otherwise
@@ -376,10 +378,19 @@ primary
 		  $$->measure.weeks_loc = $2.loc; }
 	| CONSECUTIVE DAYS ABSENT { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_ABSENT, NULL); }
 	| CONSECUTIVE DAYS CODED codes { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_CODED, $4); }
+	| longest_run
+	| longest_run period
+		{ $$ = $1; $$->loc = @$; $$->measure.period = $2.period; $$->measure.weeks = $2.weeks;
+		  $$->measure.weeks_loc = $2.loc; }
 	| since STAGE NUMBER
 		{ $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL);
 		  $$->measure.since_stage = whole(ps, $3, @3, "a stage number"); }
 	| since name { $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL); $$->measure.since_flag = $2; }
+	;
+
+longest_run
+	: LONGEST RUN OF DAYS ABSENT { $$ = measure(ps, @$, RT_M_LONGEST_RUN, LANG_F_ABSENT, NULL); }
+	| LONGEST RUN OF DAYS CODED codes { $$ = measure(ps, @$, RT_M_LONGEST_RUN, LANG_F_CODED, $6); }
 	;
 
 since
@@ -414,15 +425,18 @@ period
 	: THIS YEAR { $$.period = RT_P_YEAR; $$.weeks = 0; $$.loc = @$; }
 	| THIS TERM { $$.period = RT_P_TERM; $$.weeks = 0; $$.loc = @$; }
 	| THIS HALF TERM { $$.period = RT_P_HALF_TERM; $$.weeks = 0; $$.loc = @$; }
+	| THIS SCHOOL_YEAR { $$.period = RT_P_YEAR; $$.weeks = 0; $$.loc = @$; }
 	| IN THE LAST QUANTITY
-		{ $$.period = RT_P_SCHOOL_WEEKS; $$.loc = @4;
-		  if ($4.unit != RT_UNIT_SCHOOL_WEEKS || $4.den != 1 || $4.num < 1 || $4.num > 520) {
-			lang_error(ps->diags, @4, "expected a whole number of school weeks (1 to 520), "
-			           "as in 'in the last 10 school weeks'");
-			$$.weeks = 1;
-		  } else {
-			$$.weeks = $4.num;
-		  } }
+		{ $$.period = RT_P_SCHOOL_WEEKS; $$.loc = @4; $$.weeks = school_weeks(ps, $4, @4, "in the last"); }
+	| IN ANY QUANTITY OF THIS year_word
+		{ $$.period = RT_P_ANY_WEEKS_YEAR; $$.loc = @3; $$.weeks = school_weeks(ps, $3, @3, "in any"); }
+	| IN ANY QUANTITY OF THIS TERM
+		{ $$.period = RT_P_ANY_WEEKS_TERM; $$.loc = @3; $$.weeks = school_weeks(ps, $3, @3, "in any"); }
+	;
+
+year_word
+	: YEAR
+	| SCHOOL_YEAR
 	;
 
 codes
@@ -565,6 +579,18 @@ measure(struct lang_parse *ps, LANG_YYLTYPE loc, int kind, int filter, struct la
 	e->measure.period = RT_P_YEAR;
 	e->measure.codes = codes;
 	return e;
+}
+
+/* The N of "in the last N school weeks" / "in any N school weeks": 1 to 520. */
+static int64_t
+school_weeks(struct lang_parse *ps, struct rt_value v, LANG_YYLTYPE loc, const char *phrase)
+{
+	if (v.unit != RT_UNIT_SCHOOL_WEEKS || v.den != 1 || v.num < 1 || v.num > 520) {
+		lang_error(ps->diags, loc, "expected a whole number of school weeks (1 to 520), as in '%s 10 school weeks'",
+		           phrase);
+		return 1;
+	}
+	return v.num;
 }
 
 static int64_t

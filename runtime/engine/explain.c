@@ -95,6 +95,18 @@ date_word(const struct rt_program *prog, uint32_t label)
 	return "to";
 }
 
+/* The window or run that gave a maximum: " (from 4 November 2024 to 13 December 2024)". */
+static void
+explain_span(const struct rt_span *span, FILE *out)
+{
+	if (span->from == RT_DATE_MAX || span->from == 0)
+		return;
+	char from[48], to[48];
+	rt_date_format_long(span->from, from, sizeof from);
+	rt_date_format_long(span->to, to, sizeof to);
+	fprintf(out, " (from %s to %s)", from, to);
+}
+
 /* A dated rule or condition: "in force from 19 August 2024 (no end date) on 14 February 2025: yes". */
 static void
 explain_in_force(const struct rt_trace_entry *e, const char *when, FILE *out)
@@ -263,8 +275,10 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 	for (size_t m = 0; m < prog->nmeasures; m++) {
 		char v[64];
 		rt_value_format(&ev->measures[m], v, sizeof v);
-		fprintf(out, "  %s %s %s: %s\n", rt_program_str(prog, prog->measures[m].label),
+		fprintf(out, "  %s %s %s: %s", rt_program_str(prog, prog->measures[m].label),
 		        date_word(prog, prog->measures[m].label), when, v);
+		explain_span(&ev->spans[m], out);
+		fputc('\n', out);
 	}
 
 	fprintf(out, "\nRules:\n");

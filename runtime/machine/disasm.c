@@ -72,7 +72,7 @@ static const char *
 kind_name(uint8_t kind)
 {
 	static const char *const names[] = { "sessions", "days", "rate", "consecutive days", "half term",
-	                                     "weeks since", "days since" };
+	                                     "weeks since", "days since", "longest run" };
 	return kind < RT_M__COUNT ? names[kind] : "?";
 }
 
@@ -93,6 +93,8 @@ print_measure_text(FILE *out, const struct rt_program *p, const struct rt_measur
 		case RT_P_TERM: fputs("term  ", out); break;
 		case RT_P_HALF_TERM: fputs("half term  ", out); break;
 		case RT_P_SCHOOL_WEEKS: fprintf(out, "last %u school weeks  ", m->weeks); break;
+		case RT_P_ANY_WEEKS_YEAR: fprintf(out, "most in any %u school weeks of the year  ", m->weeks); break;
+		case RT_P_ANY_WEEKS_TERM: fprintf(out, "most in any %u school weeks of the term  ", m->weeks); break;
 		case RT_P__COUNT: fputs("(unknown period)  ", out); break;
 		}
 	}

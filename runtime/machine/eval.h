@@ -17,6 +17,11 @@
 
 struct rt_measure_plan;
 
+/* The dates a measure's value comes from: the window or run that gave a maximum. */
+struct rt_span {
+	rt_date from, to;     /* RT_DATE_MAX when there is none (nothing counted) */
+};
+
 /* One comparison the VM made, kept when tracing for `attend explain`. */
 struct rt_trace_entry {
 	uint32_t rule;          /* the rule being decided when it ran */
@@ -56,6 +61,8 @@ struct rt_eval {
 	/* nrules: the date from which each rule holds, after rt_eval_pupil_history
 	 * (RT_DATE_MAX when it does not hold); for "since when" in reports */
 	rt_date *held_since;
+	/* nmeasures, filled when tracing: for a maximum over windows or runs, the one that gave it */
+	struct rt_span *spans;
 };
 
 /* 0 on success; -1 on out-of-memory. The program must have passed rt_verify(). */

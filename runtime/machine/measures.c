@@ -76,6 +76,10 @@ rt_period_begin(const struct rt_period_anchor *a, const struct rt_calendar *cal,
 		return a->term_begin;
 	case RT_P_HALF_TERM:
 		return a->half_begin;
+	case RT_P_ANY_WEEKS_YEAR:
+		return a->year_begin;
+	case RT_P_ANY_WEEKS_TERM:
+		return a->term_begin;
 	case RT_P_SCHOOL_WEEKS:
 		if (a->window_week < 0)
 			return a->upto;
@@ -105,6 +109,7 @@ value_of(const struct rt_measure *m, int64_t count, int64_t possible)
 	case RT_M_HALF_TERM:
 	case RT_M_WEEKS_SINCE:
 	case RT_M_DAYS_SINCE:
+	case RT_M_LONGEST_RUN:
 	case RT_M__COUNT:
 		break;
 	}
@@ -167,6 +172,94 @@ days_value(int64_t days)
 	return (struct rt_value){ days, 1, RT_UNIT_DAYS };
 }
 
+/* Day i's marked open sessions: how many are possible, and how many of those are in the set. */
+static void
+day_counts(const struct rt_program *prog, const struct rt_calendar *cal, const struct rt_codeset *set,
+           const uint8_t *marks, size_t i, int *possible, int *in_set)
+{
+	*possible = *in_set = 0;
+	for (int s = 0; s < 2; s++) {
+		uint8_t mark = marks[2 * i + (size_t)s];
+		if (!(cal->days[i].open & (1 << s)) || mark == RT_NO_MARK || !is_possible(prog, mark))
+			continue;
+		(*possible)++;
+		*in_set += rt_codeset_has(set, mark);
+	}
+}
+
+int
+rt_measure_spans(const struct rt_measure *m)
+{
+	int any = m->period == RT_P_ANY_WEEKS_YEAR || m->period == RT_P_ANY_WEEKS_TERM;
+	return m->kind == RT_M_LONGEST_RUN || (any && (m->kind == RT_M_SESSIONS || m->kind == RT_M_DAYS));
+}
+
+/* The longest run of days in [begin, upto) with an absence in the set; a day
+ * with no possible marked session neither extends nor breaks a run. */
+static int64_t
+longest_run(const struct rt_program *prog, const struct rt_calendar *cal, const struct rt_codeset *set,
+            const uint8_t *marks, size_t begin, size_t upto, struct rt_span *span)
+{
+	int64_t run = 0, best = 0;
+	size_t start = begin;
+	for (size_t i = begin; i < upto; i++) {
+		int possible, in_set;
+		day_counts(prog, cal, set, marks, i, &possible, &in_set);
+		if (possible == 0)
+			continue;
+		if (in_set == 0) {
+			run = 0;
+			continue;
+		}
+		if (run++ == 0)
+			start = i;
+		if (run > best) {
+			best = run;
+			*span = (struct rt_span){ cal->days[start].date, cal->days[i].date };
+		}
+	}
+	return best;
+}
+
+/* The most sessions in the set in any `weeks` consecutive school weeks ending
+ * in [begin, upto), counting only days of that range (two pointers over days). */
+static int64_t
+max_window(const struct rt_program *prog, const struct rt_calendar *cal, const struct rt_codeset *set,
+           const uint8_t *marks, size_t begin, size_t upto, uint32_t weeks, struct rt_span *span)
+{
+	int64_t sum = 0, best = 0;
+	size_t left = begin;
+	for (size_t i = begin; i < upto; i++) {
+		int possible, in_set;
+		day_counts(prog, cal, set, marks, i, &possible, &in_set);
+		sum += in_set;
+		for (; cal->days[left].week + weeks <= cal->days[i].week; left++) {
+			day_counts(prog, cal, set, marks, left, &possible, &in_set);
+			sum -= in_set;
+		}
+		if (sum > best) {
+			best = sum;
+			*span = (struct rt_span){ cal->days[left].date, cal->days[i].date };
+		}
+	}
+	return best;
+}
+
+struct rt_value
+rt_measure_scan_span(const struct rt_program *prog, const struct rt_calendar *cal, const struct rt_measure *m,
+                     const uint8_t *marks, const struct rt_period_anchor *a, size_t begin, struct rt_span *span)
+{
+	struct rt_span none = { RT_DATE_MAX, RT_DATE_MAX }, scratch;
+	if (!span)
+		span = &scratch;
+	*span = none;
+	const struct rt_codeset *set = &prog->codesets[m->codeset];
+	if (m->kind == RT_M_LONGEST_RUN)
+		return days_value(longest_run(prog, cal, set, marks, begin, a->upto, span));
+	int64_t n = max_window(prog, cal, set, marks, begin, a->upto, m->weeks ? m->weeks : 1, span);
+	return m->kind == RT_M_DAYS ? (struct rt_value){ n, 2, RT_UNIT_DAYS } : (struct rt_value){ n, 1, RT_UNIT_SESSIONS };
+}
+
 struct rt_value
 rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal, const struct rt_measure *m,
                    const uint8_t *marks, rt_date as_of)
@@ -187,6 +280,8 @@ rt_measure_scan(const struct rt_program *prog, const struct rt_calendar *cal, co
 		return (struct rt_value){ a.half_term, 1, RT_UNIT_NONE };
 	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE)
 		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
+	if (rt_measure_spans(m))
+		return rt_measure_scan_span(prog, cal, m, marks, &a, begin, NULL);
 	const struct rt_codeset *set = &prog->codesets[m->codeset];
 	/* A run of absence does not stop at a term or year boundary. */
 	if (m->kind == RT_M_CONSECUTIVE_DAYS)
@@ -207,10 +302,11 @@ rt_measure_scan(const struct rt_program *prog, const struct rt_calendar *cal, co
 
 /* ---- the plan: once per calendar and as-of date ---- */
 
+/* Counted from a period's histogram (a maximum over windows is scanned instead). */
 static int
 counts_sessions(const struct rt_measure *m)
 {
-	return m->kind == RT_M_SESSIONS || m->kind == RT_M_DAYS || m->kind == RT_M_RATE;
+	return (m->kind == RT_M_SESSIONS || m->kind == RT_M_DAYS || m->kind == RT_M_RATE) && !rt_measure_spans(m);
 }
 
 static int
@@ -436,6 +532,11 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 	for (size_t k = 0; k < prog->nmeasures; k++) {
 		const struct rt_measure *m = &prog->measures[k];
 		const uint32_t *h = hist + plan->key[k] * stride;
+		if (rt_measure_spans(m)) {
+			out[k] = rt_measure_scan_span(prog, cal, m, marks, &plan->anchor,
+			                              rt_period_begin(&plan->anchor, cal, m), NULL);
+			continue;
+		}
 		switch ((enum rt_measure_kind)m->kind) {
 		case RT_M_HALF_TERM:
 			out[k] = (struct rt_value){ plan->anchor.half_term, 1, RT_UNIT_NONE };
@@ -453,6 +554,7 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 		case RT_M_SESSIONS:
 		case RT_M_DAYS:
 		case RT_M_RATE:
+		case RT_M_LONGEST_RUN: /* spans: above */
 		case RT_M__COUNT:
 			out[k] = value_of(m, count_in(h, &prog->codesets[m->codeset], prog->ncodes), possible[plan->key[k]]);
 			break;

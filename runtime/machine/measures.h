@@ -87,6 +87,14 @@ struct rt_value rt_measure_scan(const struct rt_program *prog, const struct rt_c
                                 const struct rt_measure *m, const uint8_t *marks,
                                 const struct rt_period_anchor *a, size_t begin);
 
+/* Whether m is a maximum over windows or runs (RT_M_LONGEST_RUN, "in any N school weeks"). */
+int rt_measure_spans(const struct rt_measure *m);
+
+/* rt_measure_scan for such a measure, with the window or run that gave the maximum. */
+struct rt_value rt_measure_scan_span(const struct rt_program *prog, const struct rt_calendar *cal,
+                                     const struct rt_measure *m, const uint8_t *marks,
+                                     const struct rt_period_anchor *a, size_t begin, struct rt_span *span);
+
 /* A "since" measure (RT_M_WEEKS_SINCE, RT_M_DAYS_SINCE) of a rule that has
  * held from `since`; "no value" when since is RT_DATE_MAX (it does not hold). */
 struct rt_value rt_measure_since(const struct rt_calendar *cal, const struct rt_period_anchor *a,

@@ -92,6 +92,8 @@ enum rt_measure_kind {
 	RT_M_WEEKS_SINCE,     /* school weeks from the week the rule started holding to the as-of
 	                         date's week (holiday weeks do not count); 0 in the week it started */
 	RT_M_DAYS_SINCE,      /* school days after the day it started holding, up to and including as-of */
+	RT_M_LONGEST_RUN,     /* the longest run of school days in the period on which at least one possible
+	                         marked session is in the set (days with none possible neither extend nor break it) */
 	RT_M__COUNT           /* never stored: files hold kinds, and the verifier rejects >= this */
 };
 
@@ -107,6 +109,8 @@ enum rt_period {
 	RT_P_HALF_TERM,       /* the half term of the as-of date */
 	RT_P_SCHOOL_WEEKS,    /* the last `weeks` school weeks, ending with the as-of date's week;
 	                         weeks with no school session are skipped; spans terms and years */
+	RT_P_ANY_WEEKS_YEAR,  /* the most in any `weeks` school weeks of the school year, up to as-of */
+	RT_P_ANY_WEEKS_TERM,  /* the same within the term */
 	RT_P__COUNT
 };
 

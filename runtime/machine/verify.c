@@ -135,8 +135,14 @@ verify_measures(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "measure %zu: unknown kind %u", i, m->kind);
 		if (m->period >= RT_P__COUNT)
 			return fail(err, errsz, "measure %zu: unknown period %u", i, m->period);
-		if (m->period == RT_P_SCHOOL_WEEKS && m->weeks < 1)
+		int any = m->period == RT_P_ANY_WEEKS_YEAR || m->period == RT_P_ANY_WEEKS_TERM;
+		if ((m->period == RT_P_SCHOOL_WEEKS || any) && m->weeks < 1)
 			return fail(err, errsz, "measure %zu: a window of 0 school weeks", i);
+		if (any && m->kind != RT_M_SESSIONS && m->kind != RT_M_DAYS)
+			return fail(err, errsz, "measure %zu: only sessions and days have a maximum over windows", i);
+		if (m->kind == RT_M_LONGEST_RUN && m->period != RT_P_YEAR && m->period != RT_P_TERM &&
+		    m->period != RT_P_HALF_TERM)
+			return fail(err, errsz, "measure %zu: a longest run over a school-week window", i);
 		int since = m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE;
 		if (m->kind != RT_M_HALF_TERM && !since && m->codeset >= p->ncodesets)
 			return fail(err, errsz, "measure %zu: codeset %u is out of range (%zu codesets)", i, m->codeset,

@@ -27,7 +27,8 @@ rt_eval_init(struct rt_eval *ev, const struct rt_program *prog, const struct rt_
 	ev->plan = calloc(1, sizeof *ev->plan);
 	ev->pc_rule = calloc(prog->ncode ? prog->ncode : 1, sizeof *ev->pc_rule);
 	ev->held_since = calloc(prog->nrules ? prog->nrules : 1, sizeof *ev->held_since);
-	if (!ev->measures || !ev->outcomes || !ev->stack || !ev->plan || !ev->pc_rule || !ev->held_since) {
+	ev->spans = calloc(prog->nmeasures ? prog->nmeasures : 1, sizeof *ev->spans);
+	if (!ev->spans || !ev->measures || !ev->outcomes || !ev->stack || !ev->plan || !ev->pc_rule || !ev->held_since) {
 		rt_eval_free(ev);
 		return -1;
 	}
@@ -52,6 +53,7 @@ rt_eval_free(struct rt_eval *ev)
 	free(ev->plan);
 	free(ev->pc_rule);
 	free(ev->held_since);
+	free(ev->spans);
 	free(ev->trace);
 	memset(ev, 0, sizeof *ev);
 	ev->stage_rule = -1;
@@ -366,6 +368,10 @@ rt_eval_pupil_tally(struct rt_eval *ev, const uint8_t *marks, rt_date as_of, con
 	if (rt_measure_plan_prepare(ev->plan, p, ev->cal, as_of))
 		return vm_error(ev, "out of memory");
 	rt_measure_plan_run(ev->plan, p, marks, tally, ev->measures, &ev->summary);
+	for (size_t k = 0; ev->tracing && k < p->nmeasures; k++) /* explain names the window or run */
+		if (rt_measure_spans(&p->measures[k]))
+			rt_measure_scan_span(p, ev->cal, &p->measures[k], marks, &ev->plan->anchor,
+			                     rt_period_begin(&ev->plan->anchor, ev->cal, &p->measures[k]), &ev->spans[k]);
 	if (history)
 		recount_after_notice(ev, marks, history->counted_until);
 	if (run(ev, history))

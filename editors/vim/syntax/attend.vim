@@ -15,7 +15,7 @@ syn keyword attendRule       flag stage penalty when consider first second notic
 syn keyword attendRule       at most notices years otherwise unpaid
 syn keyword attendCategory   present educational authorised unauthorised possible not
 syn keyword attendMeasure    rate sessions days consecutive absent coded since weeks school
-syn keyword attendMeasure    last this half term year from until counts toward
+syn keyword attendMeasure    last this half term year from until counts toward any of longest run
 syn keyword attendOperator   and or
 syn keyword attendTest       test marks expect history as of none no measure counted
 syn keyword attendBuiltin    persistent_absence severe_absence
