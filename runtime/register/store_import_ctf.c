@@ -18,7 +18,7 @@ struct ctf {
 	struct reg_importer *imp;
 	xmlTextReaderPtr reader;
 	struct reg_marks *marks;
-	sqlite3_stmt *upsert;
+	sqlite3_stmt *update, *insert;   /* the register refuses an insert that meets a pupil, upserts included */
 	const char *path[MAX_DEPTH];  /* element names from the root (static strings from the reader's dictionary) */
 	int depth;
 	int in_pupil;
@@ -161,21 +161,28 @@ save_pupil(struct ctf *c)
 		reg_import_problem(imp, p->line, "DOB", "pupil %s: %s is not a date (YYYY-MM-DD)", p->upn, p->dob);
 	if (!p->surname[0])
 		reg_import_problem(imp, p->line, "Surname", "pupil %s: missing", p->upn);
-	sqlite3_stmt *st = c->upsert;
-	sqlite3_bind_text(st, 1, p->upn, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, p->surname, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, p->forename, -1, SQLITE_STATIC);
-	if (has_dob)
-		sqlite3_bind_text(st, 4, p->dob, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 4);
 	int yg = year_group(p->year_group);
-	if (yg >= 0)
-		sqlite3_bind_int(st, 5, yg);
-	else
-		sqlite3_bind_null(st, 5);
-	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	int64_t id = 0;
+	for (int k = 0; k < 2 && !id; k++) {
+		sqlite3_stmt *st = k ? c->insert : c->update;
+		sqlite3_bind_text(st, 1, p->upn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, p->surname, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, p->forename, -1, SQLITE_STATIC);
+		if (has_dob)
+			sqlite3_bind_text(st, 4, p->dob, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 4);
+		if (yg >= 0)
+			sqlite3_bind_int(st, 5, yg);
+		else
+			sqlite3_bind_null(st, 5);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		else if (rc != SQLITE_DONE)
+			k = 2;
+		sqlite3_reset(st);
+	}
 	if (!id)
 		imp->failed = reg_fail_db(imp->store, "cannot write pupils");
 	return id;
@@ -293,10 +300,11 @@ reg_import_ctf(struct reg_importer *imp)
 	int rc = -1;
 	if (reg_marks_begin(imp, &c.marks) ||
 	    reg_prepare(imp->store,
-	                "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group) VALUES (?, ?, ?, ?, ?)"
-	                " ON CONFLICT (upn) DO UPDATE SET surname = excluded.surname, forename = excluded.forename,"
-	                " date_of_birth = coalesce(excluded.date_of_birth, date_of_birth),"
-	                " year_group = coalesce(excluded.year_group, year_group) RETURNING id", &c.upsert))
+	                "UPDATE pupils SET surname = ?2, forename = ?3, date_of_birth = coalesce(?4, date_of_birth),"
+	                " year_group = coalesce(?5, year_group) WHERE upn = ?1 RETURNING id", &c.update) ||
+	    reg_prepare(imp->store,
+	                "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                " RETURNING id", &c.insert))
 		goto done;
 	/* No network and no entity expansion: a CTF is data, never a fetcher of other documents. */
 	c.reader = xmlReaderForFile(imp->path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -316,7 +324,8 @@ reg_import_ctf(struct reg_importer *imp)
 done:
 	if (c.reader)
 		xmlFreeTextReader(c.reader);
-	sqlite3_finalize(c.upsert);
+	sqlite3_finalize(c.update);
+	sqlite3_finalize(c.insert);
 	reg_marks_free(c.marks);
 	return rc;
 }
