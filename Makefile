@@ -17,8 +17,11 @@ OPT      ?= -O2
 SAN      ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -I. -I$(BUILD)/gen
-LDLIBS   = -lsqlite3 -lm -lpthread
+# libxml2 reads the Common Transfer File (runtime/register/store_import_ctf.c).
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -I. -I$(BUILD)/gen $(XML_CFLAGS)
+LDLIBS   = -lsqlite3 $(XML_LIBS) -lm -lpthread
 PREFIX   ?= /usr/local
 
 LANG_SRC    = $(wildcard lang/*.c)
@@ -96,6 +99,7 @@ check-golden: $(BUILD)/attend
 	@tests/run-golden.sh $(BUILD)/attend
 	@tests/run-cli.sh $(BUILD)/attend
 	@tests/run-streams.sh $(BUILD)/attend
+	@tests/import/run.sh $(BUILD)/attend
 
 # Inputs that crashed or hung, generated at full size (tests/run-regress.sh); hostile SQL,
 # locks and crashed writers against the register (tests/run-hostile.sh).

@@ -9,6 +9,7 @@ command -v make >/dev/null 2>&1 || need="$need make"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 [ -f /usr/include/sqlite3.h ] || need="$need libsqlite3-dev"
 [ -f /usr/include/cmocka.h ] || need="$need libcmocka-dev"
+[ -f /usr/include/libxml2/libxml/xmlreader.h ] || need="$need libxml2-dev"
 [ -n "$need" ] || exit 0
 echo "installing:$need"
 SUDO=""

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "runtime/register/store.h"
@@ -9,6 +10,9 @@
 struct register_args {
 	struct cli_includes inc;
 	const char *policy;
+	const char *encoding, *date_format, *columns;
+	int amend;
+	const char *reason, *by, *on;
 };
 
 static int
@@ -33,8 +37,34 @@ static const struct cli_option import_options[] = {
 	CLI_INCLUDES(struct register_args, inc),
 	CLI_VALUE("policy", 0, "POLICY", struct register_args, policy,
 	          "refuse marks with a code the policy does not define"),
+	CLI_CHOICE("encoding", "ENC", "windows-1252|cp1252|latin-1|iso-8859-1|utf-8", struct register_args, encoding,
+	           "the text encoding of the CSV files (default: they must be UTF-8); converted with iconv"),
+	CLI_CHOICE("date-format", "FORM", "dd/mm/yyyy|yyyy-mm-dd", struct register_args, date_format,
+	           "accept only this form of date (default: either; a date with slashes is day first)"),
+	CLI_VALUE("columns", 0, "MAP", struct register_args, columns,
+	          "rename an export's columns: FROM=TO,... (TO - ignores one), or a file of such lines"),
+	CLI_FLAG("amend", 0, struct register_args, amend,
+	         "record a mark whose code changed as an amendment (else the file is refused)"),
+	CLI_VALUE("reason", 0, "TEXT", struct register_args, reason, "the amendments' reason (with --amend)"),
+	CLI_VALUE("by", 0, "NAME", struct register_args, by, "who made the amendments (with --amend)"),
+	CLI_VALUE("on", 0, "DATE", struct register_args, on, "the day the amendments are made (default today)"),
 	CLI_END,
 };
+
+/* The summary line: marks say what was new, unchanged, amended and refused. */
+static void
+report_imported(const char *path, const struct reg_import_stats *st)
+{
+	const char *kind = st->kind ? st->kind : "";
+	if (strcmp(kind, "ctf") == 0)
+		fprintf(stderr, "%s: imported a CTF: %ld pupils; marks: %ld new, %ld unchanged, %ld amended, %ld refused\n",
+		        path, st->pupils, st->rows, st->unchanged, st->amended, st->refused);
+	else if (strcmp(kind, "marks") == 0)
+		fprintf(stderr, "%s: imported marks: %ld new, %ld unchanged, %ld amended, %ld refused\n", path, st->rows,
+		        st->unchanged, st->amended, st->refused);
+	else
+		fprintf(stderr, "%s: imported %ld %s rows\n", path, st->rows, kind);
+}
 
 static int
 run_import(int argc, char **argv)
@@ -45,8 +75,13 @@ run_import(int argc, char **argv)
 		return parsed;
 	const char *policy = a.policy;
 	struct cli_includes inc = a.inc;
+	struct reg_import_options opt = { a.encoding, a.date_format, a.columns, a.amend, a.reason, a.by, 0 };
 	if (argc - first < 2)
-		return cli_usage_error("import: give the database and at least one CSV file");
+		return cli_usage_error("import: give the database and at least one file");
+	if (a.amend && (!a.reason || !*a.reason || !a.by || !*a.by))
+		return cli_usage_error("import: --amend needs --reason TEXT and --by NAME");
+	if (cli_parse_date(a.on, &opt.on))
+		return cli_usage_error("import: --on: \"%s\" is not a date (YYYY-MM-DD)", a.on);
 	cli_include_finish(&inc);
 	struct reg_store *s = NULL;
 	struct rt_program *p = NULL;
@@ -72,12 +107,15 @@ run_import(int argc, char **argv)
 	}
 	for (int i = first + 1; status != CLI_USAGE && i < argc; i++) {
 		struct reg_import_stats st = { 0 };
-		int rc = reg_import(s, argv[i], stderr, &st);
+		int rc = reg_import_with(s, argv[i], &opt, stderr, &st);
 		if (rc == 0) {
-			fprintf(stderr, "%s: imported %ld %s rows\n", argv[i], st.rows, st.kind ? st.kind : "");
+			report_imported(argv[i], &st);
 		} else if (rc > 0) {
-			fprintf(stderr, "%s: %ld problem%s; nothing imported from this file\n", argv[i], st.errors,
+			fprintf(stderr, "%s: %ld problem%s; nothing imported from this file", argv[i], st.errors,
 			        st.errors == 1 ? "" : "s");
+			if (st.refused)
+				fprintf(stderr, " (%ld mark%s changed)", st.refused, st.refused == 1 ? "" : "s");
+			fputc('\n', stderr);
 			if (status < CLI_FINDINGS)
 				status = CLI_FINDINGS;
 		} else {
@@ -93,8 +131,9 @@ run_import(int argc, char **argv)
 
 const struct cli_command cli_import_command = {
 	"import", run_import, "DB FILE...",
-	"import CSV (marks, pupils, calendar, parents, school); one transaction per file, nothing written on "
-	"error",
+	"import CSV (marks, pupils, calendar, term dates, closures, parents, school; a register grid) or a DfE "
+	"Common Transfer File; one transaction per file, nothing written on error; marks already there are "
+	"skipped, changed ones refused unless --amend (docs/import.md)",
 	import_options, "a file rejected (each problem reported with its file, line and field)", NULL,
 };
 

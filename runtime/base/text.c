@@ -1,4 +1,5 @@
 #include "runtime/base/text.h"
+#include "runtime/base/utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,18 +9,29 @@ void
 base_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
 		case '\n': fputs("\\n", out); break;
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
+			if (c < 0x20 || c == 0x7f) {
+				fprintf(out, "\\u%04x", c);
+			} else if (c < 0x80) {
+				fputc(c, out);
+			} else {
+				/* JSON must be UTF-8: a byte that is not becomes U+FFFD. */
+				size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+				if (n <= len - i && base_utf8_invalid(s + i, n) == n) {
+					fwrite(s + i, 1, n, out);
+					i += n - 1;
+				} else
+					fputs("\\ufffd", out);
+			}
 		}
 	}
 	fputc('"', out);

@@ -8,6 +8,7 @@
 /* The report is written by one thread only: the stream needs no lock per character
  * (putc_unlocked, fputs_unlocked), which is measurable over 100,000 pupils. */
 #include "runtime/base/text.h"
+#include "runtime/base/utf8.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -67,6 +68,25 @@ pupil_name(const struct reg_pupil *p, char *buf, size_t size)
 	const char *sur = p->surname ? p->surname : "";
 	const char *fore = p->forename ? p->forename : "";
 	snprintf(buf, size, "%s%s%s", sur, *sur && *fore ? ", " : "", fore);
+	base_utf8_repair(buf, strlen(buf));     /* a name cut short mid-character */
+}
+
+/* s in a column `width` characters wide (not bytes: names are UTF-8). */
+static void
+text_column(FILE *out, const char *s, size_t width)
+{
+	size_t chars = 0;
+	const char *p = s;
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		if (chars == width)
+			break;
+		chars++;
+	}
+	fwrite_unlocked(s, 1, (size_t)(p - s), out);
+	for (; chars < width; chars++)
+		putc_unlocked(' ', out);
 }
 
 static void
@@ -107,6 +127,7 @@ join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, F
 		if (len >= sizeof buf)
 			len = sizeof buf - 1;
 	}
+	base_utf8_repair(buf, len);
 	if (csv)
 		base_csv_field(out, buf);
 	else
@@ -127,8 +148,10 @@ text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 		snprintf(stage, sizeof stage, "%d %s", ev->stage, rule_title(prog, &prog->rules[ev->stage_rule]));
 	else
 		snprintf(stage, sizeof stage, "-");
-	fprintf(out, "%-14s %-24.24s %5" PRId64 " %5" PRId64 " %5" PRId64 " %6" PRId64 " %8s  %-3s %-3s %s\n",
-	        o->pupil->upn, name, s->possible, s->present, s->authorised, s->unauthorised, att,
+	fprintf(out, "%-14s ", o->pupil->upn);
+	text_column(out, name, 24);
+	fprintf(out, " %5" PRId64 " %5" PRId64 " %5" PRId64 " %6" PRId64 " %8s  %-3s %-3s %s\n",
+	        s->possible, s->present, s->authorised, s->unauthorised, att,
 	        flag_holds(prog, ev, FLAG_PERSISTENT) ? "yes" : "no", flag_holds(prog, ev, FLAG_SEVERE) ? "yes" : "no",
 	        stage);
 	for (size_t i = 0; i < prog->nrules; i++) {

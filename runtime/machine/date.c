@@ -1,5 +1,6 @@
 #include "runtime/machine/date.h"
 
+#include <string.h>
 #include <stdio.h>
 
 /* Howard Hinnant's days_from_civil / civil_from_days: exact for every int32 day. */
@@ -67,13 +68,43 @@ rt_date_parse(const char *s, size_t len, rt_date *out)
 	return 0;
 }
 
+int
+rt_date_parse_dmy(const char *s, size_t len, rt_date *out)
+{
+	const char *slash1 = memchr(s, '/', len);
+	const char *slash2 = slash1 ? memchr(slash1 + 1, '/', len - (size_t)(slash1 + 1 - s)) : NULL;
+	if (!slash2)
+		return -1;
+	size_t dl = (size_t)(slash1 - s), ml = (size_t)(slash2 - slash1 - 1), yl = len - (size_t)(slash2 + 1 - s);
+	int y, m, d;
+	if (dl < 1 || dl > 2 || ml < 1 || ml > 2 || yl != 4)
+		return -1;
+	if (digits(s, dl, &d) || digits(slash1 + 1, ml, &m) || digits(slash2 + 1, 4, &y))
+		return -1;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	*out = rt_date_from_ymd(y, m, d);
+	return 0;
+}
+
 void
 rt_date_format(rt_date d, char buf[11])
 {
 	int y, m, dd;
 	rt_date_to_ymd(d, &y, &m, &dd);
-	/* unsigned and reduced, so the compiler can see the output fits 10 bytes */
-	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)(y % 10000 + 10000) % 10000, (unsigned)m % 100u, (unsigned)dd % 100u);
+	/* By hand, not snprintf: imports format a date for every mark. */
+	unsigned uy = (unsigned)(y % 10000 + 10000) % 10000, um = (unsigned)m % 100u, ud = (unsigned)dd % 100u;
+	buf[0] = (char)('0' + uy / 1000);
+	buf[1] = (char)('0' + uy / 100 % 10);
+	buf[2] = (char)('0' + uy / 10 % 10);
+	buf[3] = (char)('0' + uy % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + um / 10);
+	buf[6] = (char)('0' + um % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + ud / 10);
+	buf[9] = (char)('0' + ud % 10);
+	buf[10] = '\0';
 }
 
 void

@@ -18,6 +18,10 @@ void rt_date_to_ymd(rt_date d, int *year, int *month, int *day);
 /* Parses exactly YYYY-MM-DD, rejecting impossible dates (2025-02-29). 0 on success, -1 on error. */
 int rt_date_parse(const char *s, size_t len, rt_date *out);
 
+/* Parses DD/MM/YYYY, day first always (03/04/2025 is 3 April), as UK school
+ * systems write dates; the day and month may have one digit. 0 or -1. */
+int rt_date_parse_dmy(const char *s, size_t len, rt_date *out);
+
 /* Writes YYYY-MM-DD (11 bytes with NUL). */
 void rt_date_format(rt_date d, char buf[11]);
 

@@ -1,6 +1,8 @@
 /* Opening the register: the schema, its version, and small SQLite helpers. */
 #include "runtime/register/store_impl.h"
 
+#include "runtime/base/utf8.h"
+
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -235,6 +237,22 @@ reg_exec(struct reg_store *store, const char *sql)
 	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return reg_fail_db(store, "database error");
 	return 0;
+}
+
+const char *
+reg_text(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	if (!s)
+		return NULL;
+	size_t len = (size_t)sqlite3_column_bytes(st, col);
+	if (base_utf8_invalid(s, len) == len)
+		return s;
+	size_t n = len < size ? len : size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	base_utf8_repair(buf, n);
+	return buf;
 }
 
 int

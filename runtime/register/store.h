@@ -45,8 +45,10 @@ struct sqlite3 *reg_db(struct reg_store *store);
 
 struct reg_import_stats {
 	const char *kind;         /* "marks", "pupils", "parents", "calendar" or "schools" */
-	long rows;                /* rows written */
+	long rows;                /* rows written (marks: new marks) */
 	long errors;              /* problems reported (nothing written if > 0) */
+	long unchanged, amended, refused; /* marks: already there, changed with --amend, changed and refused */
+	long pupils, warnings;    /* a CTF: pupils added or updated; warnings about its totals */
 };
 
 /*
@@ -72,6 +74,21 @@ struct reg_school {
 
 /* 1 with *out filled, 0 when the register names no school, -1 on failure. */
 int reg_school_get(struct reg_store *store, struct reg_school *out);
+
+/* How to read a file that is not in attend's own layout (docs/import.md). */
+struct reg_import_options {
+	const char *encoding;     /* "windows-1252", "latin-1"; NULL: the file must be UTF-8 */
+	const char *date_format;  /* "dd/mm/yyyy" or "yyyy-mm-dd"; NULL: either (a slash date is day first) */
+	const char *columns;      /* "Mark=code,Adno=-" or a file of such lines; NULL: none */
+	int amend;                /* a mark whose code changed becomes an amendment (else it is refused) */
+	const char *reason, *by;  /* the amendments' reason and who made them (both needed with amend) */
+	rt_date on;               /* the day the amendments are made */
+};
+
+/* reg_import with options (NULL: none). A file that starts with "<" is read as
+ * a DfE Common Transfer File (kind "ctf"): its pupils and attendance marks. */
+int reg_import_with(struct reg_store *store, const char *path, const struct reg_import_options *opt, FILE *diag,
+                    struct reg_import_stats *stats);
 
 /* From now on, imports report a mark whose code is not one of `codes` as
  * "code: unknown code" (attend import --policy: the policy's codes). Copied. */

@@ -92,9 +92,8 @@ code_id(struct reg_store *store, const char *code)
 	return id;
 }
 
-/* The work inside the transaction: 0, 1 refused, -1 failed. */
-static int
-amend(struct reg_store *store, const struct reg_amendment *a)
+int
+reg_amend_within(struct reg_store *store, const struct reg_amendment *a)
 {
 	char date[11], on[11];
 	rt_date_format(a->date, date);
@@ -198,7 +197,7 @@ reg_amend(struct reg_store *store, const struct reg_amendment *a)
 	}
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	int status = amend(store, a);
+	int status = reg_amend_within(store, a);
 	if (status == 0 && reg_exec(store, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -217,7 +216,8 @@ reg_write_mark_history(struct reg_store *store, const char *upn, rt_date from, r
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		fprintf(out, "Marks of %s (%s %s)", upn, sqlite3_column_text(st, 1), sqlite3_column_text(st, 0));
+		char fore[256], sur[256];
+		fprintf(out, "Marks of %s (%s %s)", upn, reg_text(st, 1, fore, sizeof fore), reg_text(st, 0, sur, sizeof sur));
 		if (from != RT_DATE_MIN || to != RT_DATE_MAX) /* the dates only when a range was asked for */
 			fprintf(out, ", %s to %s", a, b);
 		fputc('\n', out);
@@ -260,9 +260,10 @@ reg_write_mark_history(struct reg_store *store, const char *upn, rt_date from, r
 		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
 			continue;
 		const char *orig = (const char *)sqlite3_column_text(st, 3);
+		char by[256], reason[1024];
 		fprintf(out, "    amended on %s by %s: %s -> %s; reason: %s\n", sqlite3_column_text(st, 6),
-		        sqlite3_column_text(st, 7), orig ? orig : "(no mark)", sqlite3_column_text(st, 4),
-		        sqlite3_column_text(st, 5));
+		        reg_text(st, 7, by, sizeof by), orig ? orig : "(no mark)", sqlite3_column_text(st, 4),
+		        reg_text(st, 5, reason, sizeof reason));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read marks");

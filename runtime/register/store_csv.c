@@ -1,8 +1,10 @@
 #include "runtime/register/store_csv.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define BLOCK (4u << 20)
 
@@ -30,9 +32,64 @@ reg_csv_close(struct reg_csv *csv)
 {
 	if (csv->fp)
 		fclose(csv->fp);
+	if (csv->iconv)
+		iconv_close((iconv_t)csv->iconv);
 	free(csv->buf);
+	free(csv->raw);
 	csv->fp = NULL;
 	csv->buf = NULL;
+	csv->raw = NULL;
+	csv->iconv = NULL;
+}
+
+int
+reg_csv_set_encoding(struct reg_csv *csv, const char *encoding)
+{
+	static const char *const names[][2] = {
+		{ "windows-1252", "WINDOWS-1252" }, { "cp1252", "WINDOWS-1252" },
+		{ "latin-1", "ISO-8859-1" }, { "latin1", "ISO-8859-1" }, { "iso-8859-1", "ISO-8859-1" },
+		{ "utf-8", NULL }, { "utf8", NULL },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcasecmp(encoding, names[i][0]) != 0)
+			continue;
+		if (!names[i][1])
+			return 0;
+		iconv_t cd = iconv_open("UTF-8", names[i][1]);
+		if (cd == (iconv_t)-1)
+			return -1;
+		csv->raw = malloc(BLOCK / 4);
+		if (!csv->raw) {
+			iconv_close(cd);
+			return -1;
+		}
+		csv->iconv = (void *)cd;
+		return 0;
+	}
+	return -1;
+}
+
+/* Reads up to `room` bytes of UTF-8 converted from the file's encoding. A
+ * single-byte encoding needs at most 3 output bytes per input byte; a byte
+ * the encoding leaves undefined (0x81 in windows-1252) becomes '?'. */
+static size_t
+read_converted(struct reg_csv *csv, char *out, size_t room)
+{
+	size_t want = room / 3 < BLOCK / 4 ? room / 3 : BLOCK / 4;
+	size_t got = fread(csv->raw, 1, want, csv->fp);
+	char *in = csv->raw, *o = out;
+	size_t inleft = got, outleft = room;
+	while (inleft > 0) {
+		if (iconv((iconv_t)csv->iconv, &in, &inleft, &o, &outleft) != (size_t)-1)
+			break;
+		if (errno != EILSEQ && errno != EINVAL)
+			break;
+		*o++ = '?';
+		outleft--;
+		in++;
+		inleft--;
+	}
+	return (size_t)(o - out);
 }
 
 /* Moves the unread bytes to the front and reads more; 0, or -2 on failure. */
@@ -55,7 +112,9 @@ refill(struct reg_csv *csv)
 		csv->cap *= 2;
 	}
 	/* One byte stays free so that the last field can be NUL-terminated. */
-	size_t got = fread(csv->buf + csv->end, 1, csv->cap - csv->end - 1, csv->fp);
+	size_t room = csv->cap - csv->end - 1;
+	size_t got = csv->iconv ? read_converted(csv, csv->buf + csv->end, room)
+	                        : fread(csv->buf + csv->end, 1, room, csv->fp);
 	if (got == 0) {
 		if (ferror(csv->fp))
 			return -2;
@@ -87,6 +146,7 @@ finish_field(struct reg_csv *csv, char *rec, const struct span *sp, size_t i)
 		*dst = '\0';
 		csv->field[i].s = b;
 		csv->field[i].len = (size_t)(dst - b);
+		csv->field[i].column = sp->begin + 2;
 		return;
 	}
 	while (b < e && (*b == ' ' || *b == '\t'))
@@ -94,6 +154,7 @@ finish_field(struct reg_csv *csv, char *rec, const struct span *sp, size_t i)
 	while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 		e--;
 	*e = '\0';
+	csv->field[i].column = (size_t)(b - rec) + 1;
 	csv->field[i].s = b;
 	csv->field[i].len = (size_t)(e - b);
 }

@@ -8,6 +8,7 @@
 struct reg_cursor {
 	struct reg_store *store;
 	sqlite3_stmt *st;
+	char text[3][256];        /* repaired copies of text that is not UTF-8 */
 };
 
 int
@@ -34,9 +35,9 @@ reg_pupils_open(struct reg_store *store, const char *upn, struct reg_cursor **ou
 }
 
 static const char *
-text_or_empty(sqlite3_stmt *st, int col)
+text_or_empty(struct reg_cursor *cur, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(st, col);
+	const char *s = reg_text(cur->st, col, cur->text[col - 1], sizeof cur->text[0]);
 	return s ? s : "";
 }
 
@@ -49,9 +50,9 @@ reg_pupils_next(struct reg_cursor *cur, struct reg_pupil *out)
 	if (rc != SQLITE_ROW)
 		return reg_fail_db(cur->store, "cannot read pupils");
 	out->id = sqlite3_column_int64(cur->st, 0);
-	out->upn = text_or_empty(cur->st, 1);
-	out->surname = text_or_empty(cur->st, 2);
-	out->forename = text_or_empty(cur->st, 3);
+	out->upn = text_or_empty(cur, 1);
+	out->surname = text_or_empty(cur, 2);
+	out->forename = text_or_empty(cur, 3);
 	out->year_group = sqlite3_column_type(cur->st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(cur->st, 4);
 	out->marks = sqlite3_column_blob(cur->st, 5);
 	out->nmarks = (size_t)sqlite3_column_bytes(cur->st, 5);

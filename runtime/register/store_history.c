@@ -94,13 +94,14 @@ read_rows(struct reg_store *store, sqlite3_stmt *st, struct reg_decision_list *o
 		rt_date day;
 		const char *kind = (const char *)sqlite3_column_text(st, 2);
 		int event = event_of((const char *)sqlite3_column_text(st, 3));
-		const char *name = (const char *)sqlite3_column_text(st, 5);
+		char nbuf[512], dbuf[1024];
+		const char *name = reg_text(st, 5, nbuf, sizeof nbuf);
 		if (parse_date_column(st, 1, &day) || !kind || event < 0 || !name) {
 			sqlite3_finalize(st);
 			return reg_fail(store, "%s: the decisions table holds a malformed row", store->path);
 		}
 		if (reg_decision_add(out, sqlite3_column_int64(st, 0), day, kind, event, sqlite3_column_int(st, 4), name,
-		                    (const char *)sqlite3_column_text(st, 6))) {
+		                    reg_text(st, 6, dbuf, sizeof dbuf))) {
 			sqlite3_finalize(st);
 			return reg_fail(store, "out of memory");
 		}
@@ -309,9 +310,10 @@ reg_write_decisions(struct reg_store *store, const char *upn, FILE *out)
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *detail = (const char *)sqlite3_column_text(st, 5);
-		fprintf(out, "%s %s: %s \"%s\" %s%s%s\n", sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
-		        sqlite3_column_text(st, 2), sqlite3_column_text(st, 4), sqlite3_column_text(st, 3),
+		char b[3][512];
+		const char *detail = reg_text(st, 5, b[0], sizeof b[0]);
+		fprintf(out, "%s %s: %s \"%s\" %s%s%s\n", sqlite3_column_text(st, 1), reg_text(st, 0, b[1], sizeof b[1]),
+		        sqlite3_column_text(st, 2), reg_text(st, 4, b[2], sizeof b[2]), sqlite3_column_text(st, 3),
 		        detail ? " " : "", detail ? detail : "");
 	}
 	sqlite3_finalize(st);

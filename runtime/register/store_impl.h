@@ -15,6 +15,7 @@
 #include "runtime/machine/program.h"
 #include "runtime/register/store.h"
 #include "runtime/register/store_csv.h"
+#include "runtime/base/text.h"
 
 #define REG_SCHEMA_VERSION 4
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
@@ -38,6 +39,10 @@ int reg_fail(struct reg_store *store, const char *fmt, ...) __attribute__((forma
 int reg_fail_db(struct reg_store *store, const char *what);
 int reg_exec(struct reg_store *store, const char *sql);
 int reg_prepare(struct reg_store *store, const char *sql, struct sqlite3_stmt **out);
+/* Column `col` as text that is valid UTF-8 (NULL for NULL): the column itself,
+ * or, when it holds bytes that are not UTF-8 (written by other means than
+ * attend), a copy in buf[0..size) with each such byte replaced by '?'. */
+const char *reg_text(struct sqlite3_stmt *st, int col, char *buf, size_t size);
 
 /* The calendar as the tables hold it, with a lookup from any date in its span. */
 struct reg_half_term {
@@ -104,8 +109,19 @@ struct reg_import_problem {
 struct reg_importer {
 	struct reg_store *store;
 	const char *path;
+	const struct reg_import_options *opt;
 	struct reg_csv csv;
 	size_t nheader;           /* fields in the header line */
+	long unchanged;           /* marks already in the register with the same code */
+	long amended;             /* marks whose change became an amendment (--amend) */
+	long refused;             /* marks whose change was refused */
+	long warnings;            /* warnings written to diag (a CTF's totals) */
+	long pupils;              /* pupils added or updated (a CTF) */
+	FILE *diag;               /* where warnings go as they are found; NULL for none */
+	int outside_year[4];      /* school years reported as outside the calendar, to say so once each */
+	int noutside;
+	char **header;            /* the header's names as the file spells them (for messages) */
+	char **renamed;           /* the names --columns gave header fields (owned), or NULL */
 	size_t column_of[16];     /* per importer: the field index of each known column, or SIZE_MAX */
 	long rows;
 	long errors;
@@ -129,7 +145,57 @@ const char *reg_import_field(struct reg_importer *imp, size_t col, size_t *len);
  * -1 on a read failure (imp->failed set). */
 int reg_import_next(struct reg_importer *imp);
 
+/* Parses a date as the options allow (ISO, or DD/MM/YYYY day first); 0, or -1 reported. */
+int reg_import_date(struct reg_importer *imp, long line, const char *field, const char *s, size_t len, rt_date *out);
+
+/* One mark from any source (a marks CSV row, a grid cell, a CTF string), with
+ * the names of the fields that problems are reported against. */
+struct reg_mark_in {
+	long line;
+	const char *upn_field, *code_field;
+	const char *upn;          /* NUL-terminated */
+	size_t upn_len;
+	rt_date date;
+	int pm;
+	const char *code;         /* NUL-terminated */
+	size_t code_len;
+	long minutes_late;        /* -1 when not given */
+	const char *arrival;      /* "" when not given */
+	size_t arrival_len;
+};
+
+/* The marks writer behind every marks format (store_import_marks.c): checks
+ * each mark against the calendar, the register (the same code is counted as
+ * unchanged; a changed one refused, or amended with --amend) and the rest of
+ * the import, and writes them all at reg_marks_finish unless a problem was
+ * found. Pupils must be in the register before begin, or added with
+ * reg_marks_pupil. */
+struct reg_marks;
+int reg_marks_begin(struct reg_importer *imp, struct reg_marks **out);
+int reg_marks_pupil(struct reg_marks *m, int64_t id, const char *upn);
+void reg_marks_add(struct reg_marks *m, const struct reg_mark_in *in);
+int reg_marks_finish(struct reg_marks *m);
+void reg_marks_free(struct reg_marks *m);
+
+/* Amends a mark inside the caller's transaction (store_amend.c): 0, 1 refused, -1. */
+int reg_amend_within(struct reg_store *store, const struct reg_amendment *a);
+
 int reg_import_marks(struct reg_importer *imp);
+int reg_import_ctf(struct reg_importer *imp);
+int reg_import_grid(struct reg_importer *imp);
+/* The calendar importer with every row of one kind ("half_term", "closure"). */
+int reg_import_calendar_as(struct reg_importer *imp, const char *kind);
+/* A term-dates (term,start,end) or closures (date,reason) header: renames its
+ * columns to the calendar's and says which ("half_term", "closure"), or NULL. */
+const char *reg_import_calendar_kind(struct reg_importer *imp);
+int reg_import_term_dates(struct reg_importer *imp);
+int reg_import_closures(struct reg_importer *imp);
+/* Whether the header has a date column: a wide register grid. */
+int reg_import_is_grid(const struct reg_importer *imp);
+/* Renames header fields as --columns says ("-" for a column to ignore). 0, or -1 failed. */
+int reg_import_map_columns(struct reg_importer *imp);
+/* Refuses (reported, -1) a header with columns only a register by lesson has. */
+int reg_import_refuse_lessons(struct reg_importer *imp);
 int reg_import_pupils(struct reg_importer *imp);
 int reg_import_calendar(struct reg_importer *imp);
 int reg_import_parents(struct reg_importer *imp);

@@ -2,6 +2,8 @@
  * the importer for that kind in one transaction and reports its problems. */
 #include "runtime/register/store_impl.h"
 
+#include "runtime/base/utf8.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <sqlite3.h>
@@ -60,6 +62,40 @@ reg_import_field(struct reg_importer *imp, size_t col, size_t *len)
 }
 
 int
+reg_import_date(struct reg_importer *imp, long line, const char *field, const char *s, size_t len, rt_date *out)
+{
+	const char *want = imp->opt->date_format;
+	int dmy_only = want && strcmp(want, "dd/mm/yyyy") == 0, iso_only = want && !dmy_only;
+	if (!dmy_only && rt_date_parse(s, len, out) == 0)
+		return 0;
+	if (!iso_only && rt_date_parse_dmy(s, len, out) == 0)
+		return 0;
+	if (dmy_only || (!iso_only && memchr(s, '/', len)))
+		reg_import_problem(imp, line, field, "%s is not a date (DD/MM/YYYY, day first)", s);
+	else
+		reg_import_problem(imp, line, field, "%s is not a date (YYYY-MM-DD)", s);
+	return -1;
+}
+
+/* Reports each field of the current record that is not UTF-8; 1 when all are. */
+static int
+all_utf8(struct reg_importer *imp)
+{
+	int ok = 1;
+	for (size_t i = 0; i < imp->csv.nfields && i < REG_CSV_MAX_FIELDS; i++) {
+		const struct reg_csv_field *f = &imp->csv.field[i];
+		size_t bad = base_utf8_invalid(f->s, f->len);
+		if (bad == f->len)
+			continue;
+		reg_import_problem(imp, imp->csv.line, imp->header && i < imp->nheader ? imp->header[i] : "header",
+		                  "not UTF-8 (byte 0x%02X at column %zu); save as UTF-8 or give --encoding windows-1252",
+		                  (unsigned char)f->s[bad], f->column + bad);
+		ok = 0;
+	}
+	return ok;
+}
+
+int
 reg_import_next(struct reg_importer *imp)
 {
 	for (;;) {
@@ -79,6 +115,8 @@ reg_import_next(struct reg_importer *imp)
 			                  imp->csv.nfields, imp->nheader);
 			continue;
 		}
+		if (!all_utf8(imp))
+			continue;
 		return 1;
 	}
 }
@@ -91,6 +129,8 @@ reg_import_columns(struct reg_importer *imp, const char *const *names, size_t n,
 		imp->column_of[j] = SIZE_MAX;
 	for (size_t i = 0; i < imp->nheader; i++) {
 		const char *h = imp->csv.field[i].s;
+		if (strcmp(h, "-") == 0)
+			continue;         /* --columns "X=-": ignored */
 		size_t j = 0;
 		while (j < n && strcmp(h, names[j]) != 0)
 			j++;
@@ -98,7 +138,8 @@ reg_import_columns(struct reg_importer *imp, const char *const *names, size_t n,
 			char known[256] = "";
 			for (size_t k = 0; k < n; k++)
 				snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", k ? ", " : "", names[k]);
-			reg_import_problem(imp, imp->csv.line, "header", "unknown column \"%s\" (the columns are %s)", h, known);
+			reg_import_problem(imp, imp->csv.line, "header", "unknown column \"%s\" (the columns are %s; map or"
+			                  " ignore others with --columns)", h, known);
 		} else if (imp->column_of[j] != SIZE_MAX)
 			reg_import_problem(imp, imp->csv.line, "header", "column \"%s\" appears twice", h);
 		else
@@ -141,10 +182,31 @@ read_header(struct reg_importer *imp, int (**importer)(struct reg_importer *))
 		                  imp->csv.nfields, REG_CSV_MAX_FIELDS);
 		return NULL;
 	}
+	if (!all_utf8(imp))
+		return NULL;
 	imp->nheader = imp->csv.nfields;
+	imp->header = calloc(imp->nheader, sizeof *imp->header);
+	for (size_t i = 0; imp->header && i < imp->nheader; i++)
+		if (!(imp->header[i] = strdup(imp->csv.field[i].s)))
+			break;
+	if (!imp->header || (imp->nheader && !imp->header[imp->nheader - 1])) {
+		imp->failed = reg_fail(imp->store, "out of memory");
+		return NULL;
+	}
 	for (size_t i = 0; i < imp->nheader; i++)
 		for (char *c = imp->csv.field[i].s; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
+	if (reg_import_map_columns(imp) || reg_import_refuse_lessons(imp))
+		return NULL;
+	if (reg_import_is_grid(imp)) {
+		*importer = reg_import_grid;
+		return "marks";
+	}
+	const char *calendar_kind = reg_import_calendar_kind(imp);
+	if (calendar_kind) {
+		*importer = strcmp(calendar_kind, "half_term") == 0 ? reg_import_term_dates : reg_import_closures;
+		return "calendar";
+	}
 	if (has_column(imp, "kind")) {
 		*importer = reg_import_calendar;
 		return "calendar";
@@ -196,7 +258,32 @@ print_problems(struct reg_importer *imp, FILE *diag)
 int
 reg_import(struct reg_store *store, const char *path, FILE *diag, struct reg_import_stats *stats)
 {
-	struct reg_importer imp = { .store = store, .path = path };
+	return reg_import_with(store, path, NULL, diag, stats);
+}
+
+/* Whether the file is XML (a CTF): its first character, after a byte order mark and spaces, is '<'. */
+static int
+is_xml(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	unsigned char b[64];
+	size_t n = fread(b, 1, sizeof b, f), i = 0;
+	fclose(f);
+	if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+		i = 3;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+		i++;
+	return i < n && b[i] == '<';
+}
+
+int
+reg_import_with(struct reg_store *store, const char *path, const struct reg_import_options *opt, FILE *diag,
+                struct reg_import_stats *stats)
+{
+	static const struct reg_import_options none_given;
+	struct reg_importer imp = { .store = store, .path = path, .opt = opt ? opt : &none_given };
 	struct reg_import_stats none;
 	if (!stats)
 		stats = &none;
@@ -208,8 +295,18 @@ reg_import(struct reg_store *store, const char *path, FILE *diag, struct reg_imp
 		free(imp.problems);
 		return reg_fail(store, "cannot open %s: %s", path, strerror(errno));
 	}
+	if (imp.opt->encoding && reg_csv_set_encoding(&imp.csv, imp.opt->encoding)) {
+		reg_csv_close(&imp.csv);
+		free(imp.problems);
+		return reg_fail(store, "unknown encoding \"%s\" (give windows-1252, latin-1 or utf-8)", imp.opt->encoding);
+	}
 	int (*importer)(struct reg_importer *) = NULL;
-	stats->kind = read_header(&imp, &importer);
+	imp.diag = diag;
+	if (is_xml(path)) {
+		importer = reg_import_ctf;
+		stats->kind = "ctf";
+	} else
+		stats->kind = read_header(&imp, &importer);
 	int status = -1;
 	if (importer) {
 		if (reg_exec(store, "BEGIN IMMEDIATE") == 0) {
@@ -227,8 +324,19 @@ reg_import(struct reg_store *store, const char *path, FILE *diag, struct reg_imp
 		print_problems(&imp, diag);
 	stats->rows = status == 0 ? imp.rows : 0;
 	stats->errors = imp.errors;
+	stats->unchanged = imp.unchanged;
+	stats->amended = status == 0 ? imp.amended : 0;
+	stats->refused = imp.refused;
+	stats->pupils = status == 0 ? imp.pupils : 0;
+	stats->warnings = imp.warnings;
 	for (size_t i = 0; i < imp.nproblems; i++)
 		free(imp.problems[i].text);
 	free(imp.problems);
+	for (size_t i = 0; imp.header && i < imp.nheader; i++)
+		free(imp.header[i]);
+	for (size_t i = 0; imp.renamed && i < imp.nheader; i++)
+		free(imp.renamed[i]);
+	free(imp.renamed);
+	free(imp.header);
 	return status;
 }

@@ -29,6 +29,7 @@ struct closure {
 
 struct calendar_import {
 	struct reg_importer *imp;
+	const char *kind;         /* every row's kind (a term-dates or closures file), or NULL: a kind column */
 	struct half_term *terms;
 	size_t nterms, cap_terms;
 	struct closure *closures;
@@ -97,6 +98,13 @@ read_stored_terms(struct calendar_import *ci)
 	return 0;
 }
 
+/* A term-dates row that names a holiday rather than a term. */
+static int
+holiday_name(const char *name)
+{
+	return strcasestr(name, "holiday") || strcasestr(name, "half term") || strcasestr(name, "half-term");
+}
+
 static void
 read_row(struct calendar_import *ci)
 {
@@ -106,6 +114,13 @@ read_row(struct calendar_import *ci)
 	const char *f[C__COUNT];
 	for (int c = 0; c < C__COUNT; c++)
 		f[c] = reg_import_field(imp, (size_t)c, &len[c]);
+	if (ci->kind)
+		f[C_KIND] = ci->kind;
+	if (ci->kind && strcmp(ci->kind, "half_term") == 0 && holiday_name(f[C_NAME])) {
+		reg_import_problem(imp, line, "term", "\"%s\" names a holiday: list the terms or half terms the school"
+		                  " teaches (the holidays are the gaps between them)", f[C_NAME]);
+		return;
+	}
 	int is_term = strcmp(f[C_KIND], "half_term") == 0, is_closure = strcmp(f[C_KIND], "closure") == 0;
 	if (!is_term && !is_closure)
 		reg_import_problem(imp, line, "kind", "\"%s\" is not half_term or closure", f[C_KIND]);
@@ -113,17 +128,13 @@ read_row(struct calendar_import *ci)
 	int have_start = 0, have_end = 0;
 	if (!len[C_START])
 		reg_import_problem(imp, line, "start", "missing");
-	else if (rt_date_parse(f[C_START], len[C_START], &start))
-		reg_import_problem(imp, line, "start", "%s is not a date (YYYY-MM-DD)", f[C_START]);
-	else
+	else if (reg_import_date(imp, line, "start", f[C_START], len[C_START], &start) == 0)
 		have_start = 1;
 	if (!len[C_END] && is_closure && have_start)
 		end = start, have_end = 1;   /* a one-day closure */
 	else if (!len[C_END])
 		reg_import_problem(imp, line, "end", "missing");
-	else if (rt_date_parse(f[C_END], len[C_END], &end))
-		reg_import_problem(imp, line, "end", "%s is not a date (YYYY-MM-DD)", f[C_END]);
-	else
+	else if (reg_import_date(imp, line, "end", f[C_END], len[C_END], &end) == 0)
 		have_end = 1;
 	if (have_start && have_end && end < start)
 		reg_import_problem(imp, line, "end", "%s is before the start %s", f[C_END], f[C_START]);
@@ -383,9 +394,29 @@ write_calendar(struct calendar_import *ci)
 int
 reg_import_calendar(struct reg_importer *imp)
 {
-	if (reg_import_columns(imp, columns, C__COUNT, 3))
+	return reg_import_calendar_as(imp, NULL);
+}
+
+/* The columns of a file whose rows are all of one kind: the kind column is not expected. */
+static int
+kind_columns(struct reg_importer *imp, const char *kind)
+{
+	static const char *const names[C__COUNT] = { "", "start", "end", "session", "name" };
+	if (reg_import_columns(imp, names, C__COUNT, 0))
+		return -1;
+	if (imp->column_of[C_START] == SIZE_MAX)
+		reg_import_problem(imp, imp->csv.line, "header", "missing column \"start\"");
+	if (imp->column_of[C_END] == SIZE_MAX && strcmp(kind, "half_term") == 0)
+		reg_import_problem(imp, imp->csv.line, "header", "missing column \"end\"");
+	return imp->errors ? -1 : 0;
+}
+
+int
+reg_import_calendar_as(struct reg_importer *imp, const char *kind)
+{
+	if (kind ? kind_columns(imp, kind) : reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
-	struct calendar_import ci = { .imp = imp };
+	struct calendar_import ci = { .imp = imp, .kind = kind };
 	if (read_stored_terms(&ci) == 0) {
 		while (!imp->failed && reg_import_next(imp) == 1)
 			read_row(&ci);

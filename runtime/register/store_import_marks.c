@@ -31,6 +31,7 @@ struct pupil {
 	int64_t id;
 	const char *upn;
 	uint8_t *blob;            /* nblob code ids then nblob bits "set by this file"; NULL until touched */
+	int owns_upn;             /* upn was copied by reg_marks_pupil */
 };
 
 /* A mark off the compact copy (a "#" on a day the school does not meet). */
@@ -50,6 +51,15 @@ struct pending {
 	long first_line;
 };
 
+/* A mark in the register whose code the file gives differently. */
+struct change {
+	uint32_t pupil;
+	rt_date date;
+	uint8_t pm;
+	char code[5];
+	long line;
+};
+
 /* Rows wait here and go to SQLite BATCH at a time: one multi-row INSERT costs
  * much less per row than one statement per row. */
 #define BATCH 64
@@ -63,13 +73,13 @@ struct row {
 	int16_t minutes_late;     /* -1 when not given */
 };
 
-struct marks {
+struct reg_marks {
 	struct reg_importer *imp;
 	struct reg_store *store;
 	struct reg_calendar cal;
 	struct reg_codebook *book;
 	struct pupil *pupils;
-	size_t npupils;
+	size_t npupils, cap_pupils;
 	char *upns;               /* every UPN, NUL-separated */
 	uint32_t *slots;          /* hash of UPN -> pupil index + 1 */
 	size_t nslots;
@@ -83,6 +93,8 @@ struct marks {
 	size_t nbatch;
 	uint32_t last_pupil;      /* cache: files list a pupil's marks together */
 	int writing;              /* 0 once a problem was found */
+	struct change *changes;   /* marks whose code the file changes (written as amendments) */
+	size_t nchanges, cap_changes;
 };
 
 static uint64_t
@@ -94,8 +106,28 @@ hash_upn(const char *s, size_t len)
 	return h;
 }
 
+/* Doubles the UPN lookup. 0, or -1 out of memory. */
 static int
-load_pupils(struct marks *m)
+rehash(struct reg_marks *m)
+{
+	size_t n = m->nslots * 2;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < m->npupils; i++) {
+		size_t s = hash_upn(m->pupils[i].upn, strlen(m->pupils[i].upn)) & (n - 1);
+		while (slots[s])
+			s = (s + 1) & (n - 1);
+		slots[s] = (uint32_t)(i + 1);
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = n;
+	return 0;
+}
+
+static int
+load_pupils(struct reg_marks *m)
 {
 	sqlite3_stmt *st;
 	long count;
@@ -112,6 +144,7 @@ load_pupils(struct marks *m)
 	while (m->nslots < (size_t)count * 2)
 		m->nslots *= 2;
 	m->pupils = calloc((size_t)count + 1, sizeof *m->pupils);
+	m->cap_pupils = (size_t)count + 1;
 	m->upns = malloc(bytes + 1);
 	m->slots = calloc(m->nslots, sizeof *m->slots);
 	if (!m->pupils || !m->upns || !m->slots)
@@ -147,7 +180,7 @@ load_pupils(struct marks *m)
 
 /* Index + 1 of the pupil with this UPN, or 0. */
 static uint32_t
-find_pupil(const struct marks *m, const char *upn, size_t len)
+find_pupil(const struct reg_marks *m, const char *upn, size_t len)
 {
 	if (m->last_pupil && strcmp(m->pupils[m->last_pupil - 1].upn, upn) == 0)
 		return m->last_pupil;
@@ -157,9 +190,38 @@ find_pupil(const struct marks *m, const char *upn, size_t len)
 	return 0;
 }
 
+/* Adds a pupil written during this import (a CTF) to the lookup. */
+int
+reg_marks_pupil(struct reg_marks *m, int64_t id, const char *upn)
+{
+	size_t len = strlen(upn);
+	m->last_pupil = 0;
+	if (find_pupil(m, upn, len))
+		return 0;
+	if (2 * (m->npupils + 1) > m->nslots && rehash(m))
+		return m->imp->failed = reg_fail(m->store, "out of memory");
+	if (m->npupils == m->cap_pupils) {
+		size_t cap = m->cap_pupils ? 2 * m->cap_pupils : 1024;
+		struct pupil *p = realloc(m->pupils, cap * sizeof *p);
+		if (!p)
+			return m->imp->failed = reg_fail(m->store, "out of memory");
+		m->pupils = p;
+		m->cap_pupils = cap;
+	}
+	char *copy = strdup(upn);
+	if (!copy)
+		return m->imp->failed = reg_fail(m->store, "out of memory");
+	m->pupils[m->npupils] = (struct pupil){ id, copy, NULL, 1 };
+	size_t s = hash_upn(upn, len) & (m->nslots - 1);
+	while (m->slots[s])
+		s = (s + 1) & (m->nslots - 1);
+	m->slots[s] = (uint32_t)++m->npupils;
+	return 0;
+}
+
 /* The pupil's compact copy, loaded from pupil_marks on first use. */
 static uint8_t *
-pupil_blob(struct marks *m, struct pupil *p)
+pupil_blob(struct reg_marks *m, struct pupil *p)
 {
 	if (p->blob)
 		return p->blob;
@@ -195,7 +257,7 @@ parse_session(const char *s, size_t len)
 
 /* The code already recorded in the database for an off-calendar mark, or NULL. */
 static const char *
-recorded_code(struct marks *m, int64_t pupil_id, const char *date, int pm, char *buf, size_t size)
+recorded_code(struct reg_marks *m, int64_t pupil_id, const char *date, int pm, char *buf, size_t size)
 {
 	const char *found = NULL;
 	sqlite3_bind_int64(m->find_mark, 1, pupil_id);
@@ -212,7 +274,7 @@ recorded_code(struct marks *m, int64_t pupil_id, const char *date, int pm, char 
 }
 
 static void
-duplicate_in_file(struct marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm)
+duplicate_in_file(struct reg_marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm)
 {
 	struct reg_importer *imp = m->imp;
 	size_t before = imp->nproblems;
@@ -239,10 +301,11 @@ off_slot(struct off_mark *table, size_t cap, uint32_t pupil, rt_date date, int p
 	return &table[s];
 }
 
-/* Records a mark off the compact copy; 0, or -1 when it is a duplicate (reported).
- * School systems may send "#" for every pupil on every closed day: a hash, not a list. */
+/* Records a mark off the compact copy: 0 new, 1 already in the register with
+ * this code, or -1 when it is a duplicate or a change (reported). School
+ * systems may send "#" for every pupil on every closed day: a hash, not a list. */
 static int
-note_off_mark(struct marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm)
+note_off_mark(struct reg_marks *m, long line, uint32_t pupil, const char *date, rt_date d, int pm, const char *new_code)
 {
 	if (2 * (m->noff + 1) > m->cap_off) {
 		size_t cap = m->cap_off ? m->cap_off * 2 : 1024;
@@ -265,30 +328,51 @@ note_off_mark(struct marks *m, long line, uint32_t pupil, const char *date, rt_d
 		return -1;
 	}
 	char code[16];
+	int unchanged = 0;
 	if (recorded_code(m, m->pupils[pupil - 1].id, date, pm, code, sizeof code)) {
-		reg_import_problem(m->imp, line, "session",
-		                  "duplicate mark for %s on %s %s (already in the register as \"%s\")",
-		                  m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM", code);
-		return -1;
+		if (strcmp(code, new_code) != 0) {
+			m->imp->refused++;
+			reg_import_problem(m->imp, line, "code",
+			                  "%s %s %s is \"%s\" in the register, \"%s\" here; the school is closed then,"
+			                  " so it cannot be amended", m->pupils[pupil - 1].upn, date, pm ? "PM" : "AM", code,
+			                  new_code);
+			return -1;
+		}
+		unchanged = 1;
 	}
 	*o = (struct off_mark){ pupil, d, (uint8_t)pm, line };
 	m->noff++;
-	return 0;
+	return unchanged;
+}
+
+/* A date in a school year the calendar lacks: said once per year (the first
+ * such date), with how to add it; later ones are only counted. */
+static void
+outside_calendar(struct reg_importer *imp, long line, const char *date, int y)
+{
+	for (int i = 0; i < imp->noutside; i++)
+		if (imp->outside_year[i] == y) {
+			imp->errors++;
+			return;
+		}
+	if (imp->noutside < (int)(sizeof imp->outside_year / sizeof imp->outside_year[0]))
+		imp->outside_year[imp->noutside++] = y;
+	reg_import_problem(imp, line, "date", "%s is outside the calendar (no half terms in school year %d-%02d); import"
+	                  " the school's term dates for %d-%02d first (attend import DB term-dates.csv; docs/import.md)",
+	                  date, y, (y + 1) % 100, y, (y + 1) % 100);
 }
 
 /* Checks the date and session against the calendar: the school day index, -2 for an
  * allowed "#" off the calendar, or -1 (reported). */
 static long
-check_open(struct marks *m, long line, const char *date, rt_date d, int pm, const char *code)
+check_open(struct reg_marks *m, long line, const char *date, rt_date d, int pm, const char *code)
 {
 	long day = reg_calendar_day(&m->cal, d);
 	if (day >= 0 && (m->cal.days.days[day].open & (pm ? RT_OPEN_PM : RT_OPEN_AM)))
 		return day;
 	char reason[128];
 	if (!reg_calendar_closed_reason(&m->cal, d, pm ? RT_PM : RT_AM, reason, sizeof reason)) {
-		int y = rt_date_school_year(d);
-		reg_import_problem(m->imp, line, "date", "%s is outside the calendar (no half terms in school year %d-%02d)",
-		                  date, y, (y + 1) % 100);
+		outside_calendar(m->imp, line, date, rt_date_school_year(d));
 		return -1;
 	}
 	if (strcmp(code, "#") == 0)
@@ -302,7 +386,7 @@ check_open(struct marks *m, long line, const char *date, rt_date d, int pm, cons
 }
 
 static int
-code_id(struct marks *m, long line, const char *code, size_t len)
+code_id(struct reg_marks *m, long line, const char *code, size_t len)
 {
 	int id = reg_codebook_find(m->book, code, len);
 	if (id)
@@ -319,7 +403,7 @@ code_id(struct marks *m, long line, const char *code, size_t len)
 /* Sends the waiting rows to SQLite: all through the batch statement when full,
  * else (at the end) one at a time. */
 static int
-flush_rows(struct marks *m)
+flush_rows(struct reg_marks *m)
 {
 	sqlite3_stmt *st = m->nbatch == BATCH ? m->insert_batch : m->insert;
 	size_t per = m->nbatch == BATCH ? BATCH : 1;
@@ -350,7 +434,7 @@ flush_rows(struct marks *m)
 }
 
 static int
-insert_mark(struct marks *m, int64_t pupil_id, const char *date, int pm, const char *code, size_t code_len,
+insert_mark(struct reg_marks *m, int64_t pupil_id, const char *date, int pm, const char *code, size_t code_len,
             long minutes_late, const char *arrival, size_t arrival_len)
 {
 	struct row *r = &m->batch[m->nbatch++];
@@ -363,8 +447,101 @@ insert_mark(struct marks *m, int64_t pupil_id, const char *date, int pm, const c
 	return m->nbatch == BATCH ? flush_rows(m) : 0;
 }
 
+/* A mark already in the register: the same code is skipped and counted; a
+ * different one is refused, or with --amend kept to become an amendment. */
 static void
-import_row(struct marks *m)
+mark_in_register(struct reg_marks *m, const struct reg_mark_in *in, uint32_t pupil, const char *date, int old_id)
+{
+	struct reg_importer *imp = m->imp;
+	const char *old = m->book->names[old_id];
+	if (strlen(old) == in->code_len && memcmp(old, in->code, in->code_len) == 0) {
+		imp->unchanged++;
+		return;
+	}
+	if (!imp->opt->amend) {
+		imp->refused++;
+		reg_import_problem(imp, in->line, "code", "%s %s %s is \"%s\" in the register, \"%s\" here (give --amend"
+		                  " --reason TEXT --by NAME to record the change as an amendment)", m->pupils[pupil - 1].upn,
+		                  date, in->pm ? "PM" : "AM", old, in->code);
+		return;
+	}
+	if (m->nchanges == m->cap_changes) {
+		size_t cap = m->cap_changes ? 2 * m->cap_changes : 64;
+		struct change *c = realloc(m->changes, cap * sizeof *c);
+		if (!c) {
+			imp->failed = reg_fail(m->store, "out of memory");
+			return;
+		}
+		m->changes = c;
+		m->cap_changes = cap;
+	}
+	struct change *c = &m->changes[m->nchanges++];
+	*c = (struct change){ pupil, in->date, (uint8_t)in->pm, "", in->line };
+	memcpy(c->code, in->code, in->code_len + 1);
+}
+
+/* Checks one mark against the register and the rest of the file and queues it. */
+void
+reg_marks_add(struct reg_marks *m, const struct reg_mark_in *in)
+{
+	struct reg_importer *imp = m->imp;
+	long errors = imp->errors, line = in->line;
+	uint32_t pupil = find_pupil(m, in->upn, in->upn_len);
+	if (!pupil)
+		reg_import_problem(imp, line, in->upn_field, "unknown pupil \"%s\"", in->upn);
+	else
+		m->last_pupil = pupil;
+	if (!reg_code_is_valid(in->code, in->code_len))
+		reg_import_problem(imp, line, in->code_field, "unknown code \"%s\" (a code is 1 to 4 of A-Z 0-9 / \\ # -)",
+		                  in->code);
+	else if (imp->store->known_codes && !known_code(imp->store, in->code))
+		reg_import_problem(imp, line, in->code_field, "unknown code \"%s\": the policy does not define it", in->code);
+	if (imp->errors != errors)
+		goto done;
+	char date[11];
+	rt_date_format(in->date, date);
+	int pm = in->pm;
+	long day = check_open(m, line, date, in->date, pm, in->code);
+	if (day == -1)
+		goto done;
+	if (day >= 0) {
+		uint8_t *blob = pupil_blob(m, &m->pupils[pupil - 1]);
+		if (!blob)
+			return;
+		size_t slot = 2 * (size_t)day + (size_t)pm;
+		uint8_t *seen = blob + m->nblob;
+		if (seen[slot / 8] & (1u << (slot % 8))) {
+			duplicate_in_file(m, line, pupil, date, in->date, pm);
+			goto done;
+		}
+		seen[slot / 8] |= (uint8_t)(1u << (slot % 8));
+		if (blob[slot]) {
+			mark_in_register(m, in, pupil, date, blob[slot]);
+			goto done;
+		}
+		int id = code_id(m, line, in->code, in->code_len);
+		if (id < 0)
+			goto done;
+		blob[slot] = (uint8_t)id;
+	} else {
+		int off = note_off_mark(m, line, pupil, date, in->date, pm, in->code);
+		if (off) {
+			imp->unchanged += off > 0;
+			goto done;
+		}
+	}
+	if (m->writing)
+		insert_mark(m, m->pupils[pupil - 1].id, date, pm, in->code, in->code_len, in->minutes_late, in->arrival,
+		            in->arrival_len);
+	imp->rows++;
+done:
+	if (imp->errors != errors)
+		m->writing = 0;
+}
+
+/* One row of a marks CSV: checks its fields and adds its mark. */
+static void
+import_row(struct reg_marks *m)
 {
 	struct reg_importer *imp = m->imp;
 	long line = imp->csv.line, errors = imp->errors;
@@ -372,22 +549,13 @@ import_row(struct marks *m)
 	const char *f[C__COUNT];
 	for (int c = 0; c < C__COUNT; c++)
 		f[c] = reg_import_field(imp, (size_t)c, &len[c]);
-
-	uint32_t pupil = 0;
 	if (!len[C_UPN])
 		reg_import_problem(imp, line, "upn", "missing");
-	else if (!(pupil = find_pupil(m, f[C_UPN], len[C_UPN])))
-		reg_import_problem(imp, line, "upn", "unknown pupil \"%s\"", f[C_UPN]);
-	else
-		m->last_pupil = pupil;
 	rt_date d = 0;
-	int date_ok = 0;
 	if (!len[C_DATE])
 		reg_import_problem(imp, line, "date", "missing");
-	else if (rt_date_parse(f[C_DATE], len[C_DATE], &d))
-		reg_import_problem(imp, line, "date", "%s is not a date (YYYY-MM-DD)", f[C_DATE]);
 	else
-		date_ok = 1;
+		reg_import_date(imp, line, "date", f[C_DATE], len[C_DATE], &d);
 	int pm = parse_session(f[C_SESSION], len[C_SESSION]);
 	if (pm < 0)
 		reg_import_problem(imp, line, "session", "\"%s\" is not AM or PM", f[C_SESSION]);
@@ -395,11 +563,6 @@ import_row(struct marks *m)
 		reg_import_problem(imp, line, "code", "missing");
 	else if (len[C_CODE] == 1 && f[C_CODE][0] == '-')
 		reg_import_problem(imp, line, "code", "\"-\" means no mark was recorded; leave the row out");
-	else if (!reg_code_is_valid(f[C_CODE], len[C_CODE]))
-		reg_import_problem(imp, line, "code", "unknown code \"%s\" (a code is 1 to 4 of A-Z 0-9 / \\ # -)",
-		                  f[C_CODE]);
-	else if (imp->store->known_codes && !known_code(imp->store, f[C_CODE]))
-		reg_import_problem(imp, line, "code", "unknown code \"%s\": the policy does not define it", f[C_CODE]);
 	long minutes_late = -1;
 	if (len[C_MINUTES_LATE]) {
 		char *end;
@@ -414,47 +577,18 @@ import_row(struct marks *m)
 	int arrival;
 	if (len[C_ARRIVAL] && rt_time_parse(f[C_ARRIVAL], len[C_ARRIVAL], &arrival))
 		reg_import_problem(imp, line, "arrival", "\"%s\" is not a time (HH:MM)", f[C_ARRIVAL]);
-	if (imp->errors != errors || !date_ok || pm < 0)
-		goto done;
-
-	long day = check_open(m, line, f[C_DATE], d, pm, f[C_CODE]);
-	if (day == -1)
-		goto done;
-	if (day >= 0) {
-		uint8_t *blob = pupil_blob(m, &m->pupils[pupil - 1]);
-		if (!blob)
-			return;
-		size_t slot = 2 * (size_t)day + (size_t)pm;
-		uint8_t *seen = blob + m->nblob;
-		if (blob[slot]) {
-			if (seen[slot / 8] & (1u << (slot % 8)))
-				duplicate_in_file(m, line, pupil, f[C_DATE], d, pm);
-			else
-				reg_import_problem(imp, line, "session",
-				                  "duplicate mark for %s on %s %s (already in the register as \"%s\")",
-				                  f[C_UPN], f[C_DATE], pm ? "PM" : "AM", m->book->names[blob[slot]]);
-			goto done;
-		}
-		int id = code_id(m, line, f[C_CODE], len[C_CODE]);
-		if (id < 0)
-			goto done;
-		blob[slot] = (uint8_t)id;
-		seen[slot / 8] |= (uint8_t)(1u << (slot % 8));
-	} else if (note_off_mark(m, line, pupil, f[C_DATE], d, pm))
-		goto done;
-	if (m->writing)
-		insert_mark(m, m->pupils[pupil - 1].id, f[C_DATE], pm, f[C_CODE], len[C_CODE], minutes_late,
-		            f[C_ARRIVAL], len[C_ARRIVAL]);
-done:
-	if (imp->errors != errors)
+	if (imp->errors != errors) {
 		m->writing = 0;
-	else
-		imp->rows++;
+		return;
+	}
+	struct reg_mark_in in = { line, "upn", "code", f[C_UPN], len[C_UPN], d, pm, f[C_CODE], len[C_CODE],
+	                          minutes_late, f[C_ARRIVAL], len[C_ARRIVAL] };
+	reg_marks_add(m, &in);
 }
 
 /* Second pass, only after duplicates within the file: finds where each was first given. */
 static int
-find_first_lines(struct marks *m)
+find_first_lines(struct reg_marks *m)
 {
 	struct reg_importer *imp = m->imp;
 	struct reg_csv csv;
@@ -464,6 +598,10 @@ find_first_lines(struct marks *m)
 			last = imp->problems[m->pending[i].problem].line;
 	if (reg_csv_open(&csv, imp->path))
 		return imp->failed = reg_fail(m->store, "cannot reopen %s: %s", imp->path, strerror(errno));
+	if (imp->opt->encoding && reg_csv_set_encoding(&csv, imp->opt->encoding)) {
+		reg_csv_close(&csv);
+		return imp->failed = reg_fail(m->store, "out of memory");
+	}
 	int rc = reg_csv_next(&csv); /* the header */
 	while (rc >= -1 && (rc = reg_csv_next(&csv)) != 0 && csv.line < last) {
 		if (rc != 1 || csv.nfields != imp->nheader)
@@ -495,7 +633,7 @@ find_first_lines(struct marks *m)
 }
 
 static int
-write_blobs(struct marks *m)
+write_blobs(struct reg_marks *m)
 {
 	for (size_t i = 0; i < m->npupils; i++) {
 		const struct pupil *p = &m->pupils[i];
@@ -512,7 +650,7 @@ write_blobs(struct marks *m)
 }
 
 static int
-prepare_batch(struct marks *m)
+prepare_batch(struct reg_marks *m)
 {
 	static const char head[] = "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival) VALUES ";
 	char *sql = malloc(sizeof head + BATCH * 20);
@@ -526,12 +664,35 @@ prepare_batch(struct marks *m)
 	return rc;
 }
 
+/* Each queued change becomes an amendment, as `attend amend` writes one. */
 static int
-run(struct marks *m)
+write_amendments(struct reg_marks *m)
 {
-	struct reg_importer *imp = m->imp;
-	if (reg_import_columns(imp, columns, C__COUNT, 4))
-		return 0;
+	const struct reg_import_options *o = m->imp->opt;
+	for (size_t i = 0; i < m->nchanges; i++) {
+		const struct change *c = &m->changes[i];
+		struct reg_amendment a = { m->pupils[c->pupil - 1].upn, c->date, c->pm ? RT_PM : RT_AM, c->code,
+		                           o->reason, o->on, o->by };
+		int rc = reg_amend_within(m->store, &a);
+		if (rc < 0)
+			return m->imp->failed = -1;
+		if (rc > 0)
+			reg_import_problem(m->imp, c->line, "code", "%s", reg_error(m->store));
+		else
+			m->imp->amended++;
+	}
+	return 0;
+}
+
+int
+reg_marks_begin(struct reg_importer *imp, struct reg_marks **out)
+{
+	struct reg_marks *m = calloc(1, sizeof *m);
+	*out = m;
+	if (!m || !(m->book = malloc(sizeof *m->book)))
+		return imp->failed = reg_fail(imp->store, "out of memory");
+	m->imp = imp;
+	m->store = imp->store;
 	if (load_pupils(m) || reg_calendar_read(m->store, &m->cal) || reg_codebook_load(m->store, m->book) ||
 	    reg_prepare(m->store,
 	                     "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival)"
@@ -540,40 +701,63 @@ run(struct marks *m)
 	    reg_prepare(m->store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)",
 	                     &m->write_blob) ||
 	    reg_prepare(m->store, "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?",
-	                     &m->find_mark))
-		return imp->failed = -1;
-	if (prepare_batch(m))
+	                     &m->find_mark) ||
+	    prepare_batch(m))
 		return imp->failed = -1;
 	m->nblob = 2 * m->cal.days.ndays;
 	m->writing = 1;
-	int rc;
-	while (!imp->failed && (rc = reg_import_next(imp)) == 1)
-		import_row(m);
-	if (imp->failed)
+	return 0;
+}
+
+int
+reg_marks_finish(struct reg_marks *m)
+{
+	if (m->imp->failed)
 		return -1;
-	if (imp->errors)
-		return m->npending ? find_first_lines(m) : 0;
-	return flush_rows(m) || write_blobs(m) ? -1 : 0;
+	if (m->imp->errors)
+		return 0;
+	return flush_rows(m) || write_blobs(m) || write_amendments(m) ? -1 : 0;
+}
+
+void
+reg_marks_free(struct reg_marks *m)
+{
+	if (!m)
+		return;
+	sqlite3_finalize(m->insert);
+	sqlite3_finalize(m->insert_batch);
+	sqlite3_finalize(m->read_blob);
+	sqlite3_finalize(m->write_blob);
+	sqlite3_finalize(m->find_mark);
+	for (size_t i = 0; i < m->npupils; i++) {
+		free(m->pupils[i].blob);
+		if (m->pupils[i].owns_upn)
+			free((char *)m->pupils[i].upn);
+	}
+	free(m->pupils);
+	free(m->upns);
+	free(m->slots);
+	free(m->off);
+	free(m->book);
+	free(m->changes);
+	reg_calendar_free(&m->cal);
+	free(m);
 }
 
 int
 reg_import_marks(struct reg_importer *imp)
 {
-	struct marks m = { .imp = imp, .store = imp->store };
-	m.book = malloc(sizeof *m.book);
-	int rc = m.book ? run(&m) : (imp->failed = reg_fail(imp->store, "out of memory"));
-	sqlite3_finalize(m.insert);
-	sqlite3_finalize(m.insert_batch);
-	sqlite3_finalize(m.read_blob);
-	sqlite3_finalize(m.write_blob);
-	sqlite3_finalize(m.find_mark);
-	for (size_t i = 0; i < m.npupils; i++)
-		free(m.pupils[i].blob);
-	free(m.pupils);
-	free(m.upns);
-	free(m.slots);
-	free(m.off);
-	free(m.book);
-	reg_calendar_free(&m.cal);
+	struct reg_marks *m;
+	if (reg_import_columns(imp, columns, C__COUNT, 4))
+		return 0;
+	int rc = -1;
+	if (reg_marks_begin(imp, &m) == 0) {
+		while (!imp->failed && reg_import_next(imp) == 1)
+			import_row(m);
+		if (!imp->failed && imp->errors && m->npending)
+			find_first_lines(m);
+		rc = reg_marks_finish(m);
+	}
+	reg_marks_free(m);
 	return rc;
 }

@@ -92,10 +92,8 @@ check_date(struct reg_importer *imp, long line, int col, const char *s, size_t l
 {
 	if (!len)
 		return 0;
-	if (rt_date_parse(s, len, out)) {
-		reg_import_problem(imp, line, columns[col], "%s is not a date (YYYY-MM-DD)", s);
+	if (reg_import_date(imp, line, columns[col], s, len, out))
 		return -1;
-	}
 	return 1;
 }
 

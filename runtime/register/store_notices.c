@@ -99,7 +99,8 @@ reg_import_parents(struct reg_importer *imp)
 static char *
 dup_column(sqlite3_stmt *st, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(st, col);
+	char buf[512];
+	const char *s = reg_text(st, col, buf, sizeof buf);
 	return s ? strdup(s) : NULL;
 }
 

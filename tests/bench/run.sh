@@ -5,7 +5,10 @@
 # times the policy run (CSV to a file) against the compute floor
 # (tests/bench/floor.c: the same evaluation in plain C over arrays already
 # in memory) in interleaved rounds. At 100,000 pupils it also times the
-# plain sqlite3 baseline and the replay of the year.
+# plain sqlite3 baseline and the replay of the year. Then the Common Transfer
+# File: a generated CTF of CTF_PUPILS pupils (default 100,000) with a school
+# year of marks each (tests/bench/gen_ctf.py), imported into a fresh register,
+# then imported again unchanged (the daily re-import: all comparison).
 #
 #   tests/bench/run.sh BUILD_DIR [PUPILS...]
 #
@@ -131,6 +134,32 @@ bench_compile() {
 	echo "compile russell-street.policy (whole process): runs$times s; median $(median $times) s"
 }
 
+bench_ctf() {
+	n=${CTF_PUPILS:-100000}
+	data=bench-data/ctf
+	db=$data/register.db
+	mkdir -p "$data"
+	rm -f "$db" "$db-journal" "$db-wal" "$db-shm"
+	t0=$(now)
+	python3 tests/bench/gen_ctf.py "$n" -o "$data/pupils.ctf.xml" --calendar "$data/calendar.csv"
+	echo "[ctf] generate: $n pupils, $(du -m "$data/pupils.ctf.xml" | cut -f1) MB of XML in $(elapsed "$t0" "$(now)") s"
+	"$attend" init "$db"
+	"$attend" import "$db" "$data/calendar.csv" 2>/dev/null
+	t0=$(now)
+	timed "$data/time.log" "$attend" import "$db" "$data/pupils.ctf.xml"
+	secs=$(elapsed "$t0" "$(now)")
+	marks=$(sed -n 's/.*marks: \([0-9]*\) new.*/\1/p' "$data/time.log")
+	echo "[ctf] import: $marks marks in $secs s = $(awk "BEGIN { printf \"%d\", $marks / $secs }") marks/s," \
+	     "peak memory $peak MB, CPU $cpu s ($(awk "BEGIN { printf \"%d\", $marks / $cpu }") marks per CPU second)"
+	t0=$(now)
+	timed "$data/time.log" "$attend" import "$db" "$data/pupils.ctf.xml"
+	secs=$(elapsed "$t0" "$(now)")
+	same=$(sed -n 's/.*new, \([0-9]*\) unchanged.*/\1/p' "$data/time.log")
+	echo "[ctf] re-import unchanged: $same marks in $secs s = $(awk "BEGIN { printf \"%d\", $same / $secs }")" \
+	     "marks/s, peak memory $peak MB, CPU $cpu s"
+	rm -f "$data/pupils.ctf.xml"
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)," \
      "load $(cut -d' ' -f1-3 /proc/loadavg), ATTEND_JOBS=${ATTEND_JOBS:-default}"
 bench_compile
@@ -138,6 +167,7 @@ for n in "$@"; do
 	bench_size "$n"
 done
 case " $* " in *" 100000 "*) bench_baselines ;; esac
+bench_ctf
 
 echo
 echo "scale (policy run, CSV to a file; medians of $rounds interleaved rounds; ratio = run / compute floor):"

@@ -158,7 +158,8 @@ test_marks_problems_reported(void **state)
 		"marks.csv:8: date: the school is closed on 2024-09-02 (INSET day)\n"
 		"marks.csv:9: date: the school is closed on 2024-11-05 AM (polling station)\n"
 		"marks.csv:10: date: the school is closed on 2024-09-07 (weekend)\n"
-		"marks.csv:11: date: 2023-09-07 is outside the calendar (no half terms in school year 2023-24)\n"
+		"marks.csv:11: date: 2023-09-07 is outside the calendar (no half terms in school year 2023-24); import the"
+		" school's term dates for 2023-24 first (attend import DB term-dates.csv; docs/import.md)\n"
 		"marks.csv:12: session: \"XX\" is not AM or PM\n"
 		"marks.csv:13: row: has 5 fields; the header has 4\n"
 		"marks.csv:15: code: \"-\" means no mark was recorded; leave the row out\n"
@@ -173,10 +174,16 @@ static void
 test_header_problems(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(import_text(f, "marks.csv", "upn,date,session,code,teacher,comment\n"), 1);
+	assert_int_equal(import_text(f, "marks.csv", "upn,date,session,code,reason,comment\n"), 1);
 	assert_string_equal(f->diag,
-		"marks.csv:1: header: unknown column \"teacher\" (the columns are upn, date, session, code, minutes_late, arrival)\n"
-		"marks.csv:1: header: unknown column \"comment\" (the columns are upn, date, session, code, minutes_late, arrival)\n");
+		"marks.csv:1: header: unknown column \"reason\" (the columns are upn, date, session, code, minutes_late,"
+		" arrival; map or ignore others with --columns)\n"
+		"marks.csv:1: header: unknown column \"comment\" (the columns are upn, date, session, code, minutes_late,"
+		" arrival; map or ignore others with --columns)\n");
+	/* A register kept by lesson is refused, naming the columns that show it. */
+	assert_int_equal(import_text(f, "marks.csv", "upn,date,Period,code,Teacher\n"), 1);
+	assert_string_equal(f->diag, "marks.csv:1: header: this register is kept by lesson (columns \"Period\","
+		" \"Teacher\"), not by session: export the statutory AM and PM session marks instead (docs/import.md)\n");
 	assert_int_equal(import_text(f, "marks.csv", "upn,date,code\n"), 1);
 	assert_string_equal(f->diag, "marks.csv:1: header: missing column \"session\"\n");
 	assert_int_equal(import_text(f, "x.csv", "a,b\n"), 1);
@@ -236,7 +243,8 @@ test_failed_import_changes_nothing(void **state)
 	}
 	len += (size_t)sprintf(csv + len, "1234,2024-09-03,AM,I\n");
 	assert_int_equal(import_bytes(f, "marks.csv", csv, len), 1);
-	assert_non_null(strstr(f->diag, "duplicate mark for 1234 on 2024-09-03 AM (already in the register as \"/\")"));
+	assert_non_null(strstr(f->diag, "code: 1234 2024-09-03 AM is \"/\" in the register, \"I\" here (give --amend"));
+	assert_int_equal(f->stats.refused, 1);
 	char *after = read_whole(f->db, &after_len);
 	assert_int_equal(before_len, after_len);
 	assert_memory_equal(before, after, before_len);
@@ -244,6 +252,64 @@ test_failed_import_changes_nothing(void **state)
 	free(before);
 	free(after);
 	free(csv);
+	rt_calendar_free(&cal);
+}
+
+/* The daily re-import: the same marks are counted and skipped; a changed one is
+ * refused, or with --amend written as an audited amendment; twice is once. */
+static void
+test_reimport_and_amend(void **state)
+{
+	struct fixture *f = *state;
+	load_school(f);
+	static const char day1[] = "upn,date,session,code\n1234,2024-09-03,AM,/\n1234,2024-09-03,PM,\\\n";
+	static const char day2[] = "upn,date,session,code\n1234,2024-09-03,AM,I\n1234,2024-09-03,PM,\\\n"
+	                           "1234,2024-09-04,AM,/\n";
+	assert_int_equal(import_text(f, "day1.csv", day1), 0);
+	assert_int_equal(import_text(f, "day1.csv", day1), 0);
+	assert_int_equal(f->stats.rows, 0);
+	assert_int_equal(f->stats.unchanged, 2);
+	assert_int_equal(import_text(f, "day2.csv", day2), 1);
+	assert_int_equal(f->stats.refused, 1);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM marks"), 2);
+
+	struct reg_import_options opt = { .amend = 1, .reason = "MIS correction", .by = "Office",
+	                                   .on = rt_date_from_ymd(2024, 9, 5) };
+	FILE *diag = fopen("/dev/null", "w");
+	char path[512];
+	snprintf(path, sizeof path, "%s/day2.csv", f->dir);
+	assert_int_equal(reg_import_with(f->store, path, &opt, diag, &f->stats), 0);
+	assert_int_equal(f->stats.rows, 1);
+	assert_int_equal(f->stats.unchanged, 1);
+	assert_int_equal(f->stats.amended, 1);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM amendments WHERE original_code = '/' AND amended_code = 'I'"
+	                              " AND reason = 'MIS correction' AND amended_by = 'Office'"), 1);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM marks WHERE date = '2024-09-03' AND session = 'AM'"
+	                              " AND code = 'I'"), 1);
+	/* The second time nothing changes: everything is unchanged. */
+	assert_int_equal(reg_import_with(f->store, path, &opt, diag, &f->stats), 0);
+	assert_int_equal(f->stats.rows + f->stats.amended, 0);
+	assert_int_equal(f->stats.unchanged, 3);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM amendments"), 1);
+	fclose(diag);
+	/* The compact copy the engine reads has the amended code. */
+	struct reg_cursor *cur;
+	struct reg_pupil p;
+	char **names;
+	size_t ncodes;
+	assert_int_equal(reg_codes(f->store, &names, &ncodes), 0);
+	assert_int_equal(reg_pupils_open(f->store, "1234", &cur), 0);
+	assert_int_equal(reg_pupils_next(cur, &p), 1);
+	struct rt_calendar cal;
+	assert_int_equal(reg_load_calendar(f->store, &cal), 0);
+	long day = -1;
+	for (size_t d = 0; d < cal.ndays; d++)
+		if (cal.days[d].date == rt_date_from_ymd(2024, 9, 3))
+			day = (long)d;
+	assert_true(day >= 0 && p.nmarks > (size_t)(2 * day));
+	assert_string_equal(names[p.marks[2 * day]], "I");
+	reg_pupils_close(cur);
+	reg_free_codes(names, ncodes);
 	rt_calendar_free(&cal);
 }
 
@@ -376,6 +442,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_header_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quotes_crlf_bom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_import_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reimport_and_amend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_problem_report_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_change_rebuilds_blobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_problems, setup, teardown),
