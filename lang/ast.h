@@ -142,7 +142,7 @@ struct lang_decl {
 	const char *name;            /* identifier, code, stage title's key, leave reason */
 	const char *title;           /* flag/stage/letter/schedule title, or NULL */
 	const char *source;          /* one-line declarations' source "...", or NULL */
-	const char *text;            /* POLICY, VERSION: the string */
+	const char *text;            /* POLICY, VERSION: the string; LEAVE_NOTICE without a period: "in advance" */
 	rt_date date;                /* APPROVED, REVIEW */
 	struct lang_expr *value;     /* LET, TARGET; LEAVE_NOTICE and RETAIN as a literal */
 	int64_t stage;               /* STAGE: its number */

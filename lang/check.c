@@ -701,7 +701,7 @@ lang_check(struct lang_ctx *ctx)
 			check_letter(&c, d);
 			break;
 		case LANG_D_LEAVE_NOTICE:
-			if (d->value->value.unit != RT_UNIT_DAYS && d->value->value.unit != RT_UNIT_WEEKS &&
+			if (d->value && d->value->value.unit != RT_UNIT_DAYS && d->value->value.unit != RT_UNIT_WEEKS &&
 			    d->value->value.unit != RT_UNIT_SCHOOL_WEEKS)
 				lang_error(&ctx->diags, d->value->loc, "a notice period is in days or weeks, not %s",
 				           unit_name(d->value->value.unit));

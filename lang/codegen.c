@@ -421,7 +421,15 @@ gen_facts(struct gen *g)
 		case LANG_D_BUILDS_ON: fact(g, "identity.baseline", d->name, date, d); break;
 		case LANG_D_TARGET: value_fact(g, "target", d); break;
 		case LANG_D_LET: value_fact(g, "let", d); break;
-		case LANG_D_LEAVE_NOTICE: value_fact(g, "leave_notice", d); break;
+		case LANG_D_LEAVE_NOTICE:
+			if (d->value) {
+				value_fact(g, "leave_notice", d);
+			} else {
+				char key[256];
+				snprintf(key, sizeof key, "leave_notice.%s", d->name);
+				fact(g, key, d->text, date, d);
+			}
+			break;
 		case LANG_D_RETAIN: fact(g, "retention.register", NULL, d->value->value, d); break;
 		default: break;
 		}

@@ -101,7 +101,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token THE "the" THIS "this" TO "to" TOWARD "toward" UNAUTHORISED "unauthorised" UNTIL "until"
 %token UNPAID "unpaid" VERSION "version" WHEN "when" WITHIN "within" YEAR "year"
 %token SCHOOL_WEEKS_SINCE "school weeks since" SCHOOL_DAYS_SINCE "school days since"
-%token ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
+%token ADVANCE "advance" WRITING "writing" ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
 
 %left OR
 %left AND
@@ -114,7 +114,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <item> register_items register_item schedule_items schedule_item rule_items rule_item
 %type <item> letter_items letter_item penalty_items penalty_item fine
 %type <str> name opt_source opt_string opt_by opt_otherwise
-%type <num> opt_replaces category session_name ordinal relop since
+%type <num> opt_in_writing opt_replaces category session_name ordinal relop since
 %type <strs> codes
 %type <dates> dates
 %type <period> period
@@ -194,9 +194,17 @@ decl_body
 	| LEAVE NOTICE STRING QUANTITY opt_source NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_LEAVE_NOTICE, @3); $$->name = $3;
 		  $$->value = lang_expr_new(A, LANG_E_VALUE, @4); $$->value->value = $4; $$->source = $5; }
+	| LEAVE NOTICE STRING IN ADVANCE opt_in_writing opt_source NEWLINE
+		{ $$ = lang_decl_new(A, LANG_D_LEAVE_NOTICE, @3); $$->name = $3;
+		  $$->text = $6 ? "in advance, in writing" : "in advance"; $$->source = $7; }
 	| RETAIN REGISTER ENTRIES QUANTITY opt_source NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_RETAIN, @1); $$->name = "retain register entries";
 		  $$->value = lang_expr_new(A, LANG_E_VALUE, @4); $$->value->value = $4; $$->source = $5; }
+	;
+
+opt_in_writing
+	: %empty { $$ = 0; }
+	| IN WRITING { $$ = 1; }
 	;
 
 code_decl
