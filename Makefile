@@ -2,7 +2,7 @@
 #
 #   make            build build/attend
 #   make test       build and run every test, then again under ASan+UBSan
-#   make bench      the 100,000-pupil benchmark (not part of make test)
+#   make bench      the 100,000-pupil and local authority benchmarks (not part of make test)
 #   make fuzz       the libFuzzer targets with clang, FUZZ_SECONDS each (docs/testing.md)
 #   make docs       regenerate the generated part of docs/bytecode.md
 #
@@ -145,6 +145,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libattend.a
 
 bench: $(BUILD)/attend $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 	tests/bench/run.sh $(BUILD)
+	tests/bench/la.sh $(BUILD)
 
 docs: $(BUILD)/attend
 	tests/update-docs.sh $(BUILD)/attend

@@ -90,6 +90,9 @@ struct reg_import_options {
 int reg_import_with(struct reg_store *store, const char *path, const struct reg_import_options *opt, FILE *diag,
                     struct reg_import_stats *stats);
 
+/* 1 when the register has half terms, 0 when it has no calendar yet, -1 on failure. */
+int reg_has_calendar(struct reg_store *store);
+
 /* From now on, imports report a mark whose code is not one of `codes` as
  * "code: unknown code" (attend import --policy: the policy's codes). Copied. */
 int reg_set_known_codes(struct reg_store *store, const char *const *codes, size_t n);

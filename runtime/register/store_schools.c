@@ -142,3 +142,16 @@ reg_school_get(struct reg_store *store, struct reg_school *out)
 		return reg_fail_db(store, "cannot read schools");
 	return rc == SQLITE_ROW;
 }
+
+int
+reg_has_calendar(struct reg_store *store)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "SELECT EXISTS (SELECT 1 FROM half_terms)", &st))
+		return -1;
+	int rc = sqlite3_step(st), has = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (has < 0)
+		reg_fail_db(store, "cannot read half_terms");
+	return has;
+}

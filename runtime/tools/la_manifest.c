@@ -270,14 +270,12 @@ check_register(struct tool_la *la, struct tool_la_school *s, struct reg_store *s
 	}
 	if (!s->name && !(s->name = strdup(school.name)))
 		return -1;
-	struct rt_calendar cal;
-	if (reg_load_calendar(store, &cal)) {
+	int has = reg_has_calendar(store);
+	if (has < 0) {
 		tool_la_problem(la, s, "%s", reg_error(store));
 		return -1;
 	}
-	size_t days = cal.ndays;
-	rt_calendar_free(&cal);
-	if (!days) {
+	if (!has) {
 		tool_la_problem(la, s, "register %s has no calendar (import the school's half terms)", s->reg);
 		return -1;
 	}

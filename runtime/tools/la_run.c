@@ -7,13 +7,10 @@
 
 /* The text report gets a heading per school; JSON and CSV records carry the URN. */
 static int
-run_school(struct tool_la *la, size_t k, const struct reg_penalties *all, rt_date as_of, int format, int *first,
-           FILE *out)
+run_school(struct tool_la *la, size_t k, struct reg_store *store, const struct reg_penalties *all, rt_date as_of,
+           int format, int *first, FILE *out)
 {
 	struct tool_la_school *s = &la->schools[k];
-	struct reg_store *store;
-	if (tool_la_policy(la, s) || tool_la_register(la, s, 0, &store))
-		return 0;
 	struct eng_report report;
 	struct eng_consumer *c = eng_report_init(&report, (enum eng_format)format, out);
 	report.urn = s->urn;
@@ -26,23 +23,47 @@ run_school(struct tool_la *la, size_t k, const struct reg_penalties *all, rt_dat
 	params.elsewhere = e;
 	int rc = e ? eng_run(s->prog, store, &params, c) : -1;
 	free(e);
-	reg_close(store);
 	if (rc > 0)
 		tool_la_problem(la, s, "the register holds data the policy cannot evaluate (above)");
 	return rc < 0 ? -1 : 0;
+}
+
+/* Opens every register once, reading its notices: a child who moved keeps
+ * their notice history, so every school's run needs every school's notices. */
+static void
+open_all(struct tool_la *la, struct reg_store **stores, struct reg_penalties *all)
+{
+	for (size_t i = 0; i < la->n; i++) {
+		struct tool_la_school *s = &la->schools[i];
+		if ((!s->skip && tool_la_policy(la, s)) || tool_la_register(la, s, 0, &stores[i]))
+			continue;
+		if (reg_penalties_load(stores[i], NULL, &all[i]))
+			tool_la_problem(la, s, "%s", reg_error(stores[i]));
+		if (s->skip || s->failed) {
+			reg_close(stores[i]);
+			stores[i] = NULL;
+		}
+	}
 }
 
 int
 tool_la_run(struct tool_la *la, rt_date as_of, int format, FILE *out)
 {
 	int first = 1;
-	/* A child who moved keeps their notice history: every school's notices, read once. */
-	struct reg_penalties *all = tool_la_penalties_load(la, NULL);
-	if (!all)
+	struct reg_store **stores = calloc(la->n + 1, sizeof *stores);
+	struct reg_penalties *all = calloc(la->n + 1, sizeof *all);
+	if (!stores || !all) {
+		free(stores);
+		free(all);
 		return -1;
-	for (size_t i = 0; i < la->n; i++)
-		if (!la->schools[i].skip && !la->schools[i].failed && run_school(la, i, all, as_of, format, &first, out) < 0)
+	}
+	open_all(la, stores, all);
+	for (size_t i = 0; i < la->n; i++) {
+		if (stores[i] && run_school(la, i, stores[i], all, as_of, format, &first, out) < 0)
 			tool_la_problem(la, &la->schools[i], "the run failed (above)");
+		reg_close(stores[i]);
+	}
+	free(stores);
 	tool_la_penalties_free(la, all);
 	return tool_la_status(la);
 }
