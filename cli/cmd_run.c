@@ -35,7 +35,9 @@ static const struct cli_option explain_options[] = {
 	RUN_OPTION_DB,
 	CLI_VALUE("pupil", 0, "UPN", struct run_args, params.upn, "the pupil (required)"),
 	RUN_OPTION_AS_OF,
-	CLI_CHOICE("format", "FMT", "text", struct run_args, format, "text (the default)"),
+	CLI_CHOICE("format", "FMT", "text|json", struct run_args, format,
+	           "words (the default), or one JSON object: figures, measures, rules with their terms, outcome "
+	           "(docs/output.md)"),
 	CLI_VALUE("output", 'o', "FILE", struct run_args, output, "write to FILE instead of standard output"),
 	CLI_END,
 };
@@ -75,7 +77,7 @@ run(const struct rt_program *p, struct reg_store *s, const struct run_args *a, F
 	struct eng_report report;
 	struct eng_explainer explainer;
 	struct eng_recorder recorder;
-	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out) : eng_report_init(&report, report_format(a->format), out);
+	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out, a->format && strcmp(a->format, "json") == 0) : eng_report_init(&report, report_format(a->format), out);
 	if (a->record)
 		c->next = eng_recorder_init(&recorder, s, a->params.as_of, stderr);
 	int r = eng_run(p, s, &a->params, c);

@@ -43,12 +43,10 @@ kind_words(const struct rt_rule *r)
 	return "rule";
 }
 
-/* The earlier decisions a rule rests on: the rules its condition reads, with
- * the date from which each has held by the recorded history. */
-static void
-explain_history(const struct rt_program *prog, const struct eng_outcome *o, size_t i, FILE *out)
+size_t
+eng_rule_rests_on(const struct rt_program *prog, size_t i, uint32_t *rules, size_t max)
 {
-	size_t start = 0;
+	size_t start = 0, n = 0;
 	for (size_t pc = 0; pc < prog->ncode; pc++) {
 		const struct rt_instr *in = &prog->code[pc];
 		if (in->op == RT_OP_RULE) {
@@ -57,7 +55,7 @@ explain_history(const struct rt_program *prog, const struct eng_outcome *o, size
 			start = pc + 1;
 		}
 	}
-	for (size_t pc = start; pc < prog->ncode; pc++) {
+	for (size_t pc = start; pc < prog->ncode && n < max; pc++) {
 		const struct rt_instr *in = &prog->code[pc];
 		if (in->op == RT_OP_RULE)
 			break;
@@ -68,11 +66,23 @@ explain_history(const struct rt_program *prog, const struct eng_outcome *o, size
 		         (prog->measures[in->operand].kind == RT_M_WEEKS_SINCE ||
 		          prog->measures[in->operand].kind == RT_M_DAYS_SINCE))
 			rule = prog->measures[in->operand].rule;
-		if (rule >= prog->nrules)
-			continue;
-		const struct rt_rule *ref = &prog->rules[rule];
+		if (rule < prog->nrules)
+			rules[n++] = rule;
+	}
+	return n;
+}
+
+/* The earlier decisions a rule rests on: the rules its condition reads, with
+ * the date from which each has held by the recorded history. */
+static void
+explain_history(const struct rt_program *prog, const struct eng_outcome *o, size_t i, FILE *out)
+{
+	uint32_t rules[64];
+	size_t n = eng_rule_rests_on(prog, i, rules, sizeof rules / sizeof rules[0]);
+	for (size_t k = 0; k < n; k++) {
+		const struct rt_rule *ref = &prog->rules[rules[k]];
 		const char *title = ref->title != RT_NO_STRING ? rt_program_str(prog, ref->title) : rt_program_str(prog, ref->name);
-		rt_date since = o->history ? o->history[rule] : RT_DATE_MAX;
+		rt_date since = o->history ? o->history[rules[k]] : RT_DATE_MAX;
 		char when[48];
 		if (since != RT_DATE_MAX) {
 			rt_date_format_long(since, when, sizeof when);
@@ -310,13 +320,17 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 static int
 explain_one(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
 {
-	eng_explain_pupil(prog, o, ((struct eng_explainer *)c)->out);
+	struct eng_explainer *e = (struct eng_explainer *)c;
+	if (e->json)
+		eng_explain_json(prog, o, e->out);
+	else
+		eng_explain_pupil(prog, o, e->out);
 	return 0;
 }
 
 struct eng_consumer *
-eng_explain_init(struct eng_explainer *e, FILE *out)
+eng_explain_init(struct eng_explainer *e, FILE *out, int json)
 {
-	*e = (struct eng_explainer){ { NULL, explain_one, NULL, 1, NULL }, out };
+	*e = (struct eng_explainer){ { NULL, explain_one, NULL, 1, NULL }, out, json };
 	return &e->consumer;
 }

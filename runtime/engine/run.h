@@ -51,8 +51,13 @@ struct eng_consumer *eng_report_init(struct eng_report *r, enum eng_format forma
 struct eng_explainer {
 	struct eng_consumer consumer;
 	FILE *out;
+	int json;                     /* one JSON object per pupil (docs/output.md) instead of words */
 };
-struct eng_consumer *eng_explain_init(struct eng_explainer *e, FILE *out);
+struct eng_consumer *eng_explain_init(struct eng_explainer *e, FILE *out, int json);
+/* The explanation as one JSON object on a line (explain_json.c). */
+void eng_explain_json(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
+/* The rules rule i's condition reads (its earlier decisions), at most max; how many. */
+size_t eng_rule_rests_on(const struct rt_program *prog, size_t i, uint32_t *rules, size_t max);
 /* One outcome's explanation; the outcome's ev must have been traced. */
 void eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
 
