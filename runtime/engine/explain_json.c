@@ -19,20 +19,6 @@ static const char *const unit_names[] = {
 	[RT_UNIT_DATE] = "date",         [RT_UNIT_TIME] = "minutes", [RT_UNIT_NONE_VALUE] = "none",
 };
 
-static const char *
-op_name(uint8_t op)
-{
-	switch (op) {
-	case RT_OP_LT: return "<";
-	case RT_OP_LE: return "<=";
-	case RT_OP_GT: return ">";
-	case RT_OP_GE: return ">=";
-	case RT_OP_EQ: return "=";
-	case RT_OP_NE: return "!=";
-	}
-	return "?";
-}
-
 /* {"text":"10 sessions","num":10,"den":1,"unit":"sessions"}: the words and the exact value. */
 static void
 json_value(const struct rt_value *v, FILE *out)
@@ -123,7 +109,7 @@ json_term(const struct rt_program *prog, const struct rt_trace_entry *e, FILE *o
 	json_key_string(out, "measure", e->label != RT_NO_STRING ? rt_program_str(prog, e->label) : NULL);
 	fputs(",\"value\":", out);
 	json_value(&e->left, out);
-	fprintf(out, ",\"op\":\"%s\",\"needs\":", op_name(e->op));
+	fprintf(out, ",\"op\":\"%s\",\"needs\":", rt_opcode_symbol(e->op));
 	json_value(&e->right, out);
 	fprintf(out, ",\"met\":%s}", e->result ? "true" : "false");
 }
