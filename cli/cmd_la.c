@@ -154,19 +154,6 @@ open_manifest(struct la_args *a, struct tool_la *la)
 }
 
 static int
-finish_output(FILE *out, const char *path, int rc)
-{
-	int bad = fflush(out) != 0;
-	if (out != stdout)
-		bad |= fclose(out) != 0;
-	if (bad) {
-		perror(path ? path : "stdout");
-		return CLI_USAGE;
-	}
-	return rc;
-}
-
-static int
 la_validate(struct la_args *a, struct tool_la *la, FILE *out)
 {
 	static const char *const formats[] = { "text", "json", "sarif", "csv" };
@@ -271,7 +258,7 @@ la_command(const struct cli_command *cmd, int argc, char **argv,
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK)
-		rc = finish_output(out, a.output, run(&a, &la, out));
+		rc = cli_close_output(out, a.output ? a.output : "standard output", run(&a, &la, out));
 	tool_la_close(&la);
 	cli_include_free(&a.inc);
 	return rc;
@@ -400,7 +387,7 @@ run_stats(int argc, char **argv)
 			size_t n = eng_stats_rows(&st, found ? school.urn : "-", found ? school.name : db, rows);
 			eng_stats_write(rows, n, a.from_date, a.to_date, (enum eng_stats_format)format, stdout);
 		}
-		rc = finish_output(stdout, NULL, got < 0 ? CLI_USAGE : got ? CLI_FINDINGS : CLI_OK);
+		rc = cli_close_output(stdout, "standard output", got < 0 ? CLI_USAGE : got ? CLI_FINDINGS : CLI_OK);
 	}
 	reg_close(s);
 	rt_program_free(p);

@@ -21,6 +21,10 @@ base_output_close(FILE *f)
 	}
 	if (!failed)
 		return 0;
+	/* stdout stays open for the final check in main: this failure is
+	 * reported once, by whoever gets -1 here. */
+	if (f == stdout || f == stderr)
+		clearerr(f);
 	errno = saved;
 	return -1;
 }
