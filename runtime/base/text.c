@@ -1,5 +1,6 @@
 #include "runtime/base/text.h"
-#include "runtime/base/utf8.h"
+
+#include "runtime/base/out.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,33 +9,10 @@
 void
 base_json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	size_t len = strlen(s);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				fprintf(out, "\\u%04x", c);
-			} else if (c < 0x80) {
-				fputc(c, out);
-			} else {
-				/* JSON must be UTF-8: a byte that is not becomes U+FFFD. */
-				size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-				if (n <= len - i && base_utf8_invalid(s + i, n) == n) {
-					fwrite(s + i, 1, n, out);
-					i += n - 1;
-				} else
-					fputs("\\ufffd", out);
-			}
-		}
-	}
-	fputc('"', out);
+	struct base_out o;
+	base_out_init(&o, out);
+	base_out_json(&o, s);
+	base_out_flush(&o);
 }
 
 const char *
@@ -106,25 +84,10 @@ base_read_file(const char *path, size_t max, size_t *len)
 void
 base_csv_field(FILE *out, const char *s)
 {
-	/* A field that starts with = + - @ (or a tab or carriage return) is a
-	 * formula to a spreadsheet (=HYPERLINK(...)): a leading apostrophe makes
-	 * it text again (docs/output.md). */
-	int formula = *s && strchr("=+-@\t\r", *s);
-	if (!strpbrk(s, ",\"\n\r")) {
-		if (formula)
-			putc_unlocked('\'', out);
-		fputs_unlocked(s, out);
-		return;
-	}
-	putc_unlocked('"', out);
-	if (formula)
-		putc_unlocked('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc_unlocked('"', out);
-		putc_unlocked(*s, out);
-	}
-	putc_unlocked('"', out);
+	struct base_out o;
+	base_out_init(&o, out);
+	base_out_csv(&o, s);
+	base_out_flush(&o);
 }
 
 void

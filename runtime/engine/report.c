@@ -61,7 +61,6 @@ percent(const struct rt_summary *s, int64_t part, int sign, char *buf, size_t si
 
 
 
-
 static void
 pupil_name(const struct reg_pupil *p, char *buf, size_t size)
 {
@@ -100,11 +99,22 @@ disagreement_text(const struct rt_program *prog, const struct eng_disagreement *
 	         rt_program_str(prog, prog->codes[d->recorded].name), t, expected);
 }
 
-/* Joins the due actions (or letters) as "text (owner); text (owner)". */
+/* Appends s to buf[*len..size), keeping it NUL-terminated and within size. */
 static void
-join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, FILE *out, int csv)
+append(char *buf, size_t size, size_t *len, const char *s)
 {
-	char buf[4096];
+	size_t n = strlen(s);
+	if (n > size - 1 - *len)
+		n = size - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = 0;
+}
+
+/* Joins the due actions (or letters) as "text (owner); text (owner)" into buf. */
+static void
+join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, char *buf, size_t size)
+{
 	size_t len = 0;
 	buf[0] = 0;
 	for (size_t i = 0; i < prog->nrules; i++) {
@@ -114,24 +124,22 @@ join_due(const struct rt_program *prog, const struct rt_eval *ev, int letters, F
 		if (letters) {
 			if (r->letter == UINT32_MAX)
 				continue;
-			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? "; " : "",
-			                        rt_program_str(prog, prog->letters[r->letter].title));
-		} else {
-			for (uint32_t a = 0; a < r->action_count && len < sizeof buf; a++) {
-				const struct rt_action *act = &prog->actions[r->first_action + a];
-				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s%s%s%s", len ? "; " : "",
-				                        rt_program_str(prog, act->text), act->owner != RT_NO_STRING ? " (" : "",
-				                        rt_program_str(prog, act->owner), act->owner != RT_NO_STRING ? ")" : "");
+			append(buf, size, &len, len ? "; " : "");
+			append(buf, size, &len, rt_program_str(prog, prog->letters[r->letter].title));
+			continue;
+		}
+		for (uint32_t a = 0; a < r->action_count; a++) {
+			const struct rt_action *act = &prog->actions[r->first_action + a];
+			append(buf, size, &len, len ? "; " : "");
+			append(buf, size, &len, rt_program_str(prog, act->text));
+			if (act->owner != RT_NO_STRING) {
+				append(buf, size, &len, " (");
+				append(buf, size, &len, rt_program_str(prog, act->owner));
+				append(buf, size, &len, ")");
 			}
 		}
-		if (len >= sizeof buf)
-			len = sizeof buf - 1;
 	}
 	base_utf8_repair(buf, len);
-	if (csv)
-		base_csv_field(out, buf);
-	else
-		fputs_unlocked(buf, out);
 }
 
 static void
@@ -205,213 +213,275 @@ text_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out
 	}
 }
 
+/* The as-of date, formatted once per date rather than once per pupil. */
+static const char *
+as_of_text(struct eng_report *r, rt_date as_of)
+{
+	if (!r->as_of_text[0] || r->as_of != as_of) {
+		rt_date_format(as_of, r->as_of_text);
+		r->as_of = as_of;
+	}
+	return r->as_of_text;
+}
+
+static int
+rule_holds(const struct rt_eval *ev, int rule)
+{
+	return rule >= 0 && ev->outcomes[rule];
+}
+
+/* part / possible as a machine percentage, "92.37"; nothing when nothing was possible. */
+static void
+put_percent(struct base_out *b, const struct rt_summary *s, int64_t part)
+{
+	char num[48];
+	if (s->possible)
+		base_out_mem(b, num, base_format_decimal(100 * part, s->possible, 2, num));
+}
+
+static void
+put_field(struct base_out *b, const char *name, int64_t value)
+{
+	base_out_str(b, name);
+	base_out_int(b, value);
+}
+
 /* JSON: the figures, up to the severe-absence flag. */
 static void
-json_figures(const struct rt_program *prog, const struct eng_outcome *o, const char *urn, FILE *out)
+json_figures(struct eng_report *r, const struct eng_outcome *o, struct base_out *b)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
-	char buf[256], date[11];
-	rt_date_format(o->as_of, date);
-	if (urn)
-		fprintf(out, "{\"urn\":\"%s\",\"upn\":", urn);
-	else
-		fputs_unlocked("{\"upn\":", out);
-	base_json_string(out, o->pupil->upn);
-	pupil_name(o->pupil, buf, sizeof buf);
-	fputs_unlocked(",\"name\":", out);
-	base_json_string(out, buf);
+	char name[256];
+	if (r->urn) {
+		base_out_str(b, "{\"urn\":\"");
+		base_out_str(b, r->urn);
+		base_out_str(b, "\",\"upn\":");
+	} else {
+		base_out_str(b, "{\"upn\":");
+	}
+	base_out_json(b, o->pupil->upn);
+	pupil_name(o->pupil, name, sizeof name);
+	base_out_str(b, ",\"name\":");
+	base_out_json(b, name);
 	if (o->pupil->year_group >= 0)
-		fprintf(out, ",\"year_group\":%d", o->pupil->year_group);
-	fprintf(out, ",\"as_of\":\"%s\",\"possible\":%" PRId64 ",\"present\":%" PRId64 ",\"authorised\":%" PRId64
-	             ",\"unauthorised\":%" PRId64, date, s->possible, s->present, s->authorised, s->unauthorised);
+		put_field(b, ",\"year_group\":", o->pupil->year_group);
+	base_out_str(b, ",\"as_of\":\"");
+	base_out_str(b, as_of_text(r, o->as_of));
+	put_field(b, "\",\"possible\":", s->possible);
+	put_field(b, ",\"present\":", s->present);
+	put_field(b, ",\"authorised\":", s->authorised);
+	put_field(b, ",\"unauthorised\":", s->unauthorised);
 	/* null when nothing was possible: there is no rate */
-	percent(s, s->present, 0, buf, sizeof buf);
-	fprintf(out, buf[0] ? ",\"attendance_percent\":\"%s\"" : ",\"attendance_percent\":null%s", buf);
-	percent(s, s->authorised + s->unauthorised, 0, buf, sizeof buf);
-	fprintf(out, buf[0] ? ",\"absence_percent\":\"%s\"" : ",\"absence_percent\":null%s", buf);
-	fprintf(out, ",\"persistent_absence\":%s,\"severe_absence\":%s",
-	        flag_holds(prog, ev, FLAG_PERSISTENT) ? "true" : "false",
-	        flag_holds(prog, ev, FLAG_SEVERE) ? "true" : "false");
+	base_out_str(b, s->possible ? ",\"attendance_percent\":\"" : ",\"attendance_percent\":null");
+	put_percent(b, s, s->present);
+	base_out_str(b, s->possible ? "\",\"absence_percent\":\"" : ",\"absence_percent\":null");
+	put_percent(b, s, s->authorised + s->unauthorised);
+	base_out_str(b, s->possible ? "\",\"persistent_absence\":" : ",\"persistent_absence\":");
+	base_out_str(b, rule_holds(ev, r->persistent_rule) ? "true" : "false");
+	base_out_str(b, rule_holds(ev, r->severe_rule) ? ",\"severe_absence\":true" : ",\"severe_absence\":false");
 }
 
-/* JSON: the stage, flags, actions and letters due. */
 static void
-json_rules(const struct rt_program *prog, const struct rt_eval *ev, FILE *out)
+json_actions(const struct rt_program *prog, const struct rt_eval *ev, struct base_out *b)
 {
-	if (ev->stage_rule >= 0) {
-		fprintf(out, ",\"stage\":{\"number\":%d,\"title\":", ev->stage);
-		base_json_string(out, rule_title(prog, &prog->rules[ev->stage_rule]));
-		putc_unlocked('}', out);
-	} else {
-		fputs_unlocked(",\"stage\":null", out);
-	}
-	fputs_unlocked(",\"flags\":[", out);
 	int first = 1;
-	for (size_t i = 0; i < prog->nrules; i++) {
-		if (prog->rules[i].kind != RT_RULE_FLAG || !ev->outcomes[i])
-			continue;
-		if (!first)
-			putc_unlocked(',', out);
-		base_json_string(out, rt_program_str(prog, prog->rules[i].name));
-		first = 0;
-	}
-	fputs_unlocked("],\"actions\":[", out);
-	first = 1;
 	for (size_t i = 0; i < prog->nrules; i++) {
 		if (!rule_is_due(prog, ev, i))
 			continue;
 		const struct rt_rule *r = &prog->rules[i];
 		for (uint32_t a = 0; a < r->action_count; a++) {
 			const struct rt_action *act = &prog->actions[r->first_action + a];
-			fputs_unlocked(first ? "{\"text\":" : ",{\"text\":", out);
-			base_json_string(out, rt_program_str(prog, act->text));
-			fputs_unlocked(",\"owner\":", out);
+			base_out_str(b, first ? "{\"text\":" : ",{\"text\":");
+			base_out_json(b, rt_program_str(prog, act->text));
+			base_out_str(b, ",\"owner\":");
 			if (act->owner != RT_NO_STRING)
-				base_json_string(out, rt_program_str(prog, act->owner));
+				base_out_json(b, rt_program_str(prog, act->owner));
 			else
-				fputs_unlocked("null", out);
-			fputs_unlocked(",\"rule\":", out);
-			base_json_string(out, rule_title(prog, r));
-			putc_unlocked('}', out);
+				base_out_str(b, "null");
+			base_out_str(b, ",\"rule\":");
+			base_out_json(b, rule_title(prog, r));
+			base_out_char(b, '}');
 			first = 0;
 		}
 	}
-	fputs_unlocked("],\"letters\":[", out);
+}
+
+/* JSON: the stage, flags, actions and letters due. */
+static void
+json_rules(const struct rt_program *prog, const struct rt_eval *ev, struct base_out *b)
+{
+	if (ev->stage_rule >= 0) {
+		put_field(b, ",\"stage\":{\"number\":", ev->stage);
+		base_out_str(b, ",\"title\":");
+		base_out_json(b, rule_title(prog, &prog->rules[ev->stage_rule]));
+		base_out_char(b, '}');
+	} else {
+		base_out_str(b, ",\"stage\":null");
+	}
+	base_out_str(b, ",\"flags\":[");
+	int first = 1;
+	for (size_t i = 0; i < prog->nrules; i++) {
+		if (prog->rules[i].kind != RT_RULE_FLAG || !ev->outcomes[i])
+			continue;
+		if (!first)
+			base_out_char(b, ',');
+		base_out_json(b, rt_program_str(prog, prog->rules[i].name));
+		first = 0;
+	}
+	base_out_str(b, "],\"actions\":[");
+	json_actions(prog, ev, b);
+	base_out_str(b, "],\"letters\":[");
 	first = 1;
 	for (size_t i = 0; i < prog->nrules; i++) {
 		const struct rt_rule *r = &prog->rules[i];
 		if (!rule_is_due(prog, ev, i) || r->letter == UINT32_MAX)
 			continue;
 		if (!first)
-			putc_unlocked(',', out);
-		base_json_string(out, rt_program_str(prog, prog->letters[r->letter].name));
+			base_out_char(b, ',');
+		base_out_json(b, rt_program_str(prog, prog->letters[r->letter].name));
 		first = 0;
 	}
-	putc_unlocked(']', out);
+	base_out_char(b, ']');
 }
 
 static void
-json_parent_notice(const struct eng_outcome *o, const struct eng_parent_notice *pn, FILE *out)
+json_fine(const struct rt_fine *f, struct base_out *b)
 {
-	base_json_string(out, pn->parent->parent_id);
-	fputs_unlocked(",\"name\":", out);
-	base_json_string(out, pn->parent->name);
+	put_field(b, ",\"amount_pence\":", f->pence);
+	put_field(b, ",\"within_days\":", f->days);
+	if (f->later_pence) {
+		put_field(b, ",\"later_amount_pence\":", f->later_pence);
+		put_field(b, ",\"later_within_days\":", f->later_days);
+	}
+}
+
+static void
+json_parent_notice(const struct eng_outcome *o, const struct eng_parent_notice *pn, struct base_out *b)
+{
+	base_out_json(b, pn->parent->parent_id);
+	base_out_str(b, ",\"name\":");
+	base_out_json(b, pn->parent->name);
 	if (pn->covered) {
 		char d[11];
 		rt_date_format(pn->covered_until, d);
-		fprintf(out, ",\"covered_by_notice_of\":\"%s\"", d);
+		base_out_str(b, ",\"covered_by_notice_of\":\"");
+		base_out_str(b, d);
+		base_out_char(b, '"');
 	} else if (pn->capped) {
-		fprintf(out, ",\"notices_counted\":%d,\"alternative\":", pn->counted);
-		base_json_string(out, o->alternative);
+		put_field(b, ",\"notices_counted\":", pn->counted);
+		base_out_str(b, ",\"alternative\":");
+		base_out_json(b, o->alternative);
 	} else {
-		fprintf(out, ",\"notice\":%d", pn->ordinal);
-		if (pn->fine) {
-			fprintf(out, ",\"amount_pence\":%" PRId64 ",\"within_days\":%u", pn->fine->pence,
-			        pn->fine->days);
-			if (pn->fine->later_pence)
-				fprintf(out, ",\"later_amount_pence\":%" PRId64 ",\"later_within_days\":%u",
-				        pn->fine->later_pence, pn->fine->later_days);
-		}
+		put_field(b, ",\"notice\":", pn->ordinal);
+		if (pn->fine)
+			json_fine(pn->fine, b);
 	}
-	putc_unlocked('}', out);
+	base_out_char(b, '}');
 }
 
 static void
-json_penalty(const struct eng_outcome *o, FILE *out)
+json_penalty(const struct eng_outcome *o, struct base_out *b)
 {
-	fputs_unlocked(",\"penalty_notice\":", out);
+	base_out_str(b, ",\"penalty_notice\":");
 	if (o->nparents) {
-		fputs_unlocked("{\"consider\":true,\"parents\":[", out);
+		base_out_str(b, "{\"consider\":true,\"parents\":[");
 		for (size_t p = 0; p < o->nparents; p++) {
-			fputs_unlocked(p ? ",{\"parent_id\":" : "{\"parent_id\":", out);
-			json_parent_notice(o, &o->parents[p], out);
+			base_out_str(b, p ? ",{\"parent_id\":" : "{\"parent_id\":");
+			json_parent_notice(o, &o->parents[p], b);
 		}
-		fputs_unlocked("]}", out);
+		base_out_str(b, "]}");
 	} else if (o->fine) {
-		fprintf(out, "{\"consider\":true,\"notice\":1,\"amount_pence\":%" PRId64 ",\"within_days\":%u", o->fine->pence,
-		        o->fine->days);
-		if (o->fine->later_pence)
-			fprintf(out, ",\"later_amount_pence\":%" PRId64 ",\"later_within_days\":%u", o->fine->later_pence,
-			        o->fine->later_days);
-		putc_unlocked('}', out);
+		base_out_str(b, "{\"consider\":true,\"notice\":1");
+		json_fine(o->fine, b);
+		base_out_char(b, '}');
 	} else {
-		fprintf(out, "{\"consider\":%s}", o->penalty ? "true" : "false");
+		base_out_str(b, o->penalty ? "{\"consider\":true}" : "{\"consider\":false}");
 	}
 }
 
 static void
-json_disagreements(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
+json_disagreements(const struct rt_program *prog, const struct eng_outcome *o, struct base_out *b)
 {
-	char date[11];
-	fputs_unlocked(",\"register_disagreements\":[", out);
+	base_out_str(b, ",\"register_disagreements\":[");
 	for (size_t i = 0; i < o->ndisagreements; i++) {
 		const struct eng_disagreement *d = &o->disagreements[i];
-		char t[6];
+		char date[11], t[6];
 		rt_date_format(d->date, date);
 		rt_time_format(d->arrival, t);
-		fprintf(out, "%s{\"date\":\"%s\",\"session\":\"%s\",\"arrival\":\"%s\",\"recorded\":", i ? "," : "", date,
-		        d->session == RT_AM ? "AM" : "PM", t);
-		base_json_string(out, rt_program_str(prog, prog->codes[d->recorded].name));
-		fputs_unlocked(",\"policy_gives\":", out);
+		base_out_str(b, i ? ",{\"date\":\"" : "{\"date\":\"");
+		base_out_str(b, date);
+		base_out_str(b, d->session == RT_AM ? "\",\"session\":\"AM\",\"arrival\":\"" : "\",\"session\":\"PM\",\"arrival\":\"");
+		base_out_str(b, t);
+		base_out_str(b, "\",\"recorded\":");
+		base_out_json(b, rt_program_str(prog, prog->codes[d->recorded].name));
+		base_out_str(b, ",\"policy_gives\":");
 		if (d->expected == RT_NO_MARK)
-			fputs_unlocked("null", out);
+			base_out_str(b, "null");
 		else
-			base_json_string(out, rt_program_str(prog, prog->codes[d->expected].name));
-		putc_unlocked('}', out);
+			base_out_json(b, rt_program_str(prog, prog->codes[d->expected].name));
+		base_out_char(b, '}');
 	}
-	putc_unlocked(']', out);
+	base_out_char(b, ']');
 }
 
 static void
-json_pupil(const struct rt_program *prog, const struct eng_outcome *o, const char *urn, FILE *out)
+json_pupil(struct eng_report *r, const struct rt_program *prog, const struct eng_outcome *o)
 {
-	json_figures(prog, o, urn, out);
-	json_rules(prog, o->ev, out);
-	json_penalty(o, out);
-	json_disagreements(prog, o, out);
-	fputs_unlocked("}\n", out);
+	json_figures(r, o, &r->buf);
+	json_rules(prog, o->ev, &r->buf);
+	json_penalty(o, &r->buf);
+	json_disagreements(prog, o, &r->buf);
+	base_out_str(&r->buf, "}\n");
 }
 
 static void
-csv_pupil(const struct rt_program *prog, const struct eng_outcome *o, const char *urn, FILE *out)
+csv_pupil(struct eng_report *r, const struct rt_program *prog, const struct eng_outcome *o)
 {
 	const struct rt_eval *ev = o->ev;
 	const struct rt_summary *s = &ev->summary;
-	char buf[256], date[11];
-	rt_date_format(o->as_of, date);
-	if (urn)
-		fprintf(out, "%s,", urn);
-	base_csv_field(out, o->pupil->upn);
-	putc_unlocked(',', out);
-	pupil_name(o->pupil, buf, sizeof buf);
-	base_csv_field(out, buf);
-	fprintf(out, ",%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",", date, s->possible, s->present,
-	        s->authorised, s->unauthorised);
-	percent(s, s->present, 0, buf, sizeof buf);
-	fputs_unlocked(buf, out);
-	fprintf(out, ",%s,%s,", flag_holds(prog, ev, FLAG_PERSISTENT) ? "yes" : "no",
-	        flag_holds(prog, ev, FLAG_SEVERE) ? "yes" : "no");
-	if (ev->stage_rule >= 0) {
-		fprintf(out, "%d,", ev->stage);
-		base_csv_field(out, rule_title(prog, &prog->rules[ev->stage_rule]));
-	} else {
-		fputs_unlocked(",", out);
+	struct base_out *b = &r->buf;
+	char buf[4096];
+	if (r->urn) {
+		base_out_str(b, r->urn);
+		base_out_char(b, ',');
 	}
-	putc_unlocked(',', out);
-	join_due(prog, ev, 0, out, 1);
-	putc_unlocked(',', out);
-	join_due(prog, ev, 1, out, 1);
-	putc_unlocked(',', out);
+	base_out_csv(b, o->pupil->upn);
+	base_out_char(b, ',');
+	pupil_name(o->pupil, buf, sizeof buf);
+	base_out_csv(b, buf);
+	base_out_char(b, ',');
+	base_out_str(b, as_of_text(r, o->as_of));
+	put_field(b, ",", s->possible);
+	put_field(b, ",", s->present);
+	put_field(b, ",", s->authorised);
+	put_field(b, ",", s->unauthorised);
+	base_out_char(b, ',');
+	put_percent(b, s, s->present);
+	base_out_str(b, rule_holds(ev, r->persistent_rule) ? ",yes" : ",no");
+	base_out_str(b, rule_holds(ev, r->severe_rule) ? ",yes," : ",no,");
+	if (ev->stage_rule >= 0) {
+		base_out_int(b, ev->stage);
+		base_out_char(b, ',');
+		base_out_csv(b, rule_title(prog, &prog->rules[ev->stage_rule]));
+	} else {
+		base_out_char(b, ',');
+	}
+	base_out_char(b, ',');
+	join_due(prog, ev, 0, buf, sizeof buf);
+	base_out_csv(b, buf);
+	base_out_char(b, ',');
+	join_due(prog, ev, 1, buf, sizeof buf);
+	base_out_csv(b, buf);
 	const struct rt_fine *fine = o->fine;
 	for (size_t p = 0; p < o->nparents && !fine; p++)
 		if (!o->parents[p].covered)
 			fine = o->parents[p].fine; /* with parents on record: the first parent owed a notice */
-	if (fine) {
-		fprintf(out, "yes,%" PRId64 "\n", fine->pence);
-	} else {
-		fprintf(out, "%s,\n", o->penalty ? "yes" : "no");
-	}
+	if (fine)
+		put_field(b, ",yes,", fine->pence);
+	else
+		base_out_str(b, o->penalty ? ",yes," : ",no,");
+	base_out_char(b, '\n');
 }
 
 static struct eng_report *
@@ -421,18 +491,29 @@ report_of(struct eng_consumer *c)
 }
 
 static int
+find_flag(const struct rt_program *prog, const char *name)
+{
+	for (size_t i = 0; i < prog->nrules; i++)
+		if (prog->rules[i].kind == RT_RULE_FLAG && strcmp(rt_program_str(prog, prog->rules[i].name), name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
 report_begin(struct eng_consumer *c, const struct rt_program *prog)
 {
-	(void)prog;
 	struct eng_report *r = report_of(c);
+	r->persistent_rule = find_flag(prog, FLAG_PERSISTENT);
+	r->severe_rule = find_flag(prog, FLAG_SEVERE);
+	base_out_init(&r->buf, r->out);
 	if (r->no_header)
 		return 0;
 	if (r->format == ENG_FORMAT_CSV && r->urn)
-		fputs_unlocked("urn,", r->out);
+		base_out_str(&r->buf, "urn,");
 	if (r->format == ENG_FORMAT_CSV)
-		fputs_unlocked("upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,persistent_absence,"
-		      "severe_absence,stage,stage_title,actions,letters,penalty_notice,penalty_amount_pence\n",
-		      r->out);
+		base_out_str(&r->buf, "upn,name,as_of,possible,present,authorised,unauthorised,attendance_percent,"
+		                      "persistent_absence,severe_absence,stage,stage_title,actions,letters,penalty_notice,"
+		                      "penalty_amount_pence\n");
 	else if (r->format == ENG_FORMAT_TEXT)
 		fprintf(r->out, "%-14s %-24s %5s %5s %5s %6s %8s  %-3s %-3s %s\n", "UPN", "Name", "Poss", "Pres", "Auth",
 		        "Unauth", "Attend", "PA", "SA", "Stage");
@@ -445,9 +526,11 @@ report_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct
 	struct eng_report *r = report_of(c);
 	switch (r->format) {
 	case ENG_FORMAT_TEXT: text_pupil(prog, o, r->out); break;
-	case ENG_FORMAT_JSON: json_pupil(prog, o, r->urn, r->out); break;
-	case ENG_FORMAT_CSV: csv_pupil(prog, o, r->urn, r->out); break;
+	case ENG_FORMAT_JSON: json_pupil(r, prog, o); break;
+	case ENG_FORMAT_CSV: csv_pupil(r, prog, o); break;
 	}
+	/* each pupil's line reaches the stream at once: a failure later keeps what came before */
+	base_out_flush(&r->buf);
 	return 0;
 }
 
@@ -455,13 +538,22 @@ static int
 report_end(struct eng_consumer *c, const struct rt_program *prog)
 {
 	(void)prog;
-	fflush(report_of(c)->out);
+	struct eng_report *r = report_of(c);
+	base_out_flush(&r->buf);
+	fflush(r->out);
 	return 0;
 }
 
 struct eng_consumer *
 eng_report_init(struct eng_report *r, enum eng_format format, FILE *out)
 {
-	*r = (struct eng_report){ { report_begin, report_pupil, report_end, 0, NULL }, format, out, NULL, 0 };
+	r->consumer = (struct eng_consumer){ report_begin, report_pupil, report_end, 0, NULL };
+	r->format = format;
+	r->out = out;
+	r->urn = NULL;
+	r->no_header = 0;
+	r->persistent_rule = r->severe_rule = -1;
+	r->as_of_text[0] = 0;
+	base_out_init(&r->buf, out);
 	return &r->consumer;
 }

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "runtime/base/out.h"
 #include "runtime/engine/outcome.h"
 
 struct eng_consumer {
@@ -44,6 +45,12 @@ struct eng_report {
 	FILE *out;
 	const char *urn;          /* set after init for a local authority's report: every record names the school */
 	int no_header;            /* set after init: the CSV or text header was already written */
+	/* private to report.c: CSV and JSON are formatted into buf; what is the
+	 * same for every pupil is worked out once */
+	int persistent_rule, severe_rule;   /* rule indexes of the two flags every report shows, or -1 */
+	rt_date as_of;
+	char as_of_text[11];
+	struct base_out buf;
 };
 struct eng_consumer *eng_report_init(struct eng_report *r, enum eng_format format, FILE *out);
 

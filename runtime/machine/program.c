@@ -1,5 +1,7 @@
 #include "runtime/machine/program.h"
 
+#include "runtime/base/out.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,29 +310,13 @@ rt_category_name(enum rt_category cat)
 	return "?";
 }
 
-/* Prints num/den with up to `places` decimals, rounding half away from zero
- * and dropping trailing zeros. */
+/* num/den with up to `places` decimals (base_format_decimal), into a sized buffer. */
 static void
 format_decimal(int64_t num, int64_t den, int places, char *buf, size_t size)
 {
-	int neg = (num < 0) != (den < 0) && num != 0;
-	__int128 n = num < 0 ? -(__int128)num : num;
-	__int128 d = den < 0 ? -(__int128)den : den;
-	__int128 scale = 1;
-	for (int i = 0; i < places; i++)
-		scale *= 10;
-	__int128 scaled = (n * scale * 2 + d) / (2 * d);
-	unsigned long long whole = (unsigned long long)(scaled / scale); /* a magnitude: fits for any int64 num */
-	long long frac = (long long)(scaled % scale);
-	if (frac == 0) {
-		snprintf(buf, size, "%s%llu", neg ? "-" : "", whole);
-		return;
-	}
-	while (places > 0 && frac % 10 == 0) {
-		frac /= 10;
-		places--;
-	}
-	snprintf(buf, size, "%s%llu.%0*lld", neg ? "-" : "", whole, places, frac);
+	char tmp[48];
+	base_format_decimal(num, den, places, tmp);
+	snprintf(buf, size, "%s", tmp);
 }
 
 void
