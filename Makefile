@@ -95,8 +95,10 @@ check-layers:
 check-units: $(UNIT_BIN)
 	@tests/run-units.sh $(UNIT_BIN)
 
+# The scenarios twice: one job and four give the same bytes.
 check-golden: $(BUILD)/attend
-	@tests/run-golden.sh $(BUILD)/attend
+	@ATTEND_JOBS=1 tests/run-golden.sh $(BUILD)/attend
+	@ATTEND_JOBS=4 SCENARIOS_ONLY=1 tests/run-golden.sh $(BUILD)/attend
 	@tests/run-cli.sh $(BUILD)/attend
 	@tests/run-streams.sh $(BUILD)/attend
 	@tests/import/run.sh $(BUILD)/attend

@@ -46,6 +46,11 @@ int cli_load_policy(const char *path, const struct cli_includes *inc, struct rt_
 /* Parses YYYY-MM-DD; NULL means today. 0 on success. */
 int cli_parse_date(const char *s, rt_date *out);
 
+/* --jobs N: a whole number from 1 to 64, else a usage error naming `what`. */
+int cli_parse_jobs(const char *what, const char *s, int *jobs);
+/* The jobs when --jobs is not given: $ATTEND_JOBS, else one per processor (eng_default_jobs). */
+int cli_default_jobs(int *jobs);
+
 /* The history is never rewritten, so a date in the future (a typo) recorded
  * now could never be corrected: refuse it. CLI_OK, or CLI_USAGE reported. */
 int cli_not_after_today(const char *cmd, const char *flag, rt_date date);

@@ -9,7 +9,7 @@
 
 struct run_args {
 	struct cli_includes inc;
-	const char *db, *as_of, *output, *format;
+	const char *db, *as_of, *output, *format, *jobs;
 	struct eng_run_params params;
 	int explain, record;
 };
@@ -27,6 +27,8 @@ static const struct cli_option run_options[] = {
 	           "a table (default), one JSON object per pupil per line, or CSV (docs/output.md)"),
 	CLI_VALUE("output", 'o', "FILE", struct run_args, output, "write to FILE instead of standard output"),
 	CLI_FLAG("record", 0, struct run_args, record, "also record the day's decisions in the register's history"),
+	CLI_VALUE("jobs", 0, "N", struct run_args, jobs,
+	          "evaluate with N threads (default $ATTEND_JOBS, else one per processor); the same output for any N"),
 	CLI_END,
 };
 
@@ -92,6 +94,9 @@ evaluate(const struct cli_command *cmd, int argc, char **argv, int explain)
 	if (rc != CLI_OK)
 		return rc;
 	if ((rc = check_args(argc, argv, first, &a)) != CLI_OK)
+		return rc;
+	rc = a.jobs ? cli_parse_jobs("--jobs", a.jobs, &a.params.jobs) : cli_default_jobs(&a.params.jobs);
+	if (rc != CLI_OK)
 		return rc;
 	cli_include_finish(&a.inc);
 

@@ -10,6 +10,7 @@
 
 #include "lang/lang.h"
 #include "runtime/base/output.h"
+#include "runtime/engine/run.h"
 #include "runtime/machine/bytecode.h"
 #include "runtime/register/store.h"
 
@@ -156,4 +157,26 @@ cli_close_output(FILE *f, const char *name, int status)
 		name = base_output_name(1, name, buf, sizeof buf);
 	fprintf(stderr, "attend: cannot write %s: %s\n", name, saved ? strerror(saved) : "a write failed");
 	return CLI_USAGE;
+}
+
+int
+cli_parse_jobs(const char *what, const char *s, int *jobs)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(s, &end, 10);
+	if (errno || end == s || *end || n < 1 || n > 64)
+		return cli_usage_error("%s: \"%s\" is not a number of jobs from 1 to 64", what, s);
+	*jobs = (int)n;
+	return CLI_OK;
+}
+
+int
+cli_default_jobs(int *jobs)
+{
+	const char *env = getenv("ATTEND_JOBS");
+	if (env && *env)
+		return cli_parse_jobs("ATTEND_JOBS", env, jobs);
+	*jobs = eng_default_jobs();
+	return CLI_OK;
 }

@@ -3,6 +3,12 @@
  * to pupil is loaded once in eng_pupils_open; eng_pupils_next reads one
  * pupil's compact marks, translates them to the policy's codes, evaluates,
  * and works out the penalty-notice position per parent.
+ *
+ * With params->jobs > 1, pupils are read in chunks and each chunk is
+ * evaluated by a pool of threads (pool.h) while this thread reads the next
+ * chunk and hands the outcomes of the one before to the caller, in order.
+ * Only this thread touches the register and the diagnostics, so the output
+ * is the same for any number of jobs.
  */
 #include "runtime/engine/outcome.h"
 
@@ -12,9 +18,35 @@
 #include "runtime/engine/checks.h"
 #include "runtime/engine/codemap.h"
 #include "runtime/engine/history.h"
+#include "runtime/engine/pool.h"
 
 /* At most this many marks with out-of-date codes are listed; the rest are counted. */
 #define OUT_OF_DATE_SHOWN 20
+/* Pupils read, evaluated and handed over together when jobs > 1. */
+#define CHUNK 256
+
+/* One pupil's evaluation: its scratch and its outcome. */
+struct slot {
+	struct reg_pupil pupil;
+	char *copy;                          /* the pupil's strings and stored marks, when read ahead */
+	size_t ncopy;
+	struct rt_eval ev, ev_parent;        /* ev_parent: the penalty rule for one parent's sessions */
+	int evals;                           /* how many of the two are initialised */
+	uint8_t *marks;                      /* as policy codes */
+	struct eng_disagreement *dis;
+	struct eng_parent_notice *parents;
+	uint8_t suspect;                     /* a mark with a code not in use every day */
+	const char *error;                   /* why evaluation failed, or NULL */
+	struct eng_outcome outcome;
+};
+
+struct chunk {
+	struct slot *slots;
+	size_t n;
+	int end;                             /* the cursor ended (1) or failed (-1) while filling it */
+	const struct eng_pupils *it;
+	struct eng_batch batch;               /* evaluating its slots */
+};
 
 struct eng_pupils {
 	const struct rt_program *prog;
@@ -25,21 +57,20 @@ struct eng_pupils {
 	uint8_t limited[256];                /* policy code index -> not in use every day */
 	struct eng_code_window *windows;
 	struct reg_arrival *arr;             /* ordered by pupil id, date and session */
-	size_t narr;
+	size_t narr, max_arr;                /* max_arr: the most one pupil has */
 	struct reg_decision_list recorded;
 	struct eng_history_book book;
 	struct reg_penalties pen;
+	size_t max_parents;
 	struct reg_cursor *cur;
-	struct rt_eval ev, ev_parent;        /* ev_parent: the penalty rule for one parent's sessions */
-	int evals;                           /* how many of the two are initialised */
-	uint8_t *marks;                      /* the current pupil's, as policy codes */
-	struct eng_disagreement *dis;
-	struct eng_parent_notice *parents;
 	rt_date *no_history;
 	int penalty_rule;
 	long out_of_date;
-	struct reg_pupil pupil;
-	struct eng_outcome outcome;
+	struct slot one;                     /* jobs <= 1: the pupil being evaluated */
+	struct eng_pool *pool;               /* jobs > 1 */
+	struct chunk chunks[2];
+	int started, current;                /* current: the chunk being handed over */
+	size_t pos;                          /* its next slot */
 };
 
 static int
@@ -58,39 +89,97 @@ find_penalty_rule(const struct rt_program *prog)
 	return -1;
 }
 
+/* The most entries any one pupil has in a list ordered by pupil id. */
+#define MAX_PER_PUPIL(list, n, out)                                                   \
+	do {                                                                              \
+		size_t run_ = 0;                                                              \
+		(out) = 0;                                                                    \
+		for (size_t i_ = 0; i_ < (n); i_++) {                                         \
+			run_ = i_ && (list)[i_].pupil_id == (list)[i_ - 1].pupil_id ? run_ + 1 : 1; \
+			if (run_ > (out))                                                         \
+				(out) = run_;                                                         \
+		}                                                                             \
+	} while (0)
+
 /* What the register holds that the policy needs, read once. */
 static int
 load_register(struct eng_pupils *it)
 {
 	const struct eng_run_params *p = &it->params;
-	if (reg_load_calendar(it->store, &it->cal) || reg_arrivals(it->store, p->upn, &it->arr, &it->narr) ||
+	if (reg_load_calendar(it->store, &it->cal) ||
+	    reg_arrivals_split(it->store, p->upn, p->upn ? 1 : p->jobs, &it->arr, &it->narr) ||
 	    reg_history_read(it->store, eng_history_policy_key(it->prog), p->as_of, p->upn, &it->recorded) ||
 	    reg_penalties_load(it->store, p->upn, &it->pen))
 		return fail(it, NULL);
 	for (size_t i = 0; i < p->nelsewhere; i++)
 		if (reg_penalties_merge(it->store, &it->pen, p->elsewhere[i].pen, p->elsewhere[i].urn))
 			return fail(it, NULL);
+	MAX_PER_PUPIL(it->arr, it->narr, it->max_arr);
+	MAX_PER_PUPIL(it->pen.parents, it->pen.nparents, it->max_parents);
 	int missing = eng_load_code_map(it->prog, it->store, it->xlat, p->diag);
 	return missing > 0 ? 1 : missing;
 }
 
-/* Scratch for one pupil at a time, the machine, and the cursor over pupils. */
+static int
+slot_init(struct eng_pupils *it, struct slot *s)
+{
+	const struct rt_program *prog = it->prog;
+	s->marks = malloc(it->cal.ndays * 2 + 1);
+	s->dis = malloc((it->max_arr + 1) * sizeof *s->dis);
+	s->parents = malloc((it->max_parents + 1) * sizeof *s->parents);
+	if (!s->marks || !s->dis || !s->parents)
+		return -1;
+	for (; s->evals < 2; s->evals++)
+		if (rt_eval_init(s->evals ? &s->ev_parent : &s->ev, prog, &it->cal))
+			return -1;
+	s->ev.tracing = it->params.tracing;
+	return 0;
+}
+
+static void
+slot_free(struct slot *s)
+{
+	if (s->evals > 1)
+		rt_eval_free(&s->ev_parent);
+	if (s->evals > 0)
+		rt_eval_free(&s->ev);
+	free(s->copy);
+	free(s->parents);
+	free(s->dis);
+	free(s->marks);
+}
+
+static void evaluate_part(void *arg, size_t from, size_t to);
+
+/* jobs > 1: two chunks of slots and the threads that evaluate them. */
+static int
+prepare_chunks(struct eng_pupils *it)
+{
+	for (int c = 0; c < 2; c++) {
+		struct chunk *ch = &it->chunks[c];
+		ch->slots = calloc(CHUNK, sizeof *ch->slots);
+		if (!ch->slots)
+			return -1;
+		for (size_t i = 0; i < CHUNK; i++)
+			if (slot_init(it, &ch->slots[i]))
+				return -1;
+		ch->it = it;
+		ch->batch = (struct eng_batch){ evaluate_part, ch, 0, 0 };
+	}
+	it->pool = eng_pool_start(it->params.jobs);
+	return it->pool ? 0 : -1;
+}
+
+/* Scratch, the machine, and the cursor over pupils. */
 static int
 prepare(struct eng_pupils *it)
 {
 	const struct rt_program *prog = it->prog;
-	it->marks = malloc(it->cal.ndays * 2 + 1);
-	it->dis = malloc((it->narr + 1) * sizeof *it->dis);
-	it->parents = malloc((it->pen.nparents + 1) * sizeof *it->parents);
 	it->no_history = malloc((prog->nrules + 1) * sizeof *it->no_history);
 	it->windows = malloc((prog->ncodes + 1) * sizeof *it->windows);
-	if (!it->marks || !it->dis || !it->parents || !it->no_history || !it->windows ||
-	    eng_history_book_build(&it->book, prog, &it->recorded))
+	if (!it->no_history || !it->windows || eng_history_book_build(&it->book, prog, &it->recorded) ||
+	    (it->params.jobs > 1 ? prepare_chunks(it) : slot_init(it, &it->one)))
 		return fail(it, "out of memory");
-	for (; it->evals < 2; it->evals++)
-		if (rt_eval_init(it->evals ? &it->ev_parent : &it->ev, prog, &it->cal))
-			return fail(it, "out of memory");
-	it->ev.tracing = it->params.tracing;
 	if (reg_pupils_open(it->store, it->params.upn, &it->cur))
 		return fail(it, NULL);
 	eng_history_clear(it->no_history, prog->nrules);
@@ -112,6 +201,8 @@ eng_pupils_open(const struct rt_program *prog, struct reg_store *store, const st
 	it->prog = prog;
 	it->store = store;
 	it->params = *params;
+	if (it->params.upn || it->params.jobs < 1)
+		it->params.jobs = 1; /* one pupil: nothing to share out */
 	int status = load_register(it);
 	if (status == 0)
 		status = prepare(it);
@@ -129,73 +220,181 @@ eng_pupils_open(const struct rt_program *prog, struct reg_store *store, const st
  * only if the threshold is met again without them.
  */
 static int
-consider_notices(struct eng_pupils *it, const struct eng_pupil_penalties *pp, const struct rt_pupil_history *history)
+consider_notices(const struct eng_pupils *it, struct slot *s, const struct eng_pupil_penalties *pp,
+                 const struct rt_pupil_history *history)
 {
-	struct eng_outcome *o = &it->outcome;
+	struct eng_outcome *o = &s->outcome;
 	rt_date as_of = it->params.as_of;
 	for (size_t i = 0; i < pp->nparents; i++) {
-		struct eng_parent_notice *pn = &it->parents[o->nparents++];
+		struct eng_parent_notice *pn = &s->parents[o->nparents++];
 		eng_penalties_next(it->prog, pp, pp->parents[i].parent_id, as_of, pn);
 		if (pn->covered_until <= history->counted_until)
 			continue;
 		struct rt_pupil_history mine = { history->held_since, pn->covered_until };
-		if (rt_eval_pupil_history(&it->ev_parent, it->marks, as_of, &mine)) {
-			fprintf(it->params.diag, "attend: pupil %s: %s\n", it->pupil.upn, it->ev_parent.error);
+		if (rt_eval_pupil_history(&s->ev_parent, s->marks, as_of, &mine)) {
+			s->error = s->ev_parent.error;
 			return -1;
 		}
-		pn->covered = !it->ev_parent.outcomes[it->penalty_rule];
+		pn->covered = !s->ev_parent.outcomes[it->penalty_rule];
 	}
 	if (!pp->nparents)
 		o->fine = rt_program_fine_in_force(it->prog, 1, as_of);
 	return 0;
 }
 
-/* Evaluates the pupil just read into it->pupil and fills it->outcome. */
-static int
-evaluate(struct eng_pupils *it)
+/* Evaluates the pupil in s and fills its outcome. Reads only what is shared
+ * and never changes: several threads may evaluate at once. */
+static void
+evaluate(const struct eng_pupils *it, struct slot *s)
 {
 	const struct rt_program *prog = it->prog;
 	rt_date as_of = it->params.as_of;
-	size_t nsessions = it->cal.ndays * 2;
-	uint8_t suspect = eng_translate_marks(it->xlat, it->limited, it->pupil.marks, it->pupil.nmarks, it->marks,
-	                                      nsessions);
-	/* only marks up to the as-of date: later ones are not part of this evaluation */
-	if (suspect)
-		it->out_of_date += eng_report_codes_out_of_date(
-			prog, &it->cal, it->windows, it->pupil.upn, it->marks, 2 * rt_calendar_upto(&it->cal, as_of),
-			it->out_of_date < OUT_OF_DATE_SHOWN ? OUT_OF_DATE_SHOWN - it->out_of_date : 0, it->params.diag);
-	const rt_date *held = eng_history_book_find(&it->book, it->pupil.id);
+	s->error = NULL;
+	s->suspect = eng_translate_marks(it->xlat, it->limited, s->pupil.marks, s->pupil.nmarks, s->marks,
+	                                 it->cal.ndays * 2);
+	const rt_date *held = eng_history_book_find(&it->book, s->pupil.id);
 	struct eng_pupil_penalties pp;
-	eng_penalties_of(&it->pen, it->pupil.id, &pp);
+	eng_penalties_of(&it->pen, s->pupil.id, &pp);
 	struct rt_pupil_history history = { held ? held : it->no_history, eng_penalties_counted_until(&pp, as_of) };
-	if (rt_eval_pupil_history(&it->ev, it->marks, as_of, &history)) {
-		fprintf(it->params.diag, "attend: pupil %s: %s\n", it->pupil.upn, it->ev.error);
-		return -1;
+	if (rt_eval_pupil_history(&s->ev, s->marks, as_of, &history)) {
+		s->error = s->ev.error;
+		return;
 	}
 	size_t npa;
-	const struct reg_arrival *pa = eng_pupil_arrivals(it->arr, it->narr, it->pupil.id, &npa);
-	it->outcome = (struct eng_outcome){
-		.pupil = &it->pupil, .ev = &it->ev, .as_of = as_of, .disagreements = it->dis,
-		.ndisagreements = eng_find_disagreements(prog, pa, npa, as_of, it->dis), .history = held,
-		.parents = it->parents, .alternative = rt_program_str(prog, prog->penalty.alternative),
-		.penalty = it->penalty_rule >= 0 && it->ev.outcomes[it->penalty_rule],
+	const struct reg_arrival *pa = eng_pupil_arrivals(it->arr, it->narr, s->pupil.id, &npa);
+	s->outcome = (struct eng_outcome){
+		.pupil = &s->pupil, .ev = &s->ev, .as_of = as_of, .disagreements = s->dis,
+		.ndisagreements = eng_find_disagreements(prog, pa, npa, as_of, s->dis), .history = held,
+		.parents = s->parents, .alternative = rt_program_str(prog, prog->penalty.alternative),
+		.penalty = it->penalty_rule >= 0 && s->ev.outcomes[it->penalty_rule],
 		.counted_until = history.counted_until,
 	};
-	return it->outcome.penalty ? consider_notices(it, &pp, &history) : 0;
+	if (s->outcome.penalty)
+		consider_notices(it, s, &pp, &history);
+}
+
+static void
+evaluate_part(void *arg, size_t from, size_t to)
+{
+	struct chunk *ch = arg;
+	for (size_t i = from; i < to; i++)
+		evaluate(ch->it, &ch->slots[i]);
+}
+
+/* In order, on the reading thread: what evaluation found to report. */
+static int
+hand_over(struct eng_pupils *it, struct slot *s, const struct eng_outcome **o)
+{
+	/* only marks up to the as-of date: later ones are not part of this evaluation */
+	if (s->suspect)
+		it->out_of_date += eng_report_codes_out_of_date(
+			it->prog, &it->cal, it->windows, s->pupil.upn, s->marks,
+			2 * rt_calendar_upto(&it->cal, it->params.as_of),
+			it->out_of_date < OUT_OF_DATE_SHOWN ? OUT_OF_DATE_SHOWN - it->out_of_date : 0, it->params.diag);
+	if (s->error) {
+		fprintf(it->params.diag, "attend: pupil %s: %s\n", s->pupil.upn, s->error);
+		return -1;
+	}
+	*o = &s->outcome;
+	return 1;
+}
+
+/* Keeps a copy of what the cursor lent (valid only until its next row). */
+static int
+keep(struct slot *s, const struct reg_pupil *p)
+{
+	const char *text[3] = { p->upn, p->surname ? p->surname : "", p->forename ? p->forename : "" };
+	size_t len[3], need = p->nmarks;
+	for (int i = 0; i < 3; i++)
+		need += (len[i] = strlen(text[i])) + 1;
+	if (need > s->ncopy) {
+		char *grown = realloc(s->copy, need);
+		if (!grown)
+			return -1;
+		s->copy = grown;
+		s->ncopy = need;
+	}
+	s->pupil = *p;
+	char *at = s->copy;
+	const char **to[3] = { &s->pupil.upn, &s->pupil.surname, &s->pupil.forename };
+	for (int i = 0; i < 3; i++) {
+		memcpy(at, text[i], len[i] + 1);
+		*to[i] = at;
+		at += len[i] + 1;
+	}
+	if (p->nmarks)
+		memcpy(at, p->marks, p->nmarks);
+	s->pupil.marks = (const uint8_t *)at;
+	return 0;
+}
+
+/* Reads the next chunk of pupils and has the pool evaluate it. */
+static void
+fill(struct eng_pupils *it, struct chunk *ch)
+{
+	ch->n = 0;
+	ch->end = 0;
+	while (ch->n < CHUNK) {
+		struct reg_pupil p;
+		int rc = reg_pupils_next(it->cur, &p);
+		if (rc <= 0) {
+			ch->end = rc == 0 ? 1 : -1;
+			break;
+		}
+		if (keep(&ch->slots[ch->n], &p)) {
+			ch->end = -2; /* out of memory */
+			break;
+		}
+		ch->n++;
+	}
+	ch->batch.n = ch->n;
+	eng_pool_submit(it->pool, &ch->batch);
+}
+
+static int
+chunk_end(struct eng_pupils *it, const struct chunk *ch)
+{
+	return ch->end > 0 ? 0 : fail(it, ch->end == -2 ? "out of memory" : NULL);
+}
+
+/* jobs > 1: the outcomes of one chunk in order while the pool evaluates the next. */
+static int
+next_in_chunks(struct eng_pupils *it, const struct eng_outcome **o)
+{
+	struct chunk *ch = &it->chunks[it->current];
+	if (!it->started) {
+		it->started = 1;
+		fill(it, ch);
+		if (!ch->end)
+			fill(it, &it->chunks[1]);
+		eng_pool_wait(it->pool, &ch->batch);
+	}
+	while (it->pos == ch->n) {
+		if (ch->end)
+			return chunk_end(it, ch);
+		struct chunk *next = &it->chunks[!it->current];
+		if (!next->end)
+			fill(it, ch); /* all its outcomes were handed over: read ahead into it */
+		it->current = !it->current;
+		it->pos = 0;
+		ch = next;
+		eng_pool_wait(it->pool, &ch->batch);
+	}
+	return hand_over(it, &ch->slots[it->pos++], o);
 }
 
 int
 eng_pupils_next(struct eng_pupils *it, const struct eng_outcome **o)
 {
-	int rc = reg_pupils_next(it->cur, &it->pupil);
+	if (it->pool)
+		return next_in_chunks(it, o);
+	int rc = reg_pupils_next(it->cur, &it->one.pupil);
 	if (rc < 0)
 		return fail(it, NULL);
 	if (rc == 0)
 		return 0;
-	if (evaluate(it))
-		return -1;
-	*o = &it->outcome;
-	return 1;
+	evaluate(it, &it->one);
+	return hand_over(it, &it->one, o);
 }
 
 int
@@ -207,19 +406,19 @@ eng_pupils_close(struct eng_pupils *it)
 	if (more > 0)
 		fprintf(it->params.diag, "attend: ... and %ld more marks with a code not in use on their date\n", more);
 	int found = it->out_of_date > 0;
+	eng_pool_stop(it->pool);
+	for (int c = 0; c < 2; c++) {
+		for (size_t i = 0; it->chunks[c].slots && i < CHUNK; i++)
+			slot_free(&it->chunks[c].slots[i]);
+		free(it->chunks[c].slots);
+	}
 	reg_pupils_close(it->cur);
 	eng_history_book_free(&it->book);
 	reg_decision_list_free(&it->recorded);
 	reg_penalties_free(&it->pen);
-	free(it->parents);
 	free(it->no_history);
 	free(it->windows);
-	if (it->evals > 1)
-		rt_eval_free(&it->ev_parent);
-	if (it->evals > 0)
-		rt_eval_free(&it->ev);
-	free(it->dis);
-	free(it->marks);
+	slot_free(&it->one);
 	free(it->arr);
 	rt_calendar_free(&it->cal);
 	free(it);

@@ -58,6 +58,8 @@ struct eng_run_params {
 	FILE *diag;               /* problems with the register data */
 	const struct eng_elsewhere *elsewhere; /* the LA's other schools' notices, or NULL */
 	size_t nelsewhere;
+	int jobs;                 /* threads evaluating pupils (0 or 1: this thread alone); the
+	                             outcomes are the same, in the same order, for any number */
 };
 
 struct eng_pupils;

@@ -1,5 +1,7 @@
 #include "runtime/engine/run.h"
 
+#include <unistd.h>
+
 /* Calls one stage of every consumer in the chain; the last non-zero status wins. */
 enum stage { BEGIN, END };
 
@@ -62,4 +64,11 @@ eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng
 		return status;
 	int ended = each(consumers, prog, END);
 	return ended ? ended : status ? status : out_of_date;
+}
+
+int
+eng_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }

@@ -36,6 +36,9 @@ enum { ENG_NO_PUPIL = 2 };
 int eng_run(const struct rt_program *prog, struct reg_store *store, const struct eng_run_params *params,
             struct eng_consumer *consumers);
 
+/* The number of jobs (params->jobs) when none is asked for: the processors online, at most 8. */
+int eng_default_jobs(void);
+
 /* The report: a table, JSON lines or CSV (report.c; docs/output.md). */
 enum eng_format { ENG_FORMAT_TEXT, ENG_FORMAT_JSON, ENG_FORMAT_CSV };
 

@@ -144,6 +144,10 @@ struct reg_arrival {
 
 /* All such marks (for one pupil when upn is not NULL), ordered by pupil, date, session. */
 int reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out, size_t *n);
+/* The same for every pupil, read by up to `jobs` threads at once, each with a
+ * connection of its own over a share of the pupil ids (outside a transaction
+ * only: otherwise, and for one pupil, as reg_arrivals). */
+int reg_arrivals_split(struct reg_store *store, const char *upn, int jobs, struct reg_arrival **out, size_t *n);
 
 /* ---- The decision history (store_history.c; docs/history.md) ---- */
 

@@ -1,7 +1,9 @@
 /* Reading pupils with their compact marks, and the marks that carry a time. */
 #include "runtime/register/store_impl.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,48 +96,172 @@ parse_arrival(struct reg_store *store, sqlite3_stmt *st, struct reg_arrival *a)
 	return 0;
 }
 
+struct arrivals {
+	struct reg_arrival *a;
+	size_t n, cap;
+};
+
+/* Reads the rows of st (columns as parse_arrival wants them) onto the end of out. */
+static int
+read_arrivals(struct reg_store *store, sqlite3_stmt *st, struct arrivals *out)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 256;
+			void *grown = realloc(out->a, cap * sizeof *out->a);
+			if (!grown)
+				return reg_fail(store, "out of memory");
+			out->a = grown;
+			out->cap = cap;
+		}
+		if (parse_arrival(store, st, &out->a[out->n]))
+			return -1;
+		out->n++;
+	}
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read marks");
+}
+
+/* The timed marks of the pupils with ids in [lo, hi]. */
+static int
+read_range(struct reg_store *store, int64_t lo, int64_t hi, struct arrivals *out)
+{
+	/* The condition matches the partial index marks_timed, so only timed marks are read. */
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "SELECT pupil_id, date, session, arrival, minutes_late, code FROM marks"
+	                       " WHERE (minutes_late IS NOT NULL OR arrival IS NOT NULL) AND pupil_id BETWEEN ? AND ?"
+	                       " ORDER BY pupil_id, date, session", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	int rc = read_arrivals(store, st, out);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	/* The condition matches the partial index marks_timed, so only timed marks are read. */
-	const char *sql = upn ? "SELECT m.pupil_id, m.date, m.session, m.arrival, m.minutes_late, m.code"
-	                        " FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ?"
-	                        " AND (m.minutes_late IS NOT NULL OR m.arrival IS NOT NULL)"
-	                        " ORDER BY m.pupil_id, m.date, m.session"
-	                      : "SELECT pupil_id, date, session, arrival, minutes_late, code FROM marks"
-	                        " WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL"
-	                        " ORDER BY pupil_id, date, session";
-	sqlite3_stmt *st;
-	if (reg_prepare(store, sql, &st))
-		return -1;
-	if (upn)
+	struct arrivals got = { 0 };
+	int rc;
+	if (upn) {
+		sqlite3_stmt *st;
+		if (reg_prepare(store, "SELECT m.pupil_id, m.date, m.session, m.arrival, m.minutes_late, m.code"
+		                       " FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ?"
+		                       " AND (m.minutes_late IS NOT NULL OR m.arrival IS NOT NULL)"
+		                       " ORDER BY m.pupil_id, m.date, m.session", &st))
+			return -1;
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_TRANSIENT);
-	struct reg_arrival *arr = NULL;
-	size_t count = 0, cap = 0;
-	int rc, failed = 0;
-	while (!failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 256;
-			void *grown = realloc(arr, cap * sizeof *arr);
-			if (!grown) {
-				failed = reg_fail(store, "out of memory");
-				break;
-			}
-			arr = grown;
-		}
-		failed = parse_arrival(store, st, &arr[count]);
-		count++;
+		rc = read_arrivals(store, st, &got);
+		sqlite3_finalize(st);
+	} else {
+		rc = read_range(store, INT64_MIN, INT64_MAX, &got);
 	}
-	if (!failed && rc != SQLITE_DONE)
-		failed = reg_fail_db(store, "cannot read marks");
-	sqlite3_finalize(st);
-	if (failed) {
-		free(arr);
+	if (rc) {
+		free(got.a);
 		return -1;
 	}
-	*out = arr;
-	*n = count;
+	*out = got.a;
+	*n = got.n;
+	return 0;
+}
+
+/* One share of the pupils' timed marks, read on a connection of its own. */
+struct share {
+	pthread_t thread;
+	const char *path;
+	int64_t lo, hi;
+	struct arrivals got;
+	char error[512];
+	int failed;
+};
+
+static void *
+read_share(void *arg)
+{
+	struct share *sh = arg;
+	struct reg_store *own;
+	sh->failed = reg_open(sh->path, REG_READONLY, &own) || read_range(own, sh->lo, sh->hi, &sh->got);
+	if (sh->failed)
+		snprintf(sh->error, sizeof sh->error, "%s", reg_error(own));
+	reg_close(own);
+	return NULL;
+}
+
+static int
+id_span(struct reg_store *store, int64_t *lo, int64_t *hi)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "SELECT min(id), max(id) FROM pupils", &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	*lo = sqlite3_column_int64(st, 0);
+	*hi = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : reg_fail_db(store, "cannot read pupils");
+}
+
+/* Joins the shares, in order, onto the end of all; frees them. */
+static int
+join_shares(struct reg_store *store, struct share *sh, int started, struct arrivals *all)
+{
+	int failed = 0;
+	for (int k = 0; k < started; k++) {
+		pthread_join(sh[k].thread, NULL);
+		if (sh[k].failed && !failed)
+			failed = reg_fail(store, "%s", sh[k].error);
+		if (!failed && all->n + sh[k].got.n > all->cap) {
+			void *grown = realloc(all->a, (all->n + sh[k].got.n) * sizeof *all->a);
+			if (!grown)
+				failed = reg_fail(store, "out of memory");
+			else
+				all->a = grown, all->cap = all->n + sh[k].got.n;
+		}
+		if (!failed && sh[k].got.n)
+			memcpy(all->a + all->n, sh[k].got.a, sh[k].got.n * sizeof *all->a);
+		all->n += failed ? 0 : sh[k].got.n;
+		free(sh[k].got.a);
+	}
+	return failed ? -1 : 0;
+}
+
+int
+reg_arrivals_split(struct reg_store *store, const char *upn, int jobs, struct reg_arrival **out, size_t *n)
+{
+	int64_t lo, hi;
+	/* Other connections see only what is committed: share out only outside a transaction. */
+	if (upn || jobs < 2 || !sqlite3_get_autocommit(store->db) || !strcmp(store->path, ":memory:") ||
+	    !store->path[0])
+		return reg_arrivals(store, upn, out, n);
+	if (id_span(store, &lo, &hi))
+		return -1;
+	if (jobs > 8)
+		jobs = 8;
+	struct share sh[8];
+	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+	int started = 0;
+	for (int k = 1; k < jobs; k++) {
+		sh[started] = (struct share){ .path = store->path, .lo = lo + (int64_t)(span * (uint64_t)k / (uint64_t)jobs),
+		                             .hi = k + 1 < jobs ? lo + (int64_t)(span * (uint64_t)(k + 1) / (uint64_t)jobs) - 1
+		                                                : INT64_MAX };
+		if (pthread_create(&sh[started].thread, NULL, read_share, &sh[started]) == 0)
+			started++;
+		else
+			break;
+	}
+	/* this thread: the first share, then any share a thread could not be started for */
+	struct arrivals all = { 0 };
+	int failed = read_range(store, INT64_MIN, lo + (int64_t)(span / (uint64_t)jobs) - 1, &all);
+	failed |= join_shares(store, sh, started, &all);
+	if (!failed && started < jobs - 1)
+		failed = read_range(store, sh[started].lo, INT64_MAX, &all);
+	if (failed) {
+		free(all.a);
+		return -1;
+	}
+	*out = all.a;
+	*n = all.n;
 	return 0;
 }
