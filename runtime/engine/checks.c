@@ -1,5 +1,7 @@
 #include "runtime/engine/checks.h"
 
+#include <string.h>
+
 /* The code the policy's arrival rules give for arriving at `arrival` in `session`,
  * or RT_NO_MARK when the pupil was on time. */
 static uint8_t
@@ -24,19 +26,43 @@ is_arrival_code(const struct rt_program *prog, int session, uint8_t code)
 	return 0;
 }
 
+void
+eng_arrival_codes(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, int16_t *codes)
+{
+	/* a register uses a few codes: remember each one's index once found */
+	enum { SEEN = 64 };
+	char seen[SEEN][sizeof arr->code];
+	int16_t index[SEEN];
+	size_t nseen = 0;
+	for (size_t i = 0; i < narr; i++) {
+		size_t k = 0;
+		while (k < nseen && strcmp(seen[k], arr[i].code))
+			k++;
+		if (k < nseen) {
+			codes[i] = index[k];
+			continue;
+		}
+		codes[i] = (int16_t)rt_program_find_code(prog, arr[i].code);
+		if (nseen < SEEN) {
+			memcpy(seen[nseen], arr[i].code, sizeof arr->code);
+			index[nseen++] = codes[i];
+		}
+	}
+}
+
 /*
  * Only marks that are present or that an arrival rule could give are checked:
  * a medical appointment (M) recorded for a late arrival is a legitimate choice.
  */
 size_t
-eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, rt_date as_of,
-                       struct eng_disagreement *out)
+eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, const int16_t *codes,
+                       size_t narr, rt_date as_of, struct eng_disagreement *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < narr; i++) {
 		if (arr[i].date > as_of) /* not yet happened, as far as this evaluation knows */
 			continue;
-		int code = rt_program_find_code(prog, arr[i].code);
+		int code = codes[i];
 		if (code < 0)
 			continue;
 		int session = arr[i].session;

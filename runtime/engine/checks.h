@@ -11,10 +11,15 @@
 #include "runtime/engine/outcome.h"
 #include "runtime/machine/calendar.h"
 
-/* Compares a pupil's recorded arrivals (a slice of arr) with the arrival rules
- * up to as_of; writes each disagreement to out (room for narr). */
-size_t eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr,
-                              rt_date as_of, struct eng_disagreement *out);
+/* The policy's code index of each arrival's recorded mark, or -1 when the policy
+ * has no such code: worked out once, not once per evaluation. */
+void eng_arrival_codes(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, int16_t *codes);
+
+/* Compares a pupil's recorded arrivals (a slice of arr, with the matching slice
+ * of their codes) with the arrival rules up to as_of; writes each disagreement
+ * to out (room for narr). */
+size_t eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, const int16_t *codes,
+                              size_t narr, rt_date as_of, struct eng_disagreement *out);
 
 /* The arrivals of one pupil: a slice of the array sorted by pupil id. */
 const struct reg_arrival *eng_pupil_arrivals(const struct reg_arrival *arr, size_t narr, int64_t pupil_id,

@@ -53,15 +53,16 @@ eng_translate_marks(const uint8_t xlat[256], const uint8_t *flags, const uint8_t
 {
 	size_t have = nstored < nsessions ? nstored : nsessions;
 	uint8_t seen = 0;
+	/* xlat[0] (no mark) is RT_NO_MARK, so one lookup per session, no branch */
 	if (flags) {
 		for (size_t i = 0; i < have; i++) {
-			uint8_t c = stored[i] ? xlat[stored[i]] : RT_NO_MARK;
+			uint8_t c = xlat[stored[i]];
 			marks[i] = c;
 			seen |= flags[c];
 		}
 	} else {
 		for (size_t i = 0; i < have; i++)
-			marks[i] = stored[i] ? xlat[stored[i]] : RT_NO_MARK;
+			marks[i] = xlat[stored[i]];
 	}
 	memset(marks + have, RT_NO_MARK, nsessions - have);
 	return seen;

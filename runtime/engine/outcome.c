@@ -57,6 +57,7 @@ struct eng_pupils {
 	uint8_t limited[256];                /* policy code index -> not in use every day */
 	struct eng_code_window *windows;
 	struct reg_arrival *arr;             /* ordered by pupil id, date and session */
+	int16_t *arr_code;                   /* the policy's code index of each, or -1 */
 	size_t narr, max_arr;                /* max_arr: the most one pupil has */
 	struct reg_decision_list recorded;
 	struct eng_history_book book;
@@ -114,6 +115,9 @@ load_register(struct eng_pupils *it)
 	for (size_t i = 0; i < p->nelsewhere; i++)
 		if (reg_penalties_merge(it->store, &it->pen, p->elsewhere[i].pen, p->elsewhere[i].urn))
 			return fail(it, NULL);
+	if (!(it->arr_code = malloc((it->narr + 1) * sizeof *it->arr_code)))
+		return fail(it, "out of memory");
+	eng_arrival_codes(it->prog, it->arr, it->narr, it->arr_code);
 	MAX_PER_PUPIL(it->arr, it->narr, it->max_arr);
 	MAX_PER_PUPIL(it->pen.parents, it->pen.nparents, it->max_parents);
 	int missing = eng_load_code_map(it->prog, it->store, it->xlat, p->diag);
@@ -264,7 +268,8 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 	const struct reg_arrival *pa = eng_pupil_arrivals(it->arr, it->narr, s->pupil.id, &npa);
 	s->outcome = (struct eng_outcome){
 		.pupil = &s->pupil, .ev = &s->ev, .as_of = as_of, .disagreements = s->dis,
-		.ndisagreements = eng_find_disagreements(prog, pa, npa, as_of, s->dis), .history = held,
+		.ndisagreements = eng_find_disagreements(prog, pa, it->arr_code + (pa - it->arr), npa, as_of, s->dis),
+		.history = held,
 		.parents = s->parents, .alternative = rt_program_str(prog, prog->penalty.alternative),
 		.penalty = it->penalty_rule >= 0 && s->ev.outcomes[it->penalty_rule],
 		.counted_until = history.counted_until,
@@ -420,6 +425,7 @@ eng_pupils_close(struct eng_pupils *it)
 	free(it->windows);
 	slot_free(&it->one);
 	free(it->arr);
+	free(it->arr_code);
 	rt_calendar_free(&it->cal);
 	free(it);
 	return found;

@@ -126,14 +126,21 @@ read_arrivals(struct reg_store *store, sqlite3_stmt *st, struct arrivals *out)
 static int
 read_range(struct reg_store *store, int64_t lo, int64_t hi, struct arrivals *out)
 {
+	/* Bounds only where there are any: each costs a comparison per row. */
+	const char *bounds = lo == INT64_MIN ? (hi == INT64_MAX ? "" : " AND pupil_id <= ?2")
+	                     : hi == INT64_MAX ? " AND pupil_id >= ?1" : " AND pupil_id BETWEEN ?1 AND ?2";
+	char sql[400];
 	/* The condition matches the partial index marks_timed, so only timed marks are read. */
+	snprintf(sql, sizeof sql, "SELECT pupil_id, date, session, arrival, minutes_late, code FROM marks"
+	                          " WHERE (minutes_late IS NOT NULL OR arrival IS NOT NULL)%s"
+	                          " ORDER BY pupil_id, date, session", bounds);
 	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT pupil_id, date, session, arrival, minutes_late, code FROM marks"
-	                       " WHERE (minutes_late IS NOT NULL OR arrival IS NOT NULL) AND pupil_id BETWEEN ? AND ?"
-	                       " ORDER BY pupil_id, date, session", &st))
+	if (reg_prepare(store, sql, &st))
 		return -1;
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
+	if (lo != INT64_MIN)
+		sqlite3_bind_int64(st, 1, lo);
+	if (hi != INT64_MAX)
+		sqlite3_bind_int64(st, 2, hi);
 	int rc = read_arrivals(store, st, out);
 	sqlite3_finalize(st);
 	return rc;
