@@ -144,6 +144,7 @@ run_letters(int argc, char **argv)
 		struct eng_letter_writer letters;
 		params.upn = f.upn;
 		int r = eng_run(p, s, &params, eng_letters_init(&letters, f.out, stdout, stderr));
+		eng_letters_abandon(&letters);
 		rc = r == ENG_NO_PUPIL ? CLI_USAGE : status_of(r);
 	}
 	reg_close(s);
@@ -154,7 +155,8 @@ run_letters(int argc, char **argv)
 
 const struct cli_command cli_letters_command = {
 	"letters", run_letters, "POLICY --db DB --out DIR",
-	"write each letter due, as text and as a printable HTML page", letters_options,
+	"write each letter due, as text and as a printable HTML page, and the print run DIR/print-run.html",
+	letters_options,
 	"a register code the policy does not define or uses out of its dates", NULL,
 };
 

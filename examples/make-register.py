@@ -198,6 +198,31 @@ PUPILS = [
 
 LA, ESTAB = 999, 2001   # fictional local authority and establishment numbers
 
+# Parents for the letters (all fictional): one or two per pupil, serial -> [(forename, relationship)].
+# Pupil 17's parents live apart, so each gets a letter of their own; the others share an address.
+PARENT_NAMES = {
+    1: [("Claire", "mother")], 2: [("Nasreen", "mother"), ("Imran", "father")], 3: [("David", "father")],
+    4: [("Emma", "mother")], 5: [("Rhys", "father")], 6: [("Joanne", "mother")], 7: [("Siobhan", "mother")],
+    8: [("Kerry", "mother")], 9: [("Farah", "mother"), ("Tariq", "father")], 10: [("Lucy", "mother")],
+    11: [("Marta", "mother"), ("Piotr", "father")], 12: [("Gareth", "father")], 13: [("Ama", "mother")],
+    14: [("Katarzyna", "mother")], 15: [("Aoife", "mother")], 16: [("Priya", "mother"), ("Raj", "father")],
+    17: [("Dana", "parent"), ("Sam", "parent")], 18: [("Jade", "mother")], 19: [("Simran", "mother")],
+    20: [("Chloe", "mother")],
+}
+STREETS = ["Acacia Avenue", "Beech Road", "Cedar Close", "Damson Lane", "Elm Grove"]
+
+
+def parents(p):
+    """Rows upn,parent_id,name,relationship,address for pupil p (a made-up address in Exampletown)."""
+    serial, surname = p[0], p[1]
+    rows = []
+    for i, (forename, relationship) in enumerate(PARENT_NAMES[serial]):
+        home = serial + (40 if serial == 17 and i == 1 else 0)   # Sam Quinn lives elsewhere
+        street = STREETS[home % len(STREETS)]
+        address = f"{home} {street}\nExampletown EX{1 + home % 4} {home % 9}AB"
+        rows.append((pupil_upn(p), f"P{serial:02d}{i + 1}", f"{forename} {surname}", relationship, address))
+    return rows
+
 
 def pupil_upn(p):
     serial, *_rest = p
@@ -389,6 +414,8 @@ def main():
         write_csv("calendar.csv", ["kind", "start", "end", "session", "name"], rows)
         write_csv("pupils.csv", ["upn", "surname", "forename", "year_group"],
                   sorted((pupil_upn(p), p[1], p[2], p[3]) for p in PUPILS))
+        write_csv("parents.csv", ["upn", "parent_id", "name", "relationship", "address"],
+                  sorted(r for p in PUPILS for r in parents(p)))
         for school, rules in SCHOOLS.items():
             rows = []
             for p in sorted(PUPILS, key=pupil_upn):

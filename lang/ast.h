@@ -96,7 +96,8 @@ enum lang_decl_kind {
 	LANG_D_LETTER,
 	LANG_D_PENALTY,
 	LANG_D_LEAVE_NOTICE,
-	LANG_D_RETAIN
+	LANG_D_RETAIN,
+	LANG_D_LETTERHEAD
 };
 
 enum lang_item_kind {
@@ -111,7 +112,8 @@ enum lang_item_kind {
 	LANG_I_BODY,       /* a letter's text */
 	LANG_I_FINE,       /* first notice £80 within 21 days[, £160 within 28 days] [from D] [until D] */
 	LANG_I_CAP,        /* at most N notices in N years[, otherwise "..."] */
-	LANG_I_UNPAID      /* unpaid after N days "..." */
+	LANG_I_UNPAID,     /* unpaid after N days "..." */
+	LANG_I_FIELD       /* letterhead: NAME "..." ["..."] or NAME """...""" */
 };
 
 struct lang_item {
@@ -119,7 +121,8 @@ struct lang_item {
 	struct lang_loc loc;
 	struct lang_item *next;
 	const char *text;            /* SOURCE, ACTION, LETTER name, ARRIVAL code, BODY, CAP otherwise, UNPAID */
-	const char *owner;           /* ACTION by, or NULL */
+	const char *owner;           /* ACTION by, FIELD's second string (a signatory's role), or NULL */
+	const char *key;             /* FIELD: the field's name (address, telephone, email, signatory) */
 	struct lang_loc text_loc;    /* where `text` was written */
 	struct lang_expr *expr;      /* WHEN, CONSIDER, HALF_TERM value */
 	int session;                 /* SESSION, ARRIVAL: enum rt_session */

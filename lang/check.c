@@ -102,7 +102,9 @@ merge_file(struct checker *c, struct lang_file *f, size_t *n)
 int
 lang_builtin_placeholder(const char *name)
 {
-	static const char *const builtin[] = { "school", "pupil", "upn", "date" };
+	static const char *const builtin[] = { "school", "pupil", "upn", "date", "parent", "parent address",
+		                               "salutation", "figures", "signatory", "signatory role",
+		                               "school address", "school telephone", "school email" };
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (strcmp(name, builtin[i]) == 0)
 			return 1;
@@ -412,7 +414,8 @@ check_placeholders(struct checker *c, const struct lang_decl *letter, const stru
 				ok = ok && lang_find_decl(c->ctx, LANG_D_CODE, k->text);
 		if (!ok)
 			lang_error(c->d, loc, "unknown placeholder '{%s}' in letter '%s': use a measure such as "
-			           "{attendance rate}, a 'let' or 'target' name, or {school}, {pupil}, {upn}, {date}",
+			           "{attendance rate}, a 'let' or 'target' name, or one of attend's own (docs/language.md, "
+			           "Letters), such as {pupil} or {salutation}",
 			           inner, letter->name);
 	}
 }
@@ -568,6 +571,34 @@ check_letter(struct checker *c, struct lang_decl *d)
 		lang_error(c->d, d->name_loc, "letter '%s' has no text: add it between \"\"\" and \"\"\"", d->name);
 }
 
+/* The letterhead's fields: each known, once, and only a signatory has a role. */
+static void
+check_letterhead(struct checker *c, const struct lang_decl *d)
+{
+	static const char *const fields[] = { "address", "telephone", "email", "signatory" };
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind != LANG_I_FIELD)
+			continue;
+		size_t k = 0;
+		while (k < sizeof fields / sizeof fields[0] && strcmp(it->key, fields[k]) != 0)
+			k++;
+		if (k == sizeof fields / sizeof fields[0]) {
+			lang_error(c->d, it->loc, "unknown letterhead field '%s': use address, telephone, email or signatory",
+			           it->key);
+			continue;
+		}
+		if (it->owner && strcmp(it->key, "signatory") != 0)
+			lang_error(c->d, it->text_loc, "'%s' takes one text; only a signatory has a second (the role)",
+			           it->key);
+		for (const struct lang_item *o = d->items; o != it; o = o->next)
+			if (o->kind == LANG_I_FIELD && strcmp(o->key, it->key) == 0) {
+				lang_error(c->d, it->loc, "the letterhead gives '%s' twice (first on line %d)", it->key,
+				           o->loc.first_line);
+				break;
+			}
+	}
+}
+
 static int
 fines_overlap(const struct lang_item *a, const struct lang_item *b)
 {
@@ -699,6 +730,9 @@ lang_check(struct lang_ctx *ctx)
 			break;
 		case LANG_D_LETTER:
 			check_letter(&c, d);
+			break;
+		case LANG_D_LETTERHEAD:
+			check_letterhead(&c, d);
 			break;
 		case LANG_D_LEAVE_NOTICE:
 			if (d->value && d->value->value.unit != RT_UNIT_DAYS && d->value->value.unit != RT_UNIT_WEEKS &&

@@ -406,6 +406,21 @@ value_fact(struct gen *g, const char *prefix, const struct lang_decl *d)
 	}
 }
 
+/* The letterhead as facts "letterhead.address", ... and "letterhead.role". */
+static void
+letterhead_facts(struct gen *g, const struct lang_decl *d)
+{
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind != LANG_I_FIELD)
+			continue;
+		char key[64];
+		snprintf(key, sizeof key, "letterhead.%s", it->key);
+		fact(g, key, it->text, (struct rt_value){ 0, 1, 0 }, d);
+		if (it->owner)
+			fact(g, "letterhead.role", it->owner, (struct rt_value){ 0, 1, 0 }, d);
+	}
+}
+
 static void
 gen_facts(struct gen *g)
 {
@@ -431,6 +446,7 @@ gen_facts(struct gen *g)
 			}
 			break;
 		case LANG_D_RETAIN: fact(g, "retention.register", NULL, d->value->value, d); break;
+		case LANG_D_LETTERHEAD: letterhead_facts(g, d); break;
 		default: break;
 		}
 	}

@@ -92,7 +92,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token AUTHORISED "authorised" BELOW "below" BUILDS "builds" BY "by" CLOSES "closes" CODE "code"
 %token CODED "coded" CONSECUTIVE "consecutive" CONSIDER "consider" COUNTS "counts" DAYS "days"
 %token EDUCATIONAL "educational" END "end" ENTRIES "entries" FIRST "first" FLAG "flag" FROM "from"
-%token HALF "half" IN "in" IS "is" LAST "last" LEAST "least" LEAVE "leave" LET "let" LETTER "letter"
+%token HALF "half" IN "in" IS "is" LAST "last" LEAST "least" LEAVE "leave" LET "let" LETTER "letter" LETTERHEAD "letterhead"
 %token MAPS "maps" MORE "more" MOST "most" NOT "not" NOTICE "notice" NOTICES "notices" ON "on"
 %token OPENS "opens" OR "or" OTHERWISE "otherwise" PENALTY "penalty" POLICY "policy"
 %token POSSIBLE "possible" PRESENT "present" RATE "rate" REGISTER "register" REPLACES "replaces"
@@ -112,7 +112,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <decl> decl decl_body code_decl
 %type <expr> expr primary measure_expr longest_run
 %type <item> register_items register_item schedule_items schedule_item rule_items rule_item
-%type <item> letter_items letter_item penalty_items penalty_item fine
+%type <item> letter_items letter_item penalty_items penalty_item fine letterhead_items letterhead_item
 %type <str> name opt_source opt_string opt_by opt_otherwise
 %type <num> opt_in_writing opt_replaces category session_name ordinal relop since
 %type <strs> codes
@@ -187,6 +187,8 @@ decl_body
 		  $$->title = $3; $$->items = $6; $$->from = $4.from; $$->until = $4.until; $$->dates_loc = @4; }
 	| LETTER name opt_string NEWLINE letter_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_LETTER, @2); $$->name = $2; $$->title = $3; $$->items = $5; }
+	| LETTERHEAD NEWLINE letterhead_items END NEWLINE
+		{ $$ = lang_decl_new(A, LANG_D_LETTERHEAD, @1); $$->name = "letterhead"; $$->items = $3; }
 	| PENALTY NOTICE dates NEWLINE penalty_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_PENALTY, @1); $$->loc.last_column = @2.last_column;
 		  $$->name = "penalty notice"; $$->items = $5; $$->from = $3.from; $$->until = $3.until;
@@ -297,6 +299,21 @@ letter_items
 letter_item
 	: TEXT NEWLINE { $$ = lang_item_new(A, LANG_I_BODY, @1); $$->text = $1; }
 	| STRING NEWLINE { $$ = lang_item_new(A, LANG_I_BODY, @1); $$->text = $1; }
+	| SOURCE STRING NEWLINE { $$ = lang_item_new(A, LANG_I_SOURCE, @$); $$->text = $2; }
+	| error NEWLINE { $$ = NULL; yyerrok; if (lang_diags_full(ps->diags)) YYABORT; }
+	;
+
+letterhead_items
+	: %empty { $$ = NULL; }
+	| letterhead_items letterhead_item { $$ = append_item($1, $2); }
+	;
+
+letterhead_item
+	: name STRING opt_string NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_FIELD, @1); $$->key = $1; $$->text = $2; $$->text_loc = @2;
+		  $$->owner = $3; }
+	| name TEXT NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_FIELD, @1); $$->key = $1; $$->text = $2; $$->text_loc = @2; }
 	| SOURCE STRING NEWLINE { $$ = lang_item_new(A, LANG_I_SOURCE, @$); $$->text = $2; }
 	| error NEWLINE { $$ = NULL; yyerrok; if (lang_diags_full(ps->diags)) YYABORT; }
 	;

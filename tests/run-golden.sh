@@ -7,6 +7,7 @@
 #   docs/bytecode.md                      its opcode table matches runtime/opcodes.def
 #   policies/*.policy                     are formatted (attend fmt --check)
 #   tests/check-report.sh                 attend la report's HTML (and in chromium, if installed)
+#   tests/check-letters.sh                attend letters and the print run (printed by chromium, if installed)
 #
 # A scenario is a list of directives, one per line ('#' starts a comment):
 #   import FILE...          CSV files to import into a fresh register
@@ -136,13 +137,15 @@ else
 	cat "$tmp/out"
 fi
 
-# attend la report: self-contained HTML, checked in chromium when it is installed.
-if tests/check-report.sh "$ATTEND" >"$tmp/out" 2>&1; then
-	passed=$((passed + 1))
-else
-	failed=$((failed + 1))
-	cat "$tmp/out"
-fi
+# attend la report and attend letters: HTML checked, and in chromium when it is installed.
+for check in tests/check-report.sh tests/check-letters.sh; do
+	if $check "$ATTEND" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		cat "$tmp/out"
+	fi
+done
 
 echo "golden: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

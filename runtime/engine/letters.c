@@ -1,128 +1,19 @@
 /*
- * Letters: a letter's template with the pupil's figures filled in, as plain
- * text and as a printable HTML page (`attend letters`).
- *
- * Placeholders: {school}, {pupil}, {upn}, {date}, a measure phrase (the
- * compiler puts each in the measure table, labelled as written), or the name
- * of a `let` or `target` (facts "let.NAME", "target.NAME").
+ * `attend letters`: for every letter due, a text file and a printable HTML
+ * page per addressee, and one print run (DIR/print-run.html) with every
+ * letter of the run, a page each. Parents on record at the same address share
+ * a letter; parents at different addresses get one each. The page itself is
+ * letter_page.c's, the placeholders letter_fill.c's.
  */
 #include "runtime/engine/letters.h"
 
-#include "runtime/base/text.h"
-
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/base/output.h"
 #include "runtime/engine/run.h"
-
-static int
-fact_text(const struct rt_program *prog, const char *prefix, const char *name, size_t len, char *buf, size_t size)
-{
-	char key[160];
-	snprintf(key, sizeof key, "%s.%.*s", prefix, (int)len, name);
-	const struct rt_fact *f = rt_program_find_fact(prog, key);
-	if (!f)
-		return 0;
-	if (f->text != RT_NO_STRING)
-		snprintf(buf, size, "%s", rt_program_str(prog, f->text));
-	else
-		rt_value_format(&f->value, buf, size);
-	return 1;
-}
-
-/* The text for one placeholder; 0 when it names nothing known (kept as written). */
-static int
-fill(const struct rt_program *prog, const struct eng_letter_pupil *lp, const char *name, size_t len, char *buf,
-     size_t size)
-{
-#define IS(word) (len == sizeof word - 1 && memcmp(name, word, len) == 0)
-	if (IS("school")) {
-		const struct rt_fact *f = rt_program_find_fact(prog, "identity.school");
-		snprintf(buf, size, "%s", f ? rt_program_str(prog, f->text) : "");
-		return 1;
-	}
-	if (IS("pupil")) {
-		snprintf(buf, size, "%s%s%s", lp->forename, *lp->forename && *lp->surname ? " " : "", lp->surname);
-		return 1;
-	}
-	if (IS("upn")) {
-		snprintf(buf, size, "%s", lp->upn);
-		return 1;
-	}
-	if (IS("date")) {
-		rt_date_format_long(lp->as_of, buf, size);
-		return 1;
-	}
-#undef IS
-	for (size_t m = 0; m < prog->nmeasures; m++) {
-		const char *label = rt_program_str(prog, prog->measures[m].label);
-		if (strlen(label) == len && memcmp(label, name, len) == 0) {
-			rt_value_format(&lp->ev->measures[m], buf, size);
-			return 1;
-		}
-	}
-	return fact_text(prog, "let", name, len, buf, size) || fact_text(prog, "target", name, len, buf, size);
-}
-
-typedef void (*emit_fn)(FILE *out, const char *s, size_t len);
-
-static void
-emit_plain(FILE *out, const char *s, size_t len)
-{
-	fwrite(s, 1, len, out);
-}
-
-static void
-render(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp, emit_fn emit,
-       FILE *out)
-{
-	const char *s = rt_program_str(prog, l->body);
-	while (*s) {
-		const char *open = strchr(s, '{');
-		const char *close = open ? strchr(open, '}') : NULL;
-		if (!open || !close) {
-			emit(out, s, strlen(s));
-			return;
-		}
-		emit(out, s, (size_t)(open - s));
-		char value[256];
-		if (fill(prog, lp, open + 1, (size_t)(close - open) - 1, value, sizeof value))
-			emit(out, value, strlen(value));
-		else
-			emit(out, open, (size_t)(close - open) + 1);
-		s = close + 1;
-	}
-}
-
-void
-eng_letter_write_text(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp,
-                     FILE *out)
-{
-	fprintf(out, "%s\n\n", rt_program_str(prog, l->title));
-	render(prog, l, lp, emit_plain, out);
-	fputc('\n', out);
-}
-
-void
-eng_letter_write_html(const struct rt_program *prog, const struct rt_letter *l, const struct eng_letter_pupil *lp,
-                     FILE *out)
-{
-	const char *title = rt_program_str(prog, l->title);
-	fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
-	base_html_text(out, title, strlen(title));
-	fputs("</title>\n<style>\n"
-	      "  @page { size: A4; margin: 2cm; }\n"
-	      "  body { font-family: Arial, Helvetica, sans-serif; font-size: 12pt; max-width: 17cm; margin: 2cm auto; }\n"
-	      "  .body { white-space: pre-wrap; line-height: 1.5; }\n"
-	      "</style>\n</head>\n<body>\n<h1>",
-	      out);
-	base_html_text(out, title, strlen(title));
-	fputs("</h1>\n<div class=\"body\">", out);
-	render(prog, l, lp, base_html_text, out);
-	fputs("</div>\n</body>\n</html>\n", out);
-}
 
 static int
 write_file(const char *path, const struct rt_program *prog, const struct rt_letter *l,
@@ -165,45 +56,136 @@ file_stem(const char *upn, char *out, size_t size)
 		snprintf(out + k, size - k, "-%016llx", (unsigned long long)h);
 }
 
-/* Writes each letter due for the pupil. Returns how many, or -1 (reported on diag). */
 static int
-write_due(const struct rt_program *prog, const struct eng_outcome *o, const char *dir, FILE *list, FILE *diag)
+same_address(const struct reg_parent *a, const struct reg_parent *b)
+{
+	return a->address && b->address ? strcmp(a->address, b->address) == 0 : a->address == b->address;
+}
+
+/* The parents who share parent `lead`'s address, into `to`; 0 when an earlier one has it (they had the letter). */
+static size_t
+addressees(const struct eng_outcome *o, size_t lead, const struct reg_parent **to)
+{
+	for (size_t i = 0; i < lead; i++)
+		if (same_address(&o->contacts[i], &o->contacts[lead]))
+			return 0;
+	size_t n = 0;
+	for (size_t i = lead; i < o->ncontacts; i++)
+		if (same_address(&o->contacts[i], &o->contacts[lead]))
+			to[n++] = &o->contacts[i];
+	return n;
+}
+
+/* One letter to one household: its two files, its page in the print run, its line in the list. */
+static int
+write_one(struct eng_letter_writer *w, const struct rt_program *prog, const struct rt_letter *l,
+          const struct eng_letter_pupil *lp, const char *stem)
+{
+	char path[4096];
+	for (int html = 0; html <= 1; html++) {
+		snprintf(path, sizeof path, "%s/%s.%s", w->dir, stem, html ? "html" : "txt");
+		if (write_file(path, prog, l, lp, html, w->diag))
+			return -1;
+	}
+	if (w->run)
+		eng_letter_html_section(prog, l, lp, w->run);
+	w->nrun++;
+	fprintf(w->list, "%s: %s: %s.txt, .html\n", lp->upn, rt_program_str(prog, l->title), stem);
+	return 0;
+}
+
+/* Every letter due for the pupil, to each household of parents on record (or
+ * to "the parent or carer" when none is). 0, or -1 (reported on diag). */
+static int
+write_due(struct eng_letter_writer *w, const struct rt_program *prog, const struct eng_outcome *o)
 {
 	const struct rt_eval *ev = o->ev;
-	struct eng_letter_pupil lp = { o->pupil->upn, o->pupil->surname, o->pupil->forename, o->as_of, ev };
-	char upn[96];
+	const struct reg_parent **to = malloc((o->ncontacts + 1) * sizeof *to);
+	if (!to) {
+		fprintf(w->diag, "attend: letters: out of memory\n");
+		return -1;
+	}
+	char upn[96], stem[192];
 	file_stem(o->pupil->upn, upn, sizeof upn);
-	int written = 0;
-	for (size_t i = 0; i < prog->nrules; i++) {
+	int rc = 0;
+	for (size_t i = 0; i < prog->nrules && !rc; i++) {
 		const struct rt_rule *r = &prog->rules[i];
 		int due = ev->outcomes[i] && (r->kind != RT_RULE_STAGE || (int)i == ev->stage_rule);
 		if (!due || r->letter == UINT32_MAX)
 			continue;
 		const struct rt_letter *l = &prog->letters[r->letter];
-		char path[4096];
-		for (int html = 0; html <= 1; html++) {
-			snprintf(path, sizeof path, "%s/%s-%s.%s", dir, upn, rt_program_str(prog, l->name),
-			         html ? "html" : "txt");
-			if (write_file(path, prog, l, &lp, html, diag))
-				return -1;
+		int copy = 0;
+		for (size_t lead = 0; (lead < o->ncontacts || (!o->ncontacts && lead == 0)) && !rc; lead++) {
+			struct eng_letter_pupil lp = { o->pupil->upn, o->pupil->surname, o->pupil->forename, o->as_of, ev,
+				                       to, o->ncontacts ? addressees(o, lead, to) : 0 };
+			if (o->ncontacts && !lp.nto)
+				continue;
+			int n = snprintf(stem, sizeof stem, "%s-%s", upn, rt_program_str(prog, l->name));
+			if (copy++ && n > 0 && (size_t)n < sizeof stem)
+				snprintf(stem + n, sizeof stem - (size_t)n, "-%d", copy);
+			rc = write_one(w, prog, l, &lp, stem);
 		}
-		fprintf(list, "%s: %s: %s-%s.txt, .html\n", o->pupil->upn, rt_program_str(prog, l->title), upn,
-		        rt_program_str(prog, l->name));
-		written++;
 	}
-	return written;
+	free(to);
+	return rc;
 }
 
 static int
 letters_pupil(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
 {
+	return write_due((struct eng_letter_writer *)c, prog, o);
+}
+
+/* The print run is written to a temporary name and renamed when complete. */
+static int
+letters_begin(struct eng_consumer *c, const struct rt_program *prog)
+{
 	struct eng_letter_writer *w = (struct eng_letter_writer *)c;
-	return write_due(prog, o, w->dir, w->list, w->diag) < 0 ? -1 : 0;
+	snprintf(w->run_path, sizeof w->run_path, "%s/print-run.html.part", w->dir);
+	w->run = fopen(w->run_path, "w");
+	if (!w->run) {
+		fprintf(w->diag, "attend: cannot write %s: %s\n", w->run_path, strerror(errno));
+		return -1;
+	}
+	const char *school = eng_letterhead(prog, "school");
+	char title[512];
+	snprintf(title, sizeof title, "Letters%s%s", school ? ": " : "", school ? school : "");
+	eng_letter_html_begin(w->run, title);
+	return 0;
+}
+
+static int
+letters_end(struct eng_consumer *c, const struct rt_program *prog)
+{
+	(void)prog;
+	struct eng_letter_writer *w = (struct eng_letter_writer *)c;
+	eng_letter_html_end(w->run);
+	char done[4096];
+	snprintf(done, sizeof done, "%s/print-run.html", w->dir);
+	int failed = base_output_close(w->run) != 0;
+	w->run = NULL;
+	if (failed || rename(w->run_path, done) != 0) {
+		fprintf(w->diag, "attend: cannot write %s: %s\n", done, errno ? strerror(errno) : "a write failed");
+		return -1;
+	}
+	fprintf(w->list, "print run: print-run.html, %zu letter%s\n", w->nrun, w->nrun == 1 ? "" : "s");
+	return 0;
 }
 
 struct eng_consumer *
 eng_letters_init(struct eng_letter_writer *w, const char *dir, FILE *list, FILE *diag)
 {
-	*w = (struct eng_letter_writer){ { NULL, letters_pupil, NULL, 0, NULL }, dir, list, diag };
+	*w = (struct eng_letter_writer){ { letters_begin, letters_pupil, letters_end, 0, NULL }, dir, list, diag,
+		                         NULL, 0, { 0 } };
 	return &w->consumer;
+}
+
+void
+eng_letters_abandon(struct eng_letter_writer *w)
+{
+	if (w->run) {
+		fclose(w->run);
+		w->run = NULL;
+		remove(w->run_path);
+	}
 }

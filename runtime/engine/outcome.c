@@ -270,7 +270,8 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 		.pupil = &s->pupil, .ev = &s->ev, .as_of = as_of, .disagreements = s->dis,
 		.ndisagreements = eng_find_disagreements(prog, pa, it->arr_code + (pa - it->arr), npa, as_of, s->dis),
 		.history = held,
-		.parents = s->parents, .alternative = rt_program_str(prog, prog->penalty.alternative),
+		.parents = s->parents, .contacts = pp.parents, .ncontacts = pp.nparents,
+		.alternative = rt_program_str(prog, prog->penalty.alternative),
 		.penalty = it->penalty_rule >= 0 && s->ev.outcomes[it->penalty_rule],
 		.counted_until = history.counted_until,
 	};

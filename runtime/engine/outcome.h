@@ -34,6 +34,8 @@ struct eng_outcome {
 	                                         and no parents are on record (else see parents) */
 	const struct eng_parent_notice *parents; /* per parent, when the penalty rule holds */
 	size_t nparents;
+	const struct reg_parent *contacts;    /* the pupil's parents on record, by parent id (letters) */
+	size_t ncontacts;
 	const char *alternative;              /* the policy's alternative to a notice beyond the cap */
 	const rt_date *history;               /* held_since per rule by the recorded history to the day
 	                                         before as_of; NULL when nothing is recorded */

@@ -71,13 +71,19 @@ size_t eng_rule_rests_on(const struct rt_program *prog, size_t i, uint32_t *rule
 /* One outcome's explanation; the outcome's ev must have been traced. */
 void eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
 
-/* The letters due, each to DIR/UPN-LETTER.txt and .html, listed on `list` (letters.c). */
+/* The letters due, each to DIR/UPN-LETTER.txt and .html, all of them in
+ * DIR/print-run.html, listed on `list` (letters.c). */
 struct eng_letter_writer {
 	struct eng_consumer consumer;
 	const char *dir;
 	FILE *list, *diag;
+	FILE *run;                    /* the print run, while it is written */
+	size_t nrun;                  /* letters in it */
+	char run_path[4096];
 };
 struct eng_consumer *eng_letters_init(struct eng_letter_writer *w, const char *dir, FILE *list, FILE *diag);
+/* After a run that failed: the unfinished print run is removed. */
+void eng_letters_abandon(struct eng_letter_writer *w);
 
 /* Records the as-of day's decisions once every pupil has been evaluated: a
  * replay of that one day (record.c, replay.h). */

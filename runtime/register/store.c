@@ -208,6 +208,12 @@ static const char guards_sql[] =
 	"CREATE TRIGGER parents_fixed BEFORE UPDATE OF pupil_id, parent_id ON parents\n"
 	"  BEGIN SELECT RAISE(ABORT, 'a parent''s pupil and id never change: penalty notices refer to them'); END;\n";
 
+/*
+ * Schema version 5: a parent's postal address, for the letters (docs/history.md).
+ * Also what migrating a version 4 register runs.
+ */
+static const char addresses_sql[] = "ALTER TABLE parents ADD COLUMN address TEXT;\n";
+
 /* The guard triggers, by name: an open refuses a register that lacks one. */
 static const char *const guard_names[] = {
 	"marks_retained", "amendments_kept", "amendments_fixed", "decisions_kept", "decisions_fixed",
@@ -265,6 +271,15 @@ reg_prepare(struct reg_store *store, const char *sql, sqlite3_stmt **out)
 	return 0;
 }
 
+void
+reg_bind_optional(sqlite3_stmt *st, int index, const char *s, size_t len)
+{
+	if (len)
+		sqlite3_bind_text(st, index, s, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, index);
+}
+
 static int
 pragma_int(struct reg_store *store, const char *sql, long *value)
 {
@@ -286,7 +301,7 @@ create_schema(struct reg_store *store)
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
-	    reg_exec(store, guards_sql) || reg_exec(store, pragmas) ||
+	    reg_exec(store, guards_sql) || reg_exec(store, addresses_sql) || reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -317,7 +332,8 @@ migrate(struct reg_store *store, long version)
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	if ((version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
-	    (version < 4 && reg_exec(store, guards_sql)) || reg_exec(store, pragma) || reg_exec(store, "COMMIT")) {
+	    (version < 4 && reg_exec(store, guards_sql)) || (version < 5 && reg_exec(store, addresses_sql)) ||
+	    reg_exec(store, pragma) || reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}

@@ -56,7 +56,7 @@ struct reg_import_stats {
  *   marks:    upn,date,session,code[,minutes_late][,arrival]
  *   pupils:   upn,surname,forename[,date_of_birth][,year_group][,admitted][,left]
  *   calendar: kind,start,end[,session][,name]   (kind: half_term | closure)
- *   parents:  upn,parent_id,name[,relationship]
+ *   parents:  upn,parent_id,name[,relationship][,address]
  *   schools:  urn,name[,laestab][,phase]       (the register's one school)
  * Problems go to `diag` as "file:line: field: problem". Returns 0 when the
  * file was imported, 1 when it had problems (and nothing was written), -1 on
@@ -206,6 +206,7 @@ struct reg_parent {
 	char *parent_id;
 	char *name;
 	char *relationship;       /* NULL when not given */
+	char *address;            /* postal address, one line per line; NULL when not given */
 };
 
 struct reg_notice {

@@ -17,7 +17,7 @@
 #include "runtime/register/store_csv.h"
 #include "runtime/base/text.h"
 
-#define REG_SCHEMA_VERSION 4
+#define REG_SCHEMA_VERSION 5
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
@@ -39,6 +39,8 @@ int reg_fail(struct reg_store *store, const char *fmt, ...) __attribute__((forma
 int reg_fail_db(struct reg_store *store, const char *what);
 int reg_exec(struct reg_store *store, const char *sql);
 int reg_prepare(struct reg_store *store, const char *sql, struct sqlite3_stmt **out);
+/* Binds s[0..len) as text, or NULL when empty (an optional field left empty keeps what is stored). */
+void reg_bind_optional(struct sqlite3_stmt *st, int index, const char *s, size_t len);
 /* Column `col` as text that is valid UTF-8 (NULL for NULL): the column itself,
  * or, when it holds bytes that are not UTF-8 (written by other means than
  * attend), a copy in buf[0..size) with each such byte replaced by '?'. */

@@ -98,15 +98,6 @@ check_date(struct reg_importer *imp, long line, int col, const char *s, size_t l
 }
 
 static void
-bind_optional(sqlite3_stmt *st, int index, const char *s, size_t len)
-{
-	if (len)
-		sqlite3_bind_text(st, index, s, (int)len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, index);
-}
-
-static void
 import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *const upsert[2])
 {
 	long line = imp->csv.line;
@@ -160,13 +151,13 @@ import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *const upse
 		sqlite3_bind_text(st, 1, f[C_UPN], (int)len[C_UPN], SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, f[C_SURNAME], (int)len[C_SURNAME], SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, f[C_FORENAME], (int)len[C_FORENAME], SQLITE_STATIC);
-		bind_optional(st, 4, f[C_DOB], len[C_DOB]);
+		reg_bind_optional(st, 4, f[C_DOB], len[C_DOB]);
 		if (year_group >= 0)
 			sqlite3_bind_int(st, 5, year_group);
 		else
 			sqlite3_bind_null(st, 5);
-		bind_optional(st, 6, f[C_ADMITTED], len[C_ADMITTED]);
-		bind_optional(st, 7, f[C_LEFT], len[C_LEFT]);
+		reg_bind_optional(st, 6, f[C_ADMITTED], len[C_ADMITTED]);
+		reg_bind_optional(st, 7, f[C_LEFT], len[C_LEFT]);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (k == 0 && rc == SQLITE_DONE && sqlite3_changes(imp->store->db) > 0)

@@ -22,10 +22,10 @@ state_of(const char *s)
 	return -1;
 }
 
-/* ---- import: upn,parent_id,name[,relationship] ---- */
+/* ---- import: upn,parent_id,name[,relationship][,address] ---- */
 
-enum { C_UPN, C_PARENT, C_NAME, C_RELATIONSHIP, C__COUNT };
-static const char *const columns[C__COUNT] = { "upn", "parent_id", "name", "relationship" };
+enum { C_UPN, C_PARENT, C_NAME, C_RELATIONSHIP, C_ADDRESS, C__COUNT };
+static const char *const columns[C__COUNT] = { "upn", "parent_id", "name", "relationship", "address" };
 
 static void
 import_parent(struct reg_importer *imp, sqlite3_stmt *find, sqlite3_stmt *upsert)
@@ -60,10 +60,8 @@ import_parent(struct reg_importer *imp, sqlite3_stmt *find, sqlite3_stmt *upsert
 	sqlite3_bind_int64(upsert, 1, pupil);
 	sqlite3_bind_text(upsert, 2, f[C_PARENT], (int)len[C_PARENT], SQLITE_STATIC);
 	sqlite3_bind_text(upsert, 3, f[C_NAME], (int)len[C_NAME], SQLITE_STATIC);
-	if (len[C_RELATIONSHIP])
-		sqlite3_bind_text(upsert, 4, f[C_RELATIONSHIP], (int)len[C_RELATIONSHIP], SQLITE_STATIC);
-	else
-		sqlite3_bind_null(upsert, 4);
+	reg_bind_optional(upsert, 4, f[C_RELATIONSHIP], len[C_RELATIONSHIP]);
+	reg_bind_optional(upsert, 5, f[C_ADDRESS], len[C_ADDRESS]);
 	rc = sqlite3_step(upsert);
 	sqlite3_reset(upsert);
 	if (rc != SQLITE_DONE)
@@ -80,9 +78,10 @@ reg_import_parents(struct reg_importer *imp)
 	sqlite3_stmt *find = NULL, *upsert = NULL;
 	if (reg_prepare(imp->store, "SELECT id FROM pupils WHERE upn = ?", &find) ||
 	    reg_prepare(imp->store,
-	                     "INSERT INTO parents (pupil_id, parent_id, name, relationship) VALUES (?, ?, ?, ?)"
+	                     "INSERT INTO parents (pupil_id, parent_id, name, relationship, address) VALUES (?, ?, ?, ?, ?)"
 	                     " ON CONFLICT (pupil_id, parent_id) DO UPDATE SET name = excluded.name,"
-	                     " relationship = coalesce(excluded.relationship, relationship)",
+	                     " relationship = coalesce(excluded.relationship, relationship),"
+	                     " address = coalesce(excluded.address, address)",
 	                     &upsert)) {
 		sqlite3_finalize(find);
 		return imp->failed = -1;
@@ -122,9 +121,9 @@ static int
 load_parents(struct reg_store *store, const char *upn, struct reg_penalties *out)
 {
 	sqlite3_stmt *st;
-	const char *sql = upn ? "SELECT a.pupil_id, a.parent_id, a.name, a.relationship FROM parents a"
+	const char *sql = upn ? "SELECT a.pupil_id, a.parent_id, a.name, a.relationship, a.address FROM parents a"
 	                        " JOIN pupils p ON p.id = a.pupil_id WHERE p.upn = ? ORDER BY 1, 2"
-	                      : "SELECT pupil_id, parent_id, name, relationship FROM parents ORDER BY 1, 2";
+	                      : "SELECT pupil_id, parent_id, name, relationship, address FROM parents ORDER BY 1, 2";
 	if (reg_prepare(store, sql, &st))
 		return -1;
 	if (upn)
@@ -136,7 +135,7 @@ load_parents(struct reg_store *store, const char *upn, struct reg_penalties *out
 			break;
 		struct reg_parent *p = &out->parents[out->nparents++];
 		*p = (struct reg_parent){ sqlite3_column_int64(st, 0), dup_column(st, 1), dup_column(st, 2),
-			                       dup_column(st, 3) };
+			                       dup_column(st, 3), dup_column(st, 4) };
 		if (!p->parent_id || !p->name)
 			break;
 	}
@@ -207,6 +206,7 @@ reg_penalties_free(struct reg_penalties *p)
 		free(p->parents[i].parent_id);
 		free(p->parents[i].name);
 		free(p->parents[i].relationship);
+		free(p->parents[i].address);
 	}
 	for (size_t i = 0; i < p->nnotices; i++) {
 		free(p->notices[i].upn);

@@ -172,12 +172,14 @@ test_register_and_letters(void **state)
 	             "t.policy:5:33: error: arrival rule names unknown code \"U\"");
 	expect_error(CODES "register\n  arriving after 09:00 in AM is \"O\"\n  arriving after 08:30 in AM is \"O\"\nend\n",
 	             "t.policy:6:3: error: arrival rules for AM must rise in time");
-	expect_error(CODES "letter m \"M\"\n  \"\"\"\n  Dear {parent}\n  \"\"\"\nend\n",
-	             "t.policy:6:8: error: unknown placeholder '{parent}' in letter 'm'");
+	expect_error(CODES "letter m \"M\"\n  \"\"\"\n  Dear {parents}\n  \"\"\"\nend\n",
+	             "t.policy:6:8: error: unknown placeholder '{parents}' in letter 'm'");
 	expect_error(CODES "flag x \"X\"\n  when absence rate > 1%\n  letter nope\nend\n",
 	             "t.policy:6:10: error: unknown letter 'nope'");
-	struct result r = compile(CODES "let goal = 96%\nletter m \"M\"\n  \"\"\"\n  {pupil}: {attendance rate} "
-	                          "vs {goal}, {sessions coded \"O\" this term}\n  \"\"\"\nend\n");
+	struct result r = compile(CODES "let goal = 96%\nletter m \"M\"\n  \"\"\"\n  {salutation}, {parent} at {parent address}:"
+	                          " {pupil}: {attendance rate} vs {goal}, {sessions coded \"O\" this term}\n{figures}\n"
+	                          "{signatory}, {signatory role}, {school address} {school telephone} {school email}"
+	                          "\n  \"\"\"\nend\n");
 	assert_int_equal(r.errors, 0);
 	free(r.out);
 }

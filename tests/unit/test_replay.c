@@ -163,7 +163,7 @@ cap_leaves_out_withdrawn_notices(void **state)
 {
 	(void)state;
 	struct rt_program *p = compile_policy();
-	struct reg_parent parent = { 1, "P1", "Parent One", NULL };
+	struct reg_parent parent = { 1, "P1", "Parent One", NULL, NULL };
 	struct reg_notice notices[3] = {
 		{ .id = 1, .pupil_id = 1, .parent_id = "P1", .ordinal = 1, .issued = day("2024-09-20"),
 		  .state = REG_NOTICE_PAID },

@@ -112,7 +112,7 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 4);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
 		                              "history_days", "parents", "notices", "schools", "marks_changed" };
@@ -136,7 +136,7 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 4"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 5"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -164,7 +164,8 @@ test_open_rejects_other_files(void **state)
 static const char drop_guards_sql[] =
 	"DROP TRIGGER marks_not_replaced; DROP TRIGGER marks_fixed; DROP TRIGGER marks_code_changed;"
 	"DROP TRIGGER pupils_not_replaced; DROP TRIGGER pupils_fixed; DROP TRIGGER amendments_not_replaced;"
-	"DROP TRIGGER decisions_not_replaced; DROP TRIGGER parents_fixed; DROP TABLE marks_changed;";
+	"DROP TRIGGER decisions_not_replaced; DROP TRIGGER parents_fixed; DROP TABLE marks_changed;"
+	"ALTER TABLE parents DROP COLUMN address;";
 
 /* A version 3 register (before the guards) is upgraded in place: REPLACE is then refused. */
 static void
@@ -179,7 +180,7 @@ test_migrates_version_3(void **state)
 	                              " ('A1', 'Other', 'Name')", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 4);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
 	                                  " ('A1', 'Third', 'Name')", NULL, NULL, NULL), SQLITE_OK);
@@ -199,13 +200,39 @@ test_migrates_version_2(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 4"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 5"));
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 4);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 0);
+}
+
+/* A version 4 register (parents without addresses) gains the column and keeps its
+ * parents; an address is imported with its lines, and a later file without one keeps it. */
+static void
+test_parent_addresses(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(import_text(f, "p1.csv", "upn,parent_id,name\nA1,P1,Alex Adams\n"), 0);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "ALTER TABLE parents DROP COLUMN address;"
+	                              " PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM parents WHERE address IS NULL"), 1);
+	assert_int_equal(import_text(f, "p2.csv", "upn,parent_id,name,relationship,address\n"
+	                                          "A1,P1,Alex Adams,mother,\"1 High Street\nLeeds LS1 1AA\"\n"), 0);
+	assert_int_equal(import_text(f, "p3.csv", "upn,parent_id,name\nA1,P1,Alex Adams-Smith\n"), 0);
+	struct reg_penalties pen = { 0 };
+	assert_int_equal(reg_penalties_load(f->store, "A1", &pen), 0);
+	assert_int_equal(pen.nparents, 1);
+	assert_string_equal(pen.parents[0].name, "Alex Adams-Smith");
+	assert_string_equal(pen.parents[0].address, "1 High Street\nLeeds LS1 1AA");
+	reg_penalties_free(&pen);
 }
 
 /* A register names its one school; a second school is refused, naming both. */
@@ -389,6 +416,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_rejects_other_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_version_3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_version_2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_school_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_derived, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pupils_cursor, setup, teardown),

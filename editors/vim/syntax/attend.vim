@@ -10,7 +10,7 @@ syn case match
 
 syn keyword attendTop        policy version approved review builds on replaces source end
 syn keyword attendTop        code maps to register session opens closes arriving after in is
-syn keyword attendTop        let schedule target leave notice retain letter action by
+syn keyword attendTop        let schedule target leave notice retain letter letterhead action by
 syn keyword attendRule       flag stage penalty when consider first second notice within
 syn keyword attendRule       at most notices years otherwise unpaid
 syn keyword attendCategory   present educational authorised unauthorised possible not
