@@ -58,6 +58,15 @@ int cli_not_after_today(const char *cmd, const char *flag, rt_date date);
 /* Opens a register, reporting failure on stderr. Returns CLI_OK or CLI_USAGE. */
 int cli_open_store(const char *path, int flags, struct reg_store **out);
 
+/* cli_open_store, then works on school `school` (--school URN; NULL: the
+ * register's only school). A register of several schools without --school,
+ * or one without that school, is a usage error naming the schools it holds. */
+int cli_open_school(const char *path, int flags, const char *school, struct reg_store **out);
+
+/* The --school option of every command that opens one school of a register. */
+#define CLI_SCHOOL(TYPE, FIELD) \
+	CLI_VALUE("school", 0, "URN", TYPE, FIELD, "the school, when the register holds several (docs/la.md)")
+
 /* Closes an output (stdout is flushed, and named by what it was redirected
  * to) and checks that everything written arrived: `status`, or CLI_USAGE
  * with "attend: cannot write NAME: reason" on stderr. */

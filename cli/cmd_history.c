@@ -15,14 +15,15 @@
 /* Flags shared by these commands; each command says which it needs. */
 struct flags {
 	struct cli_includes inc;
-	const char *db, *from, *to, *as_of, *upn, *parent, *date, *session, *code, *reason, *by, *on, *out, *id;
+	const char *db, *from, *to, *as_of, *upn, *parent, *date, *session, *code, *reason, *by, *on, *out, *id, *school;
 	int decisions;
 	int force;
 	int new_code;
 };
 
 #define F_INCLUDES CLI_INCLUDES(struct flags, inc)
-#define F_DB CLI_VALUE("db", 0, "DB", struct flags, db, "the register (required)")
+#define F_DB CLI_VALUE("db", 0, "DB", struct flags, db, "the register (required)"), F_SCHOOL
+#define F_SCHOOL CLI_SCHOOL(struct flags, school)
 #define F_UPN(HELP) CLI_VALUE("upn", 0, "UPN", struct flags, upn, HELP), CLI_SYNONYM("pupil", "UPN", struct flags, upn)
 #define F_DATE(HELP) CLI_VALUE("date", 0, "DATE", struct flags, date, HELP)
 
@@ -92,7 +93,7 @@ run_replay(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[first], &f.inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(f.db, 0, &s);
+		rc = cli_open_school(f.db, 0, f.school, &s);
 	if (rc == CLI_OK) {
 		ro.progress = isatty(2) ? stderr : NULL;
 		rc = status_of(eng_replay(p, s, &ro));
@@ -139,7 +140,7 @@ run_letters(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[first], &f.inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(f.db, REG_READONLY, &s);
+		rc = cli_open_school(f.db, REG_READONLY, f.school, &s);
 	if (rc == CLI_OK) {
 		struct eng_letter_writer letters;
 		params.upn = f.upn;
@@ -161,6 +162,7 @@ const struct cli_command cli_letters_command = {
 };
 
 static const struct cli_option amend_options[] = {
+	F_SCHOOL,
 	F_UPN("the pupil (required)"),
 	F_DATE("the date of the mark (required)"),
 	CLI_CHOICE("session", "SESSION", "AM|PM", struct flags, session, "the session of the mark (required)"),
@@ -197,7 +199,7 @@ run_amend(int argc, char **argv)
 		rc = cli_usage_error("amend: --session is AM or PM, not \"%s\"", f.session);
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[first], 0, &s);
+		rc = cli_open_school(argv[first], 0, f.school, &s);
 	/* A code the register has never used is most often a typing mistake, and
 	 * once written it stays in the register's history: ask for confirmation. */
 	if (rc == CLI_OK && !f.new_code) {
@@ -235,6 +237,7 @@ const struct cli_command cli_amend_command = {
 };
 
 static const struct cli_option history_options[] = {
+	F_SCHOOL,
 	F_UPN("the pupil (required)"),
 	CLI_VALUE("from", 0, "DATE", struct flags, from, "marks from DATE"),
 	CLI_VALUE("to", 0, "DATE", struct flags, to, "marks up to DATE"),
@@ -260,7 +263,7 @@ run_history(int argc, char **argv)
 		rc = cli_usage_error("history: --from %s is after --to %s", f.from, f.to);
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[first], REG_READONLY, &s);
+		rc = cli_open_school(argv[first], REG_READONLY, f.school, &s);
 	if (rc == CLI_OK) {
 		int r = f.decisions ? reg_write_decisions(s, f.upn, stdout)
 		                    : reg_write_mark_history(s, f.upn, from, to, stdout);
@@ -332,7 +335,7 @@ notice_issue(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[first], &f->inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(f->db, 0, &s);
+		rc = cli_open_school(f->db, 0, f->school, &s);
 	if (rc == CLI_OK)
 		rc = status_of(eng_notice_issue(p, s, f->upn, f->parent, date, f->force, NULL, 0, stdout, stderr));
 	reg_close(s);
@@ -371,7 +374,7 @@ notice_state(const struct cli_command *cmd, int argc, char **argv, int state)
 		rc = cli_not_after_today("notice", "--date", date);
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[first], 0, &s);
+		rc = cli_open_store(argv[first], 0, &s);   /* a notice's id is the register's, whatever the school */
 	if (rc == CLI_OK) {
 		int r = reg_notice_set_state(s, id, state, date);
 		if (r)
@@ -420,6 +423,7 @@ notice_prosecute(int argc, char **argv)
 }
 
 static const struct cli_option notice_list_options[] = {
+	F_SCHOOL,
 	F_UPN("only this pupil's notices"),
 	CLI_END,
 };
@@ -436,7 +440,7 @@ notice_list(int argc, char **argv)
 	struct reg_store *s = NULL;
 	struct reg_penalties pen = { 0 };
 	if (rc == CLI_OK)
-		rc = cli_open_store(argv[first], REG_READONLY, &s);
+		rc = cli_open_school(argv[first], REG_READONLY, f->school, &s);
 	if (rc == CLI_OK && reg_penalties_load(s, f->upn, &pen)) {
 		fprintf(stderr, "attend: %s\n", reg_error(s));
 		rc = CLI_USAGE;

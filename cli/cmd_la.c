@@ -55,6 +55,7 @@ static const struct cli_option la_stats_options[] = {
 static const struct cli_option stats_options[] = {
 	LA_INCLUDES,
 	CLI_VALUE("db", 0, "DB", struct la_args, db, "the register (required)"),
+	CLI_SCHOOL(struct la_args, school),
 	LA_FROM,
 	LA_TO,
 	STATS_FORMAT,
@@ -376,7 +377,7 @@ run_stats(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_load_policy(a.manifest, &a.inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(db, REG_READONLY, &s);
+		rc = cli_open_school(db, REG_READONLY, a.school, &s);
 	if (rc == CLI_OK) {
 		struct eng_stats st;
 		struct reg_school school;

@@ -12,7 +12,7 @@ struct register_args {
 	const char *policy;
 	const char *encoding, *date_format, *columns;
 	int amend;
-	const char *reason, *by, *on;
+	const char *reason, *by, *on, *school;
 };
 
 static int
@@ -35,6 +35,7 @@ const struct cli_command cli_init_command = {
 
 static const struct cli_option import_options[] = {
 	CLI_INCLUDES(struct register_args, inc),
+	CLI_SCHOOL(struct register_args, school),
 	CLI_VALUE("policy", 0, "POLICY", struct register_args, policy,
 	          "refuse marks with a code the policy does not define"),
 	CLI_CHOICE("encoding", "ENC", "windows-1252|cp1252|latin-1|iso-8859-1|utf-8", struct register_args, encoding,
@@ -88,6 +89,12 @@ run_import(int argc, char **argv)
 	int status = policy ? cli_load_policy(policy, &inc, &p) : CLI_OK;
 	if (status == CLI_OK)
 		status = cli_open_store(argv[first], 0, &s);
+	/* Checked file by file: a school file in the same command may add the school. */
+	if (status == CLI_OK && reg_use_school(s, a.school)) {
+		fprintf(stderr, "attend: %s\n", reg_error(s));
+		reg_close(s);
+		status = CLI_USAGE;
+	}
 	/* A policy that does not compile, or a register that will not open, imports nothing. */
 	if (status != CLI_OK) {
 		rt_program_free(p);

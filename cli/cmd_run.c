@@ -9,7 +9,7 @@
 
 struct run_args {
 	struct cli_includes inc;
-	const char *db, *as_of, *output, *format, *jobs;
+	const char *db, *as_of, *output, *format, *jobs, *school;
 	struct eng_run_params params;
 	int explain, record;
 };
@@ -21,6 +21,7 @@ struct run_args {
 static const struct cli_option run_options[] = {
 	CLI_INCLUDES(struct run_args, inc),
 	RUN_OPTION_DB,
+	CLI_SCHOOL(struct run_args, school),
 	RUN_OPTION_AS_OF,
 	CLI_VALUE("pupil", 0, "UPN", struct run_args, params.upn, "only this pupil"),
 	CLI_CHOICE("format", "FMT", "text|json|csv", struct run_args, format,
@@ -35,6 +36,7 @@ static const struct cli_option run_options[] = {
 static const struct cli_option explain_options[] = {
 	CLI_INCLUDES(struct run_args, inc),
 	RUN_OPTION_DB,
+	CLI_SCHOOL(struct run_args, school),
 	CLI_VALUE("pupil", 0, "UPN", struct run_args, params.upn, "the pupil (required)"),
 	RUN_OPTION_AS_OF,
 	CLI_CHOICE("format", "FMT", "text|json", struct run_args, format,
@@ -105,7 +107,7 @@ evaluate(const struct cli_command *cmd, int argc, char **argv, int explain)
 	FILE *out = stdout;
 	rc = cli_load_policy(argv[first], &a.inc, &p);
 	if (rc == CLI_OK)
-		rc = cli_open_store(a.db, a.record ? 0 : REG_READONLY, &s);
+		rc = cli_open_school(a.db, a.record ? 0 : REG_READONLY, a.school, &s);
 	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
 		fprintf(stderr, "attend: cannot write %s: %s\n", a.output, strerror(errno));
 		rc = CLI_USAGE;

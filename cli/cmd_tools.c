@@ -16,7 +16,7 @@
 
 struct tools_args {
 	struct cli_includes inc;
-	const char *format, *against, *on, *db, *as_of;
+	const char *format, *against, *on, *db, *as_of, *school;
 	int coverage;
 };
 
@@ -235,6 +235,7 @@ const struct cli_command cli_validate_command = {
 static const struct cli_option diff_options[] = {
 	CLI_INCLUDES(struct tools_args, inc),
 	CLI_VALUE("db", 0, "DB", struct tools_args, db, "the register (required)"),
+	CLI_SCHOOL(struct tools_args, school),
 	CLI_VALUE("as-of", 0, "DATE", struct tools_args, as_of, "evaluate both policies as of DATE (default today)"),
 	CLI_CHOICE("format", "FMT", "text|json", struct tools_args, format, "a report (default) or one JSON object"),
 	CLI_END,
@@ -265,7 +266,7 @@ run_diff(int argc, char **argv)
 	if (rc == CLI_OK)
 		rc = cli_load_policy(argv[first + 1], &inc, &new_prog);
 	if (rc == CLI_OK)
-		rc = cli_open_store(db, REG_READONLY, &store);
+		rc = cli_open_school(db, REG_READONLY, a.school, &store);
 	if (rc == CLI_OK) {
 		struct tool_diff d;
 		int r = tool_diff_run(old_prog, new_prog, store, date, &d, stderr);

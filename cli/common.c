@@ -147,6 +147,21 @@ cli_open_store(const char *path, int flags, struct reg_store **out)
 }
 
 int
+cli_open_school(const char *path, int flags, const char *school, struct reg_store **out)
+{
+	int rc = cli_open_store(path, flags, out);
+	if (rc != CLI_OK)
+		return rc;
+	if (reg_use_school(*out, school) || reg_check_school(*out)) {
+		fprintf(stderr, "attend: %s\n", reg_error(*out));
+		reg_close(*out);
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int
 cli_close_output(FILE *f, const char *name, int status)
 {
 	if (base_output_close(f) == 0)

@@ -15,6 +15,7 @@
 #   expect ... end          block holds its exact stdout and a last line "exit N"
 #   copy FILE...            copies files into $DIR, a fresh folder per scenario
 #   register PATH FILE...   a fresh register at PATH (e.g. $DIR/100001.db) with FILEs imported
+#   sqlite PATH FILE        a database at PATH made by sqlite3 from the SQL in FILE (an older register)
 # $DIR in ARGS and PATH is that folder; in attend's output it reads "$DIR" again.
 #
 # UPDATE=1 tests/run-golden.sh build/attend rewrites the expected files.
@@ -97,6 +98,10 @@ for f in tests/scenarios/*.scenario; do
 			if ! "$ATTEND" init "$reg" || ! "$ATTEND" import "$reg" "$@" >/dev/null 2>"$tmp/err"; then
 				echo "FAIL: $f: register: $(cat "$tmp/err")"; ok=0
 			fi ;;
+		sqlite\ *)
+			# shellcheck disable=SC2086
+			set -- $(printf '%s' "${line#sqlite }" | sed "s|\\\$DIR|$DIR|g")
+			sqlite3 "$1" <"$2" >/dev/null 2>"$tmp/err" || { echo "FAIL: $f: sqlite: $(cat "$tmp/err")"; ok=0; } ;;
 		attend\ *)
 			n=$((n + 1))
 			args=$(printf '%s' "${line#attend }" | sed -e "s|\\\$DB|$DB|g" -e "s|\\\$DIR|$DIR|g")

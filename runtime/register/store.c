@@ -8,34 +8,79 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Schema version 6 keyed pupils (enrolments), half terms, closures and the
+ * days of the decision history by school, so that one register can hold several schools, each with its own
+ * calendar; `school` is the URN, or '' in a register that names no school
+ * (docs/la.md). A child who moves or is dual registered has a row per school,
+ * with the same UPN. Shared by the schema and the migration to version 6.
+ */
+#define PUPILS_COLUMNS \
+	"(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  upn TEXT NOT NULL,\n" \
+	"  surname TEXT NOT NULL,\n" \
+	"  forename TEXT NOT NULL,\n" \
+	"  date_of_birth TEXT,\n" \
+	"  year_group INTEGER,\n" \
+	"  admitted TEXT,\n" \
+	"  left TEXT,\n" \
+	"  school TEXT NOT NULL DEFAULT '',\n" \
+	"  UNIQUE (school, upn)\n" \
+	")"
+#define HALF_TERMS_COLUMNS \
+	"(\n" \
+	"  school_year INTEGER NOT NULL,\n" \
+	"  number INTEGER NOT NULL CHECK (number BETWEEN 1 AND 6),\n" \
+	"  start TEXT NOT NULL,\n" \
+	"  end TEXT NOT NULL,\n" \
+	"  name TEXT,\n" \
+	"  school TEXT NOT NULL DEFAULT '',\n" \
+	"  PRIMARY KEY (school, school_year, number),\n" \
+	"  CHECK (start <= end)\n" \
+	") WITHOUT ROWID"
+#define CLOSURES_COLUMNS \
+	"(\n" \
+	"  date TEXT NOT NULL,\n" \
+	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n" \
+	"  reason TEXT NOT NULL,\n" \
+	"  school TEXT NOT NULL DEFAULT '',\n" \
+	"  PRIMARY KEY (school, date, session)\n" \
+	") WITHOUT ROWID"
+#define HISTORY_DAYS_COLUMNS \
+	"(\n" \
+	"  policy TEXT NOT NULL,\n" \
+	"  as_of TEXT NOT NULL,\n" \
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n" \
+	"  school TEXT NOT NULL DEFAULT '',\n" \
+	"  PRIMARY KEY (school, policy, as_of)\n" \
+	") WITHOUT ROWID"
+/* Every weekday of every half term of every school, with which sessions are open. */
+#define CALENDAR_VIEWS \
+	"CREATE VIEW calendar_days AS\n" \
+	"  WITH RECURSIVE d(date, school_year, half_term, last, school) AS (\n" \
+	"    SELECT start, school_year, number, end, school FROM half_terms\n" \
+	"    UNION ALL\n" \
+	"    SELECT date(date, '+1 day'), school_year, half_term, last, school FROM d WHERE date < last)\n" \
+	"  SELECT d.date, d.school_year, d.half_term,\n" \
+	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.school = d.school AND c.date = d.date\n" \
+	"      AND c.session = 'AM') AS am_open,\n" \
+	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.school = d.school AND c.date = d.date\n" \
+	"      AND c.session = 'PM') AS pm_open, d.school\n" \
+	"  FROM d WHERE strftime('%w', d.date) NOT IN ('0', '6');\n" \
+	"CREATE VIEW school_days AS\n" \
+	"  SELECT * FROM calendar_days WHERE am_open OR pm_open;\n" \
+	"CREATE VIEW school_sessions AS\n" \
+	"  SELECT date, school_year, half_term, 'AM' AS session, school FROM calendar_days WHERE am_open\n" \
+	"  UNION ALL\n" \
+	"  SELECT date, school_year, half_term, 'PM', school FROM calendar_days WHERE pm_open;\n"
+
 /* docs/schema.md documents every table and view here; keep the two in step.
  * Version 2 added the history tables (history_sql), created after these. */
 static const char schema_sql[] =
-	"CREATE TABLE pupils (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  upn TEXT UNIQUE NOT NULL,\n"
-	"  surname TEXT NOT NULL,\n"
-	"  forename TEXT NOT NULL,\n"
-	"  date_of_birth TEXT,\n"
-	"  year_group INTEGER,\n"
-	"  admitted TEXT,\n"
-	"  left TEXT\n"
-	");\n"
-	"CREATE TABLE half_terms (\n"
-	"  school_year INTEGER NOT NULL,\n"
-	"  number INTEGER NOT NULL CHECK (number BETWEEN 1 AND 6),\n"
-	"  start TEXT NOT NULL,\n"
-	"  end TEXT NOT NULL,\n"
-	"  name TEXT,\n"
-	"  PRIMARY KEY (school_year, number),\n"
-	"  CHECK (start <= end)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE closures (\n"
-	"  date TEXT NOT NULL,\n"
-	"  session TEXT NOT NULL CHECK (session IN ('AM', 'PM')),\n"
-	"  reason TEXT NOT NULL,\n"
-	"  PRIMARY KEY (date, session)\n"
-	") WITHOUT ROWID;\n"
+	"CREATE TABLE pupils " PUPILS_COLUMNS ";\n"
+	"CREATE TABLE half_terms " HALF_TERMS_COLUMNS ";\n"
+	"CREATE TABLE closures " CLOSURES_COLUMNS ";\n"
 	"CREATE TABLE codes (\n"
 	"  id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 254),\n"
 	"  code TEXT UNIQUE NOT NULL\n"
@@ -68,22 +113,7 @@ static const char schema_sql[] =
 	"  amended_by TEXT NOT NULL\n"
 	");\n"
 	"CREATE INDEX amendments_mark ON amendments (pupil_id, date, session);\n"
-		/* Every weekday of every half term, with which sessions are open. */
-	"CREATE VIEW calendar_days AS\n"
-	"  WITH RECURSIVE d(date, school_year, half_term, last) AS (\n"
-	"    SELECT start, school_year, number, end FROM half_terms\n"
-	"    UNION ALL\n"
-	"    SELECT date(date, '+1 day'), school_year, half_term, last FROM d WHERE date < last)\n"
-	"  SELECT d.date, d.school_year, d.half_term,\n"
-	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.date = d.date AND c.session = 'AM') AS am_open,\n"
-	"    NOT EXISTS (SELECT 1 FROM closures c WHERE c.date = d.date AND c.session = 'PM') AS pm_open\n"
-	"  FROM d WHERE strftime('%w', d.date) NOT IN ('0', '6');\n"
-	"CREATE VIEW school_days AS\n"
-	"  SELECT * FROM calendar_days WHERE am_open OR pm_open;\n"
-	"CREATE VIEW school_sessions AS\n"
-	"  SELECT date, school_year, half_term, 'AM' AS session FROM calendar_days WHERE am_open\n"
-	"  UNION ALL\n"
-	"  SELECT date, school_year, half_term, 'PM' FROM calendar_days WHERE pm_open;\n";
+	CALENDAR_VIEWS;
 
 /*
  * Schema version 2: the decision history, parents and penalty notices, and the
@@ -105,12 +135,7 @@ static const char history_sql[] =
 	"  UNIQUE (policy, pupil_id, as_of, kind, event, name)\n"
 	");\n"
 	"CREATE INDEX decisions_day ON decisions (policy, as_of);\n"
-	"CREATE TABLE history_days (\n"
-	"  policy TEXT NOT NULL,\n"
-	"  as_of TEXT NOT NULL,\n"
-	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n"
-	"  PRIMARY KEY (policy, as_of)\n"
-	") WITHOUT ROWID;\n"
+	"CREATE TABLE history_days " HISTORY_DAYS_COLUMNS ";\n"
 	"CREATE TABLE parents (\n"
 	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
 	"  parent_id TEXT NOT NULL,\n"
@@ -152,14 +177,11 @@ static const char history_sql[] =
 	"  SELECT 1 FROM amendments a WHERE a.pupil_id = new.pupil_id AND a.date = new.date\n"
 	"    AND a.session = new.session AND a.amended_code = new.code)\n"
 	"  BEGIN SELECT RAISE(ABORT, 'a mark changes only by an amendment (attend amend), which keeps the original');"
-	" END;\n"
-	"CREATE TRIGGER pupils_kept BEFORE DELETE ON pupils\n"
-	"  BEGIN SELECT RAISE(ABORT, 'pupils are not deleted: their register entries are kept for six years'); END;\n";
+	" END;\n";
 
 /*
- * Schema version 3: the school the register belongs to (docs/la.md). One row
- * at most: a local authority keeps a register per school and ties them together
- * with a manifest. Also what migrating a version 2 register runs.
+ * Schema version 3: the schools the register holds (docs/la.md); one row at
+ * most until version 6. Also what migrating a version 2 register runs.
  */
 static const char schools_sql[] =
 	"CREATE TABLE schools (\n"
@@ -167,10 +189,7 @@ static const char schools_sql[] =
 	"  laestab TEXT CHECK (laestab IS NULL OR length(laestab) = 7),\n"
 	"  name TEXT NOT NULL,\n"
 	"  phase TEXT\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TRIGGER schools_one BEFORE INSERT ON schools\n"
-	"  WHEN EXISTS (SELECT 1 FROM schools WHERE urn <> new.urn)\n"
-	"  BEGIN SELECT RAISE(ABORT, 'a register holds one school'); END;\n";
+	") WITHOUT ROWID;\n";
 
 /*
  * Schema version 4: the register keeps its promises against any writer, not
@@ -193,11 +212,6 @@ static const char guards_sql[] =
 	" its code changes only by an amendment (attend amend)'); END;\n"
 	"CREATE TRIGGER marks_code_changed AFTER UPDATE OF code ON marks\n"
 	"  BEGIN INSERT OR IGNORE INTO marks_changed (pupil_id) VALUES (new.pupil_id); END;\n"
-	"CREATE TRIGGER pupils_not_replaced BEFORE INSERT ON pupils WHEN EXISTS (SELECT 1 FROM pupils p\n"
-	"    WHERE p.id = new.id OR p.upn = new.upn)\n"
-	"  BEGIN SELECT RAISE(ABORT, 'a pupil is never replaced: their register entries refer to them'); END;\n"
-	"CREATE TRIGGER pupils_fixed BEFORE UPDATE OF id, upn ON pupils\n"
-	"  BEGIN SELECT RAISE(ABORT, 'a pupil''s id and UPN never change: their register entries refer to them'); END;\n"
 	"CREATE TRIGGER amendments_not_replaced BEFORE INSERT ON amendments\n"
 	"  WHEN EXISTS (SELECT 1 FROM amendments a WHERE a.id = new.id)\n"
 	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never replaced'); END;\n"
@@ -213,6 +227,49 @@ static const char guards_sql[] =
  * Also what migrating a version 4 register runs.
  */
 static const char addresses_sql[] = "ALTER TABLE parents ADD COLUMN address TEXT;\n";
+
+/* The guards on pupils (versions 2 and 4), made again with the table in version 6:
+ * a pupil is one enrolment, so a UPN is unique within its school. */
+static const char pupils_triggers_sql[] =
+	"CREATE TRIGGER pupils_kept BEFORE DELETE ON pupils\n"
+	"  BEGIN SELECT RAISE(ABORT, 'pupils are not deleted: their register entries are kept for six years'); END;\n"
+	"CREATE TRIGGER pupils_not_replaced BEFORE INSERT ON pupils WHEN EXISTS (SELECT 1 FROM pupils p\n"
+	"    WHERE p.id = new.id OR (p.school = new.school AND p.upn = new.upn))\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a pupil is never replaced: their register entries refer to them'); END;\n"
+	"CREATE TRIGGER pupils_fixed BEFORE UPDATE OF id, upn ON pupils\n"
+	"  BEGIN SELECT RAISE(ABORT, 'a pupil''s id and UPN never change: their register entries refer to them'); END;\n";
+
+/*
+ * Version 5 to 6: pupils, half terms, closures and history days gain their school (the
+ * register's one school, or ''), and a register may hold several schools.
+ * Run with foreign keys off (SQLite's way to rebuild a table others refer to);
+ * the views are made again over the new tables.
+ */
+static const char schools_v6_sql[] =
+	"DROP VIEW school_sessions; DROP VIEW school_days; DROP VIEW calendar_days;\n"
+	"DROP TRIGGER IF EXISTS schools_one;\n"
+	"CREATE TABLE pupils_v6 " PUPILS_COLUMNS ";\n"
+	"INSERT INTO pupils_v6 (id, upn, surname, forename, date_of_birth, year_group, admitted, left, school)\n"
+	"  SELECT id, upn, surname, forename, date_of_birth, year_group, admitted, left,\n"
+	"    coalesce((SELECT min(urn) FROM schools), '') FROM pupils;\n"
+	"DROP TABLE pupils;\n"
+	"ALTER TABLE pupils_v6 RENAME TO pupils;\n"
+	"CREATE TABLE half_terms_v6 " HALF_TERMS_COLUMNS ";\n"
+	"INSERT INTO half_terms_v6 SELECT school_year, number, start, end, name,\n"
+	"    coalesce((SELECT min(urn) FROM schools), '') FROM half_terms;\n"
+	"DROP TABLE half_terms;\n"
+	"ALTER TABLE half_terms_v6 RENAME TO half_terms;\n"
+	"CREATE TABLE closures_v6 " CLOSURES_COLUMNS ";\n"
+	"INSERT INTO closures_v6 SELECT date, session, reason,\n"
+	"    coalesce((SELECT min(urn) FROM schools), '') FROM closures;\n"
+	"DROP TABLE closures;\n"
+	"ALTER TABLE closures_v6 RENAME TO closures;\n"
+	"CREATE TABLE history_days_v6 " HISTORY_DAYS_COLUMNS ";\n"
+	"INSERT INTO history_days_v6 (policy, as_of, recorded_at, school) SELECT policy, as_of, recorded_at,\n"
+	"    coalesce((SELECT min(urn) FROM schools), '') FROM history_days;\n"
+	"DROP TABLE history_days;\n"
+	"ALTER TABLE history_days_v6 RENAME TO history_days;\n"
+	CALENDAR_VIEWS;
 
 /* The guard triggers, by name: an open refuses a register that lacks one. */
 static const char *const guard_names[] = {
@@ -280,6 +337,35 @@ reg_bind_optional(sqlite3_stmt *st, int index, const char *s, size_t len)
 		sqlite3_bind_null(st, index);
 }
 
+int
+reg_prepare_scoped(struct reg_store *store, const char *sql, sqlite3_stmt **out)
+{
+	const char *school;
+	if (reg_scope(store, &school) || reg_prepare(store, sql, out))
+		return -1;
+	int at = sqlite3_bind_parameter_index(*out, ":school");
+	/* Numbered after every other parameter, so that none of them moves (or
+	 * shares its number, as a later ?1 would when :school came first). */
+	if (at == 0 || at != sqlite3_bind_parameter_count(*out) || (at == 1 && strchr(sql, '?'))) {
+		sqlite3_finalize(*out);
+		*out = NULL;
+		return reg_fail(store, "internal error: :school must be the last parameter of %s", sql);
+	}
+	sqlite3_bind_text(*out, at, school, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+int
+reg_exec_scoped(struct reg_store *store, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare_scoped(store, sql, &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : reg_fail_db(store, "database error");
+}
+
 static int
 pragma_int(struct reg_store *store, const char *sql, long *value)
 {
@@ -301,7 +387,8 @@ create_schema(struct reg_store *store)
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
-	    reg_exec(store, guards_sql) || reg_exec(store, addresses_sql) || reg_exec(store, pragmas) ||
+	    reg_exec(store, guards_sql) || reg_exec(store, addresses_sql) || reg_exec(store, pupils_triggers_sql) ||
+	    reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -329,15 +416,16 @@ migrate(struct reg_store *store, long version)
 {
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", REG_SCHEMA_VERSION);
-	if (reg_exec(store, "BEGIN IMMEDIATE"))
+	/* Foreign keys can only be turned off outside a transaction. */
+	if (reg_exec(store, "PRAGMA foreign_keys = OFF") || reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if ((version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
-	    (version < 4 && reg_exec(store, guards_sql)) || (version < 5 && reg_exec(store, addresses_sql)) ||
-	    reg_exec(store, pragma) || reg_exec(store, "COMMIT")) {
+	int failed = (version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
+	             (version < 4 && reg_exec(store, guards_sql)) || (version < 5 && reg_exec(store, addresses_sql)) ||
+	             (version < 6 && (reg_exec(store, schools_v6_sql) || reg_exec(store, pupils_triggers_sql))) ||
+	             reg_exec(store, pragma) || reg_exec(store, "COMMIT");
+	if (failed)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
+	return reg_exec(store, "PRAGMA foreign_keys = ON") || failed ? -1 : 0;
 }
 
 /* Tells an attend register (of this version) from any other file. */
@@ -467,6 +555,7 @@ reg_close(struct reg_store *store)
 		free(store->known_codes[i]);
 	free(store->known_codes);
 	free(store->path);
+	free(store->school_wanted);
 	free(store);
 }
 

@@ -57,7 +57,7 @@ struct reg_import_stats {
  *   pupils:   upn,surname,forename[,date_of_birth][,year_group][,admitted][,left]
  *   calendar: kind,start,end[,session][,name]   (kind: half_term | closure)
  *   parents:  upn,parent_id,name[,relationship][,address]
- *   schools:  urn,name[,laestab][,phase]       (the register's one school)
+ *   schools:  urn,name[,laestab][,phase]       (the schools the register holds)
  * Problems go to `diag` as "file:line: field: problem". Returns 0 when the
  * file was imported, 1 when it had problems (and nothing was written), -1 on
  * an I/O or database failure.
@@ -72,8 +72,18 @@ struct reg_school {
 	char phase[32];           /* "" when not given */
 };
 
-/* 1 with *out filled, 0 when the register names no school, -1 on failure. */
+/* The school the store works on (reg_use_school): 1 with *out filled, 0 when
+ * the register names no school, -1 on failure. */
 int reg_school_get(struct reg_store *store, struct reg_school *out);
+
+/* Chooses which of a register's schools every later call works on: its
+ * pupils, calendar, marks, history and notices (attend --school URN). NULL,
+ * the default, is the register's only school. Checked when first needed. */
+int reg_use_school(struct reg_store *store, const char *urn);
+/* 0 when the chosen school can be used; -1 with an error naming the schools
+ * the register holds when there are several and none was chosen, or when the
+ * chosen one is not there. */
+int reg_check_school(struct reg_store *store);
 
 /* How to read a file that is not in attend's own layout (docs/import.md). */
 struct reg_import_options {

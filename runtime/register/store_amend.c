@@ -99,9 +99,10 @@ reg_amend_within(struct reg_store *store, const struct reg_amendment *a)
 	rt_date_format(a->date, date);
 	rt_date_format(a->on, on);
 	sqlite3_stmt *st;
-	if (reg_prepare(store,
+	if (reg_prepare_scoped(store,
 	                     "SELECT p.id, m.code FROM pupils p LEFT JOIN marks m"
-	                     " ON m.pupil_id = p.id AND m.date = ?2 AND m.session = ?3 WHERE p.upn = ?1",
+	                     " ON m.pupil_id = p.id AND m.date = ?2 AND m.session = ?3 WHERE p.upn = ?1"
+	                     " AND p.school = :school",
 	                     &st))
 		return -1;
 	sqlite3_bind_text(st, 1, a->upn, -1, SQLITE_STATIC);
@@ -211,7 +212,7 @@ reg_write_mark_history(struct reg_store *store, const char *upn, rt_date from, r
 	rt_date_format(from == RT_DATE_MIN ? rt_date_from_ymd(1900, 1, 1) : from, a);
 	rt_date_format(to == RT_DATE_MAX ? rt_date_from_ymd(9999, 12, 31) : to, b);
 	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT surname, forename FROM pupils WHERE upn = ?", &st))
+	if (reg_prepare_scoped(store, "SELECT surname, forename FROM pupils WHERE upn = ? AND school = :school", &st))
 		return -1;
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -231,8 +232,10 @@ reg_write_mark_history(struct reg_store *store, const char *upn, rt_date from, r
 		return reg_fail_db(store, "cannot read pupils");
 	/* Marks, and amendments of sessions whose mark is gone (none today: marks
 	 * are never deleted, but the audit trail is listed whatever happens). */
-	if (reg_prepare(store,
-	                     "WITH p AS (SELECT id FROM pupils WHERE upn = ?1),"
+	const char *school;
+	if (reg_scope(store, &school) ||
+	    reg_prepare(store,
+	                     "WITH p AS (SELECT id FROM pupils WHERE upn = ?1 AND school = ?4),"
 	                     " s AS (SELECT date, session FROM marks WHERE pupil_id = (SELECT id FROM p)"
 	                     "       UNION SELECT date, session FROM amendments WHERE pupil_id = (SELECT id FROM p))"
 	                     " SELECT s.date, s.session, m.code, a.original_code, a.amended_code, a.reason, a.amended_on,"
@@ -247,6 +250,7 @@ reg_write_mark_history(struct reg_store *store, const char *upn, rt_date from, r
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, school, -1, SQLITE_STATIC);
 	char last[16] = "";
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *date = (const char *)sqlite3_column_text(st, 0);

@@ -66,17 +66,36 @@ write_blob(struct rebuild *rb, int64_t pupil_id)
 	return rc == SQLITE_DONE ? 0 : reg_fail_db(rb->store, "cannot write pupil_marks");
 }
 
+/* The school's compact copies, before they are written again. */
+static int
+delete_blobs(struct reg_store *store, const char *school)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "DELETE FROM pupil_marks WHERE pupil_id IN (SELECT id FROM pupils WHERE school = ?)",
+	                &st))
+		return -1;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot write pupil_marks");
+}
+
 static int
 rebuild_all(struct rebuild *rb)
 {
 	struct reg_store *store = rb->store;
 	sqlite3_stmt *read;
+	const char *school;
+	if (reg_scope(store, &school))
+		return -1;
 	if (rb->report ? reg_prepare(store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &rb->stored)
-	               : reg_exec(store, "DELETE FROM pupil_marks") ||
+	               : delete_blobs(store, school) ||
 	                 reg_prepare(store, "INSERT INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &rb->write))
 		return -1;
-	if (reg_prepare(store, "SELECT pupil_id, date, session, code FROM marks ORDER BY pupil_id", &read))
+	if (reg_prepare(store, "SELECT pupil_id, date, session, code FROM marks"
+	                       " WHERE pupil_id IN (SELECT id FROM pupils WHERE school = ?) ORDER BY pupil_id", &read))
 		return -1;
+	sqlite3_bind_text(read, 1, school, -1, SQLITE_STATIC);
 	int64_t current = 0;
 	int have = 0, rc;
 	while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
@@ -128,9 +147,13 @@ static int
 check_orphans(struct rebuild *rb)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(rb->store, "SELECT pupil_id FROM pupil_marks p"
-	                           " WHERE NOT EXISTS (SELECT 1 FROM marks m WHERE m.pupil_id = p.pupil_id)", &st))
+	const char *school;
+	if (reg_scope(rb->store, &school) ||
+	    reg_prepare(rb->store, "SELECT pupil_id FROM pupil_marks p"
+	                           " WHERE NOT EXISTS (SELECT 1 FROM marks m WHERE m.pupil_id = p.pupil_id)"
+	                           " AND pupil_id IN (SELECT id FROM pupils WHERE school = ?)", &st))
 		return -1;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
 	int rc;
 	memset(rb->blob, 0, rb->nblob);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -176,10 +199,39 @@ reg_rebuild_blobs(struct reg_store *store)
 	return run_rebuild(store, NULL, NULL);
 }
 
+/* Rebuilds (or with `report`, checks) the compact copies of every school the
+ * register holds pupils or a calendar for, each against its own calendar,
+ * then restores the store's own choice of school. */
+static int
+each_school(struct reg_store *store, FILE *report, long *differences)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "SELECT school FROM pupils UNION SELECT school FROM half_terms", &st))
+		return -1;
+	char saved[sizeof store->school];
+	int saved_scoped = store->scoped, rc, failed = 0;
+	memcpy(saved, store->school, sizeof saved);
+	while (!failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long found = 0;
+		snprintf(store->school, sizeof store->school, "%s", (const char *)sqlite3_column_text(st, 0));
+		store->scoped = 1;
+		failed = run_rebuild(store, report, report ? &found : NULL);
+		if (differences)
+			*differences += found;
+	}
+	if (!failed && rc != SQLITE_DONE)
+		failed = reg_fail_db(store, "cannot read pupils");
+	sqlite3_finalize(st);
+	memcpy(store->school, saved, sizeof saved);
+	store->scoped = saved_scoped;
+	return failed ? -1 : 0;
+}
+
 int
 reg_check_blobs(struct reg_store *store, FILE *report, long *differences)
 {
-	int rc = run_rebuild(store, report, differences);
+	*differences = 0;
+	int rc = each_school(store, report, differences);
 	if (rc == 0 && *differences > MAX_SHOWN)
 		fprintf(report, "%s: %ld more differences not shown\n", store->path, *differences - MAX_SHOWN);
 	return rc;
@@ -190,7 +242,8 @@ reg_repair_blobs(struct reg_store *store)
 {
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (reg_rebuild_blobs(store) || reg_exec(store, "DELETE FROM marks_changed") || reg_exec(store, "COMMIT")) {
+	if (each_school(store, NULL, NULL) || reg_exec(store, "DELETE FROM marks_changed") ||
+	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}

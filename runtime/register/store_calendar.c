@@ -31,8 +31,11 @@ static int
 read_half_terms(struct reg_store *store, struct reg_calendar *cal)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT start, end, school_year, number FROM half_terms ORDER BY start", &st))
+	const char *school;
+	if (reg_scope(store, &school) ||
+	    reg_prepare(store, "SELECT start, end, school_year, number FROM half_terms WHERE school = ? ORDER BY start", &st))
 		return -1;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -63,8 +66,11 @@ static int
 read_closures(struct reg_store *store, struct reg_calendar *cal)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT date, session, reason FROM closures ORDER BY date, session", &st))
+	const char *school;
+	if (reg_scope(store, &school) ||
+	    reg_prepare(store, "SELECT date, session, reason FROM closures WHERE school = ? ORDER BY date, session", &st))
 		return -1;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -21,17 +21,21 @@ reg_pupils_open(struct reg_store *store, const char *upn, struct reg_cursor **ou
 	if (!cur)
 		return reg_fail(store, "out of memory");
 	cur->store = store;
-	/* The UNIQUE index on upn gives the order; pupil_marks is found by rowid. */
+	/* The UNIQUE index on (school, upn) gives the order; pupil_marks is found by rowid. */
 	const char *sql = upn ? "SELECT p.id, p.upn, p.surname, p.forename, p.year_group, m.marks"
-	                        " FROM pupils p LEFT JOIN pupil_marks m ON m.pupil_id = p.id WHERE p.upn = ?"
+	                        " FROM pupils p LEFT JOIN pupil_marks m ON m.pupil_id = p.id"
+	                        " WHERE p.school = ?1 AND p.upn = ?2"
 	                      : "SELECT p.id, p.upn, p.surname, p.forename, p.year_group, m.marks"
-	                        " FROM pupils p LEFT JOIN pupil_marks m ON m.pupil_id = p.id ORDER BY p.upn";
-	if (reg_prepare(store, sql, &cur->st)) {
+	                        " FROM pupils p LEFT JOIN pupil_marks m ON m.pupil_id = p.id"
+	                        " WHERE p.school = ?1 ORDER BY p.upn";
+	const char *school;
+	if (reg_scope(store, &school) || reg_prepare(store, sql, &cur->st)) {
 		free(cur);
 		return -1;
 	}
+	sqlite3_bind_text(cur->st, 1, school, -1, SQLITE_TRANSIENT);
 	if (upn)
-		sqlite3_bind_text(cur->st, 1, upn, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(cur->st, 2, upn, -1, SQLITE_TRANSIENT);
 	*out = cur;
 	return 0;
 }
@@ -122,9 +126,9 @@ read_arrivals(struct reg_store *store, sqlite3_stmt *st, struct arrivals *out)
 	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read marks");
 }
 
-/* The timed marks of the pupils with ids in [lo, hi]. */
+/* The timed marks of the pupils of `school` with ids in [lo, hi]. */
 static int
-read_range(struct reg_store *store, int64_t lo, int64_t hi, struct arrivals *out)
+read_range(struct reg_store *store, const char *school, int64_t lo, int64_t hi, struct arrivals *out)
 {
 	/* Bounds only where there are any: each costs a comparison per row. */
 	const char *bounds = lo == INT64_MIN ? (hi == INT64_MAX ? "" : " AND pupil_id <= ?2")
@@ -133,6 +137,7 @@ read_range(struct reg_store *store, int64_t lo, int64_t hi, struct arrivals *out
 	/* The condition matches the partial index marks_timed, so only timed marks are read. */
 	snprintf(sql, sizeof sql, "SELECT pupil_id, date, session, arrival, minutes_late, code FROM marks"
 	                          " WHERE (minutes_late IS NOT NULL OR arrival IS NOT NULL)%s"
+	                          " AND pupil_id IN (SELECT id FROM pupils WHERE school = ?3)"
 	                          " ORDER BY pupil_id, date, session", bounds);
 	sqlite3_stmt *st;
 	if (reg_prepare(store, sql, &st))
@@ -141,6 +146,7 @@ read_range(struct reg_store *store, int64_t lo, int64_t hi, struct arrivals *out
 		sqlite3_bind_int64(st, 1, lo);
 	if (hi != INT64_MAX)
 		sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_text(st, 3, school, -1, SQLITE_TRANSIENT);
 	int rc = read_arrivals(store, st, out);
 	sqlite3_finalize(st);
 	return rc;
@@ -152,19 +158,22 @@ reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out,
 	*out = NULL;
 	*n = 0;
 	struct arrivals got = { 0 };
+	const char *school;
 	int rc;
+	if (reg_scope(store, &school))
+		return -1;
 	if (upn) {
 		sqlite3_stmt *st;
-		if (reg_prepare(store, "SELECT m.pupil_id, m.date, m.session, m.arrival, m.minutes_late, m.code"
-		                       " FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ?"
-		                       " AND (m.minutes_late IS NOT NULL OR m.arrival IS NOT NULL)"
-		                       " ORDER BY m.pupil_id, m.date, m.session", &st))
+		if (reg_prepare_scoped(store, "SELECT m.pupil_id, m.date, m.session, m.arrival, m.minutes_late, m.code"
+		                              " FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ?"
+		                              " AND (m.minutes_late IS NOT NULL OR m.arrival IS NOT NULL)"
+		                              " AND p.school = :school ORDER BY m.pupil_id, m.date, m.session", &st))
 			return -1;
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_TRANSIENT);
 		rc = read_arrivals(store, st, &got);
 		sqlite3_finalize(st);
 	} else {
-		rc = read_range(store, INT64_MIN, INT64_MAX, &got);
+		rc = read_range(store, school, INT64_MIN, INT64_MAX, &got);
 	}
 	if (rc) {
 		free(got.a);
@@ -179,6 +188,7 @@ reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out,
 struct share {
 	pthread_t thread;
 	const char *path;
+	char school[8];           /* the store's school (reg_scope), read on the share's own connection */
 	int64_t lo, hi;
 	struct arrivals got;
 	char error[512];
@@ -190,7 +200,7 @@ read_share(void *arg)
 {
 	struct share *sh = arg;
 	struct reg_store *own;
-	sh->failed = reg_open(sh->path, REG_READONLY, &own) || read_range(own, sh->lo, sh->hi, &sh->got);
+	sh->failed = reg_open(sh->path, REG_READONLY, &own) || read_range(own, sh->school, sh->lo, sh->hi, &sh->got);
 	if (sh->failed)
 		snprintf(sh->error, sizeof sh->error, "%s", reg_error(own));
 	reg_close(own);
@@ -201,7 +211,7 @@ static int
 id_span(struct reg_store *store, int64_t *lo, int64_t *hi)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT min(id), max(id) FROM pupils", &st))
+	if (reg_prepare_scoped(store, "SELECT min(id), max(id) FROM pupils WHERE school = :school", &st))
 		return -1;
 	int rc = sqlite3_step(st);
 	*lo = sqlite3_column_int64(st, 0);
@@ -242,7 +252,8 @@ reg_arrivals_split(struct reg_store *store, const char *upn, int jobs, struct re
 	if (upn || jobs < 2 || !sqlite3_get_autocommit(store->db) || !strcmp(store->path, ":memory:") ||
 	    !store->path[0])
 		return reg_arrivals(store, upn, out, n);
-	if (id_span(store, &lo, &hi))
+	const char *school;
+	if (reg_scope(store, &school) || id_span(store, &lo, &hi))
 		return -1;
 	if (jobs > 8)
 		jobs = 8;
@@ -253,6 +264,7 @@ reg_arrivals_split(struct reg_store *store, const char *upn, int jobs, struct re
 		sh[started] = (struct share){ .path = store->path, .lo = lo + (int64_t)(span * (uint64_t)k / (uint64_t)jobs),
 		                             .hi = k + 1 < jobs ? lo + (int64_t)(span * (uint64_t)(k + 1) / (uint64_t)jobs) - 1
 		                                                : INT64_MAX };
+		snprintf(sh[started].school, sizeof sh[started].school, "%s", school);
 		if (pthread_create(&sh[started].thread, NULL, read_share, &sh[started]) == 0)
 			started++;
 		else
@@ -260,10 +272,10 @@ reg_arrivals_split(struct reg_store *store, const char *upn, int jobs, struct re
 	}
 	/* this thread: the first share, then any share a thread could not be started for */
 	struct arrivals all = { 0 };
-	int failed = read_range(store, INT64_MIN, lo + (int64_t)(span / (uint64_t)jobs) - 1, &all);
+	int failed = read_range(store, school, INT64_MIN, lo + (int64_t)(span / (uint64_t)jobs) - 1, &all);
 	failed |= join_shares(store, sh, started, &all);
 	if (!failed && started < jobs - 1)
-		failed = read_range(store, sh[started].lo, INT64_MAX, &all);
+		failed = read_range(store, school, sh[started].lo, INT64_MAX, &all);
 	if (failed) {
 		free(all.a);
 		return -1;

@@ -119,10 +119,13 @@ reg_history_read(struct reg_store *store, const char *policy, rt_date before, co
 	rt_date_format(before, date);
 	const char *sql = upn ? "SELECT d.pupil_id, d.as_of, d.kind, d.event, d.stage, d.name, d.detail FROM decisions d"
 	                        " JOIN pupils p ON p.id = d.pupil_id"
-	                        " WHERE d.policy = ?1 AND d.as_of < ?2 AND p.upn = ?3 ORDER BY d.as_of, d.id"
+	                        " WHERE d.policy = ?1 AND d.as_of < ?2 AND p.upn = ?3 AND p.school = :school"
+	                        " ORDER BY d.as_of, d.id"
 	                      : "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
-	                        " WHERE policy = ?1 AND as_of < ?2 ORDER BY pupil_id, as_of, id";
-	if (reg_prepare(store, sql, &st))
+	                        " WHERE policy = ?1 AND as_of < ?2"
+	                        " AND pupil_id IN (SELECT id FROM pupils WHERE school = :school)"
+	                        " ORDER BY pupil_id, as_of, id";
+	if (reg_prepare_scoped(store, sql, &st))
 		return -1;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
@@ -137,9 +140,10 @@ reg_history_read_day(struct reg_store *store, const char *policy, rt_date day, s
 	sqlite3_stmt *st;
 	char date[11];
 	rt_date_format(day, date);
-	if (reg_prepare(store,
+	if (reg_prepare_scoped(store,
 	                     "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
-	                     " WHERE policy = ?1 AND as_of = ?2 ORDER BY pupil_id, id",
+	                     " WHERE policy = ?1 AND as_of = ?2"
+	                     " AND pupil_id IN (SELECT id FROM pupils WHERE school = :school) ORDER BY pupil_id, id",
 	                     &st))
 		return -1;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
@@ -153,7 +157,8 @@ reg_history_days(struct reg_store *store, const char *policy, rt_date **days, si
 	sqlite3_stmt *st;
 	*days = NULL;
 	*n = 0;
-	if (reg_prepare(store, "SELECT as_of FROM history_days WHERE policy = ? ORDER BY as_of", &st))
+	if (reg_prepare_scoped(store, "SELECT as_of FROM history_days WHERE policy = ? AND school = :school"
+	                              " ORDER BY as_of", &st))
 		return -1;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	size_t cap = 0;
@@ -260,7 +265,7 @@ reg_history_record(struct reg_store *store, const char *policy, rt_date day, con
 	int own = sqlite3_get_autocommit(store->db);
 	if (own && reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (reg_prepare(store, "INSERT INTO history_days (policy, as_of) VALUES (?, ?)", &st))
+	if (reg_prepare_scoped(store, "INSERT INTO history_days (policy, as_of, school) VALUES (?, ?, :school)", &st))
 		goto fail;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
@@ -302,9 +307,10 @@ int
 reg_write_decisions(struct reg_store *store, const char *upn, FILE *out)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(store,
+	if (reg_prepare_scoped(store,
 	                     "SELECT d.policy, d.as_of, d.kind, d.event, d.name, d.detail FROM decisions d"
-	                     " JOIN pupils p ON p.id = d.pupil_id WHERE p.upn = ? ORDER BY d.policy, d.as_of, d.id",
+	                     " JOIN pupils p ON p.id = d.pupil_id WHERE p.upn = ? AND p.school = :school"
+	                     " ORDER BY d.policy, d.as_of, d.id",
 	                     &st))
 		return -1;
 	sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);

@@ -17,7 +17,7 @@
 #include "runtime/register/store_csv.h"
 #include "runtime/base/text.h"
 
-#define REG_SCHEMA_VERSION 5
+#define REG_SCHEMA_VERSION 6
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
@@ -31,7 +31,19 @@ struct reg_store {
 	char error[512];
 	char **known_codes;       /* when set (reg_set_known_codes), imports accept only these codes */
 	size_t nknown_codes;
+	char *school_wanted;      /* reg_use_school's URN, or NULL: the register's only school */
+	char school[8];           /* the school scoped tables are read and written for (reg_scope) */
+	int scoped;               /* school[] is resolved */
 };
+
+/* The school whose pupils, calendar and marks the store works on: its URN, or
+ * "" in a register that names no school. -1 (store error names the schools
+ * present) when the register holds several and none was chosen, or the chosen
+ * one is not there. Bind it to the `school` column of pupils, half_terms and
+ * closures. */
+int reg_scope(struct reg_store *store, const char **school);
+/* Forgets the resolved school (the schools table changed). */
+void reg_scope_reset(struct reg_store *store);
 
 /* Sets the store's error message and returns -1. */
 int reg_fail(struct reg_store *store, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -41,6 +53,11 @@ int reg_exec(struct reg_store *store, const char *sql);
 int reg_prepare(struct reg_store *store, const char *sql, struct sqlite3_stmt **out);
 /* Binds s[0..len) as text, or NULL when empty (an optional field left empty keeps what is stored). */
 void reg_bind_optional(struct sqlite3_stmt *st, int index, const char *s, size_t len);
+/* reg_prepare with the store's school (reg_scope) bound to `:school`, which
+ * must come after every other parameter in the text. */
+int reg_prepare_scoped(struct reg_store *store, const char *sql, struct sqlite3_stmt **out);
+/* One statement with :school bound (reg_prepare_scoped), run once. */
+int reg_exec_scoped(struct reg_store *store, const char *sql);
 /* Column `col` as text that is valid UTF-8 (NULL for NULL): the column itself,
  * or, when it holds bytes that are not UTF-8 (written by other means than
  * attend), a copy in buf[0..size) with each such byte replaced by '?'. */

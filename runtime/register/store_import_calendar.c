@@ -76,7 +76,7 @@ static int
 read_stored_terms(struct calendar_import *ci)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(ci->imp->store, "SELECT start, end, name FROM half_terms", &st))
+	if (reg_prepare_scoped(ci->imp->store, "SELECT start, end, name FROM half_terms WHERE school = :school", &st))
 		return ci->imp->failed = -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -240,7 +240,8 @@ count_marked(struct calendar_import *ci, long *count)
 	if (!slot)
 		imp->failed = reg_fail(imp->store, "out of memory");
 	else if (reg_codebook_load(imp->store, book) ||
-	         reg_prepare(imp->store, "SELECT marks FROM pupil_marks", &st))
+	         reg_prepare_scoped(imp->store, "SELECT marks FROM pupil_marks"
+	                                        " WHERE pupil_id IN (SELECT id FROM pupils WHERE school = :school)", &st))
 		imp->failed = -1;
 	if (!imp->failed) {
 		int closed_code = reg_codebook_find(book, "#", 1);
@@ -315,7 +316,8 @@ check_closures(struct calendar_import *ci)
 	if (!marked)
 		return imp->failed = reg_fail(imp->store, "out of memory");
 	if (count_marked(ci, marked) ||
-	    reg_prepare(imp->store, "SELECT reason FROM closures WHERE date = ? AND session = ?", &stored)) {
+	    reg_prepare_scoped(imp->store, "SELECT reason FROM closures WHERE date = ? AND session = ?"
+	                                   " AND school = :school", &stored)) {
 		free(marked);
 		return imp->failed = -1;
 	}
@@ -346,11 +348,12 @@ write_calendar(struct calendar_import *ci)
 {
 	struct reg_importer *imp = ci->imp;
 	sqlite3_stmt *term, *closure;
-	if (reg_exec(imp->store, "DELETE FROM half_terms") ||
-	    reg_prepare(imp->store, "INSERT INTO half_terms (school_year, number, start, end, name)"
-	                                 " VALUES (?, ?, ?, ?, ?)", &term))
+	if (reg_exec_scoped(imp->store, "DELETE FROM half_terms WHERE school = :school") ||
+	    reg_prepare_scoped(imp->store, "INSERT INTO half_terms (school_year, number, start, end, name, school)"
+	                                 " VALUES (?, ?, ?, ?, ?, :school)", &term))
 		return imp->failed = -1;
-	if (reg_prepare(imp->store, "INSERT INTO closures (date, session, reason) VALUES (?, ?, ?)", &closure)) {
+	if (reg_prepare_scoped(imp->store, "INSERT INTO closures (date, session, reason, school)"
+	                                   " VALUES (?, ?, ?, :school)", &closure)) {
 		sqlite3_finalize(term);
 		return imp->failed = -1;
 	}

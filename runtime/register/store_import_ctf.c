@@ -299,12 +299,13 @@ reg_import_ctf(struct reg_importer *imp)
 	struct ctf c = { .imp = imp };
 	int rc = -1;
 	if (reg_marks_begin(imp, &c.marks) ||
-	    reg_prepare(imp->store,
+	    reg_prepare_scoped(imp->store,
 	                "UPDATE pupils SET surname = ?2, forename = ?3, date_of_birth = coalesce(?4, date_of_birth),"
-	                " year_group = coalesce(?5, year_group) WHERE upn = ?1 RETURNING id", &c.update) ||
-	    reg_prepare(imp->store,
-	                "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group) VALUES (?1, ?2, ?3, ?4, ?5)"
-	                " RETURNING id", &c.insert))
+	                " year_group = coalesce(?5, year_group) WHERE upn = ?1 AND school = :school RETURNING id",
+	                &c.update) ||
+	    reg_prepare_scoped(imp->store,
+	                "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group, school)"
+	                " VALUES (?1, ?2, ?3, ?4, ?5, :school) RETURNING id", &c.insert))
 		goto done;
 	/* No network and no entity expansion: a CTF is data, never a fetcher of other documents. */
 	c.reader = xmlReaderForFile(imp->path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);

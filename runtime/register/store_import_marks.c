@@ -131,7 +131,8 @@ load_pupils(struct reg_marks *m)
 {
 	sqlite3_stmt *st;
 	long count;
-	if (reg_prepare(m->store, "SELECT count(*), coalesce(sum(length(CAST(upn AS BLOB)) + 1), 0) FROM pupils", &st))
+	if (reg_prepare_scoped(m->store, "SELECT count(*), coalesce(sum(length(CAST(upn AS BLOB)) + 1), 0) FROM pupils"
+	                                 " WHERE school = :school", &st))
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -149,7 +150,7 @@ load_pupils(struct reg_marks *m)
 	m->slots = calloc(m->nslots, sizeof *m->slots);
 	if (!m->pupils || !m->upns || !m->slots)
 		return reg_fail(m->store, "out of memory");
-	if (reg_prepare(m->store, "SELECT id, upn FROM pupils", &st))
+	if (reg_prepare_scoped(m->store, "SELECT id, upn FROM pupils WHERE school = :school", &st))
 		return -1;
 	size_t used = 0;
 	int rc;

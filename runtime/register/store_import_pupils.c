@@ -175,14 +175,15 @@ reg_import_pupils(struct reg_importer *imp)
 	if (reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
 	sqlite3_stmt *upsert[2] = { NULL, NULL };
-	if (reg_prepare(imp->store,
+	if (reg_prepare_scoped(imp->store,
 	                     "UPDATE pupils SET surname = ?2, forename = ?3,"
 	                     " date_of_birth = coalesce(?4, date_of_birth), year_group = coalesce(?5, year_group),"
-	                     " admitted = coalesce(?6, admitted), left = coalesce(?7, left) WHERE upn = ?1",
+	                     " admitted = coalesce(?6, admitted), left = coalesce(?7, left)"
+	                     " WHERE upn = ?1 AND school = :school",
 	                     &upsert[0]) ||
-	    reg_prepare(imp->store,
-	                     "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group, admitted, left)"
-	                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &upsert[1])) {
+	    reg_prepare_scoped(imp->store,
+	                     "INSERT INTO pupils (upn, surname, forename, date_of_birth, year_group, admitted, left, school)"
+	                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, :school)", &upsert[1])) {
 		sqlite3_finalize(upsert[0]);
 		return imp->failed = -1;
 	}

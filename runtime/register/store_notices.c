@@ -76,7 +76,7 @@ reg_import_parents(struct reg_importer *imp)
 	if (reg_import_columns(imp, columns, C__COUNT, 3))
 		return 0;
 	sqlite3_stmt *find = NULL, *upsert = NULL;
-	if (reg_prepare(imp->store, "SELECT id FROM pupils WHERE upn = ?", &find) ||
+	if (reg_prepare_scoped(imp->store, "SELECT id FROM pupils WHERE upn = ? AND school = :school", &find) ||
 	    reg_prepare(imp->store,
 	                     "INSERT INTO parents (pupil_id, parent_id, name, relationship, address) VALUES (?, ?, ?, ?, ?)"
 	                     " ON CONFLICT (pupil_id, parent_id) DO UPDATE SET name = excluded.name,"
@@ -122,9 +122,10 @@ load_parents(struct reg_store *store, const char *upn, struct reg_penalties *out
 {
 	sqlite3_stmt *st;
 	const char *sql = upn ? "SELECT a.pupil_id, a.parent_id, a.name, a.relationship, a.address FROM parents a"
-	                        " JOIN pupils p ON p.id = a.pupil_id WHERE p.upn = ? ORDER BY 1, 2"
-	                      : "SELECT pupil_id, parent_id, name, relationship, address FROM parents ORDER BY 1, 2";
-	if (reg_prepare(store, sql, &st))
+	                        " JOIN pupils p ON p.id = a.pupil_id WHERE p.upn = ? AND p.school = :school ORDER BY 1, 2"
+	                      : "SELECT pupil_id, parent_id, name, relationship, address FROM parents"
+	                        " WHERE pupil_id IN (SELECT id FROM pupils WHERE school = :school) ORDER BY 1, 2";
+	if (reg_prepare_scoped(store, sql, &st))
 		return -1;
 	if (upn)
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
@@ -145,16 +146,26 @@ load_parents(struct reg_store *store, const char *upn, struct reg_penalties *out
 	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read parents");
 }
 
+static int compare_notices(const void *a, const void *b);
+
+/* The school's own notices, then (`other`) those the register holds for the
+ * same children at its other schools, as notices of this school's pupil
+ * recorded at that school (a child who moved keeps their history). */
 static int
-load_notices(struct reg_store *store, const char *upn, struct reg_penalties *out)
+load_notices(struct reg_store *store, const char *upn, int other, struct reg_penalties *out)
 {
 	sqlite3_stmt *st;
-	const char *sql =
+	const char *own =
 		"SELECT n.id, n.pupil_id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
-		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on"
-		" FROM notices n JOIN pupils p ON p.id = n.pupil_id WHERE ?1 IS NULL OR p.upn = ?1"
-		" ORDER BY n.pupil_id, n.parent_id, n.issued, n.id";
-	if (reg_prepare(store, sql, &st))
+		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, NULL"
+		" FROM notices n JOIN pupils p ON p.id = n.pupil_id WHERE (?1 IS NULL OR p.upn = ?1)"
+		" AND p.school = :school ORDER BY n.pupil_id, n.parent_id, n.issued, n.id";
+	const char *others =
+		"SELECT n.id, q.id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
+		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, p.school"
+		" FROM notices n JOIN pupils p ON p.id = n.pupil_id JOIN pupils q ON q.upn = p.upn"
+		" WHERE (?1 IS NULL OR p.upn = ?1) AND q.school = :school AND p.school <> :school";
+	if (reg_prepare_scoped(store, other ? others : own, &st))
 		return -1;
 	if (upn)
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_STATIC);
@@ -169,7 +180,7 @@ load_notices(struct reg_store *store, const char *upn, struct reg_penalties *out
 			                       .ordinal = sqlite3_column_int(st, 4),
 			                       .pence = sqlite3_column_int64(st, 6), .days = sqlite3_column_int(st, 7),
 			                       .later_pence = sqlite3_column_int64(st, 8),
-			                       .later_days = sqlite3_column_int(st, 9) };
+			                       .later_days = sqlite3_column_int(st, 9), .school = dup_column(st, 12) };
 		const char *issued = (const char *)sqlite3_column_text(st, 5);
 		const char *on = (const char *)sqlite3_column_text(st, 11);
 		int state = state_of((const char *)sqlite3_column_text(st, 10));
@@ -192,10 +203,17 @@ int
 reg_penalties_load(struct reg_store *store, const char *upn, struct reg_penalties *out)
 {
 	memset(out, 0, sizeof *out);
-	if (load_parents(store, upn, out) || load_notices(store, upn, out)) {
+	if (load_parents(store, upn, out) || load_notices(store, upn, 0, out)) {
 		reg_penalties_free(out);
 		return -1;
 	}
+	size_t own = out->nnotices;
+	if (load_notices(store, upn, 1, out)) {
+		reg_penalties_free(out);
+		return -1;
+	}
+	if (out->nnotices > own)
+		qsort(out->notices, out->nnotices, sizeof *out->notices, compare_notices);
 	return 0;
 }
 
@@ -249,11 +267,13 @@ reg_penalties_merge(struct reg_store *store, struct reg_penalties *into, const s
 	sqlite3_stmt *find;
 	if (!from->nnotices)
 		return 0;
-	if (reg_prepare(store, "SELECT id FROM pupils WHERE upn = ?", &find))
+	if (reg_prepare_scoped(store, "SELECT id FROM pupils WHERE upn = ? AND school = :school", &find))
 		return -1;
 	size_t cap = into->nnotices;
 	int rc = 0;
 	for (size_t i = 0; i < from->nnotices && !rc; i++) {
+		if (from->notices[i].school)
+			continue;         /* that register's copy of a notice from elsewhere: counted where it was issued */
 		sqlite3_bind_text(find, 1, from->notices[i].upn, -1, SQLITE_STATIC);
 		int step = sqlite3_step(find);
 		int64_t pupil = step == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
@@ -290,9 +310,10 @@ reg_notice_issue(struct reg_store *store, const char *upn, const char *parent_id
 	sqlite3_stmt *find, *insert;
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (reg_prepare(store,
+	if (reg_prepare_scoped(store,
 	                     "SELECT p.id, a.parent_id FROM pupils p"
-	                     " LEFT JOIN parents a ON a.pupil_id = p.id AND a.parent_id = ?2 WHERE p.upn = ?1",
+	                     " LEFT JOIN parents a ON a.pupil_id = p.id AND a.parent_id = ?2 WHERE p.upn = ?1"
+	                     " AND p.school = :school",
 	                     &find))
 		return finish(store, -1);
 	sqlite3_bind_text(find, 1, upn, -1, SQLITE_STATIC);

@@ -1,11 +1,13 @@
 /*
- * The school a register belongs to (`schools`, one row): imported from a
- * file `urn,name[,laestab][,phase]` and read by the local authority's tools,
- * which check it against their manifest (docs/la.md).
+ * The schools a register holds (`schools`): imported from a file
+ * `urn,name[,laestab][,phase]`, chosen with --school when there are several
+ * (reg_scope), and read by the local authority's tools, which check them
+ * against their manifest (docs/la.md).
  */
 #include "runtime/register/store_impl.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
@@ -56,24 +58,6 @@ check_row(struct reg_importer *imp, const char **f, const size_t *len)
 	return imp->errors > before;
 }
 
-/* The register's school already on record, or another row of this file, must be the same school. */
-static int
-check_one_school(struct reg_importer *imp, const char *urn)
-{
-	struct reg_school held;
-	int rc = reg_school_get(imp->store, &held);
-	if (rc < 0)
-		return imp->failed = -1;
-	if (rc == 1 && strcmp(held.urn, urn) != 0) {
-		reg_import_problem(imp, imp->csv.line, "urn",
-		                   "this register is school %s (%s); a register holds one school: give school %s"
-		                   " its own register and list both in the manifest (docs/la.md)",
-		                   held.urn, held.name, urn);
-		return 1;
-	}
-	return 0;
-}
-
 static void
 import_school(struct reg_importer *imp, sqlite3_stmt *upsert)
 {
@@ -81,7 +65,7 @@ import_school(struct reg_importer *imp, sqlite3_stmt *upsert)
 	const char *f[C__COUNT];
 	for (size_t c = 0; c < C__COUNT; c++)
 		f[c] = reg_import_field(imp, c, &len[c]);
-	if (check_row(imp, f, len) || check_one_school(imp, f[C_URN]) || imp->errors)
+	if (check_row(imp, f, len) || imp->errors)
 		return;
 	sqlite3_bind_text(upsert, 1, f[C_URN], (int)len[C_URN], SQLITE_STATIC);
 	sqlite3_bind_text(upsert, 2, f[C_NAME], (int)len[C_NAME], SQLITE_STATIC);
@@ -98,6 +82,35 @@ import_school(struct reg_importer *imp, sqlite3_stmt *upsert)
 		imp->rows++;
 }
 
+static long
+count(struct reg_store *store, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare(store, sql, &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (n < 0)
+		reg_fail_db(store, "cannot read schools");
+	return n;
+}
+
+/* A register that named no school holds its pupils and calendar under '':
+ * the first school it is told of is theirs. */
+static void
+adopt_unnamed(struct reg_importer *imp)
+{
+	static const char *const tables[] = { "pupils", "half_terms", "closures", "history_days" };
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0] && !imp->failed; i++) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "UPDATE %s SET school = (SELECT min(urn) FROM schools) WHERE school = ''",
+		         tables[i]);
+		if (reg_exec(imp->store, sql))
+			imp->failed = -1;
+	}
+}
+
 int
 reg_import_schools(struct reg_importer *imp)
 {
@@ -110,10 +123,14 @@ reg_import_schools(struct reg_importer *imp)
 	                " laestab = coalesce(excluded.laestab, laestab), phase = coalesce(excluded.phase, phase)",
 	                &upsert))
 		return imp->failed = -1;
-	while (!imp->failed && reg_import_next(imp) == 1)
+	long before = count(imp->store, "SELECT count(*) FROM schools");
+	while (before >= 0 && !imp->failed && reg_import_next(imp) == 1)
 		import_school(imp, upsert);
 	sqlite3_finalize(upsert);
-	return imp->failed ? -1 : 0;
+	if (before == 0 && !imp->failed && !imp->errors)
+		adopt_unnamed(imp);
+	reg_scope_reset(imp->store);
+	return imp->failed || before < 0 ? -1 : 0;
 }
 
 static void
@@ -123,13 +140,103 @@ copy_column(sqlite3_stmt *st, int col, char *out, size_t size)
 	snprintf(out, size, "%s", s ? s : "");
 }
 
+/* "100001 Kildwick CE Primary, 100002 Russell Street School": for messages. */
+static int
+list_schools(struct reg_store *store, char *buf, size_t size, long *n)
+{
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "SELECT urn, name FROM schools ORDER BY urn", &st))
+		return -1;
+	buf[0] = '\0';
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t used = strlen(buf);
+		snprintf(buf + used, size - used, "%s%s %s", *n ? ", " : "", sqlite3_column_text(st, 0),
+		         sqlite3_column_text(st, 1));
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read schools");
+}
+
+static int
+resolve_scope(struct reg_store *store)
+{
+	char names[400];
+	long n;
+	if (list_schools(store, names, sizeof names, &n))
+		return -1;
+	const char *want = store->school_wanted;
+	if (!want && n > 1)
+		return reg_fail(store, "%s holds %ld schools (%s): say which with --school URN", store->path, n, names);
+	if (want && n == 0)
+		return reg_fail(store, "%s names no school, so it has no school %s (import its urn,name file first)",
+		                store->path, want);
+	if (want) {
+		long found = 0;
+		sqlite3_stmt *st;
+		if (reg_prepare(store, "SELECT count(*) FROM schools WHERE urn = ?", &st))
+			return -1;
+		sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			found = (long)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (!found)
+			return reg_fail(store, "%s has no school %s (it holds %s)", store->path, want, names);
+		snprintf(store->school, sizeof store->school, "%s", want);
+	} else if (n == 1) {
+		snprintf(store->school, sizeof store->school, "%.6s", names);
+	} else {
+		store->school[0] = '\0';
+	}
+	store->scoped = 1;
+	return 0;
+}
+
+int
+reg_scope(struct reg_store *store, const char **school)
+{
+	if (!store->scoped && resolve_scope(store))
+		return -1;
+	*school = store->school;
+	return 0;
+}
+
+void
+reg_scope_reset(struct reg_store *store)
+{
+	store->scoped = 0;
+}
+
+int
+reg_use_school(struct reg_store *store, const char *urn)
+{
+	free(store->school_wanted);
+	store->school_wanted = NULL;
+	store->scoped = 0;
+	if (urn && !(store->school_wanted = strdup(urn)))
+		return reg_fail(store, "out of memory");
+	return 0;
+}
+
+int
+reg_check_school(struct reg_store *store)
+{
+	const char *school;
+	return reg_scope(store, &school);
+}
+
 int
 reg_school_get(struct reg_store *store, struct reg_school *out)
 {
 	sqlite3_stmt *st;
+	const char *school;
 	memset(out, 0, sizeof *out);
-	if (reg_prepare(store, "SELECT urn, name, laestab, phase FROM schools", &st))
+	if (reg_scope(store, &school) ||
+	    reg_prepare(store, "SELECT urn, name, laestab, phase FROM schools WHERE urn = ?", &st))
 		return -1;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		copy_column(st, 0, out->urn, sizeof out->urn);
@@ -147,8 +254,11 @@ int
 reg_has_calendar(struct reg_store *store)
 {
 	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT EXISTS (SELECT 1 FROM half_terms)", &st))
+	const char *school;
+	if (reg_scope(store, &school) ||
+	    reg_prepare(store, "SELECT EXISTS (SELECT 1 FROM half_terms WHERE school = ?)", &st))
 		return -1;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st), has = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_finalize(st);
 	if (has < 0)

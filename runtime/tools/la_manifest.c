@@ -254,10 +254,16 @@ static int
 check_register(struct tool_la *la, struct tool_la_school *s, struct reg_store *store)
 {
 	struct reg_school school;
-	int rc = reg_school_get(store, &school);
+	/* A register may hold several schools: the manifest's URN picks this one. */
+	int rc = reg_use_school(store, s->urn) ? -1 : reg_school_get(store, &school);
 	if (rc < 0) {
-		tool_la_problem(la, s, "%s", reg_error(store));
-		return -1;
+		/* Not there: a register of one school says which it is instead. */
+		char why[512];
+		snprintf(why, sizeof why, "%s", reg_error(store));
+		if (reg_use_school(store, NULL) || (rc = reg_school_get(store, &school)) < 0) {
+			tool_la_problem(la, s, "%s", why);
+			return -1;
+		}
 	}
 	if (rc == 0 || strcmp(school.urn, s->urn) != 0) {
 		if (rc == 0)

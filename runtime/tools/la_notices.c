@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "runtime/base/text.h"
 #include "runtime/engine/engine.h"
@@ -31,13 +32,23 @@ tool_la_penalties_free(struct tool_la *la, struct reg_penalties *all)
 	free(all);
 }
 
+/* Whether two schools share one register file: its notices at every school
+ * it holds are already loaded with either (reg_penalties_load). */
+static int
+same_register(const struct tool_la_school *a, const struct tool_la_school *b)
+{
+	struct stat x, y;
+	return a->reg && b->reg && stat(a->reg, &x) == 0 && stat(b->reg, &y) == 0 && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino;
+}
+
 struct eng_elsewhere *
 tool_la_elsewhere(const struct tool_la *la, const struct reg_penalties *all, size_t school, size_t *n)
 {
 	struct eng_elsewhere *e = calloc(la->n + 1, sizeof *e);
 	*n = 0;
 	for (size_t i = 0; e && i < la->n; i++)
-		if (i != school && all[i].nnotices)
+		if (i != school && all[i].nnotices && !same_register(&la->schools[i], &la->schools[school]))
 			e[(*n)++] = (struct eng_elsewhere){ la->schools[i].urn, &all[i] };
 	return e;
 }
@@ -108,6 +119,8 @@ tool_la_notices(struct tool_la *la, rt_date as_of, int format, FILE *out)
 	long counts[5] = { 0 };
 	for (size_t i = 0; i < la->n; i++)
 		for (size_t k = 0; k < all[i].nnotices && !la->schools[i].skip; k++) {
+			if (all[i].notices[k].school)
+				continue;     /* recorded at another school of the register: listed there */
 			write_notice(&la->schools[i], &all[i].notices[k], as_of, format == 1, out);
 			counts[overdue(&all[i].notices[k], as_of) ? 4 : all[i].notices[k].state]++;
 		}

@@ -112,7 +112,7 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
 		                              "history_days", "parents", "notices", "schools", "marks_changed" };
@@ -136,7 +136,7 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 5"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 6"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -180,7 +180,7 @@ test_migrates_version_3(void **state)
 	                              " ('A1', 'Other', 'Name')", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
 	                                  " ('A1', 'Third', 'Name')", NULL, NULL, NULL), SQLITE_OK);
@@ -200,10 +200,10 @@ test_migrates_version_2(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 5"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 6"));
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 0);
@@ -222,7 +222,7 @@ test_parent_addresses(void **state)
 	                              " PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 5);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM parents WHERE address IS NULL"), 1);
 	assert_int_equal(import_text(f, "p2.csv", "upn,parent_id,name,relationship,address\n"
 	                                          "A1,P1,Alex Adams,mother,\"1 High Street\nLeeds LS1 1AA\"\n"), 0);
@@ -235,12 +235,13 @@ test_parent_addresses(void **state)
 	reg_penalties_free(&pen);
 }
 
-/* A register names its one school; a second school is refused, naming both. */
+/* A register names its schools; with several, each command says which (reg_use_school). */
 static void
 test_school_import(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
 	assert_int_equal(import_text(f, "school.csv", "urn,laestab,name,phase\n100001,9992001,Kildwick CE,Primary\n"), 0);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 1);
@@ -248,15 +249,32 @@ test_school_import(void **state)
 	assert_string_equal(school.laestab, "9992001");
 	assert_string_equal(school.name, "Kildwick CE");
 	assert_string_equal(school.phase, "Primary");
+	/* The pupils imported before the register named its school are that school's. */
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils WHERE school = '100001'"), 3);
 	/* The same school again updates it; an empty field keeps what is stored. */
 	assert_int_equal(import_text(f, "school.csv", "urn,name,phase\n100001,Kildwick CE Primary,\n"), 0);
 	assert_int_equal(reg_school_get(f->store, &school), 1);
 	assert_string_equal(school.name, "Kildwick CE Primary");
 	assert_string_equal(school.phase, "Primary");
-	assert_int_equal(import_text(f, "other.csv", "urn,name\n100002,Russell Street\n"), 1);
 	assert_int_equal(import_text(f, "bad.csv", "urn,name,laestab,phase\n12345,X,99,college\n"), 1);
+	/* A second school: without a choice, the store names both and refuses. */
+	assert_int_equal(import_text(f, "other.csv", "urn,name\n100002,Russell Street\n"), 0);
+	assert_int_equal(reg_check_school(f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "holds 2 schools (100001 Kildwick CE Primary, 100002 Russell Street)"));
+	assert_int_equal(reg_use_school(f->store, "100003"), 0);
+	assert_int_equal(reg_check_school(f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "has no school 100003"));
+	/* The second school's pupils and calendar are its own: the same UPN, and overlapping half terms. */
+	assert_int_equal(reg_use_school(f->store, "100002"), 0);
+	assert_int_equal(import_text(f, "pupils2.csv", "upn,surname,forename\nA1,Adams,Ann\n"), 0);
+	assert_int_equal(import_text(f, "calendar.csv", calendar_csv), 0);
 	assert_int_equal(reg_school_get(f->store, &school), 1);
-	assert_string_equal(school.urn, "100001");
+	assert_string_equal(school.urn, "100002");
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils WHERE upn = 'A1'"), 2);
+	assert_int_equal(reg_use_school(f->store, "100001"), 0);
+	assert_int_equal(reg_has_calendar(f->store), 0);
+	assert_int_equal(import_text(f, "calendar.csv", calendar_csv), 0);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM half_terms"), 4);
 }
 
 static void
