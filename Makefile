@@ -35,7 +35,7 @@ UNIT_SRC    = $(wildcard tests/unit/test_*.c)
 UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC   = $(wildcard tests/bench/*.c)
 
-.PHONY: all deps example test check-layers check-units check-golden check-regress check-fuzz-corpus fuzz test-asan bench docs clean install
+.PHONY: all deps example test check-layers check-units check-golden check-regress check-fault check-fuzz-corpus fuzz test-asan bench docs clean install
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/attend
@@ -104,10 +104,25 @@ check-golden: $(BUILD)/attend
 	@tests/import/run.sh $(BUILD)/attend
 
 # Inputs that crashed or hung, generated at full size (tests/run-regress.sh); hostile SQL,
-# locks and crashed writers against the register (tests/run-hostile.sh).
-check-regress: $(BUILD)/attend
+# locks and crashed writers against the register (tests/run-hostile.sh); failed allocations
+# and writes (tests/run-fault.sh).
+check-regress: $(BUILD)/attend check-fault
 	@SANITIZED="$(SAN)" tests/run-regress.sh $(BUILD)/attend
 	@tests/run-hostile.sh $(BUILD)/attend
+
+# Fault injection (tests/run-fault.sh): the command line linked with a counting allocator
+# (every allocator call in attend's code wrapped by the linker) and a VFS that fails writes.
+FAULT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup \
+             -Wl,--wrap=open_memstream,--wrap=vasprintf
+FAULT_SRC  = $(wildcard tests/fault/*.c)
+
+$(BUILD)/fault/attend: $(FAULT_SRC) tests/fault/fault.h $(CLI_OBJ) $(BUILD)/libattend.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FAULT_WRAP) -o $@ $(FAULT_SRC) $(CLI_OBJ) $(BUILD)/libattend.a $(LDLIBS)
+
+FAULT_MAX ?= 40
+check-fault: $(BUILD)/fault/attend
+	@FAULT_MAX=$(FAULT_MAX) tests/run-fault.sh $(BUILD)/fault/attend
 
 test-asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan OPT=-O1 \

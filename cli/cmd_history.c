@@ -205,11 +205,14 @@ run_amend(int argc, char **argv)
 	if (rc == CLI_OK && !f.new_code) {
 		char **names = NULL;
 		size_t n = 0, known = 0;
-		if (reg_codes(s, &names, &n) == 0)
-			for (size_t i = 1; i < n; i++)
-				known |= names[i] && strcmp(names[i], f.code) == 0;
+		int failed = reg_codes(s, &names, &n) != 0;
+		for (size_t i = 1; !failed && i < n; i++)
+			known |= names[i] && strcmp(names[i], f.code) == 0;
 		reg_free_codes(names, n);
-		if (!known)
+		if (failed) {
+			fprintf(stderr, "attend: amend: %s\n", reg_error(s));
+			rc = CLI_USAGE;
+		} else if (!known)
 			rc = cli_usage_error("amend: no mark in the register uses the code \"%s\"; if it is right, "
 			                     "give --new-code", f.code);
 	}

@@ -1,5 +1,7 @@
 #include "arena.h"
 
+#include "runtime/base/memory.h"
+
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,21 +19,10 @@ struct lang_arena {
 	struct chunk *head;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-	if (!p) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
 struct lang_arena *
 lang_arena_new(void)
 {
-	return xcalloc(1, sizeof(struct lang_arena));
+	return base_xcalloc(1, sizeof(struct lang_arena));
 }
 
 void
@@ -55,7 +46,7 @@ lang_arena_alloc(struct lang_arena *a, size_t size)
 	size = (size + align - 1) & ~(align - 1);
 	if (!a->head || a->head->size - a->head->used < size) {
 		size_t csize = size > CHUNK_SIZE ? size : CHUNK_SIZE;
-		struct chunk *c = xcalloc(1, sizeof *c + csize);
+		struct chunk *c = base_xcalloc(1, sizeof *c + csize);
 		c->size = csize;
 		c->next = a->head;
 		a->head = c;

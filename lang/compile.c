@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "runtime/base/memory.h"
 #include "runtime/base/text.h"
 #include "context.h"
 #include "lang.h"
@@ -75,9 +76,7 @@ static char *
 try_path(const char *dir, const char *name)
 {
 	size_t len = strlen(dir) + strlen(name) + 9;
-	char *path = malloc(len);
-	if (!path)
-		return NULL;
+	char *path = base_xrealloc(NULL, len);
 	snprintf(path, len, "%s/%s.policy", dir, name);
 	if (access(path, R_OK) == 0)
 		return path;

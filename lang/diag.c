@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtime/base/findings.h"
+#include "runtime/base/memory.h"
 
 #define COLOR_BOLD  "\033[1m"
 #define COLOR_RED   "\033[1;31m"
@@ -44,18 +45,11 @@ add(struct lang_diags *d, enum lang_severity sev, const char *rule, struct lang_
 	if (d->dropping)
 		return;
 	char *msg;
-	if (vasprintf(&msg, fmt, ap) < 0) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	if (vasprintf(&msg, fmt, ap) < 0)
+		base_out_of_memory();
 	if (d->n == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 16;
-		struct lang_diag *n = realloc(d->items, ncap * sizeof *n);
-		if (!n) {
-			fputs("attend: out of memory\n", stderr);
-			abort();
-		}
-		d->items = n;
+		d->items = base_xrealloc(d->items, ncap * sizeof *d->items);
 		d->cap = ncap;
 	}
 	if (!rule)

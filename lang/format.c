@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "runtime/base/findings.h"
+#include "runtime/base/memory.h"
 #include "arena.h"
 #include "diag.h"
 #include "parse.h"
@@ -199,11 +200,7 @@ lang_comments(const char *text, size_t len, struct lang_comment **out)
 	struct scan s = { 0 };
 	scan_text(text, len, &s);
 	size_t n = 0;
-	*out = malloc((s.nlines + 1) * sizeof **out);
-	if (!*out) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	*out = base_xrealloc(NULL, (s.nlines + 1) * sizeof **out);
 	for (size_t i = 0; i < s.nlines; i++) {
 		const struct lline *l = &s.lines[i];
 		if (!l->comment)
@@ -425,10 +422,8 @@ same_tokens(const struct scan *a, const struct scan *b)
 		char *px = NULL, *py = NULL;
 		size_t lx = 0, ly = 0;
 		FILE *fx = open_memstream(&px, &lx), *fy = open_memstream(&py, &ly);
-		if (!fx || !fy) {
-			fputs("attend: out of memory\n", stderr);
-			abort();
-		}
+		if (!fx || !fy)
+			base_out_of_memory();
 		put_token(fx, x, 0);
 		put_token(fy, y, 0);
 		fclose(fx);
@@ -494,10 +489,8 @@ lang_format(const char *name, const char *text, size_t len, char **out, size_t *
 	char *buf = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&buf, &blen);
-	if (!f) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	if (!f)
+		base_out_of_memory();
 	write_layout(f, &s);
 	fclose(f);
 	/* The safety net: the output must parse and hold exactly the same tokens. */
@@ -590,11 +583,7 @@ lang_diff(const char *a_name, const char *a, size_t alen, const char *b_name, co
 		ops[nops++] = OP_EQ;
 	if (n && m && n * m <= 16u * 1024 * 1024) {
 		/* lcs[i][j]: the LCS of the middles' suffixes from i and j. */
-		unsigned *lcs = calloc((n + 1) * (m + 1), sizeof *lcs);
-		if (!lcs) {
-			fputs("attend: out of memory\n", stderr);
-			abort();
-		}
+		unsigned *lcs = base_xcalloc((n + 1) * (m + 1), sizeof *lcs);
 		for (size_t i = n; i-- > 0;)
 			for (size_t j = m; j-- > 0;)
 				lcs[i * (m + 1) + j] = line_eq(&A, pre + i, &B, pre + j)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "lang/arena.h"
+#include "runtime/base/memory.h"
 #include "lang/parser.h"
 #include "lang/lexer.h"
 
@@ -11,10 +12,8 @@ int
 lang_parse_run(struct lang_parse *ps)
 {
 	yyscan_t scanner;
-	if (lang_yylex_init_extra(ps, &scanner) != 0) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	if (lang_yylex_init_extra(ps, &scanner) != 0)
+		base_out_of_memory();
 	ps->tail = &ps->decls;
 	ps->line = ps->column = 1;
 	ps->after_newline = 1;

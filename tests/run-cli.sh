@@ -3,15 +3,8 @@
 #   attend CMD --help and -h: that command's usage on stdout, nothing on stderr, exit 0, nothing created;
 #   a bad option: exactly one line on stderr naming it, nothing on stdout, exit 2;
 #   the bash completion script, generated from the same tables, completes commands, options and choices.
-set -u
+. tests/lib.sh
 ATTEND=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-LC_ALL=C; export LC_ALL
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # Every command and subcommand, as `attend --help` lists them.
 commands=$("$ATTEND" --help | sed -n 's/^  attend \([a-z]*\) .*/\1/p')
@@ -92,5 +85,4 @@ if command -v zsh >/dev/null 2>&1; then
 	zsh -n "$tmp/_attend" && ok || fail "zsh -n _attend"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary cli

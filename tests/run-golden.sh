@@ -21,12 +21,7 @@
 # UPDATE=1 tests/run-golden.sh build/attend rewrites the expected files.
 # SCENARIOS_ONLY=1 runs only the scenarios: `make check-golden` runs them again
 # with ATTEND_JOBS=4 to show that a run gives the same bytes with any --jobs.
-set -u
-ATTEND=$1
-LC_ALL=C; export LC_ALL
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. tests/lib.sh
 
 compare() { # name expected-file actual-file
 	if [ "${UPDATE:-0}" = 1 ]; then
@@ -152,5 +147,4 @@ for check in tests/check-report.sh tests/check-letters.sh; do
 	fi
 done
 
-echo "golden: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary golden

@@ -7,14 +7,7 @@
 # not stop read-only commands.
 #
 #   tests/run-hostile.sh build/attend
-set -u
-ATTEND=$1
-LC_ALL=C; export LC_ALL
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 D=tests/scenarios/data
 P=policies/russell-street.policy
 DB=$tmp/r.db
@@ -81,5 +74,4 @@ for mode in wal delete; do
 		fail "run after a crashed writer ($mode journal): $(cat "$tmp/err")"
 done
 
-echo "hostile: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary hostile

@@ -4,12 +4,7 @@
 # succeed, never crash, hang or say "internal error".
 #
 #   tests/run-regress.sh build/attend
-set -u
-ATTEND=$1
-LC_ALL=C; export LC_ALL
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. tests/lib.sh
 
 # expect NAME STATUS PATTERN -- ATTEND-ARGS...: the exit status, and a line of stderr matching PATTERN.
 expect() {
@@ -71,5 +66,4 @@ awk 'BEGIN { print "kind,start,end,session,name"; for (y = 3000; y < 10000; y++)
 	>"$tmp/years.csv"
 expect "7000 closures" 0 "" -- import "$tmp/r.db" "$tmp/years.csv"
 
-echo "regress: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary regress

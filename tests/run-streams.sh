@@ -9,11 +9,8 @@
 #   STDERR  "err" something on standard error, "-" nothing
 # ARGS may use $DB (a register with the example data), $BAD (a policy with an
 # error), $NONE (a file that does not exist), $T (a scratch folder).
-set -u
-ATTEND=$1
-LC_ALL=C; export LC_ALL
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
+. tests/lib.sh
+T=$tmp
 DB=$T/school.db BAD=$T/bad.policy NONE=$T/none.policy
 "$ATTEND" init "$DB" && "$ATTEND" import "$DB" examples/calendar.csv examples/pupils.csv examples/marks.csv 2>/dev/null ||
 	{ echo "FAIL: cannot build the register"; exit 1; }
@@ -93,7 +90,6 @@ table() {
 ROWS
 }
 
-passed=0 failed=0
 table >"$T/table"
 while read -r status want_out want_err args; do
 	eval "set -- $args"
@@ -110,5 +106,4 @@ while read -r status want_out want_err args; do
 		head -n 3 "$T/err" | sed 's/^/    /'
 	fi
 done <"$T/table"
-echo "streams: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary streams

@@ -3,6 +3,7 @@
  * findings come out in the order they were added, so golden files are stable.
  */
 #include "runtime/base/findings.h"
+#include "runtime/base/memory.h"
 #include "runtime/base/text.h"
 
 #include <stdlib.h>
@@ -17,24 +18,10 @@
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
-static void *
-xrealloc(void *p, size_t size)
-{
-	void *n = realloc(p, size);
-	if (!n) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
-	return n;
-}
-
 static char *
 xstrdup(const char *s)
 {
-	if (!s)
-		return NULL;
-	size_t len = strlen(s) + 1;
-	return memcpy(xrealloc(NULL, len), s, len);
+	return s ? base_xstrdup(s) : NULL;
 }
 
 void
@@ -43,7 +30,7 @@ base_findings_add(struct base_findings *f, const char *file, unsigned line, unsi
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
-		f->items = xrealloc(f->items, f->cap * sizeof *f->items);
+		f->items = base_xrealloc(f->items, f->cap * sizeof *f->items);
 	}
 	f->items[f->n++] = (struct base_finding){
 		.file = xstrdup(file),
@@ -292,9 +279,9 @@ static void
 sarif_run(const struct base_findings *f, const char *extra, FILE *out)
 {
 	/* rules[]: each distinct rule once, in order of first appearance. */
-	const char **rules = xrealloc(NULL, (f->n + 1) * sizeof *rules);
+	const char **rules = base_xrealloc(NULL, (f->n + 1) * sizeof *rules);
 	size_t nrules = 0;
-	size_t *rule_index = xrealloc(NULL, (f->n + 1) * sizeof *rule_index);
+	size_t *rule_index = base_xrealloc(NULL, (f->n + 1) * sizeof *rule_index);
 	for (size_t i = 0; i < f->n; i++) {
 		size_t r;
 		for (r = 0; r < nrules; r++)

@@ -1,4 +1,5 @@
 #include "runtime/machine/program.h"
+#include "runtime/base/memory.h"
 
 #include "runtime/base/out.h"
 
@@ -14,11 +15,7 @@ rt_grow(void *array, size_t *cap, size_t need, size_t elem)
 	size_t ncap = *cap ? *cap * 2 : 16;
 	while (ncap < need)
 		ncap *= 2;
-	void *n = realloc(array, ncap * elem);
-	if (!n) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	void *n = base_xrealloc(array, ncap * elem);
 	*cap = ncap;
 	return n;
 }
@@ -31,11 +28,7 @@ rt_grow(void *array, size_t *cap, size_t need, size_t elem)
 struct rt_program *
 rt_program_new(void)
 {
-	struct rt_program *p = calloc(1, sizeof *p);
-	if (!p) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	struct rt_program *p = base_xcalloc(1, sizeof *p);
 	p->sessions[RT_AM].opens = p->sessions[RT_AM].closes = -1;
 	p->sessions[RT_PM].opens = p->sessions[RT_PM].closes = -1;
 	p->sessions[RT_AM].file = p->sessions[RT_PM].file = RT_NO_STRING;
@@ -101,11 +94,7 @@ refresh_string_index(struct rt_program *p)
 		cap *= 2;
 	if (cap != p->string_slots_cap || p->strings_indexed > p->nstrings) {
 		free(p->string_slots);
-		p->string_slots = calloc(cap, sizeof *p->string_slots);
-		if (!p->string_slots) {
-			fputs("attend: out of memory\n", stderr);
-			abort();
-		}
+		p->string_slots = base_xcalloc(cap, sizeof *p->string_slots);
 		p->string_slots_cap = cap;
 		p->strings_indexed = 0;
 	}
@@ -121,11 +110,7 @@ rt_program_string(struct rt_program *p, const char *s)
 	for (size_t at = (size_t)hash_string(s) & mask; p->string_slots[at]; at = (at + 1) & mask)
 		if (strcmp(p->strings[p->string_slots[at] - 1], s) == 0)
 			return p->string_slots[at] - 1;
-	char *copy = strdup(s);
-	if (!copy) {
-		fputs("attend: out of memory\n", stderr);
-		abort();
-	}
+	char *copy = base_xstrdup(s);
 	return APPEND(p, strings, nstrings, cap_strings, copy);
 }
 
@@ -225,12 +210,7 @@ rt_program_emit(struct rt_program *p, uint8_t op, uint32_t operand, uint32_t lin
 	size_t cap = p->cap_code;
 	uint32_t at = APPEND(p, code, ncode, cap_code, in);
 	if (p->cap_code != cap || !p->lines) {
-		uint32_t *l = realloc(p->lines, p->cap_code * sizeof *l);
-		if (!l) {
-			fputs("attend: out of memory\n", stderr);
-			abort();
-		}
-		p->lines = l;
+		p->lines = base_xrealloc(p->lines, p->cap_code * sizeof *p->lines);
 	}
 	p->lines[at] = line;
 	return at;

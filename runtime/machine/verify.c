@@ -9,6 +9,7 @@
  */
 #include "runtime/machine/bytecode.h"
 #include "runtime/machine/opcodes.h"
+#include "runtime/base/memory.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -371,9 +372,7 @@ verify_rules_decided(const struct rt_program *p, const int32_t *depth, int32_t *
 			first_halt = i;
 			break;
 		}
-	uint32_t *decided_at = malloc((p->nrules ? p->nrules : 1) * sizeof *decided_at);
-	if (!decided_at)
-		return fail(err, errsz, "out of memory");
+	uint32_t *decided_at = base_xcalloc(p->nrules ? p->nrules : 1, sizeof *decided_at);
 	for (size_t k = 0; k < p->nrules; k++)
 		decided_at[k] = UINT32_MAX;
 	int rc = 0;
@@ -411,13 +410,10 @@ rt_verify(const struct rt_program *p, char *err, size_t errsz)
 	if (verify_sizes(p, err, errsz) || verify_codes(p, err, errsz) || verify_measures(p, err, errsz) ||
 	    verify_rules(p, err, errsz) || verify_facts(p, err, errsz))
 		return -1;
-	int32_t *depth = malloc(p->ncode * sizeof *depth);
-	int32_t *skipped = calloc(p->ncode + 1, sizeof *skipped);
-	int rc;
-	if (!depth || !skipped)
-		rc = fail(err, errsz, "out of memory");
-	else
-		rc = verify_flow(p, depth, skipped, err, errsz) || verify_rules_decided(p, depth, skipped, err, errsz) ? -1 : 0;
+	/* out of memory ends the process (runtime/base/memory.h): never "fails verification" */
+	int32_t *depth = base_xcalloc(p->ncode ? p->ncode : 1, sizeof *depth);
+	int32_t *skipped = base_xcalloc(p->ncode + 1, sizeof *skipped);
+	int rc = verify_flow(p, depth, skipped, err, errsz) || verify_rules_decided(p, depth, skipped, err, errsz) ? -1 : 0;
 	free(depth);
 	free(skipped);
 	return rc;

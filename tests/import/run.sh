@@ -4,18 +4,9 @@
 # output is valid UTF-8 whatever bytes the database holds.
 #
 #   tests/import/run.sh ATTEND
-set -u
-ATTEND=$1
-LC_ALL=C; export LC_ALL
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. tests/lib.sh
 DB=$tmp/r.db
 S=tests/scenarios/data
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-checksum() { sqlite3 "$1" .dump | cksum; }
 
 # A refused import leaves the database exactly as it was.
 refused() { # description, then import arguments
@@ -98,5 +89,4 @@ before=$(checksum "$tmp/ctf.db")
 grep -q "marks: 0 new, 148 unchanged, 0 amended, 0 refused" "$tmp/again.log" && [ "$(checksum "$tmp/ctf.db")" = "$before" ] &&
 	ok || { fail "CTF re-import"; cat "$tmp/again.log"; }
 
-echo "import: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary import
