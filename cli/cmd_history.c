@@ -434,6 +434,22 @@ static const struct cli_option notice_list_options[] = {
 static const struct cli_command cli_notice_list_command;
 
 static int
+print_improve(const struct reg_improve_notice *n, void *ctx)
+{
+	int *first = ctx;
+	char given[11], ended[11] = "-";
+	if (*first)
+		printf("\nnotices to improve (from the decision history):\n%-14s %-10s %-10s %s\n", "upn", "given",
+		       "ended", "policy");
+	*first = 0;
+	rt_date_format(n->given, given);
+	if (n->ended != RT_DATE_MAX)
+		rt_date_format(n->ended, ended);
+	printf("%-14s %-10s %-10s %s\n", n->upn, given, ended, n->policy);
+	return 0;
+}
+
+static int
 notice_list(int argc, char **argv)
 {
 	struct flags flags = { 0 }, *f = &flags;
@@ -468,6 +484,11 @@ notice_list(int argc, char **argv)
 				printf("  unpaid since %s: prosecute or withdraw", last);
 			putchar('\n');
 		}
+		int first_improve = 1;
+		if (reg_improve_each(s, f->upn, print_improve, &first_improve)) {
+			fprintf(stderr, "attend: %s\n", reg_error(s));
+			rc = CLI_USAGE;
+		}
 	}
 	reg_penalties_free(&pen);
 	reg_close(s);
@@ -476,7 +497,8 @@ notice_list(int argc, char **argv)
 
 
 static const struct cli_command cli_notice_list_command = {
-	"notice list", notice_list, "DB", "the notices, marking those unpaid after their window", notice_list_options,
+	"notice list", notice_list, "DB", "the notices, marking those unpaid after their window; then the notices to improve",
+	notice_list_options,
 	NULL, NULL,
 };
 

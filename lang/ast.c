@@ -105,6 +105,18 @@ put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n < o->size - o->len ? (size_t)n : o->size - o->len - 1;
 }
 
+/* " since stage 1", " since persistent_absence", " since the notice to improve" */
+static void
+put_since(struct out *o, const struct lang_measure *m)
+{
+	if (m->since_flag && strcmp(m->since_flag, LANG_IMPROVE_NAME) == 0)
+		put(o, " since the notice to improve");
+	else if (m->since_flag)
+		put(o, " since %s", m->since_flag);
+	else
+		put(o, " since stage %lld", (long long)m->since_stage);
+}
+
 static void
 format_measure(const struct lang_measure *m, struct out *o)
 {
@@ -136,11 +148,8 @@ format_measure(const struct lang_measure *m, struct out *o)
 		break;
 	case RT_M_WEEKS_SINCE:
 	case RT_M_DAYS_SINCE:
-		put(o, "school %s since ", m->kind == RT_M_WEEKS_SINCE ? "weeks" : "days");
-		if (m->since_flag)
-			put(o, "%s", m->since_flag);
-		else
-			put(o, "stage %lld", (long long)m->since_stage);
+		put(o, "school %s", m->kind == RT_M_WEEKS_SINCE ? "weeks" : "days");
+		put_since(o, m);
 		return; /* no codes, no period */
 	default:
 		if (m->filter == LANG_F_CODED)
@@ -164,6 +173,9 @@ format_measure(const struct lang_measure *m, struct out *o)
 	case RT_P_ANY_WEEKS_TERM:
 		put(o, " in any %lld school week%s of this %s", (long long)m->weeks, m->weeks == 1 ? "" : "s",
 		    m->period == RT_P_ANY_WEEKS_YEAR ? "school year" : "term");
+		break;
+	case RT_P_SINCE:
+		put_since(o, m);
 		break;
 	default: break;
 	}

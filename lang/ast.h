@@ -59,6 +59,9 @@ struct lang_measure {
 	 * or a flag name (the other is 0 / NULL); the checker sets the expr's ref */
 	int64_t since_stage;
 	const char *since_flag;
+	/* RT_M_WEEKS_SINCE only: counted from the start the recorded history gives
+	 * (up to the day before), not from today's outcome (made by codegen) */
+	int recorded;
 };
 
 struct lang_expr {
@@ -113,7 +116,10 @@ enum lang_item_kind {
 	LANG_I_FINE,       /* first notice £80 within 21 days[, £160 within 28 days] [from D] [until D] */
 	LANG_I_CAP,        /* at most N notices in N years[, otherwise "..."] */
 	LANG_I_UNPAID,     /* unpaid after N days "..." */
-	LANG_I_FIELD       /* letterhead: NAME "..." ["..."] or NAME """...""" */
+	LANG_I_FIELD,      /* letterhead: NAME "..." ["..."] or NAME """...""" */
+	LANG_I_NOT_APPROPRIATE, /* support not appropriate when COND (notice to improve) */
+	LANG_I_IMPROVEMENT,     /* improvement period N school weeks (notice to improve) */
+	LANG_I_IMPROVED         /* improved when COND (notice to improve) */
 };
 
 struct lang_item {
@@ -136,6 +142,9 @@ struct lang_item {
 	rt_date from, until;         /* FINE, WHEN, CONSIDER: RT_DATE_MIN / RT_DATE_MAX when open */
 };
 
+/* The flag a `notice to improve` block declares. */
+#define LANG_IMPROVE_NAME RT_IMPROVE_NAME
+
 struct lang_decl {
 	enum lang_decl_kind kind;
 	struct lang_loc loc;         /* the whole first line */
@@ -157,6 +166,7 @@ struct lang_decl {
 	int penalty;
 	rt_date from, until;         /* CODE; FLAG, STAGE, PENALTY: when the rule is in force */
 	struct lang_loc dates_loc;   /* FLAG, STAGE, PENALTY: where `from ... until ...` is written */
+	int improve;                 /* FLAG: the `notice to improve` block (a flag named notice_to_improve) */
 	/* blocks */
 	struct lang_item *items;
 	/* filled in by the checker */

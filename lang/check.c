@@ -190,6 +190,26 @@ check_since(struct checker *c, struct lang_expr *e)
 	return m->kind == RT_M_WEEKS_SINCE ? RT_UNIT_SCHOOL_WEEKS : RT_UNIT_DAYS;
 }
 
+/* "unauthorised sessions since stage 1": the rule whose recorded start begins the period. It
+ * reads only the recorded history, so any rule may be named, even the one being decided. */
+static void
+check_since_period(struct checker *c, struct lang_expr *e)
+{
+	const struct lang_measure *m = &e->measure;
+	if (m->kind != RT_M_SESSIONS && m->kind != RT_M_DAYS && m->kind != RT_M_RATE) {
+		lang_error(c->d, e->loc, "only sessions, days and rates are counted since a stage or flag");
+		return;
+	}
+	struct lang_decl *d = m->since_flag ? lang_find_decl(c->ctx, LANG_D_FLAG, m->since_flag)
+	                                    : lang_find_stage(c->ctx, m->since_stage);
+	if (!d && m->since_flag)
+		lang_error(c->d, e->loc, "'%s' is not a flag: 'since' needs a flag, 'stage N' or 'the notice to "
+		           "improve'", m->since_flag);
+	else if (!d)
+		lang_error(c->d, e->loc, "there is no stage %lld", (long long)m->since_stage);
+	e->ref = d;
+}
+
 /* Maxima over windows count sessions or days; a longest run is over a year, term or half term. */
 static void
 check_window(struct checker *c, const struct lang_expr *e)
@@ -215,6 +235,8 @@ check_expr(struct checker *c, struct lang_expr *e)
 		if (e->measure.filter == LANG_F_CODED)
 			check_codes_listed(c, e->measure.codes);
 		check_window(c, e);
+		if (e->measure.period == RT_P_SINCE)
+			check_since_period(c, e);
 		switch (e->measure.kind) {
 		case RT_M_SESSIONS: return e->unit = RT_UNIT_SESSIONS;
 		case RT_M_RATE: return e->unit = RT_UNIT_PERCENT;
@@ -406,7 +428,7 @@ check_placeholders(struct checker *c, const struct lang_decl *letter, const stru
 		const struct lang_expr *e = lang_parse_placeholder(c->ctx->arena, inner, strlen(inner));
 		/* "since" measures name a rule, which a letter cannot resolve */
 		int ok = e && ((e->kind == LANG_E_MEASURE && e->measure.kind != RT_M_WEEKS_SINCE &&
-		                e->measure.kind != RT_M_DAYS_SINCE) ||
+		                e->measure.kind != RT_M_DAYS_SINCE && e->measure.period != RT_P_SINCE) ||
 		                          (e->kind == LANG_E_NAME && lang_find_value(c->ctx, e->name) &&
 		                           lang_find_value(c->ctx, e->name)->kind != LANG_D_FLAG));
 		if (ok && e->kind == LANG_E_MEASURE && e->measure.filter == LANG_F_CODED)
@@ -449,6 +471,40 @@ check_dated_conditions(struct checker *c, const char *what, const char *cond_nam
 	}
 }
 
+/* The lines only a `notice to improve` block has: one improvement period in
+ * school weeks, one `improved when`, at most one `support not appropriate when`. */
+static void
+check_improve_items(struct checker *c, const struct lang_decl *d)
+{
+	const struct lang_item *seen[3] = { NULL, NULL, NULL };
+	static const char *const names[] = { "support not appropriate when", "improvement period", "improved when" };
+	for (const struct lang_item *it = d->items; it; it = it->next) {
+		if (it->kind < LANG_I_NOT_APPROPRIATE || it->kind > LANG_I_IMPROVED)
+			continue;
+		int k = it->kind - LANG_I_NOT_APPROPRIATE;
+		if (!d->improve) {
+			lang_error(c->d, it->loc, "'%s' belongs in a 'notice to improve' block", names[k]);
+			continue;
+		}
+		if (seen[k]) {
+			lang_error(c->d, it->loc, "a second '%s' line", names[k]);
+			lang_note(c->d, seen[k]->loc, "the first is here");
+		}
+		seen[k] = it;
+		if (it->kind == LANG_I_IMPROVEMENT) {
+			expect_unit(c, it->text_loc, it->amount, RT_UNIT_SCHOOL_WEEKS, "an improvement period");
+			if (it->amount.num < 1 || it->amount.num > 520)
+				lang_error(c->d, it->text_loc, "an improvement period is 1 to 520 school weeks");
+		} else {
+			check_condition(c, it->expr);
+		}
+	}
+	if (d->improve && !seen[1])
+		lang_error(c->d, d->loc, "the notice to improve has no 'improvement period'");
+	if (d->improve && !seen[2])
+		lang_error(c->d, d->loc, "the notice to improve has no 'improved when' condition");
+}
+
 static void
 check_rule(struct checker *c, struct lang_decl *d)
 {
@@ -481,9 +537,28 @@ check_rule(struct checker *c, struct lang_decl *d)
 				lang_error(c->d, it->text_loc, "unknown letter '%s'", it->text);
 		}
 	}
+	check_improve_items(c, d);
 	c->rule = -1;
 	if (!first_cond)
 		lang_error(c->d, d->loc, "%s has no '%s' condition", what, cond_name);
+}
+
+/* The penalty notice reads the notice to improve's outcome, so it is decided first. */
+static void
+check_improve_order(struct checker *c)
+{
+	const struct lang_decl *improve = lang_find_decl(c->ctx, LANG_D_FLAG, LANG_IMPROVE_NAME);
+	const struct lang_decl *penalty = NULL;
+	for (size_t i = 0; i < c->ctx->ndecls && !penalty; i++)
+		if (c->ctx->decls[i]->kind == LANG_D_PENALTY)
+			penalty = c->ctx->decls[i];
+	if (improve && !improve->improve)
+		lang_error(c->d, improve->name_loc, "'%s' is the name of the notice to improve: write it as a "
+		           "'notice to improve' block", LANG_IMPROVE_NAME);
+	else if (improve && penalty && improve->index > penalty->index) {
+		lang_error(c->d, improve->loc, "the notice to improve must come before the penalty notice it leads to");
+		lang_note(c->d, penalty->loc, "the penalty notice is here");
+	}
 }
 
 static void
@@ -704,6 +779,7 @@ lang_check(struct lang_ctx *ctx)
 		lang_error(&ctx->diags, ctx->main->decls ? ctx->main->decls->loc : (struct lang_loc){ 0 },
 		           "too many codes: at most %d", RT_MAX_CODES - 1);
 	check_stage_numbers(&c);
+	check_improve_order(&c);
 	/* Schedules first: their unit is known before any condition uses them. */
 	for (size_t i = 0; i < ctx->ndecls; i++)
 		if (ctx->decls[i]->kind == LANG_D_SCHEDULE)

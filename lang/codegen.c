@@ -59,6 +59,78 @@ dated_expr(struct gen *g, const struct lang_expr *e, rt_date from, rt_date until
 	return and;
 }
 
+static struct lang_expr *
+binary(struct gen *g, enum lang_expr_kind kind, struct lang_loc loc, const struct lang_expr *l,
+       const struct lang_expr *r)
+{
+	struct lang_expr *e = lang_expr_new(g->ctx->arena, kind, loc);
+	e->lhs = (struct lang_expr *)l;
+	e->rhs = (struct lang_expr *)r;
+	e->unit = RT_UNIT_BOOL;
+	return e;
+}
+
+/* "school weeks since the notice to improve" by the recorded history, compared with the improvement period. */
+static struct lang_expr *
+improvement_weeks(struct gen *g, const struct lang_decl *improve, int op)
+{
+	const struct lang_item *period = lang_decl_item(improve, LANG_I_IMPROVEMENT);
+	struct lang_expr *weeks = lang_expr_new(g->ctx->arena, LANG_E_MEASURE, period->loc);
+	weeks->measure.kind = RT_M_WEEKS_SINCE;
+	weeks->measure.since_flag = LANG_IMPROVE_NAME;
+	weeks->measure.recorded = 1;
+	weeks->ref = (struct lang_decl *)improve;
+	weeks->unit = RT_UNIT_SCHOOL_WEEKS;
+	struct lang_expr *value = lang_expr_new(g->ctx->arena, LANG_E_VALUE, period->loc);
+	value->value = period->amount;
+	value->unit = RT_UNIT_SCHOOL_WEEKS;
+	struct lang_expr *cmp = binary(g, LANG_E_CMP, period->loc, weeks, value);
+	cmp->op = op;
+	return cmp;
+}
+
+/* The notice to improve holds while its improvement period runs (by the recorded
+ * history), and when it is due: the `when` holds and either support is appropriate or
+ * the period is over (it then stays while the threshold does, so that the penalty
+ * notice can follow). */
+static const struct lang_expr *
+improve_condition(struct gen *g, const struct lang_decl *d, const struct lang_expr *due)
+{
+	const struct lang_item *na = lang_decl_item(d, LANG_I_NOT_APPROPRIATE);
+	if (na)
+		due = binary(g, LANG_E_AND, d->loc, due,
+		             binary(g, LANG_E_OR, na->loc, improvement_weeks(g, d, RT_OP_GE),
+		                    binary(g, LANG_E_NOT, na->loc, na->expr, NULL)));
+	return binary(g, LANG_E_OR, d->loc, improvement_weeks(g, d, RT_OP_LT), due);
+}
+
+/* A penalty notice is considered only where support is not appropriate, or after
+ * the notice to improve's period has ended without improvement (while it is in force). */
+static const struct lang_expr *
+after_improvement(struct gen *g, const struct lang_expr *consider)
+{
+	const struct lang_decl *d = lang_find_decl(g->ctx, LANG_D_FLAG, LANG_IMPROVE_NAME);
+	if (!d || !d->improve)
+		return consider;
+	const struct lang_item *na = lang_decl_item(d, LANG_I_NOT_APPROPRIATE);
+	const struct lang_item *improved = lang_decl_item(d, LANG_I_IMPROVED);
+	struct lang_expr *holds = lang_expr_new(g->ctx->arena, LANG_E_NAME, d->loc);
+	holds->name = d->name;
+	holds->ref = (struct lang_decl *)d;
+	holds->unit = RT_UNIT_BOOL;
+	const struct lang_expr *gate =
+		binary(g, LANG_E_AND, improved->loc, binary(g, LANG_E_AND, d->loc, holds, improvement_weeks(g, d, RT_OP_GE)),
+		       binary(g, LANG_E_NOT, improved->loc, improved->expr, NULL));
+	if (na)
+		gate = binary(g, LANG_E_OR, na->loc, na->expr, gate);
+	if (is_dated(d->from, d->until)) {
+		struct lang_expr *in = lang_expr_new(g->ctx->arena, LANG_E_IN_FORCE, d->loc);
+		in->value = (struct rt_value){ d->from, d->until, RT_UNIT_DATE };
+		gate = binary(g, LANG_E_OR, d->loc, binary(g, LANG_E_NOT, d->loc, in, NULL), gate);
+	}
+	return binary(g, LANG_E_AND, consider->loc, consider, gate);
+}
+
 /* A rule's condition with its dates: each dated `when` line in force on its own
  * dates (one of them at most on any day), all within the block's dates. */
 static const struct lang_expr *
@@ -78,6 +150,10 @@ rule_condition(struct gen *g, const struct lang_decl *d)
 		}
 		all = e;
 	}
+	if (d->improve)
+		all = improve_condition(g, d, all);
+	else if (d->kind == LANG_D_PENALTY)
+		all = after_improvement(g, all);
 	return dated_expr(g, all, d->from, d->until, d->loc);
 }
 
@@ -132,8 +208,10 @@ gen_measure_labelled(struct gen *g, const struct lang_expr *e, const char *label
 	if (m.kind == RT_M_WEEKS_SINCE || m.kind == RT_M_DAYS_SINCE) {
 		m.period = RT_P_YEAR;
 		m.rule = (uint32_t)e->ref->index; /* no code set: it counts school days, not marks */
-		m.flags = 0;                      /* no window to restart after a notice */
+		m.flags = e->measure.recorded ? RT_MEASURE_RECORDED : 0; /* no window to restart after a notice */
 	} else {
+		if (m.period == RT_P_SINCE)
+			m.rule = (uint32_t)e->ref->index;
 		struct rt_codeset set = codeset_for(g, &e->measure);
 		m.codeset = rt_program_codeset(g->p, &set);
 	}
@@ -495,8 +573,9 @@ lang_codegen(struct lang_ctx *ctx)
 		const struct lang_decl *d = ctx->decls[i];
 		if (d->kind != LANG_D_FLAG && d->kind != LANG_D_STAGE && d->kind != LANG_D_PENALTY)
 			continue;
-		/* Sessions that led to an earlier notice do not count toward the next one. */
-		g.measure_flags = d->kind == LANG_D_PENALTY ? RT_MEASURE_AFTER_NOTICE : 0;
+		/* Sessions that led to an earlier notice do not count toward the next one, nor
+		 * toward a new notice to improve. */
+		g.measure_flags = d->kind == LANG_D_PENALTY || d->improve ? RT_MEASURE_AFTER_NOTICE : 0;
 		gen_expr(&g, rule_condition(&g, d));
 		g.measure_flags = 0;
 		emit(&g, RT_OP_RULE, (uint32_t)d->index, d->loc);
@@ -520,7 +599,7 @@ lang_measure_add(struct rt_program *p, const char *phrase)
 	int index = -1;
 	/* The "since" kinds name a rule the checker would have to resolve: not here. */
 	if (e && e->kind == LANG_E_MEASURE && e->measure.kind != RT_M_WEEKS_SINCE && e->measure.kind != RT_M_DAYS_SINCE &&
-	    codes_known(p, e->measure.codes)) {
+	    e->measure.period != RT_P_SINCE && codes_known(p, e->measure.codes)) {
 		struct gen g = { .p = p };
 		/* labelled as written, so that the test finds it whatever the canonical spelling */
 		index = (int)gen_measure_labelled(&g, e, phrase);

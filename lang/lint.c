@@ -562,7 +562,9 @@ check_overlaps(struct lint *l)
 			const struct lang_decl *o = ctx->decls[i];
 			const struct lang_expr *oc = o->kind == LANG_D_STAGE || o->kind == LANG_D_FLAG ||
 			                             o->kind == LANG_D_PENALTY ? trigger(o) : NULL;
-			if (!oc || !expr_equal(cond, oc, 0))
+			/* The notice to improve shares the penalty notice's threshold by design: it comes first. */
+			int improve_pair = (o->improve && d->kind == LANG_D_PENALTY) || (d->improve && o->kind == LANG_D_PENALTY);
+			if (!oc || improve_pair || !expr_equal(cond, oc, 0))
 				continue;
 			char a[96], b[96];
 			describe(d, a, sizeof a);

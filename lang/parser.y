@@ -73,7 +73,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 	struct lang_item *item;
 	struct lang_strlist *strs;
 	struct { rt_date from, until; } dates;
-	struct { uint8_t period; int64_t weeks; struct lang_loc loc; } period;
+	struct { uint8_t period; int64_t weeks; struct lang_loc loc; int64_t stage; const char *flag; } period;
 }
 
 %token START_FILE START_EXPR
@@ -101,6 +101,8 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token THE "the" THIS "this" TO "to" TOWARD "toward" UNAUTHORISED "unauthorised" UNTIL "until"
 %token UNPAID "unpaid" VERSION "version" WHEN "when" WITHIN "within" YEAR "year"
 %token SCHOOL_WEEKS_SINCE "school weeks since" SCHOOL_DAYS_SINCE "school days since"
+%token NOTICE_TO_IMPROVE "notice to improve" IMPROVEMENT_PERIOD "improvement period" IMPROVED_WHEN "improved when"
+%token NOT_APPROPRIATE_WHEN "support not appropriate when" SINCE "since"
 %token ADVANCE "advance" WRITING "writing" ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
 
 %left OR
@@ -113,6 +115,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <expr> expr primary measure_expr longest_run
 %type <item> register_items register_item schedule_items schedule_item rule_items rule_item
 %type <item> letter_items letter_item penalty_items penalty_item fine letterhead_items letterhead_item
+%type <item> improve_items improve_item
 %type <str> name opt_source opt_string opt_by opt_otherwise
 %type <num> opt_in_writing opt_replaces category session_name ordinal relop since
 %type <strs> codes
@@ -185,6 +188,10 @@ decl_body
 		{ $$ = lang_decl_new(A, LANG_D_STAGE, @1); $$->loc.last_line = @2.last_line;
 		  $$->loc.last_column = @2.last_column; $$->stage = whole(ps, $2, @2, "a stage number");
 		  $$->title = $3; $$->items = $6; $$->from = $4.from; $$->until = $4.until; $$->dates_loc = @4; }
+	| NOTICE_TO_IMPROVE dates NEWLINE improve_items END NEWLINE
+		{ $$ = lang_decl_new(A, LANG_D_FLAG, @1); $$->name = LANG_IMPROVE_NAME; $$->name_loc = @1;
+		  $$->title = "Notice to improve"; $$->improve = 1; $$->items = $4; $$->from = $2.from;
+		  $$->until = $2.until; $$->dates_loc = @2; }
 	| LETTER name opt_string NEWLINE letter_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_LETTER, @2); $$->name = $2; $$->title = $3; $$->items = $5; }
 	| LETTERHEAD NEWLINE letterhead_items END NEWLINE
@@ -282,8 +289,24 @@ rule_item
 		{ $$ = lang_item_new(A, LANG_I_ACTION, @$); $$->text = $2; $$->owner = $3; }
 	| LETTER name NEWLINE
 		{ $$ = lang_item_new(A, LANG_I_LETTER, @$); $$->text = $2; $$->text_loc = @2; }
+
 	| SOURCE STRING NEWLINE { $$ = lang_item_new(A, LANG_I_SOURCE, @$); $$->text = $2; }
 	| error NEWLINE { $$ = NULL; yyerrok; if (lang_diags_full(ps->diags)) YYABORT; }
+	;
+
+improve_items
+	: %empty { $$ = NULL; }
+	| improve_items improve_item { $$ = append_item($1, $2); }
+	;
+
+improve_item
+	: rule_item
+	| NOT_APPROPRIATE_WHEN expr NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_NOT_APPROPRIATE, @1); $$->expr = $2; }
+	| IMPROVEMENT_PERIOD QUANTITY NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_IMPROVEMENT, @$); $$->amount = $2; $$->text_loc = @2; }
+	| IMPROVED_WHEN expr NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_IMPROVED, @1); $$->expr = $2; }
 	;
 
 opt_by
@@ -400,7 +423,7 @@ primary
 	| measure_expr
 	| measure_expr period
 		{ $$ = $1; $$->loc = @$; $$->measure.period = $2.period; $$->measure.weeks = $2.weeks;
-		  $$->measure.weeks_loc = $2.loc; }
+		  $$->measure.weeks_loc = $2.loc; $$->measure.since_stage = $2.stage; $$->measure.since_flag = $2.flag; }
 	| CONSECUTIVE DAYS ABSENT { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_ABSENT, NULL); }
 	| CONSECUTIVE DAYS CODED codes { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_CODED, $4); }
 	| longest_run
@@ -411,6 +434,8 @@ primary
 		{ $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL);
 		  $$->measure.since_stage = whole(ps, $3, @3, "a stage number"); }
 	| since name { $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL); $$->measure.since_flag = $2; }
+	| since THE NOTICE_TO_IMPROVE
+		{ $$ = measure(ps, @$, $1, LANG_F_POSSIBLE, NULL); $$->measure.since_flag = LANG_IMPROVE_NAME; }
 	;
 
 longest_run
@@ -447,16 +472,22 @@ measure_expr
 	;
 
 period
-	: THIS YEAR { $$.period = RT_P_YEAR; $$.weeks = 0; $$.loc = @$; }
-	| THIS TERM { $$.period = RT_P_TERM; $$.weeks = 0; $$.loc = @$; }
-	| THIS HALF TERM { $$.period = RT_P_HALF_TERM; $$.weeks = 0; $$.loc = @$; }
-	| THIS SCHOOL_YEAR { $$.period = RT_P_YEAR; $$.weeks = 0; $$.loc = @$; }
+	: THIS YEAR { $$.period = RT_P_YEAR; $$.weeks = 0; $$.loc = @$; $$.stage = 0; $$.flag = NULL; }
+	| THIS TERM { $$.period = RT_P_TERM; $$.weeks = 0; $$.loc = @$; $$.stage = 0; $$.flag = NULL; }
+	| THIS HALF TERM { $$.period = RT_P_HALF_TERM; $$.weeks = 0; $$.loc = @$; $$.stage = 0; $$.flag = NULL; }
+	| THIS SCHOOL_YEAR { $$.period = RT_P_YEAR; $$.weeks = 0; $$.loc = @$; $$.stage = 0; $$.flag = NULL; }
 	| IN THE LAST QUANTITY
-		{ $$.period = RT_P_SCHOOL_WEEKS; $$.loc = @4; $$.weeks = school_weeks(ps, $4, @4, "in the last"); }
+		{ $$.period = RT_P_SCHOOL_WEEKS; $$.loc = @4; $$.weeks = school_weeks(ps, $4, @4, "in the last"); $$.stage = 0; $$.flag = NULL; }
 	| IN ANY QUANTITY OF THIS year_word
-		{ $$.period = RT_P_ANY_WEEKS_YEAR; $$.loc = @3; $$.weeks = school_weeks(ps, $3, @3, "in any"); }
+		{ $$.period = RT_P_ANY_WEEKS_YEAR; $$.loc = @3; $$.weeks = school_weeks(ps, $3, @3, "in any"); $$.stage = 0; $$.flag = NULL; }
 	| IN ANY QUANTITY OF THIS TERM
-		{ $$.period = RT_P_ANY_WEEKS_TERM; $$.loc = @3; $$.weeks = school_weeks(ps, $3, @3, "in any"); }
+		{ $$.period = RT_P_ANY_WEEKS_TERM; $$.loc = @3; $$.weeks = school_weeks(ps, $3, @3, "in any"); $$.stage = 0; $$.flag = NULL; }
+	| SINCE STAGE NUMBER
+		{ $$.period = RT_P_SINCE; $$.loc = @$; $$.weeks = 0; $$.stage = whole(ps, $3, @3, "a stage number");
+		  $$.flag = NULL; }
+	| SINCE name { $$.period = RT_P_SINCE; $$.loc = @$; $$.weeks = 0; $$.stage = 0; $$.flag = $2; }
+	| SINCE THE NOTICE_TO_IMPROVE
+		{ $$.period = RT_P_SINCE; $$.loc = @$; $$.weeks = 0; $$.stage = 0; $$.flag = LANG_IMPROVE_NAME; }
 	;
 
 year_word

@@ -64,9 +64,13 @@ eng_rule_rests_on(const struct rt_program *prog, size_t i, uint32_t *rules, size
 			rule = in->operand;
 		else if (in->op == RT_OP_MEASURE && in->operand < prog->nmeasures &&
 		         (prog->measures[in->operand].kind == RT_M_WEEKS_SINCE ||
-		          prog->measures[in->operand].kind == RT_M_DAYS_SINCE))
+		          prog->measures[in->operand].kind == RT_M_DAYS_SINCE ||
+		          prog->measures[in->operand].period == RT_P_SINCE))
 			rule = prog->measures[in->operand].rule;
-		if (rule < prog->nrules)
+		int seen = 0;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = rules[k] == rule;
+		if (rule < prog->nrules && !seen)
 			rules[n++] = rule;
 	}
 	return n;
@@ -273,6 +277,22 @@ explain_penalty(const struct rt_program *prog, const struct eng_outcome *o, cons
 	}
 }
 
+/* The notice to improve, when it holds: since when, and what follows it. */
+static void
+explain_improve(const struct rt_program *prog, const struct rt_eval *ev, FILE *out)
+{
+	for (size_t i = 0; i < prog->nrules; i++) {
+		const struct rt_rule *r = &prog->rules[i];
+		if (r->kind != RT_RULE_FLAG || strcmp(rt_program_str(prog, r->name), RT_IMPROVE_NAME) != 0 ||
+		    !ev->outcomes[i])
+			continue;
+		char since[48];
+		rt_date_format_long(ev->held_since[i], since, sizeof since);
+		fprintf(out, "  notice to improve: due since %s; a penalty notice is considered only once its improvement "
+		             "period has ended without improvement (see its rule above)\n", since);
+	}
+}
+
 void
 eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FILE *out)
 {
@@ -303,6 +323,7 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 	} else {
 		fprintf(out, "  stage reached: none\n");
 	}
+	explain_improve(prog, ev, out);
 	explain_penalty(prog, o, when, out);
 	for (size_t i = 0; i < o->ndisagreements; i++) {
 		const struct eng_disagreement *d = &o->disagreements[i];

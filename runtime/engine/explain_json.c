@@ -68,7 +68,9 @@ file_name(const struct rt_program *prog, uint32_t file)
 static void
 json_period(const struct rt_measure *m, FILE *out)
 {
-	static const char *const names[] = { "school_year", "term", "half_term", "school_weeks" };
+	static const char *const names[] = { "school_year", "term", "half_term", "school_weeks", "any_school_weeks_of_year",
+	                                     "any_school_weeks_of_term", "since_rule" };
+	_Static_assert(sizeof names / sizeof names[0] == RT_P__COUNT, "a name for every period");
 	if (m->period < RT_P__COUNT)
 		fprintf(out, "\"%s\"", names[m->period]);
 	else

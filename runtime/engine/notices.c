@@ -75,8 +75,9 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 		status = eng_run(prog, store, &params, &check.consumer);
 		if (status == 0 && !check.due && !force) {
 			fprintf(diag, "attend: notice issue: on %s the policy does not call for a notice to %s for %s "
-			              "(the threshold is not met, or its sessions already counted toward an earlier "
-			              "notice to this parent); `attend explain` shows why; --force issues it anyway\n",
+			              "(the threshold is not met, its sessions already counted toward an earlier "
+			              "notice to this parent, or a notice to improve comes first); `attend explain` shows why; "
+			              "--force issues it anyway\n",
 			        day, parent, upn);
 			status = 1;
 		}

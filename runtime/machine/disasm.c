@@ -95,11 +95,14 @@ print_measure_text(FILE *out, const struct rt_program *p, const struct rt_measur
 		case RT_P_SCHOOL_WEEKS: fprintf(out, "last %u school weeks  ", m->weeks); break;
 		case RT_P_ANY_WEEKS_YEAR: fprintf(out, "most in any %u school weeks of the year  ", m->weeks); break;
 		case RT_P_ANY_WEEKS_TERM: fprintf(out, "most in any %u school weeks of the term  ", m->weeks); break;
+		case RT_P_SINCE: fprintf(out, "since rule %u  ", m->rule); break;
 		case RT_P__COUNT: fputs("(unknown period)  ", out); break;
 		}
 	}
 	if (m->flags & RT_MEASURE_AFTER_NOTICE)
 		fputs("after notice  ", out);
+	if (m->flags & RT_MEASURE_RECORDED)
+		fputs("recorded  ", out);
 	fputs("; ", out);
 	fputs(m->label == RT_NO_STRING ? kind_name(m->kind) : rt_program_str(p, m->label), out);
 }

@@ -80,6 +80,8 @@ rt_period_begin(const struct rt_period_anchor *a, const struct rt_calendar *cal,
 		return a->year_begin;
 	case RT_P_ANY_WEEKS_TERM:
 		return a->term_begin;
+	case RT_P_SINCE: /* from the recorded history, which only the VM has: it recounts these */
+		return a->upto;
 	case RT_P_SCHOOL_WEEKS:
 		if (a->window_week < 0)
 			return a->upto;
@@ -266,8 +268,8 @@ rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal,
 {
 	struct rt_period_anchor a;
 	rt_period_anchor_init(&a, cal, as_of);
-	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE)
-		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE }; /* needs the run's outcomes: the VM computes it */
+	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE || m->period == RT_P_SINCE)
+		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE }; /* needs the run or its history: the VM computes it */
 	return rt_measure_scan(prog, cal, m, marks, &a, rt_period_begin(&a, cal, m));
 }
 

@@ -100,7 +100,10 @@ enum rt_measure_kind {
 /* rt_measure.flags */
 #define RT_MEASURE_AFTER_NOTICE 0x01 /* the window starts after the history's counted_until:
                                         sessions already counted toward a notice do not count again */
-#define RT_MEASURE__FLAGS RT_MEASURE_AFTER_NOTICE /* every defined flag */
+#define RT_MEASURE_RECORDED 0x02     /* a "since" kind counted from the rule's start by the recorded
+                                        history up to the day before (rt_pupil_history), not from today's
+                                        outcome: a rule may read how long it has itself been running */
+#define RT_MEASURE__FLAGS (RT_MEASURE_AFTER_NOTICE | RT_MEASURE_RECORDED) /* every defined flag */
 
 
 enum rt_period {
@@ -111,6 +114,8 @@ enum rt_period {
 	                         weeks with no school session are skipped; spans terms and years */
 	RT_P_ANY_WEEKS_YEAR,  /* the most in any `weeks` school weeks of the school year, up to as-of */
 	RT_P_ANY_WEEKS_TERM,  /* the same within the term */
+	RT_P_SINCE,           /* the school days after rule `rule` started holding, by the recorded history
+	                         (up to the day before), up to as-of; "no value" when it did not hold then */
 	RT_P__COUNT
 };
 
@@ -120,7 +125,7 @@ struct rt_measure {
 	uint16_t weeks;       /* for RT_P_SCHOOL_WEEKS */
 	uint32_t codeset;     /* index into codesets (ignored by RT_M_HALF_TERM and the "since" kinds) */
 	uint32_t label;       /* string: how explanations name it, "unauthorised sessions" */
-	uint32_t rule;        /* for the "since" kinds: the rule index; else 0 */
+	uint32_t rule;        /* for the "since" kinds and RT_P_SINCE: the rule index; else 0 */
 	uint8_t flags;        /* RT_MEASURE_* */
 };
 
@@ -160,6 +165,9 @@ struct rt_rule {
 };
 
 #define RT_ALWAYS 0 /* a rule with no dates (so a zeroed rule is always in force) */
+
+/* The flag a policy's `notice to improve` block compiles to (and its name in the decision history). */
+#define RT_IMPROVE_NAME "notice_to_improve"
 
 /* Dates something is in force, both included; RT_DATE_MIN / RT_DATE_MAX when open. */
 struct rt_range {

@@ -148,8 +148,12 @@ verify_measures(const struct rt_program *p, char *err, size_t errsz)
 		if (m->kind != RT_M_HALF_TERM && !since && m->codeset >= p->ncodesets)
 			return fail(err, errsz, "measure %zu: codeset %u is out of range (%zu codesets)", i, m->codeset,
 			            p->ncodesets);
-		if (since && m->rule >= p->nrules)
+		if ((since || m->period == RT_P_SINCE) && m->rule >= p->nrules)
 			return fail(err, errsz, "measure %zu: rule %u is out of range (%zu rules)", i, m->rule, p->nrules);
+		if (m->period == RT_P_SINCE && (since || m->kind == RT_M_LONGEST_RUN || m->kind == RT_M_CONSECUTIVE_DAYS))
+			return fail(err, errsz, "measure %zu: only sessions, days and rates are counted since a rule", i);
+		if ((m->flags & RT_MEASURE_RECORDED) && m->kind != RT_M_WEEKS_SINCE && m->kind != RT_M_DAYS_SINCE)
+			return fail(err, errsz, "measure %zu: only a \"since\" kind reads the recorded start", i);
 		if (m->flags & ~RT_MEASURE__FLAGS)
 			return fail(err, errsz, "measure %zu: unknown flags 0x%02x", i, m->flags);
 		if (!opt_string_ok(p, m->label))
@@ -349,11 +353,13 @@ verify_flow(const struct rt_program *p, int32_t *depth, int32_t *skipped, char *
 	return 0;
 }
 
-/* Whether measure k is of a "since" kind, which reads its rule's outcome. */
+/* Whether measure k is of a "since" kind that reads its rule's outcome today
+ * (one flagged RT_MEASURE_RECORDED reads only the recorded history). */
 static int
 measure_reads_rule(const struct rt_program *p, uint32_t k)
 {
-	return p->measures[k].kind == RT_M_WEEKS_SINCE || p->measures[k].kind == RT_M_DAYS_SINCE;
+	return (p->measures[k].kind == RT_M_WEEKS_SINCE || p->measures[k].kind == RT_M_DAYS_SINCE) &&
+	       !(p->measures[k].flags & RT_MEASURE_RECORDED);
 }
 
 /*

@@ -169,13 +169,22 @@ held_since(const struct rt_eval *ev, uint32_t k, int holds_now, const struct rt_
 	return as_of;
 }
 
-/* A "since" measure from its rule's outcome, which is decided before it runs (verifier). */
+/* The date from which rule k has held by the recorded history alone (up to the day before). */
+static rt_date
+recorded_since(const struct rt_pupil_history *history, uint32_t k)
+{
+	return history && history->held_since ? history->held_since[k] : RT_DATE_MAX;
+}
+
+/* A "since" measure from its rule's outcome, which is decided before it runs (verifier),
+ * or, flagged RT_MEASURE_RECORDED, from the recorded history alone. */
 static struct rt_value
-since_value(const struct rt_eval *ev, const struct rt_measure *m)
+since_value(const struct rt_eval *ev, const struct rt_measure *m, const struct rt_pupil_history *history)
 {
 	if (m->rule >= ev->prog->nrules) /* only an unverified program (tests) gets here */
 		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
-	return rt_measure_since(ev->cal, &ev->plan->anchor, m, ev->held_since[m->rule]);
+	rt_date since = m->flags & RT_MEASURE_RECORDED ? recorded_since(history, m->rule) : ev->held_since[m->rule];
+	return rt_measure_since(ev->cal, &ev->plan->anchor, m, since);
 }
 
 static int
@@ -201,7 +210,7 @@ run(struct rt_eval *ev, const struct rt_pupil_history *history)
 		 * measure now, from its rule decided earlier in this run. */
 		case RT_OP_MEASURE:
 			if (is_since(&p->measures[in->operand]))
-				ev->measures[in->operand] = since_value(ev, &p->measures[in->operand]);
+				ev->measures[in->operand] = since_value(ev, &p->measures[in->operand], history);
 			stack[sp++] = ev->measures[in->operand];
 			break;
 
@@ -334,9 +343,39 @@ recount_after_notice(struct rt_eval *ev, const uint8_t *marks, rt_date counted_u
 		after = plan->anchor.upto;
 	for (size_t k = 0; k < p->nmeasures; k++) {
 		const struct rt_measure *m = &p->measures[k];
-		if ((m->flags & RT_MEASURE_AFTER_NOTICE) && !is_since(m) &&
+		if ((m->flags & RT_MEASURE_AFTER_NOTICE) && !is_since(m) && m->period != RT_P_SINCE &&
 		    after > rt_period_begin(&plan->anchor, ev->cal, m))
 			ev->measures[k] = rt_measure_scan(p, ev->cal, m, marks, &plan->anchor, after);
+	}
+}
+
+/* Measures over "since RULE" count the school days after the rule's recorded start
+ * (and after counted_until when they are penalty windows); no value without one. */
+static void
+count_since(struct rt_eval *ev, const uint8_t *marks, const struct rt_pupil_history *history)
+{
+	const struct rt_program *p = ev->prog;
+	const struct rt_period_anchor *a = &ev->plan->anchor;
+	for (size_t k = 0; k < p->nmeasures; k++) {
+		const struct rt_measure *m = &p->measures[k];
+		if (m->period != RT_P_SINCE || is_since(m))
+			continue;
+		rt_date since = recorded_since(history, m->rule);
+		if (since == RT_DATE_MAX || since > a->as_of) {
+			ev->measures[k] = (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
+			ev->spans[k] = (struct rt_span){ RT_DATE_MAX, RT_DATE_MAX };
+			continue;
+		}
+		size_t begin = rt_calendar_upto(ev->cal, since);
+		if ((m->flags & RT_MEASURE_AFTER_NOTICE) && history && history->counted_until != RT_DATE_MIN &&
+		    rt_calendar_upto(ev->cal, history->counted_until) > begin)
+			begin = rt_calendar_upto(ev->cal, history->counted_until);
+		if (begin > a->upto)
+			begin = a->upto;
+		ev->measures[k] = rt_measure_scan(p, ev->cal, m, marks, a, begin);
+		if (ev->tracing) /* the school days counted, for explain */
+			ev->spans[k] = begin < a->upto ? (struct rt_span){ ev->cal->days[begin].date, ev->cal->days[a->upto - 1].date }
+			                               : (struct rt_span){ RT_DATE_MAX, RT_DATE_MAX };
 	}
 }
 
@@ -374,11 +413,12 @@ rt_eval_pupil_tally(struct rt_eval *ev, const uint8_t *marks, rt_date as_of, con
 			                     rt_period_begin(&ev->plan->anchor, ev->cal, &p->measures[k]), &ev->spans[k]);
 	if (history)
 		recount_after_notice(ev, marks, history->counted_until);
+	count_since(ev, marks, history);
 	if (run(ev, history))
 		return -1;
 	/* "since" measures no MEASURE reached (short-circuited) get their values too, for reports */
 	for (size_t k = 0; k < p->nmeasures; k++)
 		if (is_since(&p->measures[k]))
-			ev->measures[k] = since_value(ev, &p->measures[k]);
+			ev->measures[k] = since_value(ev, &p->measures[k], history);
 	return 0;
 }

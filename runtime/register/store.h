@@ -192,6 +192,17 @@ int reg_history_days(struct reg_store *store, const char *policy, rt_date **days
  * upn is not NULL) in pupil, date, then recording order. */
 int reg_history_read(struct reg_store *store, const char *policy, rt_date before, const char *upn,
                           struct reg_decision_list *out);
+/* One notice to improve in the decision history: the day the flag notice_to_improve
+ * was entered under a policy, and the day it was left (RT_DATE_MAX while it holds). */
+struct reg_improve_notice {
+	const char *upn;
+	const char *policy;
+	rt_date given, ended;
+};
+/* Calls `each` for every notice to improve (one pupil's when upn is not NULL), by UPN then date;
+ * 0, or -1 with the store's error set. A non-zero return from `each` stops and is returned. */
+int reg_improve_each(struct reg_store *store, const char *upn,
+                     int (*each)(const struct reg_improve_notice *n, void *ctx), void *ctx);
 /* Appends the decisions of `policy` recorded on `day`, by pupil then recording order. */
 int reg_history_read_day(struct reg_store *store, const char *policy, rt_date day, struct reg_decision_list *out);
 /* One transaction around many days of reg_history_record (attend replay);

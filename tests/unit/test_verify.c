@@ -224,7 +224,7 @@ test_tables(void **state)
 	MUTATE("measure 0: codeset 4 is out of range", p->measures[0].codeset = 4, p->measures[0].codeset = 0);
 	MUTATE("measure 0: a window of 0 school weeks", p->measures[0].weeks = 0, p->measures[0].weeks = 10);
 	MUTATE("measure 0: unknown kind 9", p->measures[0].kind = 9, p->measures[0].kind = RT_M_SESSIONS);
-	MUTATE("measure 0: unknown period 6", p->measures[0].period = 6, p->measures[0].period = RT_P_SCHOOL_WEEKS);
+	MUTATE("measure 0: unknown period 7", p->measures[0].period = 7, p->measures[0].period = RT_P_SCHOOL_WEEKS);
 	MUTATE("schedule 0: values for half terms beyond 6", p->schedules[0].present = 0x40,
 	       p->schedules[0].present = 0x1f);
 	MUTATE("rule 0: actions 1..2 are out of range (1 actions)", p->rules[0].first_action = 1,
