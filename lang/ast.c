@@ -117,6 +117,24 @@ put_since(struct out *o, const struct lang_measure *m)
 		put(o, " since stage %lld", (long long)m->since_stage);
 }
 
+/* " when stage 1 began", " last school year", " a year ago" */
+static void
+put_other_time(struct out *o, const struct lang_measure *m)
+{
+	if (m->at == RT_MEASURE_AT_LAST_YEAR)
+		put(o, " last school year");
+	else if (m->at == RT_MEASURE_AT_YEAR_AGO)
+		put(o, " a year ago");
+	else if (m->at != RT_MEASURE_AT_START)
+		return;
+	else if (m->at_flag && strcmp(m->at_flag, LANG_IMPROVE_NAME) == 0)
+		put(o, " when the notice to improve began");
+	else if (m->at_flag)
+		put(o, " when %s began", m->at_flag);
+	else
+		put(o, " when stage %lld began", (long long)m->at_stage);
+}
+
 static void
 format_measure(const struct lang_measure *m, struct out *o)
 {
@@ -179,6 +197,7 @@ format_measure(const struct lang_measure *m, struct out *o)
 		break;
 	default: break;
 	}
+	put_other_time(o, m);
 }
 
 static void

@@ -62,6 +62,11 @@ struct lang_measure {
 	/* RT_M_WEEKS_SINCE only: counted from the start the recorded history gives
 	 * (up to the day before), not from today's outcome (made by codegen) */
 	int recorded;
+	/* Figures at another time (RT_MEASURE_AT_*, 0 for now); for RT_MEASURE_AT_START the rule,
+	 * a stage number or a flag name; the checker sets the expr's ref */
+	int at;
+	int64_t at_stage;
+	const char *at_flag;
 };
 
 struct lang_expr {

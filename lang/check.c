@@ -210,6 +210,32 @@ check_since_period(struct checker *c, struct lang_expr *e)
 	e->ref = d;
 }
 
+/* Figures at another time: "attendance rate when stage 1 began", "... last school year", "... a
+ * year ago". The rule named reads only the recorded history, so any rule may be named. */
+static void
+check_other_time(struct checker *c, struct lang_expr *e)
+{
+	const struct lang_measure *m = &e->measure;
+	if (m->period == RT_P_SINCE) {
+		lang_error(c->d, e->loc, "a measure counted since a rule is not taken at another time");
+		return;
+	}
+	if (m->at == RT_MEASURE_AT_LAST_YEAR && m->period != RT_P_YEAR) {
+		lang_error(c->d, e->loc, "'last school year' is the whole of the last school year: it takes no period");
+		return;
+	}
+	if (m->at != RT_MEASURE_AT_START)
+		return;
+	struct lang_decl *d = m->at_flag ? lang_find_decl(c->ctx, LANG_D_FLAG, m->at_flag)
+	                                 : lang_find_stage(c->ctx, m->at_stage);
+	if (!d && m->at_flag)
+		lang_error(c->d, e->loc, "'%s' is not a flag: 'when ... began' needs a flag, 'stage N' or 'the notice "
+		           "to improve'", m->at_flag);
+	else if (!d)
+		lang_error(c->d, e->loc, "there is no stage %lld", (long long)m->at_stage);
+	e->ref = d;
+}
+
 /* Maxima over windows count sessions or days; a longest run is over a year, term or half term. */
 static void
 check_window(struct checker *c, const struct lang_expr *e)
@@ -237,6 +263,8 @@ check_expr(struct checker *c, struct lang_expr *e)
 		check_window(c, e);
 		if (e->measure.period == RT_P_SINCE)
 			check_since_period(c, e);
+		if (e->measure.at)
+			check_other_time(c, e);
 		switch (e->measure.kind) {
 		case RT_M_SESSIONS: return e->unit = RT_UNIT_SESSIONS;
 		case RT_M_RATE: return e->unit = RT_UNIT_PERCENT;
@@ -428,7 +456,8 @@ check_placeholders(struct checker *c, const struct lang_decl *letter, const stru
 		const struct lang_expr *e = lang_parse_placeholder(c->ctx->arena, inner, strlen(inner));
 		/* "since" measures name a rule, which a letter cannot resolve */
 		int ok = e && ((e->kind == LANG_E_MEASURE && e->measure.kind != RT_M_WEEKS_SINCE &&
-		                e->measure.kind != RT_M_DAYS_SINCE && e->measure.period != RT_P_SINCE) ||
+		                e->measure.kind != RT_M_DAYS_SINCE && e->measure.period != RT_P_SINCE &&
+		                e->measure.at != RT_MEASURE_AT_START) ||
 		                          (e->kind == LANG_E_NAME && lang_find_value(c->ctx, e->name) &&
 		                           lang_find_value(c->ctx, e->name)->kind != LANG_D_FLAG));
 		if (ok && e->kind == LANG_E_MEASURE && e->measure.filter == LANG_F_CODED)

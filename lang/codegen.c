@@ -210,8 +210,9 @@ gen_measure_labelled(struct gen *g, const struct lang_expr *e, const char *label
 		m.rule = (uint32_t)e->ref->index; /* no code set: it counts school days, not marks */
 		m.flags = e->measure.recorded ? RT_MEASURE_RECORDED : 0; /* no window to restart after a notice */
 	} else {
-		if (m.period == RT_P_SINCE)
+		if (m.period == RT_P_SINCE || e->measure.at == RT_MEASURE_AT_START)
 			m.rule = (uint32_t)e->ref->index;
+		m.flags |= (uint8_t)e->measure.at;
 		struct rt_codeset set = codeset_for(g, &e->measure);
 		m.codeset = rt_program_codeset(g->p, &set);
 	}
@@ -599,7 +600,7 @@ lang_measure_add(struct rt_program *p, const char *phrase)
 	int index = -1;
 	/* The "since" kinds name a rule the checker would have to resolve: not here. */
 	if (e && e->kind == LANG_E_MEASURE && e->measure.kind != RT_M_WEEKS_SINCE && e->measure.kind != RT_M_DAYS_SINCE &&
-	    e->measure.period != RT_P_SINCE && codes_known(p, e->measure.codes)) {
+	    e->measure.period != RT_P_SINCE && e->measure.at != RT_MEASURE_AT_START && codes_known(p, e->measure.codes)) {
 		struct gen g = { .p = p };
 		/* labelled as written, so that the test finds it whatever the canonical spelling */
 		index = (int)gen_measure_labelled(&g, e, phrase);

@@ -74,6 +74,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 	struct lang_strlist *strs;
 	struct { rt_date from, until; } dates;
 	struct { uint8_t period; int64_t weeks; struct lang_loc loc; int64_t stage; const char *flag; } period;
+	struct { int at; int64_t stage; const char *flag; } at;
 }
 
 %token START_FILE START_EXPR
@@ -103,6 +104,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token SCHOOL_WEEKS_SINCE "school weeks since" SCHOOL_DAYS_SINCE "school days since"
 %token NOTICE_TO_IMPROVE "notice to improve" IMPROVEMENT_PERIOD "improvement period" IMPROVED_WHEN "improved when"
 %token NOT_APPROPRIATE_WHEN "support not appropriate when" SINCE "since"
+%token BEGAN "began" A_YEAR_AGO "a year ago"
 %token ADVANCE "advance" WRITING "writing" ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
 
 %left OR
@@ -121,6 +123,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <strs> codes
 %type <dates> dates
 %type <period> period
+%type <at> at
 
 %%
 
@@ -424,6 +427,13 @@ primary
 	| measure_expr period
 		{ $$ = $1; $$->loc = @$; $$->measure.period = $2.period; $$->measure.weeks = $2.weeks;
 		  $$->measure.weeks_loc = $2.loc; $$->measure.since_stage = $2.stage; $$->measure.since_flag = $2.flag; }
+	| measure_expr at
+		{ $$ = $1; $$->loc = @$; $$->measure.at = $2.at; $$->measure.at_stage = $2.stage;
+		  $$->measure.at_flag = $2.flag; }
+	| measure_expr period at
+		{ $$ = $1; $$->loc = @$; $$->measure.period = $2.period; $$->measure.weeks = $2.weeks;
+		  $$->measure.weeks_loc = $2.loc; $$->measure.since_stage = $2.stage; $$->measure.since_flag = $2.flag;
+		  $$->measure.at = $3.at; $$->measure.at_stage = $3.stage; $$->measure.at_flag = $3.flag; }
 	| CONSECUTIVE DAYS ABSENT { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_ABSENT, NULL); }
 	| CONSECUTIVE DAYS CODED codes { $$ = measure(ps, @$, RT_M_CONSECUTIVE_DAYS, LANG_F_CODED, $4); }
 	| longest_run
@@ -488,6 +498,15 @@ period
 	| SINCE name { $$.period = RT_P_SINCE; $$.loc = @$; $$.weeks = 0; $$.stage = 0; $$.flag = $2; }
 	| SINCE THE NOTICE_TO_IMPROVE
 		{ $$.period = RT_P_SINCE; $$.loc = @$; $$.weeks = 0; $$.stage = 0; $$.flag = LANG_IMPROVE_NAME; }
+	;
+
+at
+	: WHEN STAGE NUMBER BEGAN
+		{ $$.at = RT_MEASURE_AT_START; $$.stage = whole(ps, $3, @3, "a stage number"); $$.flag = NULL; }
+	| WHEN name BEGAN { $$.at = RT_MEASURE_AT_START; $$.stage = 0; $$.flag = $2; }
+	| WHEN THE NOTICE_TO_IMPROVE BEGAN { $$.at = RT_MEASURE_AT_START; $$.stage = 0; $$.flag = LANG_IMPROVE_NAME; }
+	| LAST SCHOOL_YEAR { $$.at = RT_MEASURE_AT_LAST_YEAR; $$.stage = 0; $$.flag = NULL; }
+	| A_YEAR_AGO { $$.at = RT_MEASURE_AT_YEAR_AGO; $$.stage = 0; $$.flag = NULL; }
 	;
 
 year_word

@@ -65,7 +65,8 @@ eng_rule_rests_on(const struct rt_program *prog, size_t i, uint32_t *rules, size
 		else if (in->op == RT_OP_MEASURE && in->operand < prog->nmeasures &&
 		         (prog->measures[in->operand].kind == RT_M_WEEKS_SINCE ||
 		          prog->measures[in->operand].kind == RT_M_DAYS_SINCE ||
-		          prog->measures[in->operand].period == RT_P_SINCE))
+		          prog->measures[in->operand].period == RT_P_SINCE ||
+		          (prog->measures[in->operand].flags & RT_MEASURE_AT_START)))
 			rule = prog->measures[in->operand].rule;
 		int seen = 0;
 		for (size_t k = 0; k < n && !seen; k++)
@@ -107,6 +108,24 @@ date_word(const struct rt_program *prog, uint32_t label)
 		    (prog->measures[m].kind == RT_M_WEEKS_SINCE || prog->measures[m].kind == RT_M_DAYS_SINCE))
 			return "as of";
 	return "to";
+}
+
+/* "to 14 February 2025", "as of 14 February 2025", or for a figure taken at another time the
+ * date it was taken on: "on 31 July 2024" ("with no such date" when there is none). */
+static void
+measure_when(const struct rt_program *prog, const struct rt_eval *ev, uint32_t label, const char *when, char *buf,
+             size_t size)
+{
+	for (size_t m = 0; m < prog->nmeasures; m++) {
+		if (prog->measures[m].label != label || !(prog->measures[m].flags & RT_MEASURE_AT))
+			continue;
+		char on[48] = "";
+		if (ev->spans[m].to != RT_DATE_MAX)
+			rt_date_format_long(ev->spans[m].to, on, sizeof on);
+		snprintf(buf, size, "%s%s", on[0] ? "on " : "(no date recorded)", on);
+		return;
+	}
+	snprintf(buf, size, "%s %s", date_word(prog, label), when);
 }
 
 /* The window or run that gave a maximum: " (from 4 November 2024 to 13 December 2024)". */
@@ -154,11 +173,11 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 			any = 1;
 			continue;
 		}
-		char left[64], right[64];
+		char left[64], right[64], at[64];
 		rt_value_format(&e->left, left, sizeof left);
 		rt_value_format(&e->right, right, sizeof right);
-		fprintf(out, "      %s %s %s: %s; the rule needs %s %s: %s\n", rt_program_str(prog, e->label),
-		        date_word(prog, e->label), when, left,
+		measure_when(prog, ev, e->label, when, at, sizeof at);
+		fprintf(out, "      %s %s: %s; the rule needs %s %s: %s\n", rt_program_str(prog, e->label), at, left,
 		        comparison_words(e->op), right, e->result ? "met" : "not met");
 		any = 1;
 	}
@@ -303,11 +322,12 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 
 	fprintf(out, "\nMeasures the policy uses:\n");
 	for (size_t m = 0; m < prog->nmeasures; m++) {
-		char v[64];
+		char v[64], at[64];
 		rt_value_format(&ev->measures[m], v, sizeof v);
-		fprintf(out, "  %s %s %s: %s", rt_program_str(prog, prog->measures[m].label),
-		        date_word(prog, prog->measures[m].label), when, v);
-		explain_span(&ev->spans[m], out);
+		measure_when(prog, ev, prog->measures[m].label, when, at, sizeof at);
+		fprintf(out, "  %s %s: %s", rt_program_str(prog, prog->measures[m].label), at, v);
+		if (!(prog->measures[m].flags & RT_MEASURE_AT))
+			explain_span(&ev->spans[m], out);
 		fputc('\n', out);
 	}
 

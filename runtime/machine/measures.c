@@ -124,6 +124,17 @@ is_possible(const struct rt_program *prog, uint8_t mark)
 	return mark < prog->ncodes && prog->codes[mark].category != RT_CAT_NOT_POSSIBLE;
 }
 
+int64_t
+rt_measure_possible(const struct rt_program *prog, const struct rt_calendar *cal, const uint8_t *marks, size_t begin,
+                    size_t upto)
+{
+	int64_t possible = 0;
+	for (size_t i = begin; i < upto; i++)
+		for (int s = 0; s < 2; s++)
+			possible += (cal->days[i].open & (1 << s)) && is_possible(prog, marks[2 * i + (size_t)s]);
+	return possible;
+}
+
 /*
  * Consecutive days, walking back from the last school day on or before the
  * as-of date within the period. A day counts when it has at least one
@@ -268,7 +279,8 @@ rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal,
 {
 	struct rt_period_anchor a;
 	rt_period_anchor_init(&a, cal, as_of);
-	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE || m->period == RT_P_SINCE)
+	if (m->kind == RT_M_WEEKS_SINCE || m->kind == RT_M_DAYS_SINCE || m->period == RT_P_SINCE ||
+	    (m->flags & RT_MEASURE_AT))
 		return (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE }; /* needs the run or its history: the VM computes it */
 	return rt_measure_scan(prog, cal, m, marks, &a, rt_period_begin(&a, cal, m));
 }

@@ -87,6 +87,10 @@ struct rt_value rt_measure_scan(const struct rt_program *prog, const struct rt_c
                                 const struct rt_measure *m, const uint8_t *marks,
                                 const struct rt_period_anchor *a, size_t begin);
 
+/* Possible sessions (marked, not "not possible") on the school days [begin, upto). */
+int64_t rt_measure_possible(const struct rt_program *prog, const struct rt_calendar *cal, const uint8_t *marks,
+                            size_t begin, size_t upto);
+
 /* Whether m is a maximum over windows or runs (RT_M_LONGEST_RUN, "in any N school weeks"). */
 int rt_measure_spans(const struct rt_measure *m);
 

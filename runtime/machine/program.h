@@ -103,7 +103,12 @@ enum rt_measure_kind {
 #define RT_MEASURE_RECORDED 0x02     /* a "since" kind counted from the rule's start by the recorded
                                         history up to the day before (rt_pupil_history), not from today's
                                         outcome: a rule may read how long it has itself been running */
-#define RT_MEASURE__FLAGS (RT_MEASURE_AFTER_NOTICE | RT_MEASURE_RECORDED) /* every defined flag */
+/* Figures at another time: the measure as of another date than the as-of date (at most one of these). */
+#define RT_MEASURE_AT_START 0x04     /* the date rule `rule` started holding, by the recorded history */
+#define RT_MEASURE_AT_LAST_YEAR 0x08 /* the last day of the previous school year (31 July) */
+#define RT_MEASURE_AT_YEAR_AGO 0x10  /* the same date a year earlier (28 February for 29 February) */
+#define RT_MEASURE_AT (RT_MEASURE_AT_START | RT_MEASURE_AT_LAST_YEAR | RT_MEASURE_AT_YEAR_AGO)
+#define RT_MEASURE__FLAGS (RT_MEASURE_AFTER_NOTICE | RT_MEASURE_RECORDED | RT_MEASURE_AT) /* every defined flag */
 
 
 enum rt_period {

@@ -156,6 +156,13 @@ verify_measures(const struct rt_program *p, char *err, size_t errsz)
 			return fail(err, errsz, "measure %zu: only a \"since\" kind reads the recorded start", i);
 		if (m->flags & ~RT_MEASURE__FLAGS)
 			return fail(err, errsz, "measure %zu: unknown flags 0x%02x", i, m->flags);
+		unsigned at = m->flags & RT_MEASURE_AT;
+		if (at & (at - 1))
+			return fail(err, errsz, "measure %zu: taken at two other times (flags 0x%02x)", i, m->flags);
+		if (at && (since || m->period == RT_P_SINCE || m->kind == RT_M_HALF_TERM))
+			return fail(err, errsz, "measure %zu: this kind of measure is not taken at another time", i);
+		if ((at & RT_MEASURE_AT_START) && m->rule >= p->nrules)
+			return fail(err, errsz, "measure %zu: rule %u is out of range (%zu rules)", i, m->rule, p->nrules);
 		if (!opt_string_ok(p, m->label))
 			return fail(err, errsz, "measure %zu: label string out of range", i);
 	}

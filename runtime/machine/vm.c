@@ -379,6 +379,47 @@ count_since(struct rt_eval *ev, const uint8_t *marks, const struct rt_pupil_hist
 	}
 }
 
+/* The date a measure taken at another time is taken on, or RT_DATE_MAX when there is none. */
+static rt_date
+other_time(const struct rt_measure *m, rt_date as_of, const struct rt_pupil_history *history)
+{
+	int y, mo, d;
+	if (m->flags & RT_MEASURE_AT_START) {
+		rt_date start = recorded_since(history, m->rule);
+		return start != RT_DATE_MAX && start > as_of ? as_of : start;
+	}
+	if (m->flags & RT_MEASURE_AT_LAST_YEAR)
+		return rt_date_from_ymd(rt_date_school_year(as_of), 7, 31);
+	rt_date_to_ymd(as_of, &y, &mo, &d);
+	return rt_date_from_ymd(y - 1, mo, mo == 2 && d == 29 ? 28 : d);
+}
+
+/* Figures at other times: each such measure counted with the anchor of its own date; no
+ * value when that date is unknown or before the calendar begins. */
+static void
+count_at_other_times(struct rt_eval *ev, const uint8_t *marks, const struct rt_pupil_history *history)
+{
+	const struct rt_program *p = ev->prog;
+	for (size_t k = 0; k < p->nmeasures; k++) {
+		const struct rt_measure *m = &p->measures[k];
+		if (!(m->flags & RT_MEASURE_AT))
+			continue;
+		rt_date on = other_time(m, ev->plan->anchor.as_of, history);
+		ev->spans[k] = (struct rt_span){ on, on };
+		if (on == RT_DATE_MAX || ev->cal->ndays == 0 || on < ev->cal->days[0].date) {
+			ev->measures[k] = (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
+			continue;
+		}
+		struct rt_period_anchor a;
+		rt_period_anchor_init(&a, ev->cal, on);
+		size_t begin = rt_period_begin(&a, ev->cal, m);
+		ev->measures[k] = rt_measure_scan(p, ev->cal, m, marks, &a, begin);
+		/* No sessions then (not on roll, or no register kept): no figure, rather than a rate of 0%. */
+		if (rt_measure_possible(p, ev->cal, marks, begin, a.upto) == 0)
+			ev->measures[k] = (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE };
+	}
+}
+
 int
 rt_eval_pupil(struct rt_eval *ev, const uint8_t *marks, rt_date as_of)
 {
@@ -414,6 +455,7 @@ rt_eval_pupil_tally(struct rt_eval *ev, const uint8_t *marks, rt_date as_of, con
 	if (history)
 		recount_after_notice(ev, marks, history->counted_until);
 	count_since(ev, marks, history);
+	count_at_other_times(ev, marks, history);
 	if (run(ev, history))
 		return -1;
 	/* "since" measures no MEASURE reached (short-circuited) get their values too, for reports */

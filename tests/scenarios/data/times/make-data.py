@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Writes the register of the scenario lang-times (committed; rerun only to change it).
+
+Two school years: autumn 1 and summer 2 of 2023/24, autumn 1 of 2024/25.
+"""
+import csv, datetime as dt, os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TERMS = [("2023-09-04", "2023-10-20", "Autumn 1"), ("2024-06-03", "2024-07-19", "Summer 2"),
+         ("2024-09-02", "2024-10-25", "Autumn 1")]
+
+def d(s): return dt.date.fromisoformat(s)
+
+def school_days(first=None, last=None):
+    for start, end, _ in TERMS:
+        day = d(start)
+        while day <= d(end):
+            if day.weekday() < 5 and (first is None or d(first) <= day <= d(last)):
+                yield day
+            day += dt.timedelta(days=1)
+
+def absent(first, last, n, code="O"):
+    """The first n sessions from first to last, absent."""
+    out = {}
+    for day in school_days(first, last):
+        for s in ("AM", "PM"):
+            if len(out) < n:
+                out[(day.isoformat(), s)] = code
+    return out
+
+LAST_YEAR = ("2023-09-04", "2024-07-19")  # 35 + 35 = 70 school days, 140 sessions
+PUPILS = [
+    # Last school year 126/140 = 90%: at the line, not below national.
+    ("K100000000001", "Line", "Lena", absent(*LAST_YEAR, 14)),
+    # 125/140: below national (89.29%).
+    ("K100000000002", "Below", "Ben", absent(*LAST_YEAR, 15)),
+    # Stage 1 on 3 September 2024 (absent all 4 sessions so far: 0%); attendance has risen since,
+    # so Stage 2 (no improvement) is never reached.
+    ("K100000000003", "Better", "Bea", {**absent("2023-09-04", "2023-10-18", 8),
+                                        **absent("2024-09-02", "2024-10-25", 4),
+                                        **absent("2024-09-09", "2024-10-25", 3)}),
+    # Stage 1 on 13 September 2024 with 4 of 20 sessions absent (80%); then 2 of every 10 absent:
+    # on 11 October 2024, 48 of 60 = 80%, exactly the rate when Stage 1 began: no improvement.
+    # A year ago (18 October 2023) 100%, now less: worse than a year ago.
+    ("K100000000004", "Same", "Sam", {**absent("2024-09-12", "2024-09-13", 4),
+                                      **absent("2024-09-16", "2024-09-20", 2),
+                                      **absent("2024-09-23", "2024-09-27", 2),
+                                      **absent("2024-09-30", "2024-10-04", 2),
+                                      **absent("2024-10-07", "2024-10-11", 2)}),
+]
+
+with open(os.path.join(HERE, "calendar.csv"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["kind", "start", "end", "session", "name"])
+    for start, end, name in TERMS:
+        w.writerow(["half_term", start, end, "", name])
+with open(os.path.join(HERE, "pupils.csv"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["upn", "surname", "forename", "year_group"])
+    for upn, surname, forename, _ in PUPILS:
+        w.writerow([upn, surname, forename, 5])
+with open(os.path.join(HERE, "marks.csv"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["upn", "date", "session", "code", "minutes_late"])
+    for upn, _, _, gone in PUPILS:
+        for day in school_days():
+            for s in ("AM", "PM"):
+                w.writerow([upn, day.isoformat(), s, gone.get((day.isoformat(), s), "/" if s == "AM" else "\\"), ""])
