@@ -192,6 +192,19 @@ check_since(struct checker *c, struct lang_expr *e)
 
 /* "unauthorised sessions since stage 1": the rule whose recorded start begins the period. It
  * reads only the recorded history, so any rule may be named, even the one being decided. */
+/* The stage or flag whose recorded start a measure reads (any rule: it reads only the history). */
+static struct lang_decl *
+history_rule(struct checker *c, const struct lang_expr *e, int64_t stage, const char *flag, const char *phrase)
+{
+	struct lang_decl *d = flag ? lang_find_decl(c->ctx, LANG_D_FLAG, flag) : lang_find_stage(c->ctx, stage);
+	if (!d && flag)
+		lang_error(c->d, e->loc, "'%s' is not a flag: '%s' needs a flag, 'stage N' or 'the notice to improve'",
+		           flag, phrase);
+	else if (!d)
+		lang_error(c->d, e->loc, "there is no stage %lld", (long long)stage);
+	return d;
+}
+
 static void
 check_since_period(struct checker *c, struct lang_expr *e)
 {
@@ -200,14 +213,7 @@ check_since_period(struct checker *c, struct lang_expr *e)
 		lang_error(c->d, e->loc, "only sessions, days and rates are counted since a stage or flag");
 		return;
 	}
-	struct lang_decl *d = m->since_flag ? lang_find_decl(c->ctx, LANG_D_FLAG, m->since_flag)
-	                                    : lang_find_stage(c->ctx, m->since_stage);
-	if (!d && m->since_flag)
-		lang_error(c->d, e->loc, "'%s' is not a flag: 'since' needs a flag, 'stage N' or 'the notice to "
-		           "improve'", m->since_flag);
-	else if (!d)
-		lang_error(c->d, e->loc, "there is no stage %lld", (long long)m->since_stage);
-	e->ref = d;
+	e->ref = history_rule(c, e, m->since_stage, m->since_flag, "since");
 }
 
 /* Figures at another time: "attendance rate when stage 1 began", "... last school year", "... a
@@ -226,14 +232,7 @@ check_other_time(struct checker *c, struct lang_expr *e)
 	}
 	if (m->at != RT_MEASURE_AT_START)
 		return;
-	struct lang_decl *d = m->at_flag ? lang_find_decl(c->ctx, LANG_D_FLAG, m->at_flag)
-	                                 : lang_find_stage(c->ctx, m->at_stage);
-	if (!d && m->at_flag)
-		lang_error(c->d, e->loc, "'%s' is not a flag: 'when ... began' needs a flag, 'stage N' or 'the notice "
-		           "to improve'", m->at_flag);
-	else if (!d)
-		lang_error(c->d, e->loc, "there is no stage %lld", (long long)m->at_stage);
-	e->ref = d;
+	e->ref = history_rule(c, e, m->at_stage, m->at_flag, "when ... began");
 }
 
 /* Maxima over windows count sessions or days; a longest run is over a year, term or half term. */

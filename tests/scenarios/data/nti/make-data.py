@@ -6,21 +6,16 @@ the threshold (10 penalty sessions in 10 school weeks) is met on Friday 20 Septe
 The improvement period of 6 school weeks runs from the week of 16 September; the October
 half-term week has no school, so the period is over on Monday 4 November 2024.
 """
-import csv, datetime as dt, os
+import os, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from register_csv import write_register  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TERMS = [("2024-09-02", "2024-10-25", "Autumn 1"), ("2024-11-04", "2024-12-20", "Autumn 2")]
 WEEK = ["2024-09-16", "2024-09-17", "2024-09-18", "2024-09-19", "2024-09-20"]
 
-def d(s): return dt.date.fromisoformat(s)
 
-def school_days():
-    for start, end, _ in TERMS:
-        day = d(start)
-        while day <= d(end):
-            if day.weekday() < 5:
-                yield day
-            day += dt.timedelta(days=1)
 
 def week(code):
     return {(x, s): code for x in WEEK for s in ("AM", "PM")}
@@ -36,28 +31,6 @@ PUPILS = [
     ("N100000000004", "Mixed", "Max", {**week("G"), ("2024-09-20", "PM"): "O"}),
 ]
 
-with open(os.path.join(HERE, "calendar.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["kind", "start", "end", "session", "name"])
-    for start, end, name in TERMS:
-        w.writerow(["half_term", start, end, "", name])
-with open(os.path.join(HERE, "pupils.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["upn", "surname", "forename", "year_group"])
-    for upn, surname, forename, _ in PUPILS:
-        w.writerow([upn, surname, forename, 5])
-with open(os.path.join(HERE, "marks.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["upn", "date", "session", "code", "minutes_late"])
-    for upn, _, _, absent in PUPILS:
-        for day in school_days():
-            for s in ("AM", "PM"):
-                code = absent.get((day.isoformat(), s), "/" if s == "AM" else "\\")
-                w.writerow([upn, day.isoformat(), s, code, ""])
-with open(os.path.join(HERE, "parents.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["upn", "parent_id", "name", "relationship"])
-    for i, (upn, surname, forename, _) in enumerate(PUPILS, 1):
-        w.writerow([upn, "Q%d" % i, "Parent %s" % surname, ""])
-    # Olu has two parents: each is owed a notice of their own.
-    w.writerow([PUPILS[0][0], "Q5", "Second Offence", ""])
+write_register(HERE, TERMS, PUPILS,
+               [(u, "Q%d" % i, "Parent %s" % surname) for i, (u, surname, _, _) in enumerate(PUPILS, 1)]
+               + [(PUPILS[0][0], "Q5", "Second Offence")])  # Olu has two parents: each is owed a notice

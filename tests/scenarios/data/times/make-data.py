@@ -3,26 +3,21 @@
 
 Two school years: autumn 1 and summer 2 of 2023/24, autumn 1 of 2024/25.
 """
-import csv, datetime as dt, os
+import os, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from register_csv import school_days, write_register  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TERMS = [("2023-09-04", "2023-10-20", "Autumn 1"), ("2024-06-03", "2024-07-19", "Summer 2"),
          ("2024-09-02", "2024-10-25", "Autumn 1")]
 
-def d(s): return dt.date.fromisoformat(s)
 
-def school_days(first=None, last=None):
-    for start, end, _ in TERMS:
-        day = d(start)
-        while day <= d(end):
-            if day.weekday() < 5 and (first is None or d(first) <= day <= d(last)):
-                yield day
-            day += dt.timedelta(days=1)
 
 def absent(first, last, n, code="O"):
     """The first n sessions from first to last, absent."""
     out = {}
-    for day in school_days(first, last):
+    for day in school_days(TERMS, first, last):
         for s in ("AM", "PM"):
             if len(out) < n:
                 out[(day.isoformat(), s)] = code
@@ -49,20 +44,4 @@ PUPILS = [
                                       **absent("2024-10-07", "2024-10-11", 2)}),
 ]
 
-with open(os.path.join(HERE, "calendar.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["kind", "start", "end", "session", "name"])
-    for start, end, name in TERMS:
-        w.writerow(["half_term", start, end, "", name])
-with open(os.path.join(HERE, "pupils.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["upn", "surname", "forename", "year_group"])
-    for upn, surname, forename, _ in PUPILS:
-        w.writerow([upn, surname, forename, 5])
-with open(os.path.join(HERE, "marks.csv"), "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["upn", "date", "session", "code", "minutes_late"])
-    for upn, _, _, gone in PUPILS:
-        for day in school_days():
-            for s in ("AM", "PM"):
-                w.writerow([upn, day.isoformat(), s, gone.get((day.isoformat(), s), "/" if s == "AM" else "\\"), ""])
+write_register(HERE, TERMS, PUPILS)
