@@ -42,10 +42,28 @@ sqlite3 "$DB" "INSERT INTO amendments (pupil_id, date, session, original_code, a
 "$ATTEND" run $P --db "$DB" --as-of 2024-09-13 >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q "out of step" "$tmp/err" && ok || fail "run after a hand-changed code: $(cat "$tmp/err")"
 "$ATTEND" check-register "$DB" >"$tmp/out" 2>&1
-[ $? = 1 ] && grep -q '2024-09-11 PM: marks has "G", pupil_marks has' "$tmp/out" && ok ||
+[ $? = 1 ] && grep -q 'pupil T100000000001, 2024-09-11 PM: marks has "G", pupil_marks has' "$tmp/out" && ok ||
 	fail "check-register: $(cat "$tmp/out")"
 "$ATTEND" check-register --repair "$DB" >/dev/null 2>&1 && "$ATTEND" check-register "$DB" >/dev/null 2>&1 &&
 	"$ATTEND" run $P --db "$DB" --as-of 2024-09-13 >/dev/null 2>&1 && ok || fail "check-register --repair"
+
+# A mark added by hand, for a session with none, is caught on open the same way; an import
+# afterwards is refused too, and adds no mark of its own.
+sqlite3 "$DB" "INSERT INTO marks (pupil_id, date, session, code) SELECT id, '2025-01-06', 'AM', 'O'
+	FROM pupils WHERE upn = 'T100000000002'" || fail "a mark added by hand"
+"$ATTEND" run $P --db "$DB" --as-of 2025-01-06 >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "changed, added or removed outside attend" "$tmp/err" && ok ||
+	fail "run after a mark added by hand: $(cat "$tmp/err")"
+printf 'upn,date,session,code\nT100000000001,2025-01-06,AM,/\n' >"$tmp/jan.csv"
+"$ATTEND" import "$DB" "$tmp/jan.csv" >/dev/null 2>&1
+[ $? = 2 ] && [ "$(sqlite3 "$DB" "SELECT count(*) FROM marks WHERE date = '2025-01-06'")" = 1 ] && ok ||
+	fail "import into a register with a mark added by hand"
+"$ATTEND" check-register "$DB" >"$tmp/out" 2>&1
+[ $? = 1 ] && grep -q 'pupil T100000000002, 2025-01-06 AM: marks has "O", pupil_marks has no mark' "$tmp/out" &&
+	ok || fail "check-register after a mark added by hand: $(cat "$tmp/out")"
+"$ATTEND" check-register --repair "$DB" >/dev/null 2>&1 && "$ATTEND" import "$DB" "$tmp/jan.csv" >/dev/null 2>&1 &&
+	"$ATTEND" check-register "$DB" >/dev/null 2>&1 && "$ATTEND" run $P --db "$DB" --as-of 2025-01-06 >/dev/null 2>&1 &&
+	ok || fail "repair, then an import, after a mark added by hand"
 
 # A writer holds the lock for 3 s: a run reads meanwhile (WAL); a second import waits and succeeds.
 printf 'upn,surname,forename,year_group\nT100000000099,Late,Lou,5\n' >"$tmp/more.csv"

@@ -200,13 +200,15 @@ static const char schools_sql[] =
  * A code changed by hand after an amendment leaves pupil_marks behind: the
  * pupil is noted in marks_changed, which every open checks (reg_check_open).
  */
+#define MARKS_NOT_REPLACED_SQL \
+	"CREATE TRIGGER marks_not_replaced BEFORE INSERT ON marks WHEN EXISTS (SELECT 1 FROM marks m\n" \
+	"    WHERE m.pupil_id = new.pupil_id AND m.date = new.date AND m.session = new.session)\n" \
+	"  BEGIN SELECT RAISE(ABORT, 'a mark is never replaced: it changes only by an amendment (attend amend)'); END;\n"
 static const char guards_sql[] =
 	"CREATE TABLE marks_changed (\n"
 	"  pupil_id INTEGER PRIMARY KEY REFERENCES pupils(id)\n"
 	");\n"
-	"CREATE TRIGGER marks_not_replaced BEFORE INSERT ON marks WHEN EXISTS (SELECT 1 FROM marks m\n"
-	"    WHERE m.pupil_id = new.pupil_id AND m.date = new.date AND m.session = new.session)\n"
-	"  BEGIN SELECT RAISE(ABORT, 'a mark is never replaced: it changes only by an amendment (attend amend)'); END;\n"
+	MARKS_NOT_REPLACED_SQL
 	"CREATE TRIGGER marks_fixed BEFORE UPDATE OF pupil_id, date, session, minutes_late, arrival ON marks\n"
 	"  BEGIN SELECT RAISE(ABORT, 'a mark''s pupil, date, session and time never change;"
 	" its code changes only by an amendment (attend amend)'); END;\n"
@@ -271,11 +273,34 @@ static const char schools_v6_sql[] =
 	"ALTER TABLE history_days_v6 RENAME TO history_days;\n"
 	CALENDAR_VIEWS;
 
+/*
+ * Schema version 7: a mark added or removed by any other writer is noted in marks_changed as a
+ * code changed by hand is, so the cheap check on open catches it too. attend's importer keeps
+ * pupil_marks in step itself and never replaces a mark, and the two insert triggers cost it
+ * as much again as the insert (docs/testing.md): it lifts them inside its own transaction and
+ * puts them back before it commits (reg_marks_guards), so no other connection ever sees them gone.
+ */
+#define MARKS_ADDED_SQL \
+	"CREATE TRIGGER marks_added AFTER INSERT ON marks\n" \
+	"  BEGIN INSERT OR IGNORE INTO marks_changed (pupil_id) VALUES (new.pupil_id); END;\n"
+static const char marks_noted_sql[] =
+	MARKS_ADDED_SQL
+	"CREATE TRIGGER marks_removed AFTER DELETE ON marks\n"
+	"  BEGIN INSERT OR IGNORE INTO marks_changed (pupil_id) VALUES (old.pupil_id); END;\n";
+
+int
+reg_marks_guards(struct reg_store *store, int on)
+{
+	return reg_exec(store, on ? MARKS_NOT_REPLACED_SQL MARKS_ADDED_SQL
+	                          : "DROP TRIGGER marks_not_replaced; DROP TRIGGER marks_added;");
+}
+
 /* The guard triggers, by name: an open refuses a register that lacks one. */
 static const char *const guard_names[] = {
 	"marks_retained", "amendments_kept", "amendments_fixed", "decisions_kept", "decisions_fixed",
 	"marks_amended_only", "pupils_kept", "marks_not_replaced", "marks_fixed", "marks_code_changed",
 	"pupils_not_replaced", "pupils_fixed", "amendments_not_replaced", "decisions_not_replaced", "parents_fixed",
+	"marks_added", "marks_removed",
 };
 
 int
@@ -388,6 +413,7 @@ create_schema(struct reg_store *store)
 		return -1;
 	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
 	    reg_exec(store, guards_sql) || reg_exec(store, addresses_sql) || reg_exec(store, pupils_triggers_sql) ||
+	    reg_exec(store, marks_noted_sql) ||
 	    reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -422,6 +448,7 @@ migrate(struct reg_store *store, long version)
 	int failed = (version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
 	             (version < 4 && reg_exec(store, guards_sql)) || (version < 5 && reg_exec(store, addresses_sql)) ||
 	             (version < 6 && (reg_exec(store, schools_v6_sql) || reg_exec(store, pupils_triggers_sql))) ||
+	             (version < 7 && reg_exec(store, marks_noted_sql)) ||
 	             reg_exec(store, pragma) || reg_exec(store, "COMMIT");
 	if (failed)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -486,7 +513,7 @@ open_db(struct reg_store *store, int flags)
 }
 
 /* The cheap check made on every open: the guard triggers are all there, and
- * no mark's code was changed behind pupil_marks' back. */
+ * no mark was changed, added or removed behind pupil_marks' back. */
 static int
 check_guards(struct reg_store *store, int flags)
 {
@@ -503,7 +530,8 @@ check_guards(struct reg_store *store, int flags)
 		                (long)(sizeof guard_names / sizeof guard_names[0]) - present,
 		                sizeof guard_names / sizeof guard_names[0]);
 	if (changed && !(flags & REG_UNCHECKED))
-		return reg_fail(store, "%s: the marks of %ld pupil%s were changed outside attend amend, and the compact "
+		return reg_fail(store, "%s: the marks of %ld pupil%s were changed, added or removed outside attend "
+		                       "(import, amend), and the compact "
 		                       "copy runs read is out of step: `attend check-register %s` shows the differences "
 		                       "and `attend check-register --repair %s` rebuilds it", store->path, changed,
 		                changed == 1 ? "" : "s", store->path, store->path);

@@ -15,29 +15,47 @@ struct rebuild {
 	size_t nblob;
 	/* comparing instead of writing (check-register) */
 	FILE *report;
-	sqlite3_stmt *stored;
+	sqlite3_stmt *stored, *upn;
 	long differences;
 };
 
 enum { MAX_SHOWN = 100 };   /* differences printed; the rest are counted */
+
+/* "pupil UPN" as the school knows them, or "pupil id N" for a row that names no pupil. */
+static const char *
+pupil_name(struct rebuild *rb, int64_t pupil_id, char *buf, size_t size)
+{
+	char text[64];
+	const char *upn = NULL;
+	sqlite3_bind_int64(rb->upn, 1, pupil_id);
+	if (sqlite3_step(rb->upn) == SQLITE_ROW)
+		upn = reg_text(rb->upn, 0, text, sizeof text);
+	if (upn)
+		snprintf(buf, size, "pupil %s", upn);
+	else
+		snprintf(buf, size, "pupil id %lld", (long long)pupil_id);
+	sqlite3_reset(rb->upn);
+	return buf;
+}
 
 static void
 report_difference(struct rebuild *rb, int64_t pupil_id, size_t slot, int want, int have)
 {
 	if (rb->differences++ >= MAX_SHOWN)
 		return;
-	char date[11];
+	char date[11], who[96];
 	rt_date_format(rb->cal.days.days[slot / 2].date, date);
 	const char *w = want ? rb->book->names[want] : "no mark", *h = have && have <= REG_MAX_CODE_ID ? rb->book->names[have] : "";
-	fprintf(rb->report, "%s: pupil %lld, %s %s: marks has %s%s%s, pupil_marks has %s%s%s\n", rb->store->path,
-	        (long long)pupil_id, date, slot % 2 ? "PM" : "AM", want ? "\"" : "", w, want ? "\"" : "",
-	        have ? "\"" : "", have ? (*h ? h : "an unknown code") : "no mark", have ? "\"" : "");
+	fprintf(rb->report, "%s: %s, %s %s: marks has %s%s%s, pupil_marks has %s%s%s\n", rb->store->path,
+	        pupil_name(rb, pupil_id, who, sizeof who), date, slot % 2 ? "PM" : "AM", want ? "\"" : "", w,
+	        want ? "\"" : "", have ? "\"" : "", have ? (*h ? h : "an unknown code") : "no mark", have ? "\"" : "");
 }
 
 /* Compares the blob built from marks with the stored one. */
 static int
 compare_blob(struct rebuild *rb, int64_t pupil_id)
 {
+	char who[96];
 	sqlite3_bind_int64(rb->stored, 1, pupil_id);
 	int rc = sqlite3_step(rb->stored);
 	const uint8_t *have = rc == SQLITE_ROW ? sqlite3_column_blob(rb->stored, 0) : NULL;
@@ -47,8 +65,8 @@ compare_blob(struct rebuild *rb, int64_t pupil_id)
 		if (want != got && i < rb->nblob)
 			report_difference(rb, pupil_id, i, want, got);
 		else if (want != got && rb->differences++ < MAX_SHOWN)
-			fprintf(rb->report, "%s: pupil %lld: pupil_marks is longer than the calendar\n", rb->store->path,
-			        (long long)pupil_id);
+			fprintf(rb->report, "%s: %s: pupil_marks is longer than the calendar\n", rb->store->path,
+			        pupil_name(rb, pupil_id, who, sizeof who));
 	}
 	sqlite3_reset(rb->stored);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : reg_fail_db(rb->store, "cannot read pupil_marks");
@@ -88,7 +106,8 @@ rebuild_all(struct rebuild *rb)
 	const char *school;
 	if (reg_scope(store, &school))
 		return -1;
-	if (rb->report ? reg_prepare(store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &rb->stored)
+	if (rb->report ? reg_prepare(store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &rb->stored) ||
+	                 reg_prepare(store, "SELECT upn FROM pupils WHERE id = ?", &rb->upn)
 	               : delete_blobs(store, school) ||
 	                 reg_prepare(store, "INSERT INTO pupil_marks (pupil_id, marks) VALUES (?, ?)", &rb->write))
 		return -1;
@@ -185,6 +204,7 @@ run_rebuild(struct reg_store *store, FILE *report, long *differences)
 		status = check_orphans(&rb);
 	sqlite3_finalize(rb.write);
 	sqlite3_finalize(rb.stored);
+	sqlite3_finalize(rb.upn);
 	free(rb.blob);
 	free(rb.book);
 	reg_calendar_free(&rb.cal);

@@ -17,7 +17,7 @@
 #include "runtime/register/store_csv.h"
 #include "runtime/base/text.h"
 
-#define REG_SCHEMA_VERSION 6
+#define REG_SCHEMA_VERSION 7
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
@@ -44,6 +44,9 @@ struct reg_store {
 int reg_scope(struct reg_store *store, const char **school);
 /* Forgets the resolved school (the schools table changed). */
 void reg_scope_reset(struct reg_store *store);
+/* Lifts (on = 0) or puts back (on = 1) the triggers that guard and note each
+ * insert into marks; only inside a transaction that keeps pupil_marks in step. */
+int reg_marks_guards(struct reg_store *store, int on);
 
 /* Sets the store's error message and returns -1. */
 int reg_fail(struct reg_store *store, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -694,7 +694,9 @@ reg_marks_begin(struct reg_importer *imp, struct reg_marks **out)
 		return imp->failed = reg_fail(imp->store, "out of memory");
 	m->imp = imp;
 	m->store = imp->store;
-	if (load_pupils(m) || reg_calendar_read(m->store, &m->cal) || reg_codebook_load(m->store, m->book) ||
+	/* This transaction keeps pupil_marks in step and never replaces a mark: the per-row
+	 * guards are lifted until reg_marks_finish puts them back (docs/schema.md). */
+	if (reg_marks_guards(m->store, 0) || load_pupils(m) || reg_calendar_read(m->store, &m->cal) || reg_codebook_load(m->store, m->book) ||
 	    reg_prepare(m->store,
 	                     "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival)"
 	                     " VALUES (?, ?, ?, ?, ?, ?)", &m->insert) ||
@@ -717,7 +719,7 @@ reg_marks_finish(struct reg_marks *m)
 		return -1;
 	if (m->imp->errors)
 		return 0;
-	return flush_rows(m) || write_blobs(m) || write_amendments(m) ? -1 : 0;
+	return flush_rows(m) || write_blobs(m) || write_amendments(m) || reg_marks_guards(m->store, 1) ? -1 : 0;
 }
 
 void

@@ -112,7 +112,7 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
 		                              "history_days", "parents", "notices", "schools", "marks_changed" };
@@ -133,10 +133,10 @@ test_open_rejects_other_files(void **state)
 	char path[160];
 	/* Another version of the schema. */
 	open_new(f);
-	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 7; this attend reads version 6"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 8; this attend reads version 7"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -160,8 +160,12 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
-/* What schema version 4 added: the guards against any writer. */
+/* What schema version 7 added: inserts and deletes of marks noted. */
+static const char drop_noted_sql[] = "DROP TRIGGER marks_added; DROP TRIGGER marks_removed;";
+
+/* What schema versions 4 and 7 added: the guards against any writer. */
 static const char drop_guards_sql[] =
+	"DROP TRIGGER marks_added; DROP TRIGGER marks_removed;"
 	"DROP TRIGGER marks_not_replaced; DROP TRIGGER marks_fixed; DROP TRIGGER marks_code_changed;"
 	"DROP TRIGGER pupils_not_replaced; DROP TRIGGER pupils_fixed; DROP TRIGGER amendments_not_replaced;"
 	"DROP TRIGGER decisions_not_replaced; DROP TRIGGER parents_fixed; DROP TABLE marks_changed;"
@@ -180,7 +184,7 @@ test_migrates_version_3(void **state)
 	                              " ('A1', 'Other', 'Name')", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
 	                                  " ('A1', 'Third', 'Name')", NULL, NULL, NULL), SQLITE_OK);
@@ -200,13 +204,34 @@ test_migrates_version_2(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 6"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 7"));
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 0);
+}
+
+/* A version 6 register (inserted marks not noted) gains the triggers: a mark then added
+ * by hand, which pupil_marks does not hold, makes the next open refuse the register. */
+static void
+test_migrates_version_6(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_noted_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "INSERT INTO marks (pupil_id, date, session, code)"
+	                              " SELECT id, '2024-09-04', 'AM', 'O' FROM pupils WHERE upn = 'A1'", NULL, NULL,
+	                              NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
+	assert_non_null(strstr(reg_error(f->store), "the marks of 1 pupil were changed, added or removed outside attend"));
 }
 
 /* A version 4 register (parents without addresses) gains the column and keeps its
@@ -218,11 +243,12 @@ test_parent_addresses(void **state)
 	open_new(f);
 	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
 	assert_int_equal(import_text(f, "p1.csv", "upn,parent_id,name\nA1,P1,Alex Adams\n"), 0);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_noted_sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "ALTER TABLE parents DROP COLUMN address;"
 	                              " PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 6);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM parents WHERE address IS NULL"), 1);
 	assert_int_equal(import_text(f, "p2.csv", "upn,parent_id,name,relationship,address\n"
 	                                          "A1,P1,Alex Adams,mother,\"1 High Street\nLeeds LS1 1AA\"\n"), 0);
@@ -433,6 +459,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_rejects_other_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_version_3, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_version_6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_version_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_school_import, setup, teardown),
