@@ -1,10 +1,12 @@
 /* attend la: a local authority's schools in one command (docs/la.md). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "runtime/base/output.h"
 #include "runtime/engine/stats.h"
 #include "runtime/register/store.h"
 #include "runtime/tools/la.h"
@@ -254,8 +256,8 @@ la_command(const struct cli_command *cmd, int argc, char **argv,
 	FILE *out = stdout;
 	if (rc == CLI_OK)
 		rc = open_manifest(&a, &la);
-	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
-		perror(a.output);
+	if (rc == CLI_OK && a.output && !(out = base_output_open(a.output))) {
+		fprintf(stderr, "attend: cannot write %s: %s\n", a.output, strerror(errno));
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK)

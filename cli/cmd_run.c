@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "runtime/base/output.h"
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 
@@ -104,12 +106,15 @@ evaluate(const struct cli_command *cmd, int argc, char **argv, int explain)
 
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
-	FILE *out = stdout;
+	FILE *out = NULL;
+	char name[4096];
+	const char *to = a.output ? a.output : base_output_name(STDOUT_FILENO, "standard output", name, sizeof name);
 	rc = cli_load_policy(argv[first], &a.inc, &p);
 	if (rc == CLI_OK)
 		rc = cli_open_school(a.db, a.record ? 0 : REG_READONLY, a.school, &s);
-	if (rc == CLI_OK && a.output && !(out = fopen(a.output, "w"))) {
-		fprintf(stderr, "attend: cannot write %s: %s\n", a.output, strerror(errno));
+	/* Standard output too goes through a stream of our own, which keeps the reason a write failed. */
+	if (rc == CLI_OK && !(out = a.output ? base_output_open(a.output) : base_output_fd(dup(STDOUT_FILENO)))) {
+		fprintf(stderr, "attend: cannot write %s: %s\n", to, strerror(errno));
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK) {
@@ -118,8 +123,8 @@ evaluate(const struct cli_command *cmd, int argc, char **argv, int explain)
 		setvbuf(out, buffer, _IOFBF, sizeof buffer);
 		rc = run(p, s, &a, out);
 	}
-	if (out && out != stdout)
-		rc = cli_close_output(out, a.output, rc);
+	if (out)
+		rc = cli_close_output(out, to, rc);
 	reg_close(s);
 	rt_program_free(p);
 	cli_include_free(&a.inc);
