@@ -132,9 +132,9 @@ test-asan:
 # Fuzz targets (tests/fuzz/, docs/testing.md). make test replays the seed and
 # regression corpus through each target with the ordinary compiler; make fuzz
 # builds them with clang's libFuzzer and runs each for FUZZ_SECONDS.
-FUZZ_TARGETS = compile bytecode import
+FUZZ_TARGETS = compile bytecode import ctf
 FUZZ_SECONDS ?= 60
-FUZZ_COMMON  = tests/fuzz/fixture.c
+FUZZ_COMMON  = tests/fuzz/fixture.c tests/fuzz/import_check.c
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_COMMON) tests/fuzz/fuzz.h $(BUILD)/libattend.a
 	@mkdir -p $(@D)
