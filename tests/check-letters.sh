@@ -6,10 +6,7 @@
 # letter, and renders a letter to a PNG; CI does not depend on it.
 #
 #   tests/check-letters.sh ATTEND
-set -u
-ATTEND=$1
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 fail() { echo "FAIL: letters: $*"; exit 1; }
 POLICY=policies/russell-street.policy
 out=$tmp/letters

@@ -4,11 +4,8 @@
 # page (--dump-dom) and renders it to a PNG; CI does not depend on it.
 #
 #   tests/check-report.sh ATTEND
-set -u
-ATTEND=$1
+. tests/lib.sh
 D=tests/scenarios/data/la
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: la report: $*"; exit 1; }
 
 cp "$D/la.csv" policies/kildwick.policy policies/russell-street.policy policies/england-2024.policy "$tmp/"
