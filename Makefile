@@ -120,7 +120,7 @@ $(BUILD)/fault/attend: $(FAULT_SRC) tests/fault/fault.h $(CLI_OBJ) $(BUILD)/liba
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(FAULT_WRAP) -o $@ $(FAULT_SRC) $(CLI_OBJ) $(BUILD)/libattend.a $(LDLIBS)
 
-FAULT_MAX ?= 40
+FAULT_MAX ?= 30
 check-fault: $(BUILD)/fault/attend
 	@FAULT_MAX=$(FAULT_MAX) tests/run-fault.sh $(BUILD)/fault/attend
 

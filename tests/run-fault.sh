@@ -5,6 +5,7 @@
 #
 #   ATTEND_FAIL_ALLOC=N   the Nth allocation made by attend's code fails
 #   ATTEND_FAIL_WRITE=N   the Nth write, sync or truncate of the register fails, and every later one
+#   ATTEND_FAIL_SQLITE_ALLOC=N   the Nth allocation SQLite makes fails
 #
 # Each must end cleanly: exit 0 with the output and register of a run without faults, or a
 # nonzero exit (2 for a failed write) with a message saying why and the register as it was;
@@ -40,7 +41,7 @@ judge() {
 			fail "$where: exit 0 with different output or register"
 	elif [ "$(content "$W")" != "$start_sum" ]; then
 		fail "$where: exit $rc and the register changed"
-	elif [ "$var" = ATTEND_FAIL_ALLOC ]; then
+	elif [ "$var" != ATTEND_FAIL_WRITE ]; then
 		{ [ "$rc" = 1 ] || [ "$rc" = 2 ]; } && grep -q "out of memory\|Cannot allocate memory" "$tmp/err" && ok ||
 			fail "$where: exit $rc: $(head -c 300 "$tmp/err")"
 	else
@@ -57,7 +58,8 @@ sweep() {
 	ref_sum=$(content "$W") start_sum=$(content "$START")
 	case $var in
 	ATTEND_FAIL_ALLOC) total=$(awk '{ print $2 }' "$tmp/count") kind=allocations ;;
-	*) total=$(awk '{ print $4 }' "$tmp/count") kind=writes ;;
+	ATTEND_FAIL_WRITE) total=$(awk '{ print $4 }' "$tmp/count") kind=writes ;;
+	*) total=$(awk '{ print $6 }' "$tmp/count") kind="SQLite allocations" ;;
 	esac
 	[ "$total" -gt 0 ] || { fail "$name: no $var point to fail"; return; }
 	step=$(( (total + FAULT_MAX - 1) / FAULT_MAX ))
@@ -78,7 +80,7 @@ sweep() {
 
 START=$tmp/empty.db
 sweep ATTEND_FAIL_ALLOC compile compile policies/russell-street.policy -o "$tmp/out.apc"
-for var in ATTEND_FAIL_ALLOC ATTEND_FAIL_WRITE; do
+for var in ATTEND_FAIL_ALLOC ATTEND_FAIL_WRITE ATTEND_FAIL_SQLITE_ALLOC; do
 	START=$tmp/empty.db
 	sweep $var import import "$W" "$tmp/marks.csv"
 	START=$tmp/marked.db
@@ -86,6 +88,8 @@ for var in ATTEND_FAIL_ALLOC ATTEND_FAIL_WRITE; do
 		--by Office --on 2024-09-13
 	sweep $var replay replay "$A" --db "$W" --from 2024-09-03 --to 2024-09-06
 done
-sweep ATTEND_FAIL_ALLOC run run "$A" --db "$W" --as-of 2024-09-13
+for var in ATTEND_FAIL_ALLOC ATTEND_FAIL_SQLITE_ALLOC; do
+	sweep $var run run "$A" --db "$W" --as-of 2024-09-13
+done
 
 summary fault

@@ -16,17 +16,18 @@ write_counts(void)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return;
-	fprintf(f, "allocs %lu writes %lu\n", fault_allocs(), fault_writes());
+	fprintf(f, "allocs %lu writes %lu sqlite-allocs %lu\n", fault_allocs(), fault_writes(), fault_sqlite_allocs());
 	fclose(f);
 }
 
 __attribute__((constructor)) static void
 fault_init(void)
 {
-	if (fault_vfs_init() != 0) {
-		fputs("attend-fault: cannot register the failing VFS\n", stderr);
+	if (fault_sqlite_alloc_init() != 0 || fault_vfs_init() != 0) {
+		fputs("attend-fault: cannot wrap SQLite's allocator and VFS\n", stderr);
 		exit(99);
 	}
+	fault_sqlite_alloc_arm();
 	fault_alloc_init();
 	atexit(write_counts);
 }
