@@ -1,5 +1,8 @@
 #include "runtime/base/utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* The length of the well-formed sequence at s[0..len), or 0 (RFC 3629 table). */
 static size_t
 sequence_length(const unsigned char *s, size_t len)
@@ -39,6 +42,13 @@ base_utf8_invalid(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
+		/* eight ASCII bytes at a time: names and codes are mostly ASCII, and
+		 * every pupil's are checked on every run */
+		uint64_t w;
+		if (len - i >= 8 && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080u))) {
+			i += 8;
+			continue;
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

@@ -53,7 +53,7 @@ struct eng_pupils {
 	struct reg_store *store;
 	struct eng_run_params params;
 	struct rt_calendar cal;
-	uint8_t xlat[256];                   /* store code id -> policy code index */
+	struct rt_code_map map;              /* store code id -> policy code index */
 	uint8_t limited[256];                /* policy code index -> not in use every day */
 	struct eng_code_window *windows;
 	struct reg_arrival *arr;             /* ordered by pupil id, date and session */
@@ -120,7 +120,9 @@ load_register(struct eng_pupils *it)
 	eng_arrival_codes(it->prog, it->arr, it->narr, it->arr_code);
 	MAX_PER_PUPIL(it->arr, it->narr, it->max_arr);
 	MAX_PER_PUPIL(it->pen.parents, it->pen.nparents, it->max_parents);
-	int missing = eng_load_code_map(it->prog, it->store, it->xlat, p->diag);
+	uint8_t xlat[256];
+	int missing = eng_load_code_map(it->prog, it->store, xlat, p->diag);
+	rt_code_map_init(&it->map, xlat);
 	return missing > 0 ? 1 : missing;
 }
 
@@ -254,8 +256,8 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 	const struct rt_program *prog = it->prog;
 	rt_date as_of = it->params.as_of;
 	s->error = NULL;
-	s->suspect = eng_translate_marks(it->xlat, it->limited, s->pupil.marks, s->pupil.nmarks, s->marks,
-	                                 it->cal.ndays * 2);
+	/* one pass: translated and counted together; the evaluation counts nothing again */
+	s->suspect = rt_eval_load_marks(&s->ev, as_of, &it->map, it->limited, s->pupil.marks, s->pupil.nmarks, s->marks);
 	const rt_date *held = eng_history_book_find(&it->book, s->pupil.id);
 	struct eng_pupil_penalties pp;
 	eng_penalties_of(&it->pen, s->pupil.id, &pp);

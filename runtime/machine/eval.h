@@ -105,6 +105,29 @@ struct rt_pupil_history {
 int rt_eval_pupil_history(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
                           const struct rt_pupil_history *history);
 
+/*
+ * From a register's code ids ("raw" codes, 0 for no mark) to the policy's
+ * code indexes, for rt_eval_load_marks; made once per run.
+ */
+struct rt_code_map {
+	uint8_t xlat[256];           /* raw -> policy code index, RT_NO_MARK, or another value that counts nowhere */
+	uint8_t used[256];           /* the raw codes that translate to anything but RT_NO_MARK */
+	size_t nused;
+};
+
+/* xlat[0] is taken as RT_NO_MARK whatever it says: raw 0 is "no mark". */
+void rt_code_map_init(struct rt_code_map *map, const uint8_t xlat[256]);
+
+/*
+ * One pass over a pupil's stored (raw) marks: translates them into
+ * marks[2 * cal->ndays] (RT_NO_MARK past nstored) and, on the way, counts the
+ * raw codes into 256 bins per period, mapped to the policy's codes after; the
+ * next rt_eval_pupil_history on these marks and this as-of date then counts
+ * nothing again. Returns the OR of flags[] (may be NULL) over the codes met.
+ */
+uint8_t rt_eval_load_marks(struct rt_eval *ev, rt_date as_of, const struct rt_code_map *map, const uint8_t *flags,
+                           const uint8_t *stored, size_t nstored, uint8_t *marks);
+
 /* Computes one measure for a pupil without history; used by tests. The
  * "since" kinds need the run's outcomes and give "no value" here. */
 struct rt_value rt_measure_compute(const struct rt_program *prog, const struct rt_calendar *cal,

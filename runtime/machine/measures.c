@@ -421,6 +421,7 @@ rt_measure_plan_prepare(struct rt_measure_plan *plan, const struct rt_program *p
 		return -1;
 	if (plan->valid && plan->cal == cal && plan->anchor.as_of == as_of)
 		return 0;
+	plan->counted = NULL; /* counted for other periods */
 	plan->cal = cal;
 	rt_period_anchor_init(&plan->anchor, cal, as_of);
 	for (size_t j = 0; j < plan->nkeys; j++) {
@@ -535,9 +536,10 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 		tally_advance(plan, marks, tally);
 		hist = tally + 2;
 		stride = 1 + plan->nbins;
-	} else {
+	} else if (plan->counted != marks) {
 		scan_keys(plan, prog, marks);
 	}
+	plan->counted = NULL; /* the next pupil's marks may sit at the same address */
 
 	int64_t *possible = plan->possible;
 	for (size_t j = 0; j < plan->nkeys; j++)
@@ -599,6 +601,24 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 }
 
 void
+rt_measure_plan_fill(struct rt_measure_plan *plan, size_t key, const struct rt_code_map *map, const uint32_t h[256],
+                     const uint32_t shut[256], uint32_t open)
+{
+	uint32_t *out = plan->hist + key * plan->nbins;
+	size_t ncodes = plan->prog->ncodes;
+	uint32_t marked = 0;
+	memset(out, 0, plan->nbins * sizeof *out);
+	for (size_t u = 0; u < map->nused; u++) {
+		uint8_t b = map->used[u], c = map->xlat[b];
+		uint32_t n = h[b] - (shut ? shut[b] : 0);
+		marked += n;
+		if (c < ncodes)
+			out[c] += n; /* other values (a code the policy lacks) count nowhere */
+	}
+	out[ncodes] = open - marked; /* unmarked */
+}
+
+void
 rt_measure_plan_free(struct rt_measure_plan *plan)
 {
 	free(plan->key);
@@ -607,6 +627,7 @@ rt_measure_plan_free(struct rt_measure_plan *plan)
 	free(plan->order);
 	free(plan->hist);
 	free(plan->possible);
+	free(plan->raw);
 	memset(plan, 0, sizeof *plan);
 }
 

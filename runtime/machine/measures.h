@@ -49,6 +49,9 @@ struct rt_measure_plan {
 	uint16_t bin[256];            /* mark -> bin */
 	struct rt_codeset possible_codes; /* the codes that are not "not possible" */
 	uint32_t *hist;               /* nkeys * nbins: scratch for one pupil */
+	const uint8_t *counted;       /* marks whose histograms hist already holds (rt_eval_load_marks), or NULL */
+	uint8_t *raw;                 /* stored marks padded with "no mark" (rt_eval_load_marks) */
+	size_t nraw;
 	int64_t *possible;            /* per key: possible sessions, scratch for one pupil */
 };
 
@@ -79,6 +82,12 @@ int rt_eval_pupil_tally(struct rt_eval *ev, const uint8_t *marks, rt_date as_of,
                         const struct rt_pupil_history *history, uint32_t *tally);
 
 void rt_measure_plan_free(struct rt_measure_plan *plan);
+
+/* Key `key`'s histogram (plan->hist) from raw-code counts: h[b] sessions with
+ * raw code b, shut[b] of them (shut may be NULL: none) on sessions the school does not meet, `open`
+ * sessions the school meets in all (stored.c). */
+void rt_measure_plan_fill(struct rt_measure_plan *plan, size_t key, const struct rt_code_map *map,
+                          const uint32_t h[256], const uint32_t shut[256], uint32_t open);
 
 /* m's value over the school days [begin, a->upto) by a direct scan: the
  * reference for the plan, and how the VM recounts a window that starts

@@ -309,6 +309,23 @@ test_closed_sessions_not_counted(void **state)
 	w->cal.days[i].open = RT_OPEN_AM | RT_OPEN_PM;
 }
 
+/* A measure of every kind over every period, and a program that stops at once. */
+static void
+add_every_measure(struct world *w)
+{
+	static const uint16_t weeks[] = { 1, 3, 10, 40 };
+	for (uint8_t kind = 0; kind < RT_M__COUNT; kind++)
+		for (uint8_t period = 0; period < RT_P__COUNT; period++)
+			for (size_t k = 0; k < 4; k++) {
+				if (period != RT_P_SCHOOL_WEEKS && k > 0)
+					continue;
+				struct rt_measure m = { kind, period, period == RT_P_SCHOOL_WEEKS ? weeks[k] : 0,
+				                        k % 2 ? w->unauth_set : w->absent_set, RT_NO_STRING, 0, 0 };
+				rt_program_measure(w->prog, &m);
+			}
+	rt_program_emit(w->prog, RT_OP_HALT, 0, 1);
+}
+
 /* The VM's one-pass histograms give the same values as the direct scan, for every kind and period. */
 static void
 test_eval_matches_direct_scan(void **state)
@@ -320,17 +337,7 @@ test_eval_matches_direct_scan(void **state)
 		w->marks[i] = r < NCODES ? (uint8_t)r : r == 19 ? RT_NO_MARK : C_PRESENT;
 	}
 	struct rt_program *p = w->prog;
-	static const uint16_t weeks[] = { 1, 3, 10, 40 };
-	for (uint8_t kind = 0; kind < RT_M__COUNT; kind++)
-		for (uint8_t period = 0; period < RT_P__COUNT; period++)
-			for (size_t k = 0; k < 4; k++) {
-				if (period != RT_P_SCHOOL_WEEKS && k > 0)
-					continue;
-				struct rt_measure m = { kind, period, period == RT_P_SCHOOL_WEEKS ? weeks[k] : 0,
-				                        k % 2 ? w->unauth_set : w->absent_set, RT_NO_STRING, 0, 0 };
-				rt_program_measure(p, &m);
-			}
-	rt_program_emit(p, RT_OP_HALT, 0, 1);
+	add_every_measure(w);
 	struct rt_eval ev;
 	assert_int_equal(rt_eval_init(&ev, p, &w->cal), 0);
 	const rt_date dates[] = { ymd(2024, 6, 3), ymd(2024, 8, 20), ymd(2024, 9, 11), ymd(2024, 10, 30),
@@ -347,6 +354,64 @@ test_eval_matches_direct_scan(void **state)
 	rt_eval_free(&ev);
 }
 
+/* Translating and counting stored marks in one pass (rt_eval_load_marks) gives
+ * the translation and every value of translating first and counting after:
+ * codes the policy lacks, unknown ids, a short record and a half-closed day. */
+static void
+test_load_marks_matches_translate_then_count(void **state)
+{
+	struct world *w = *state;
+	size_t n = 2 * w->cal.ndays;
+	uint8_t xlat[256], flags[256] = { 0 }, *stored = malloc(n), *mine = malloc(n);
+	memset(xlat, RT_NO_MARK, sizeof xlat);
+	for (int c = 0; c < NCODES; c++)
+		xlat[c + 1] = (uint8_t)c;
+	xlat[NCODES + 1] = 254; /* a code the policy lacks: counts nowhere */
+	flags[C_HOLIDAY] = 4;
+	srand(11);
+	for (size_t i = 0; i < n; i++)
+		stored[i] = (uint8_t)(rand() % (NCODES + 4)); /* 0 no mark; the last two unknown ids */
+	long am_only = rt_calendar_find(&w->cal, ymd(2024, 10, 2)), pm_only = rt_calendar_find(&w->cal, ymd(2024, 9, 6));
+	w->cal.days[am_only].open = RT_OPEN_AM;
+	w->cal.days[pm_only].open = RT_OPEN_PM;
+	stored[2 * am_only + 1] = stored[2 * pm_only] = C_UNAUTH + 1; /* marked, but not to be counted */
+	add_every_measure(w);
+	struct rt_code_map map;
+	rt_code_map_init(&map, xlat);
+	struct rt_eval a, b;
+	assert_int_equal(rt_eval_init(&a, w->prog, &w->cal), 0);
+	assert_int_equal(rt_eval_init(&b, w->prog, &w->cal), 0);
+	const rt_date dates[] = { ymd(2024, 9, 11), ymd(2024, 10, 30), ymd(2025, 1, 6), ymd(2025, 3, 1) };
+	for (size_t have = n - 41; have <= n; have += 41)
+		for (size_t d = 0; d < sizeof dates / sizeof dates[0]; d++) {
+			uint8_t seen = 0;
+			for (size_t i = 0; i < n; i++) {
+				w->marks[i] = i < have ? xlat[stored[i]] : RT_NO_MARK;
+				seen |= flags[w->marks[i]];
+			}
+			assert_int_equal(rt_eval_load_marks(&a, dates[d], &map, flags, stored, have, mine), seen);
+			assert_memory_equal(mine, w->marks, n);
+			assert_int_equal(rt_eval_pupil(&a, mine, dates[d]), 0);
+			assert_int_equal(rt_eval_pupil(&b, w->marks, dates[d]), 0);
+			assert_memory_equal(&a.summary, &b.summary, sizeof a.summary);
+			for (size_t k = 0; k < w->prog->nmeasures; k++) {
+				assert_int_equal(a.measures[k].num, b.measures[k].num);
+				assert_int_equal(a.measures[k].den, b.measures[k].den);
+			}
+		}
+	/* a pupil with no marks stored at all */
+	memset(w->marks, RT_NO_MARK, n);
+	assert_int_equal(rt_eval_load_marks(&a, dates[1], &map, flags, NULL, 0, mine), 0);
+	assert_memory_equal(mine, w->marks, n);
+	assert_int_equal(rt_eval_pupil(&a, mine, dates[1]), 0);
+	assert_int_equal(rt_eval_pupil(&b, w->marks, dates[1]), 0);
+	assert_memory_equal(&a.summary, &b.summary, sizeof a.summary);
+	rt_eval_free(&a);
+	rt_eval_free(&b);
+	free(stored);
+	free(mine);
+}
+
 int
 main(void)
 {
@@ -360,6 +425,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_half_term_number_and_periods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_sessions_not_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eval_matches_direct_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_marks_matches_translate_then_count, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,6 +36,10 @@ ill_formed(void **state)
 	assert_int_equal(invalid("x\xed\xa0\x80"), 1);               /* a surrogate */
 	assert_int_equal(invalid("\xf4\x90\x80\x80"), 0);            /* past U+10FFFF */
 	assert_int_equal(invalid("\x80"), 0);                        /* a lone continuation */
+	/* after and within runs of eight ASCII bytes, which are checked together */
+	assert_int_equal(invalid("Abcdefgh\xfc"), 8);
+	assert_int_equal(invalid("Abcdefghijklmnop q\xfc"), 18);
+	assert_int_equal(invalid("Abcdefgh M\xc3\xbcller Abcdefgh\xc3"), 25);
 }
 
 static void
