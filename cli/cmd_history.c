@@ -474,14 +474,13 @@ notice_list(int argc, char **argv)
 			char issued[11], on[11], last[11];
 			rt_date_format(n->issued, issued);
 			rt_date_format(n->state_on, on);
-			rt_date last_day = n->issued + (n->later_days > n->days ? n->later_days : n->days);
-			rt_date_format(last_day, last);
+			rt_date_format(reg_notice_unpaid_after(n), last);
 			printf("%-4" PRId64 " %-14s %-10s %-7d %-10s %5" PRId64 ".%02" PRId64 " %-10s %s", n->id, n->upn,
 			       n->parent_id, n->ordinal, issued, n->pence / 100, n->pence % 100,
 			       reg_notice_state_name(n->state), on);
 			/* Unpaid after the window: the local authority must prosecute or withdraw. */
-			if (n->state == REG_NOTICE_ISSUED && today > last_day)
-				printf("  unpaid since %s: prosecute or withdraw", last);
+			if (reg_notice_overdue(n, today))
+				printf("  unpaid after %s: %s", last, reg_notice_unpaid_action(n));
 			putchar('\n');
 		}
 		int first_improve = 1;

@@ -294,6 +294,10 @@ explain_penalty(const struct rt_program *prog, const struct eng_outcome *o, cons
 	} else {
 		fprintf(out, "  no penalty notice to consider\n");
 	}
+	/* What follows a notice left unpaid: the policy's words, which notice list repeats. */
+	if (penalty && prog->penalty.unpaid_days)
+		fprintf(out, "  unpaid after %u days: %s\n", prog->penalty.unpaid_days,
+		        rt_program_str(prog, prog->penalty.unpaid_action));
 }
 
 /* The notice to improve, when it holds: since when, and what follows it. */

@@ -50,6 +50,10 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 	struct reg_penalties pen = { 0 };
 	char day[11];
 	rt_date_format(date, day);
+	/* What the policy says of an unpaid notice goes with it: notice list and prosecution follow it. */
+	const struct reg_unpaid unpaid = { prog->penalty.unpaid_days,
+		                           prog->penalty.unpaid_action != RT_NO_STRING
+		                                   ? rt_program_str(prog, prog->penalty.unpaid_action) : NULL };
 	int loaded = reg_penalties_load(store, upn, &pen);
 	for (size_t i = 0; i < nelsewhere && !loaded; i++)
 		loaded = reg_penalties_merge(store, &pen, elsewhere[i].pen, elsewhere[i].urn);
@@ -100,7 +104,7 @@ eng_notice_issue(const struct rt_program *prog, struct reg_store *store, const c
 			status = 1;
 		} else if ((status = reg_notice_issue(store, upn, parent, pn.ordinal, date, pn.fine->pence,
 		                                           pn.fine->days, pn.fine->later_pence, pn.fine->later_days,
-		                                           &id)) != 0) {
+		                                           &unpaid, &id)) != 0) {
 			fprintf(diag, "attend: notice issue: %s\n", reg_error(store));
 		} else {
 			char fine[128];

@@ -295,6 +295,15 @@ reg_marks_guards(struct reg_store *store, int on)
 	                          : "DROP TRIGGER marks_not_replaced; DROP TRIGGER marks_added;");
 }
 
+/*
+ * Schema version 8: what the policy said of an unpaid notice when it was issued (`unpaid after N
+ * days "..."`): after how many days it is overdue and may be prosecuted, and what follows. NULL in
+ * notices issued before: they keep the payment window and "prosecute or withdraw".
+ */
+static const char unpaid_sql[] =
+	"ALTER TABLE notices ADD COLUMN unpaid_days INTEGER;\n"
+	"ALTER TABLE notices ADD COLUMN unpaid_action TEXT;\n";
+
 /* The guard triggers, by name: an open refuses a register that lacks one. */
 static const char *const guard_names[] = {
 	"marks_retained", "amendments_kept", "amendments_fixed", "decisions_kept", "decisions_fixed",
@@ -413,7 +422,7 @@ create_schema(struct reg_store *store)
 		return -1;
 	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
 	    reg_exec(store, guards_sql) || reg_exec(store, addresses_sql) || reg_exec(store, pupils_triggers_sql) ||
-	    reg_exec(store, marks_noted_sql) ||
+	    reg_exec(store, marks_noted_sql) || reg_exec(store, unpaid_sql) ||
 	    reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -448,7 +457,7 @@ migrate(struct reg_store *store, long version)
 	int failed = (version < 2 && migrate_1_to_2(store)) || (version < 3 && reg_exec(store, schools_sql)) ||
 	             (version < 4 && reg_exec(store, guards_sql)) || (version < 5 && reg_exec(store, addresses_sql)) ||
 	             (version < 6 && (reg_exec(store, schools_v6_sql) || reg_exec(store, pupils_triggers_sql))) ||
-	             (version < 7 && reg_exec(store, marks_noted_sql)) ||
+	             (version < 7 && reg_exec(store, marks_noted_sql)) || (version < 8 && reg_exec(store, unpaid_sql)) ||
 	             reg_exec(store, pragma) || reg_exec(store, "COMMIT");
 	if (failed)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);

@@ -243,7 +243,23 @@ struct reg_notice {
 	rt_date state_on;         /* when it reached that state */
 	char *school;             /* the URN of the school whose register holds it, when that is
 	                             another register of the local authority (reg_penalties_merge); else NULL */
+	int unpaid_days;          /* the policy's `unpaid after N days` when it was issued; 0 if not recorded */
+	char *unpaid_action;      /* and what follows then; NULL if not recorded */
 };
+
+/* What the policy said of an unpaid notice, recorded when it is issued. */
+struct reg_unpaid {
+	int days;                 /* 0: the policy says nothing */
+	const char *action;       /* NULL: the policy says nothing */
+};
+
+/* The last day a notice is not yet overdue: its issue date plus the policy's `unpaid after N days`
+ * (never before its last payment day), or plus its payment window when that was not recorded. */
+rt_date reg_notice_unpaid_after(const struct reg_notice *n);
+/* Issued, and still unpaid after that day on `as_of`: the local authority acts. */
+int reg_notice_overdue(const struct reg_notice *n, rt_date as_of);
+/* What follows an overdue notice: the policy's text, or "prosecute or withdraw". */
+const char *reg_notice_unpaid_action(const struct reg_notice *n);
 
 /* Every parent and notice (of one pupil when upn is not NULL), by pupil id, then
  * parent id, then date of issue. */
@@ -268,7 +284,7 @@ const char *reg_notice_state_name(int state);
  * or parent is unknown (store error says which), -1 on failure. */
 int reg_notice_issue(struct reg_store *store, const char *upn, const char *parent_id, int ordinal,
                           rt_date issued, int64_t pence, int days, int64_t later_pence, int later_days,
-                          int64_t *id);
+                          const struct reg_unpaid *unpaid, int64_t *id);
 /* Moves an issued notice to paid, withdrawn or prosecuted on `date`. 1 (store
  * error says why) when there is no such notice or it is no longer issued. */
 int reg_notice_set_state(struct reg_store *store, int64_t id, int state, rt_date date);

@@ -17,7 +17,7 @@
 #include "runtime/register/store_csv.h"
 #include "runtime/base/text.h"
 
-#define REG_SCHEMA_VERSION 7
+#define REG_SCHEMA_VERSION 8
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254

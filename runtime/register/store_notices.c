@@ -157,12 +157,14 @@ load_notices(struct reg_store *store, const char *upn, int other, struct reg_pen
 	sqlite3_stmt *st;
 	const char *own =
 		"SELECT n.id, n.pupil_id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
-		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, NULL"
+		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, NULL,"
+		" coalesce(n.unpaid_days, 0), n.unpaid_action"
 		" FROM notices n JOIN pupils p ON p.id = n.pupil_id WHERE (?1 IS NULL OR p.upn = ?1)"
 		" AND p.school = :school ORDER BY n.pupil_id, n.parent_id, n.issued, n.id";
 	const char *others =
 		"SELECT n.id, q.id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
-		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, p.school"
+		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, p.school,"
+		" coalesce(n.unpaid_days, 0), n.unpaid_action"
 		" FROM notices n JOIN pupils p ON p.id = n.pupil_id JOIN pupils q ON q.upn = p.upn"
 		" WHERE (?1 IS NULL OR p.upn = ?1) AND q.school = :school AND p.school <> :school";
 	if (reg_prepare_scoped(store, other ? others : own, &st))
@@ -180,7 +182,9 @@ load_notices(struct reg_store *store, const char *upn, int other, struct reg_pen
 			                       .ordinal = sqlite3_column_int(st, 4),
 			                       .pence = sqlite3_column_int64(st, 6), .days = sqlite3_column_int(st, 7),
 			                       .later_pence = sqlite3_column_int64(st, 8),
-			                       .later_days = sqlite3_column_int(st, 9), .school = dup_column(st, 12) };
+			                       .later_days = sqlite3_column_int(st, 9), .school = dup_column(st, 12),
+			                       .unpaid_days = sqlite3_column_int(st, 13),
+			                       .unpaid_action = sqlite3_column_type(st, 14) == SQLITE_NULL ? NULL : dup_column(st, 14) };
 		const char *issued = (const char *)sqlite3_column_text(st, 5);
 		const char *on = (const char *)sqlite3_column_text(st, 11);
 		int state = state_of((const char *)sqlite3_column_text(st, 10));
@@ -230,6 +234,7 @@ reg_penalties_free(struct reg_penalties *p)
 		free(p->notices[i].upn);
 		free(p->notices[i].parent_id);
 		free(p->notices[i].school);
+		free(p->notices[i].unpaid_action);
 	}
 	free(p->parents);
 	free(p->notices);
@@ -257,7 +262,8 @@ copy_notice(struct reg_notice *out, const struct reg_notice *n, int64_t pupil, c
 	out->upn = strdup(n->upn);
 	out->parent_id = strdup(n->parent_id);
 	out->school = strdup(urn);
-	return out->upn && out->parent_id && out->school ? 0 : -1;
+	out->unpaid_action = n->unpaid_action ? strdup(n->unpaid_action) : NULL;
+	return out->upn && out->parent_id && out->school && (out->unpaid_action || !n->unpaid_action) ? 0 : -1;
 }
 
 int
@@ -303,7 +309,8 @@ finish(struct reg_store *store, int status)
 
 int
 reg_notice_issue(struct reg_store *store, const char *upn, const char *parent_id, int ordinal, rt_date issued,
-                      int64_t pence, int days, int64_t later_pence, int later_days, int64_t *id)
+                      int64_t pence, int days, int64_t later_pence, int later_days, const struct reg_unpaid *unpaid,
+                      int64_t *id)
 {
 	char date[11];
 	rt_date_format(issued, date);
@@ -335,8 +342,8 @@ reg_notice_issue(struct reg_store *store, const char *upn, const char *parent_id
 	}
 	if (reg_prepare(store,
 	                     "INSERT INTO notices (pupil_id, parent_id, ordinal, issued, amount_pence, within_days,"
-	                     " later_amount_pence, later_within_days, state, state_on)"
-	                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?4)",
+	                     " later_amount_pence, later_within_days, state, state_on, unpaid_days, unpaid_action)"
+	                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?4, ?9, ?10)",
 	                     &insert))
 		return finish(store, -1);
 	sqlite3_bind_int64(insert, 1, pupil);
@@ -352,12 +359,46 @@ reg_notice_issue(struct reg_store *store, const char *upn, const char *parent_id
 		sqlite3_bind_null(insert, 7);
 		sqlite3_bind_null(insert, 8);
 	}
+	if (unpaid && unpaid->days)
+		sqlite3_bind_int(insert, 9, unpaid->days);
+	if (unpaid && unpaid->action)
+		sqlite3_bind_text(insert, 10, unpaid->action, -1, SQLITE_STATIC);
 	rc = sqlite3_step(insert);
 	sqlite3_finalize(insert);
 	if (rc != SQLITE_DONE)
 		return finish(store, reg_fail_db(store, "cannot record the notice"));
 	*id = sqlite3_last_insert_rowid(store->db);
 	return finish(store, 0);
+}
+
+/* Payment is possible within the notice's window; prosecution once it is overdue, after the
+ * policy's `unpaid after N days` (domain.md §4.2). 1 (the store's error set) when `state` on
+ * `date` is out of its time. */
+static int
+out_of_time(struct reg_store *store, int64_t id, const char *issued, int window, int unpaid, int state, rt_date date)
+{
+	rt_date on;
+	if (rt_date_parse(issued, strlen(issued), &on))
+		return 0;
+	char last[11], overdue[11];
+	rt_date_format(on + window, last);
+	rt_date_format(on + unpaid, overdue);
+	if (state == REG_NOTICE_PAID && date > on + window) {
+		reg_fail(store, "notice %lld could be paid until %s (%d days after issue); unpaid, it is now "
+		                "prosecuted or withdrawn", (long long)id, last, window);
+		return 1;
+	}
+	if (state == REG_NOTICE_PROSECUTED && date <= on + window) {
+		reg_fail(store, "notice %lld may still be paid until %s; it can be prosecuted only once unpaid "
+		                "after that", (long long)id, last);
+		return 1;
+	}
+	if (state == REG_NOTICE_PROSECUTED && date <= on + unpaid) {
+		reg_fail(store, "notice %lld is overdue only after %s (unpaid after %d days, as the policy said when it "
+		                "was issued); it can be prosecuted after that", (long long)id, overdue, unpaid);
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -368,7 +409,8 @@ reg_notice_set_state(struct reg_store *store, int64_t id, int state, rt_date dat
 	sqlite3_stmt *st;
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (reg_prepare(store, "SELECT state, issued, max(within_days, coalesce(later_within_days, 0)) "
+	if (reg_prepare(store, "SELECT state, issued, max(within_days, coalesce(later_within_days, 0)), "
+	                            "max(within_days, coalesce(later_within_days, 0), coalesce(unpaid_days, 0)) "
 	                            "FROM notices WHERE id = ?", &st))
 		return finish(store, -1);
 	sqlite3_bind_int64(st, 1, id);
@@ -378,8 +420,11 @@ reg_notice_set_state(struct reg_store *store, int64_t id, int state, rt_date dat
 	int window = 0; /* days after issue in which the notice may be paid */
 	if (rc == SQLITE_ROW && sqlite3_column_text(st, 1))
 		snprintf(issued, sizeof issued, "%s", (const char *)sqlite3_column_text(st, 1));
-	if (rc == SQLITE_ROW)
+	int unpaid = 0; /* days after issue from which it is overdue and may be prosecuted */
+	if (rc == SQLITE_ROW) {
 		window = sqlite3_column_int(st, 2);
+		unpaid = sqlite3_column_int(st, 3);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return finish(store, reg_fail_db(store, "cannot read notices"));
@@ -395,24 +440,8 @@ reg_notice_set_state(struct reg_store *store, int64_t id, int state, rt_date dat
 		reg_fail(store, "notice %lld was issued on %s, after %s", (long long)id, issued, day);
 		return finish(store, 1);
 	}
-	/* Payment is possible within the notice's window; after it, the local
-	 * authority prosecutes or withdraws (domain.md §4.2), and not before. */
-	rt_date issued_on, last_day;
-	if (rt_date_parse(issued, strlen(issued), &issued_on) == 0) {
-		char last[11];
-		last_day = issued_on + window;
-		rt_date_format(last_day, last);
-		if (state == REG_NOTICE_PAID && date > last_day) {
-			reg_fail(store, "notice %lld could be paid until %s (%d days after issue); unpaid, it is now "
-			                     "prosecuted or withdrawn", (long long)id, last, window);
-			return finish(store, 1);
-		}
-		if (state == REG_NOTICE_PROSECUTED && date <= last_day) {
-			reg_fail(store, "notice %lld may still be paid until %s; it can be prosecuted only once unpaid "
-			                     "after that", (long long)id, last);
-			return finish(store, 1);
-		}
-	}
+	if (out_of_time(store, id, issued, window, unpaid, state, date))
+		return finish(store, 1);
 	if (reg_prepare(store, "UPDATE notices SET state = ?, state_on = ? WHERE id = ?", &st))
 		return finish(store, -1);
 	sqlite3_bind_text(st, 1, reg_notice_state_name(state), -1, SQLITE_STATIC);
@@ -421,4 +450,23 @@ reg_notice_set_state(struct reg_store *store, int64_t id, int state, rt_date dat
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return finish(store, rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot update the notice"));
+}
+
+rt_date
+reg_notice_unpaid_after(const struct reg_notice *n)
+{
+	int window = n->later_days > n->days ? n->later_days : n->days;
+	return n->issued + (n->unpaid_days > window ? n->unpaid_days : window);
+}
+
+int
+reg_notice_overdue(const struct reg_notice *n, rt_date as_of)
+{
+	return n->state == REG_NOTICE_ISSUED && as_of > reg_notice_unpaid_after(n);
+}
+
+const char *
+reg_notice_unpaid_action(const struct reg_notice *n)
+{
+	return n->unpaid_action ? n->unpaid_action : "prosecute or withdraw";
 }

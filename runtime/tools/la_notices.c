@@ -78,13 +78,6 @@ tool_la_notice_issue(struct tool_la *la, const char *urn, const char *upn, const
 	return rc;
 }
 
-/* Issued and unpaid after the last day it could be paid: the LA must prosecute or withdraw. */
-static int
-overdue(const struct reg_notice *n, rt_date as_of)
-{
-	int days = n->later_days > n->days ? n->later_days : n->days;
-	return n->state == REG_NOTICE_ISSUED && as_of >= n->issued + days;
-}
 
 static void
 write_notice(const struct tool_la_school *s, const struct reg_notice *n, rt_date as_of, int csv, FILE *out)
@@ -92,7 +85,7 @@ write_notice(const struct tool_la_school *s, const struct reg_notice *n, rt_date
 	char issued[11], on[11];
 	rt_date_format(n->issued, issued);
 	rt_date_format(n->state_on, on);
-	const char *state = overdue(n, as_of) ? "overdue" : reg_notice_state_name(n->state);
+	const char *state = reg_notice_overdue(n, as_of) ? "overdue" : reg_notice_state_name(n->state);
 	if (csv) {
 		fprintf(out, "%s,", s->urn);
 		base_csv_field(out, s->name ? s->name : "");
@@ -122,7 +115,7 @@ tool_la_notices(struct tool_la *la, rt_date as_of, int format, FILE *out)
 			if (all[i].notices[k].school)
 				continue;     /* recorded at another school of the register: listed there */
 			write_notice(&la->schools[i], &all[i].notices[k], as_of, format == 1, out);
-			counts[overdue(&all[i].notices[k], as_of) ? 4 : all[i].notices[k].state]++;
+			counts[reg_notice_overdue(&all[i].notices[k], as_of) ? 4 : all[i].notices[k].state]++;
 		}
 	if (format != 1)
 		fprintf(out, "%ld issued, %ld paid, %ld withdrawn, %ld prosecuted, %ld overdue\n", counts[0], counts[1],

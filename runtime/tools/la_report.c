@@ -48,8 +48,7 @@ count_notices(const struct reg_penalties *pen, rt_date as_of, long *counts)
 {
 	for (size_t i = 0; i < pen->nnotices; i++) {
 		const struct reg_notice *n = &pen->notices[i];
-		int days = n->later_days > n->days ? n->later_days : n->days;
-		counts[n->state == REG_NOTICE_ISSUED && as_of >= n->issued + days ? N_OVERDUE : n->state]++;
+		counts[reg_notice_overdue(n, as_of) ? N_OVERDUE : n->state]++;
 	}
 }
 

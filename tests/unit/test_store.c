@@ -169,7 +169,8 @@ static const char drop_guards_sql[] =
 	"DROP TRIGGER marks_not_replaced; DROP TRIGGER marks_fixed; DROP TRIGGER marks_code_changed;"
 	"DROP TRIGGER pupils_not_replaced; DROP TRIGGER pupils_fixed; DROP TRIGGER amendments_not_replaced;"
 	"DROP TRIGGER decisions_not_replaced; DROP TRIGGER parents_fixed; DROP TABLE marks_changed;"
-	"ALTER TABLE parents DROP COLUMN address;";
+	"ALTER TABLE parents DROP COLUMN address; ALTER TABLE notices DROP COLUMN unpaid_days;"
+	"ALTER TABLE notices DROP COLUMN unpaid_action;";
 
 /* A version 3 register (before the guards) is upgraded in place: REPLACE is then refused. */
 static void
@@ -245,7 +246,8 @@ test_parent_addresses(void **state)
 	assert_int_equal(import_text(f, "p1.csv", "upn,parent_id,name\nA1,P1,Alex Adams\n"), 0);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_noted_sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "ALTER TABLE parents DROP COLUMN address;"
-	                              " PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+	                              " ALTER TABLE notices DROP COLUMN unpaid_days; ALTER TABLE notices DROP COLUMN"
+	                              " unpaid_action; PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
 	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
@@ -452,6 +454,48 @@ test_compact_marks_match(void **state)
 	free(arr);
 }
 
+/* A version 6 register gains what the policy says of unpaid notices: an old notice keeps its payment
+ * window (overdue after 28 days), a new one is overdue, and may be prosecuted, only after the policy's
+ * `unpaid after 42 days`, and says what follows in the policy's words. */
+static void
+test_unpaid_after_policy(void **state)
+{
+	struct fixture *f = *state;
+	open_new(f);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(import_text(f, "p.csv", "upn,parent_id,name\nA1,P1,Alex Adams\nB2,P2,Bo Smith\n"), 0);
+	rt_date d0 = rt_date_from_ymd(2024, 10, 1);
+	int64_t id;
+	assert_int_equal(reg_notice_issue(f->store, "A1", "P1", 1, d0, 8000, 21, 16000, 28, NULL, &id), 0);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "ALTER TABLE notices DROP COLUMN unpaid_days; ALTER TABLE"
+	                              " notices DROP COLUMN unpaid_action; PRAGMA user_version = 6", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 7);
+	const struct reg_unpaid unpaid = { 42, "The authority starts proceedings under s444" };
+	int64_t id2;
+	assert_int_equal(reg_notice_issue(f->store, "B2", "P2", 1, d0, 8000, 21, 16000, 28, &unpaid, &id2), 0);
+	struct reg_penalties pen = { 0 };
+	assert_int_equal(reg_penalties_load(f->store, NULL, &pen), 0);
+	assert_int_equal(pen.nnotices, 2);
+	const struct reg_notice *old = pen.notices[0].id == id ? &pen.notices[0] : &pen.notices[1];
+	const struct reg_notice *new = old == &pen.notices[0] ? &pen.notices[1] : &pen.notices[0];
+	assert_int_equal(reg_notice_unpaid_after(old), d0 + 28);
+	assert_string_equal(reg_notice_unpaid_action(old), "prosecute or withdraw");
+	assert_int_equal(reg_notice_unpaid_after(new), d0 + 42);
+	assert_string_equal(reg_notice_unpaid_action(new), "The authority starts proceedings under s444");
+	assert_false(reg_notice_overdue(new, d0 + 42));
+	assert_true(reg_notice_overdue(new, d0 + 43));
+	reg_penalties_free(&pen);
+	/* Prosecution follows the recorded 42 days, payment the 28-day window. */
+	assert_int_equal(reg_notice_set_state(f->store, id2, REG_NOTICE_PAID, d0 + 29), 1);
+	assert_int_equal(reg_notice_set_state(f->store, id2, REG_NOTICE_PROSECUTED, d0 + 42), 1);
+	assert_non_null(strstr(reg_error(f->store), "overdue only after"));
+	assert_int_equal(reg_notice_set_state(f->store, id2, REG_NOTICE_PROSECUTED, d0 + 43), 0);
+	assert_int_equal(reg_notice_set_state(f->store, id, REG_NOTICE_PROSECUTED, d0 + 29), 0);
+}
+
 int
 main(void)
 {
@@ -462,6 +506,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrates_version_6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_version_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unpaid_after_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_school_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_derived, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pupils_cursor, setup, teardown),
