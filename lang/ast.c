@@ -63,6 +63,7 @@ lang_decl_kind_name(enum lang_decl_kind kind)
 	case LANG_D_PENALTY: return "penalty notice";
 	case LANG_D_LEAVE_NOTICE: return "leave notice";
 	case LANG_D_RETAIN: return "retain register entries";
+	case LANG_D_REGISTER_WINDOW: return "register closes within";
 	case LANG_D_LETTERHEAD: return "letterhead";
 	}
 	return "?";

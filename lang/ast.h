@@ -105,7 +105,8 @@ enum lang_decl_kind {
 	LANG_D_PENALTY,
 	LANG_D_LEAVE_NOTICE,
 	LANG_D_RETAIN,
-	LANG_D_LETTERHEAD
+	LANG_D_LETTERHEAD,
+	LANG_D_REGISTER_WINDOW /* register closes within N minutes of opening[, the same for every session] */
 };
 
 enum lang_item_kind {

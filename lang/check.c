@@ -844,6 +844,9 @@ lang_check(struct lang_ctx *ctx)
 				lang_error(&ctx->diags, d->value->loc, "a notice period is in days or weeks, not %s",
 				           unit_name(d->value->value.unit));
 			break;
+		case LANG_D_REGISTER_WINDOW:
+			expect_unit(&c, d->value->loc, d->value->value, RT_UNIT_TIME, "how long a register stays open");
+			break;
 		case LANG_D_RETAIN:
 			expect_unit(&c, d->value->loc, d->value->value, RT_UNIT_YEARS, "a retention period");
 			break;

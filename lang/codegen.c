@@ -525,6 +525,11 @@ gen_facts(struct gen *g)
 			}
 			break;
 		case LANG_D_RETAIN: fact(g, "retention.register", NULL, d->value->value, d); break;
+		case LANG_D_REGISTER_WINDOW:
+			fact(g, "register.closes_within", NULL, d->value->value, d);
+			if (d->text)
+				fact(g, "register.same_window", d->text, date, d);
+			break;
 		case LANG_D_LETTERHEAD: letterhead_facts(g, d); break;
 		default: break;
 		}

@@ -105,6 +105,8 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token NOTICE_TO_IMPROVE "notice to improve" IMPROVEMENT_PERIOD "improvement period" IMPROVED_WHEN "improved when"
 %token NOT_APPROPRIATE_WHEN "support not appropriate when" SINCE "since"
 %token BEGAN "began" A_YEAR_AGO "a year ago"
+%token REGISTER_CLOSES_WITHIN "register closes within" OF_OPENING "of opening"
+%token SAME_EVERY_SESSION "the same for every session"
 %token ADVANCE "advance" WRITING "writing" ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
 
 %left OR
@@ -119,7 +121,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %type <item> letter_items letter_item penalty_items penalty_item fine letterhead_items letterhead_item
 %type <item> improve_items improve_item
 %type <str> name opt_source opt_string opt_by opt_otherwise
-%type <num> opt_in_writing opt_replaces category session_name ordinal relop since
+%type <num> opt_same opt_in_writing opt_replaces category session_name ordinal relop since
 %type <strs> codes
 %type <dates> dates
 %type <period> period
@@ -209,9 +211,18 @@ decl_body
 	| LEAVE NOTICE STRING IN ADVANCE opt_in_writing opt_source NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_LEAVE_NOTICE, @3); $$->name = $3;
 		  $$->text = $6 ? "in advance, in writing" : "in advance"; $$->source = $7; }
+	| REGISTER_CLOSES_WITHIN QUANTITY OF_OPENING opt_same opt_source NEWLINE
+		{ $$ = lang_decl_new(A, LANG_D_REGISTER_WINDOW, @1); $$->name = "register closes within";
+		  $$->value = lang_expr_new(A, LANG_E_VALUE, @2); $$->value->value = $2;
+		  $$->text = $4 ? "the same for every session" : NULL; $$->source = $5; }
 	| RETAIN REGISTER ENTRIES QUANTITY opt_source NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_RETAIN, @1); $$->name = "retain register entries";
 		  $$->value = lang_expr_new(A, LANG_E_VALUE, @4); $$->value->value = $4; $$->source = $5; }
+	;
+
+opt_same
+	: %empty { $$ = 0; }
+	| ',' SAME_EVERY_SESSION { $$ = 1; }
 	;
 
 opt_in_writing

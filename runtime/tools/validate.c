@@ -32,18 +32,24 @@ struct validation {
 };
 
 static void
-add(struct validation *v, unsigned line, enum base_finding_level level, const char *rule, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+add(struct validation *v, uint32_t file, unsigned line, enum base_finding_level level, const char *rule,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* A finding at `line` of `file` (a string of the policy): the school's own file as the user named
+ * it, or the baseline's when the line is the baseline's, never the school's file with the
+ * baseline's line number. */
 static void
-add(struct validation *v, unsigned line, enum base_finding_level level, const char *rule, const char *fmt, ...)
+add(struct validation *v, uint32_t file, unsigned line, enum base_finding_level level, const char *rule,
+    const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	base_findings_add(v->out, v->opt->policy_path, line, 0, 0, level, rule, msg);
+	const char *path = file == RT_NO_STRING || file == v->pol->source_file ? v->opt->policy_path
+	                                                                       : rt_program_str(v->pol, file);
+	base_findings_add(v->out, path, line, 0, 0, level, rule, msg);
 	if (level == BASE_FINDING_ERROR)
 		v->errors++;
 }
@@ -326,7 +332,7 @@ check_codes(struct validation *v)
 		int pi = rt_program_find_code(v->pol, name);
 		const struct rt_code *p = pi >= 0 ? &v->pol->codes[pi] : NULL;
 		if (!p || p->valid_from > on || p->valid_until < on) {
-			add(v, p ? p->line : 0, BASE_FINDING_ERROR, "statutory-code-missing",
+			add(v, p ? p->file : RT_NO_STRING, p ? p->line : 0, BASE_FINDING_ERROR, "statutory-code-missing",
 			    "statutory code \"%s\" (%s, %s) is %s; in force since %s. A register with the mark \"%s\" "
 			    "cannot be evaluated under the policy.",
 			    name, rt_program_str(v->base, b->meaning), rt_category_name(b->category),
@@ -336,13 +342,13 @@ check_codes(struct validation *v)
 		char example[768] = "";
 		if (p->category != b->category) {
 			find_example(v, name, CMP_ANY, NULL, example, sizeof example);
-			add(v, p->line, BASE_FINDING_ERROR, "code-category",
+			add(v, p->file, p->line, BASE_FINDING_ERROR, "code-category",
 			    "code \"%s\": the policy's category is %s; the statutory category is %s, in force since %s.%s", name,
 			    rt_category_name(p->category), rt_category_name(b->category), since, example);
 		}
 		if ((p->flags & RT_CODE_PENALTY) != (b->flags & RT_CODE_PENALTY)) {
 			find_example(v, name, CMP_PENALTY, NULL, example, sizeof example);
-			add(v, p->line, BASE_FINDING_ERROR, "code-penalty",
+			add(v, p->file, p->line, BASE_FINDING_ERROR, "code-penalty",
 			    "code \"%s\": the policy %s it toward the penalty-notice threshold; the statute %s, in force "
 			    "since %s.%s",
 			    name, p->flags & RT_CODE_PENALTY ? "counts" : "does not count",
@@ -356,7 +362,7 @@ check_codes(struct validation *v)
 			continue;
 		int bi = rt_program_find_code(v->base, name);
 		if (bi < 0)
-			add(v, p->line, BASE_FINDING_WARNING, "non-statutory-code",
+			add(v, p->file, p->line, BASE_FINDING_WARNING, "non-statutory-code",
 			    "code \"%s\" is the school's own and maps to no statutory code (write `code \"%s\" maps to "
 			    "\"...\"`), so returns cannot place it",
 			    name, name);
@@ -446,7 +452,7 @@ check_flag(struct validation *v, const char *flag, const char *rule_id, enum bas
 	if (pr < 0) {
 		if (probe)
 			find_example(v, probe, CMP_FLAG, flag, example, sizeof example);
-		add(v, 0, level, rule_id, "the policy has no flag %s; the statute's: %s, in force since %s.%s", flag, bdesc,
+		add(v, RT_NO_STRING, 0, level, rule_id, "the policy has no flag %s; the statute's: %s, in force since %s.%s", flag, bdesc,
 		    since, example);
 		return;
 	}
@@ -456,7 +462,7 @@ check_flag(struct validation *v, const char *flag, const char *rule_id, enum bas
 	describe_threshold(v->pol, &pt, pdesc, sizeof pdesc);
 	if (probe)
 		find_example(v, probe, CMP_FLAG, flag, example, sizeof example);
-	add(v, v->pol->rules[pr].line, level, rule_id, "flag %s: the policy's condition is %s; the statute's is %s, in "
+	add(v, v->pol->rules[pr].file, v->pol->rules[pr].line, level, rule_id, "flag %s: the policy's condition is %s; the statute's is %s, in "
 	    "force since %s.%s", flag, pdesc, bdesc, since, example);
 }
 
@@ -480,12 +486,13 @@ check_penalty(struct validation *v)
 	format_date(baseline_date(v->base), since);
 	int pr = rule_index(v->pol, RT_RULE_PENALTY, NULL);
 	if (pr < 0) {
-		add(v, 0, BASE_FINDING_ERROR, "penalty-missing",
+		add(v, RT_NO_STRING, 0, BASE_FINDING_ERROR, "penalty-missing",
 		    "the policy states no penalty-notice rule; the statute requires one to be considered, in force since %s",
 		    since);
 		return;
 	}
 	unsigned line = v->pol->rules[pr].line;
+	uint32_t file = v->pol->rules[pr].file;
 	struct threshold bt = rule_threshold(v->base, br), pt = rule_threshold(v->pol, pr);
 	const char *probe = shared_code(v, RT_CAT_UNAUTHORISED, 1);
 	char example[768] = "";
@@ -497,7 +504,7 @@ check_penalty(struct validation *v)
 		describe_threshold(v->base, &bt, bdesc, sizeof bdesc);
 		if (probe)
 			find_example(v, probe, CMP_PENALTY, NULL, example, sizeof example);
-		add(v, line, BASE_FINDING_ERROR, "penalty-threshold",
+		add(v, file, line, BASE_FINDING_ERROR, "penalty-threshold",
 		    "penalty notice: the policy considers one when %s; the statute when %s, in force since %s.%s", pdesc,
 		    bdesc, since, example);
 		return;
@@ -506,7 +513,7 @@ check_penalty(struct validation *v)
 	if (pm->kind != bm->kind || pm->period != bm->period || pm->weeks != bm->weeks) {
 		if (probe)
 			find_example(v, probe, CMP_PENALTY, NULL, example, sizeof example);
-		add(v, line, BASE_FINDING_ERROR, "penalty-window",
+		add(v, file, line, BASE_FINDING_ERROR, "penalty-window",
 		    "penalty notice: the policy counts \"%s\"; the statute counts \"%s\", in force since %s.%s",
 		    rt_program_str(v->pol, pm->label), rt_program_str(v->base, bm->label), since, example);
 	}
@@ -517,7 +524,7 @@ check_penalty(struct validation *v)
 		example[0] = '\0';
 		if (probe)
 			find_example(v, probe, CMP_PENALTY, NULL, example, sizeof example);
-		add(v, line, BASE_FINDING_ERROR, "penalty-threshold",
+		add(v, file, line, BASE_FINDING_ERROR, "penalty-threshold",
 		    "penalty notice: the policy's threshold is %s %s; the statutory threshold is %s %s, in force since "
 		    "%s.%s",
 		    rt_opcode_symbol(pt.op), pv, rt_opcode_symbol(bt.op), bv, since, example);
@@ -526,7 +533,7 @@ check_penalty(struct validation *v)
 	codeset_names(v->pol, pm->codeset, pcodes, sizeof pcodes);
 	codeset_names(v->base, bm->codeset, bcodes, sizeof bcodes);
 	if (strcmp(pcodes, bcodes) != 0)
-		add(v, line, BASE_FINDING_ERROR, "penalty-codes",
+		add(v, file, line, BASE_FINDING_ERROR, "penalty-codes",
 		    "penalty notice: the policy's threshold counts the codes %s; the statute counts %s, in force since %s",
 		    pcodes, bcodes, since);
 }
@@ -573,7 +580,7 @@ check_fines(struct validation *v)
 		describe_fine(p, pdesc, sizeof pdesc);
 		describe_fine(b, bdesc, sizeof bdesc);
 		if (!p) {
-			add(v, 0, BASE_FINDING_ERROR, "fine-missing",
+			add(v, RT_NO_STRING, 0, BASE_FINDING_ERROR, "fine-missing",
 			    "%s notice: the policy states no amount in force on %s; the statutory amount is %s, in force "
 			    "since %s",
 			    ordinal[notice], when, bdesc, since);
@@ -583,7 +590,7 @@ check_fines(struct validation *v)
 			continue;
 		if (notice == 1 && probe)
 			find_example(v, probe, CMP_FINE, NULL, example, sizeof example);
-		add(v, p->line, BASE_FINDING_ERROR, "fine-amount",
+		add(v, p->file, p->line, BASE_FINDING_ERROR, "fine-amount",
 		    "%s notice: the policy's amount on %s is %s; the statutory amount is %s, in force since %s.%s",
 		    ordinal[notice], when, pdesc, bdesc, since, example);
 	}
@@ -603,7 +610,7 @@ check_cap(struct validation *v)
 			snprintf(pdesc, sizeof pdesc, "sets no limit");
 		else
 			snprintf(pdesc, sizeof pdesc, "allows at most %u notices in %u years", p->max_notices, p->cap_years);
-		add(v, 0, BASE_FINDING_ERROR, "penalty-cap",
+		add(v, RT_NO_STRING, 0, BASE_FINDING_ERROR, "penalty-cap",
 		    "penalty notices: the policy %s; the statute allows at most %u notices in %u years of the "
 		    "first, in force since %s",
 		    pdesc, b->max_notices, b->cap_years, since);
@@ -614,10 +621,50 @@ check_cap(struct validation *v)
 			snprintf(pdesc, sizeof pdesc, "acts on an unpaid notice after %u days", p->unpaid_days);
 		else
 			snprintf(pdesc, sizeof pdesc, "says nothing of unpaid notices");
-		add(v, 0, BASE_FINDING_WARNING, "penalty-unpaid",
+		add(v, RT_NO_STRING, 0, BASE_FINDING_WARNING, "penalty-unpaid",
 		    "penalty notices: the policy %s; the statute acts after %u days, in force since %s", pdesc,
 		    b->unpaid_days, since);
 	}
+}
+
+/* The minutes a session's register stays open, or -1 when the policy does not say. */
+static int
+window_of(const struct rt_register_session *s)
+{
+	return s->opens >= 0 && s->closes >= 0 ? s->closes - s->opens : -1;
+}
+
+/* The register rules the statute sets (domain.md §5.1), as the baseline states them
+ * (`register closes within 30 minutes of opening, the same for every session`): each
+ * session's window, reported where that session is written. */
+static void
+check_register(struct validation *v)
+{
+	const struct rt_fact *within = rt_program_find_fact(v->base, "register.closes_within");
+	const struct rt_fact *same = rt_program_find_fact(v->base, "register.same_window");
+	const struct rt_fact *rule = within ? within : same;
+	if (!rule)
+		return;
+	const char *base_file = rule->file == RT_NO_STRING || rule->file == v->base->source_file
+	                                ? v->opt->baseline_path : rt_program_str(v->base, rule->file);
+	const struct rt_register_session *s = v->pol->sessions;
+	static const char *const names[2] = { "AM", "PM" };
+	char open[6], close[6];
+	for (int k = 0; k < 2 && within; k++) {
+		if (window_of(&s[k]) <= within->value.num)
+			continue;
+		rt_time_format(s[k].opens, open);
+		rt_time_format(s[k].closes, close);
+		add(v, s[k].file, s[k].line, BASE_FINDING_ERROR, "register-closes-late",
+		    "session %s: the register closes %d minutes after it opens (%s to %s); the statute allows at most "
+		    "%lld minutes (%s line %u)", names[k], window_of(&s[k]), open, close, (long long)within->value.num,
+		    base_file, within->line);
+	}
+	if (same && window_of(&s[0]) >= 0 && window_of(&s[1]) >= 0 && window_of(&s[0]) != window_of(&s[1]))
+		add(v, s[1].file, s[1].line, BASE_FINDING_ERROR, "register-window-differs",
+		    "the register closes %d minutes after it opens in the afternoon but %d in the morning (line %u); the "
+		    "statute requires the same time for every session (%s line %u)", window_of(&s[1]), window_of(&s[0]),
+		    s[0].line, base_file, same->line);
 }
 
 int
@@ -640,6 +687,7 @@ tool_validate(const struct rt_program *policy, const struct rt_program *baseline
 		check_flag(&v, "severe_absence", "severe-absence-threshold", BASE_FINDING_WARNING);
 		check_penalty(&v);
 		check_cap(&v);
+		check_register(&v);
 	}
 	check_fines(&v);
 	int failed = v.examples_ready < 0 && v.cal.days == NULL;
