@@ -309,6 +309,12 @@ run_la_notices(int argc, char **argv)
 	return la_command(&la_notices_command, argc, argv, la_notices);
 }
 
+int
+cli_la_notices(int argc, char **argv)
+{
+	return run_la_notices(argc, argv);
+}
+
 static const struct cli_command la_validate_command = {
 	"la validate", run_la_validate, "MANIFEST --against BASELINE",
 	"every school's policy against the statute in force on a date, in one report", validate_options,
