@@ -72,6 +72,9 @@ int cli_open_school(const char *path, int flags, const char *school, struct reg_
  * with "attend: cannot write NAME: reason" on stderr. */
 int cli_close_output(FILE *f, const char *name, int status);
 
+/* attend la notices MANIFEST ... (also `attend notice list --la MANIFEST ...`). */
+int cli_la_notices(int argc, char **argv);
+
 /* The commands, each with its option table (main.c lists them). */
 extern const struct cli_command cli_check_command, cli_lint_command, cli_fmt_command, cli_compile_command,
 	cli_disasm_command, cli_opcodes_command, cli_init_command, cli_import_command, cli_run_command,

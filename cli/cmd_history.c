@@ -18,6 +18,7 @@ struct flags {
 	const char *db, *from, *to, *as_of, *upn, *parent, *date, *session, *code, *reason, *by, *on, *out, *id, *school;
 	int decisions;
 	int force;
+	int la;
 	int new_code;
 };
 
@@ -427,11 +428,30 @@ notice_prosecute(int argc, char **argv)
 
 static const struct cli_option notice_list_options[] = {
 	F_SCHOOL,
+	CLI_FLAG("la", 0, struct flags, la, "the operand is a manifest: the authority's notice register by school, "
+	                                   "as attend la notices (and its options: --as-of, --format, -o)"),
 	F_UPN("only this pupil's notices"),
 	CLI_END,
 };
 
 static const struct cli_command cli_notice_list_command;
+
+/* notice list --la MANIFEST ...: the authority's notice register, as attend
+ * la notices, which parses the rest with its own options. */
+static int
+notice_list_la(int argc, char **argv, int at)
+{
+	char *rest[64];
+	int n = 0;
+	if (argc > (int)(sizeof rest / sizeof rest[0]))
+		return cli_usage_error("notice list --la: too many arguments");
+	rest[n++] = "notices";
+	for (int i = 1; i < argc; i++)
+		if (i != at)
+			rest[n++] = argv[i];
+	rest[n] = NULL;
+	return cli_la_notices(n, rest);
+}
 
 static int
 print_improve(const struct reg_improve_notice *n, void *ctx)
@@ -452,6 +472,9 @@ print_improve(const struct reg_improve_notice *n, void *ctx)
 static int
 notice_list(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--la") == 0)
+			return notice_list_la(argc, argv, i);
 	struct flags flags = { 0 }, *f = &flags;
 	int first, rc = cli_parse(&cli_notice_list_command, argc, argv, f, &first);
 	if (rc == CLI_OK)

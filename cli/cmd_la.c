@@ -45,6 +45,7 @@ static const struct cli_option run_options[] = {
 	CLI_SYNONYM("on", "DATE", struct la_args, on),
 	CLI_CHOICE("format", "FMT", "text|json|csv", struct la_args, format,
 	           "a heading and table per school (default), JSON lines or CSV; every record names its URN"),
+	CLI_VALUE("jobs", 'j', "N", struct la_args, jobs, "schools evaluated at once, 1 to 16 (default: one per core)"),
 	LA_OUTPUT,
 	LA_SCHOOL,
 	CLI_END,
@@ -174,6 +175,19 @@ la_validate(struct la_args *a, struct tool_la *la, FILE *out)
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
 
+/* --jobs N (1 to 16), else one thread per core; -1 when N is out of range (reported). */
+static int
+la_threads(const struct la_args *a, const char *cmd)
+{
+	int jobs = a->jobs ? atoi(a->jobs) : 0;
+	if (a->jobs && (jobs < 1 || jobs > 16)) {
+		cli_usage_error("%s: --jobs is 1 to 16", cmd);
+		return -1;
+	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return jobs ? jobs : cores > 1 ? (int)(cores < 16 ? cores : 16) : 1;
+}
+
 static int
 la_run(struct la_args *a, struct tool_la *la, FILE *out)
 {
@@ -181,7 +195,10 @@ la_run(struct la_args *a, struct tool_la *la, FILE *out)
 	int format = pick_format(a, formats, 3);
 	if (format < 0)
 		return CLI_USAGE;
-	int rc = tool_la_run(la, a->date, format, out);
+	int threads = la_threads(a, "la run");
+	if (threads < 0)
+		return CLI_USAGE;
+	int rc = tool_la_run(la, a->date, format, threads, out);
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
 
@@ -225,13 +242,9 @@ la_replay(struct la_args *a, struct tool_la *la, FILE *out)
 {
 	if (!a->from || !a->to)
 		return cli_usage_error("la replay: give the days to replay with --from DATE --to DATE");
-	int jobs = a->jobs ? atoi(a->jobs) : 0;
-	if (a->jobs && (jobs < 1 || jobs > 16))
-		return cli_usage_error("la replay: --jobs is 1 to 16");
-	if (cli_not_after_today("la replay", "--to", a->to_date) != CLI_OK)
+	int threads = la_threads(a, "la replay");
+	if (threads < 0 || cli_not_after_today("la replay", "--to", a->to_date) != CLI_OK)
 		return CLI_USAGE;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = jobs ? jobs : cores > 1 ? (int)(cores < 16 ? cores : 16) : 1;
 	int rc = tool_la_replay(la, a->from_date, a->to_date, threads, out);
 	return rc < 0 ? CLI_USAGE : rc ? CLI_FINDINGS : CLI_OK;
 }
@@ -307,6 +320,12 @@ static int
 run_la_notices(int argc, char **argv)
 {
 	return la_command(&la_notices_command, argc, argv, la_notices);
+}
+
+int
+cli_la_notices(int argc, char **argv)
+{
+	return run_la_notices(argc, argv);
 }
 
 static const struct cli_command la_validate_command = {

@@ -90,8 +90,10 @@ int tool_la_validate(struct tool_la *la, const struct rt_program *baseline, cons
 
 /* Runs every school's policy over its register as of `as_of` and writes one
  * report (engine format: 0 text, 1 JSON lines, 2 CSV) whose every record
- * names its URN. 0, 1 (problems, or data a policy cannot evaluate), -1. */
-int tool_la_run(struct tool_la *la, rt_date as_of, int format, FILE *out);
+ * names its URN, evaluating `threads` schools at once (each into a buffer of
+ * its own, written in manifest order). 0, 1 (problems, or data a policy
+ * cannot evaluate), -1. */
+int tool_la_run(struct tool_la *la, rt_date as_of, int format, int threads, FILE *out);
 
 /* ---- replay every school (la_replay.c) ---- */
 

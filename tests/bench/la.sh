@@ -55,9 +55,36 @@ timed3 "la validate ($schools policies against england-2024)" \
 echo "  findings: $(($(wc -l < "$data/validate.csv") - 1))"
 timed3 "la run ($schools schools, CSV to a file)" "$attend" la run "$m" --as-of 2025-07-22 --format csv -o "$data/run.csv"
 echo "  records: $(($(wc -l < "$data/run.csv") - 1))"
+# An authority compiles its schools' policies once and runs them daily: the same run over .apc files.
+for f in "$data"/[0-9]*.policy; do "$attend" compile -I "$data" "$f" -o "${f%.policy}.apc"; done
+sed 's/\.policy,/.apc,/' "$m" >"$data/la-apc.csv"
+timed3 "la run ($schools schools, compiled policies (.apc), CSV to a file)" \
+	"$attend" la run "$data/la-apc.csv" --as-of 2025-07-22 --format csv -o "$data/run-apc.csv"
+cmp -s "$data/run.csv" "$data/run-apc.csv" || echo "  DIFFERENT records from the .policy run"
 timed3 "la stats" "$attend" la stats "$m" --to 2025-07-22 --format csv -o "$data/stats.csv"
 timed3 "la report (HTML)" "$attend" la report "$m" --as-of 2025-07-22 -o "$data/report.html"
 echo "  report: $(du -k "$data/report.html" | cut -f1) kB"
+
+# The same authority in one register holding every school (docs/la.md): each school's files imported
+# with --school, one school after another (one writer at a time), and a manifest pointing every school at it.
+t0=$(now)
+"$attend" init "$data/all.db"
+for urn in $(ls "$data" | grep -E '^[0-9]{6}$'); do
+	"$attend" import "$data/all.db" "$data/$urn/school.csv" 2>/dev/null
+	"$attend" import --school "$urn" "$data/all.db" "$data/$urn/calendar.csv" "$data/$urn/pupils.csv" \
+		"$data/$urn/marks.csv" 2>/dev/null
+done
+t1=$(now)
+echo "la import (one register): $schools schools in $(elapsed "$t0" "$t1") s ($(du -m "$data/all.db" | cut -f1) MB)"
+sed 's/^\([0-9]\{6\}\),\([^,]*\),[^,]*\.db,/\1,\2,all.db,/' "$m" >"$data/la-one.csv"
+timed3 "la run ($schools schools in one register, CSV to a file)" \
+	"$attend" la run "$data/la-one.csv" --as-of 2025-07-22 --format csv -o "$data/run-one.csv"
+if cmp -s "$data/run.csv" "$data/run-one.csv"; then echo "  the same records as with a register per school"
+else echo "  DIFFERENT records from a register per school"; fi
+t0=$(now)
+"$attend" la replay "$data/la-one.csv" --from 2024-08-01 --to 2025-07-31 >/dev/null
+t1=$(now)
+echo "la replay (the year, $schools schools in one register, both cores): $(elapsed "$t0" "$t1") s"
 
 # The replay records into the registers: the year, once, on both cores (and once on one, for comparison, on copies).
 mkdir -p "$data/one"
