@@ -69,6 +69,14 @@ grep -q "$(printf '\033')" "$tmp/err" && fail "NO_COLOR coloured" || ok
 "$ATTEND" check --color=sometimes "$tmp/bad.policy" 2>"$tmp/err"
 [ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ok || fail "--color=sometimes: $(cat "$tmp/err")"
 
+# A passed review date (Kildwick's is 2023-03-01) fails --strict only when --as-of pins the day.
+"$ATTEND" lint --strict policies/kildwick.policy 2>"$tmp/err"
+[ $? = 0 ] && grep -q 'warning: the review date 2023-03-01 has passed .*\[review-date-passed\]' "$tmp/err" && ok ||
+	fail "lint --strict without --as-of: $(cat "$tmp/err")"
+"$ATTEND" lint --strict --as-of 2025-02-14 policies/kildwick.policy 2>"$tmp/err"
+[ $? = 1 ] && grep -q 'error: the review date 2023-03-01 has passed (as of 2025-02-14)' "$tmp/err" && ok ||
+	fail "lint --strict --as-of: $(cat "$tmp/err")"
+
 # bash completion from the same tables.
 "$ATTEND" completion bash >"$tmp/attend.bash" || fail "completion bash"
 complete_words() { # words... -> what bash would offer for the last word
