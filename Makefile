@@ -89,12 +89,17 @@ example: deps
 # make test: every unit and golden test, then the same under sanitizers.
 test: deps
 	@tests/check-layers.sh
-	@$(MAKE) --no-print-directory check-units check-golden check-regress check-fuzz-corpus
+	@$(MAKE) --no-print-directory check-units check-golden check-regress check-fuzz-corpus check-examples
 	@$(MAKE) --no-print-directory test-asan
 
 # No include goes up a layer (docs/architecture.md).
 check-layers:
 	@tests/check-layers.sh
+
+# The docs' own commands, run as written: the example CI workflow (tests/check-ci.sh). Once, not
+# under the sanitizers: they build and run attend as a reader would.
+check-examples: $(BUILD)/attend
+	@tests/check-ci.sh
 
 check-units: $(UNIT_BIN)
 	@tests/run-units.sh $(UNIT_BIN)
