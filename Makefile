@@ -96,9 +96,11 @@ test: deps
 check-layers:
 	@tests/check-layers.sh
 
-# The docs' own commands, run as written: the example CI workflow (tests/check-ci.sh). Once, not
-# under the sanitizers: they build and run attend as a reader would.
+# The docs' own commands, run as written: the tutorial and the README's tour (tests/check-docs.sh),
+# and the example CI workflow (tests/check-ci.sh). Once, not under the sanitizers: they run attend
+# as a reader would.
 check-examples: $(BUILD)/attend
+	@tests/check-docs.sh $(BUILD)/attend
 	@tests/check-ci.sh
 
 check-units: $(UNIT_BIN)
