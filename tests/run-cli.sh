@@ -60,6 +60,15 @@ if "$ATTEND" check -I policies - <policies/kildwick.policy 2>"$tmp/err"; then ok
 printf 'school "x"\n' | "$ATTEND" check - 2>"$tmp/err"
 [ $? = 1 ] && grep -q '^-:1:1: error' "$tmp/err" && ok || fail "check - with an error: $(cat "$tmp/err")"
 
+# import -: the file from standard input, named "-" in messages; all or nothing as any file.
+"$ATTEND" init "$tmp/in.db" 2>/dev/null && "$ATTEND" import "$tmp/in.db" examples/calendar.csv 2>/dev/null
+"$ATTEND" import "$tmp/in.db" - <examples/pupils.csv 2>"$tmp/err" && grep -qx -- '-: imported 20 pupils rows' "$tmp/err" &&
+	ok || fail "import - : $(cat "$tmp/err")"
+printf 'upn,surname,forename\nX1,,Bob\n' | "$ATTEND" import "$tmp/in.db" - 2>"$tmp/err"
+[ $? = 1 ] && grep -qx -- '-:2: surname: missing' "$tmp/err" && ok || fail "import - with a bad row: $(cat "$tmp/err")"
+"$ATTEND" import "$tmp/in.db" - - </dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q 'standard input (-) can be read once' "$tmp/err" && ok || fail "import - -: $(cat "$tmp/err")"
+
 # Colour: never with NO_COLOR or TERM=dumb, even when asked for auto; always when asked.
 printf 'school "x"\n' >"$tmp/bad.policy"
 "$ATTEND" check --color=always "$tmp/bad.policy" 2>"$tmp/err"
