@@ -37,15 +37,11 @@ grep -q 'Stage Three: attendance meeting' "$page" || fail "the stage is not show
 	2>/dev/null
 [ $? -eq 2 ] || fail "an unknown pupil does not exit 2"
 
-browser=$(command -v chromium || command -v chromium-browser || true)
+. tests/browser.sh
 if [ -n "$browser" ]; then
-	flags="--headless --no-sandbox --disable-gpu --user-data-dir=$tmp/profile"
-	# shellcheck disable=SC2086
-	"$browser" $flags --dump-dom "file://$page" >"$tmp/dom.html" 2>/dev/null || fail "chromium could not load it"
+	browser_dom "$page" "$tmp/dom.html"
 	check_page "$tmp/dom.html"
-	# shellcheck disable=SC2086
-	"$browser" $flags --window-size=1100,900 --screenshot="$tmp/page.png" "file://$page" >/dev/null 2>&1
-	[ "$(wc -c <"$tmp/page.png" 2>/dev/null || echo 0)" -gt 20000 ] || fail "chromium rendered no picture"
+	browser_png "$page" "$tmp/page.png" 1100,900
 	echo "explain html: checked; chromium parsed and rendered it"
 else
 	echo "explain html: checked (no chromium: not rendered)"
