@@ -5,10 +5,7 @@
 # Debian's chromium is installed, a real browser parses the page and renders it to a PNG.
 #
 #   tests/check-explain-html.sh ATTEND
-set -u
-ATTEND=$1
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 fail() { echo "FAIL: explain html: $*"; exit 1; }
 
 "$ATTEND" init "$tmp/r.db" >/dev/null && "$ATTEND" import "$tmp/r.db" examples/calendar.csv examples/pupils.csv \

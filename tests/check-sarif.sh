@@ -4,10 +4,8 @@
 # schema and the rules GitHub and Microsoft's validator apply beyond it (docs/formats.md).
 #
 #   tests/check-sarif.sh ATTEND
-set -u
+. tests/lib.sh
 ATTEND=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: sarif: $*"; exit 1; }
 python3 -c 'import jsonschema' 2>/dev/null || fail "python3 with jsonschema is needed (.ci/install-deps.sh)"
 
