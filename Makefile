@@ -23,6 +23,10 @@ XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -I. -I$(BUILD)/gen $(XML_CFLAGS)
 LDLIBS   = -lsqlite3 $(XML_LIBS) -lm -lpthread
 PREFIX   ?= /usr/local
+# Where the documentation is read: SARIF's informationUri and helpUri point into it.
+# `make install` puts it here; a published copy: make DOCS_URL=https://.../attend/
+DOCS_URL ?= file://$(PREFIX)/share/doc/attend/
+ALL_CFLAGS += -DBASE_DOCS_URL='"$(DOCS_URL)"'
 
 LANG_SRC    = $(wildcard lang/*.c)
 RUNTIME_SRC = $(wildcard runtime/*/*.c)
@@ -85,12 +89,19 @@ example: deps
 # make test: every unit and golden test, then the same under sanitizers.
 test: deps
 	@tests/check-layers.sh
-	@$(MAKE) --no-print-directory check-units check-golden check-regress check-fuzz-corpus
+	@$(MAKE) --no-print-directory check-units check-golden check-regress check-fuzz-corpus check-examples
 	@$(MAKE) --no-print-directory test-asan
 
 # No include goes up a layer (docs/architecture.md).
 check-layers:
 	@tests/check-layers.sh
+
+# The docs' own commands, run as written: the tutorial and the README's tour (tests/check-docs.sh),
+# and the example CI workflow (tests/check-ci.sh). Once, not under the sanitizers: they run attend
+# as a reader would.
+check-examples: $(BUILD)/attend
+	@tests/check-docs.sh $(BUILD)/attend
+	@tests/check-ci.sh
 
 check-units: $(UNIT_BIN)
 	@tests/run-units.sh $(UNIT_BIN)
@@ -174,6 +185,9 @@ install: $(BUILD)/attend
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax \
 	  $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect
 	install -m 644 docs/attend.1 $(DESTDIR)$(PREFIX)/share/man/man1/attend.1
+	install -d $(DESTDIR)$(PREFIX)/share/doc/attend/docs
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/attend/README.md
+	install -m 644 docs/*.md docs/*.png $(DESTDIR)$(PREFIX)/share/doc/attend/docs/
 	install -m 644 editors/vim/syntax/attend.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax/attend.vim
 	install -m 644 editors/vim/ftdetect/attend.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect/attend.vim
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions

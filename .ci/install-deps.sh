@@ -10,6 +10,10 @@ command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 [ -f /usr/include/sqlite3.h ] || need="$need libsqlite3-dev"
 [ -f /usr/include/cmocka.h ] || need="$need libcmocka-dev"
 [ -f /usr/include/libxml2/libxml/xmlreader.h ] || need="$need libxml2-dev"
+# tests/check-sarif.py validates SARIF against the vendored schema
+python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3 python3-jsonschema"
+# tests/run-workflow.py reads the example CI workflow
+python3 -c 'import yaml' >/dev/null 2>&1 || need="$need python3-yaml"
 [ -n "$need" ] || exit 0
 echo "installing:$need"
 SUDO=""

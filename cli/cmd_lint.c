@@ -67,9 +67,12 @@ collect_findings(struct lint_args *a, int lint, rt_date as_of, int argc, char **
 		if (has_input_error(findings, before))
 			status = CLI_USAGE;
 	}
+	/* A passed review date fails --strict only on a pinned date: unpinned, an
+	 * unchanged file would turn CI red the day the date passes. */
 	if (a->strict)
 		for (size_t i = 0; i < findings->n; i++)
-			if (findings->items[i].level == BASE_FINDING_WARNING)
+			if (findings->items[i].level == BASE_FINDING_WARNING &&
+			    (a->as_of || strcmp(findings->items[i].rule, "review-date-passed") != 0))
 				findings->items[i].level = BASE_FINDING_ERROR;
 	return status;
 }
@@ -140,7 +143,8 @@ const struct cli_command cli_check_command = {
 
 static const struct cli_option lint_options[] = {
 	CLI_INCLUDES(struct lint_args, inc),
-	CLI_FLAG("strict", 0, struct lint_args, strict, "warnings are errors (exit 1)"),
+	CLI_FLAG("strict", 0, struct lint_args, strict,
+	         "warnings are errors (exit 1); review-date-passed only with --as-of"),
 	CLI_VALUE("as-of", 0, "DATE", struct lint_args, as_of,
 	          "the date the review-date and code-date warnings are judged on (default today)"),
 	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct lint_args, format,
@@ -207,14 +211,93 @@ write_in_place(const char *given, const char *text, size_t len)
 
 struct fmt_args {
 	int check, write;
+	const char *format;
 };
 
 static const struct cli_option fmt_options[] = {
 	CLI_FLAG("check", 0, struct fmt_args, check, "write nothing; show a diff and exit 1 when a file is not in "
 	         "the canonical layout"),
 	CLI_FLAG(NULL, 'w', struct fmt_args, write, "rewrite each file in place"),
+	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct fmt_args, format,
+	           "with --check: a diff (text, the default), or a finding per file at its first line out of "
+	           "layout, as JSON, SARIF 2.1.0 or GitHub annotations on standard output (docs/formats.md)"),
 	CLI_END,
 };
+
+/* The first line (1-based) where two texts differ. */
+static unsigned
+first_different_line(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned line = 1;
+	for (size_t i = 0; i < alen && i < blen && a[i] == b[i]; i++)
+		line += a[i] == '\n';
+	return line;
+}
+
+/* --check: a diff on standard output, or (findings) a finding at the first line out of layout. */
+static void
+fmt_report(const char *path, const char *text, size_t len, const char *out, size_t olen,
+           struct base_findings *findings)
+{
+	if (findings) {
+		unsigned line = first_different_line(text, len, out, olen);
+		char msg[512];
+		size_t n;
+		const char *want = base_text_line(out, olen, line, &n);
+		if (want && n)
+			snprintf(msg, sizeof msg, "not in the canonical layout (attend fmt -w fixes it): line %u should read "
+			         "\"%.*s\"", line, (int)(n < 200 ? n : 200), want);
+		else
+			snprintf(msg, sizeof msg, "not in the canonical layout (attend fmt -w fixes it): line %u should be %s",
+			         line, want ? "blank" : "the end of the file");
+		base_findings_add(findings, path, line, 0, 0, BASE_FINDING_ERROR, "not-formatted", msg);
+		return;
+	}
+	size_t alen = strlen(path) + 3;
+	char *a = malloc(alen), *b = malloc(alen);
+	if (a && b) {
+		snprintf(a, alen, "a/%s", path);
+		snprintf(b, alen, "b/%s", path);
+		lang_diff(a, text, len, b, out, olen, stdout);
+	}
+	free(a);
+	free(b);
+}
+
+/* One file: printed, checked or rewritten. CLI_OK, CLI_FINDINGS (--check: not formatted) or CLI_USAGE. */
+static int
+fmt_file(const char *path, const struct fmt_args *opts, struct base_findings *findings)
+{
+	size_t len = 0, olen = 0;
+	char *text = base_read_file(path, 0, &len), *out = NULL;
+	if (!text) {
+		fprintf(stderr, "attend: cannot read %s: %s\n", path, strerror(errno));
+		return CLI_USAGE;
+	}
+	struct base_findings problems = { .tool_command = "fmt" };
+	int rc = CLI_OK;
+	if (lang_format(path, text, len, &out, &olen, &problems) != 0) {
+		base_findings_write(&problems, BASE_FINDINGS_TEXT, cli_color(2), stderr);
+		fprintf(stderr, "%s: not formatted: fix the errors above first\n", path);
+		rc = CLI_USAGE;
+	} else if (opts->check) {
+		int same = olen == len && memcmp(out, text, len) == 0;
+		if (!same)
+			fmt_report(path, text, len, out, olen, findings);
+		rc = same ? CLI_OK : CLI_FINDINGS;
+	} else if (opts->write) {
+		if ((olen != len || memcmp(out, text, len) != 0) && write_in_place(path, out, olen) != 0) {
+			fprintf(stderr, "attend: cannot write %s: %s\n", path, strerror(errno));
+			rc = CLI_USAGE;
+		}
+	} else {
+		fwrite(out, 1, olen, stdout);
+	}
+	base_findings_free(&problems);
+	free(out);
+	free(text);
+	return rc;
+}
 
 static int
 run_fmt(int argc, char **argv)
@@ -223,63 +306,31 @@ run_fmt(int argc, char **argv)
 	int first, rc = cli_parse(&cli_fmt_command, argc, argv, &opts, &first);
 	if (rc != CLI_OK)
 		return rc;
-	int check = opts.check, write = opts.write;
-	if (check && write)
+	enum base_findings_format format = BASE_FINDINGS_TEXT;
+	if (opts.format)
+		base_findings_format_parse(opts.format, &format); /* the table allows only known names */
+	if (opts.check && opts.write)
 		return cli_usage_error("fmt: give --check or -w, not both");
+	if (format != BASE_FINDINGS_TEXT && !opts.check)
+		return cli_usage_error("fmt: --format goes with --check");
 	if (first >= argc)
 		return cli_usage_error("fmt: no policy file given");
-	for (int i = first; write && i < argc; i++)
+	for (int i = first; opts.write && i < argc; i++)
 		if (strcmp(argv[i], "-") == 0)
 			return cli_usage_error("fmt: -w cannot rewrite standard input; leave out -w to print it");
+	struct base_findings findings = { .tool_command = "fmt" };
 	int status = CLI_OK;
 	for (int i = first; i < argc; i++) {
-		const char *path = argv[i];
-		size_t len = 0, olen = 0;
-		char *text = base_read_file(path, 0, &len), *out = NULL;
-		if (!text) {
-			fprintf(stderr, "attend: cannot read %s: %s\n", path, strerror(errno));
-			status = CLI_USAGE;
-			continue;
-		}
-		struct base_findings problems = { .tool_command = "fmt" };
-		if (lang_format(path, text, len, &out, &olen, &problems) != 0) {
-			base_findings_write(&problems, BASE_FINDINGS_TEXT, cli_color(2), stderr);
-			fprintf(stderr, "%s: not formatted: fix the errors above first\n", path);
-			base_findings_free(&problems);
-			free(text);
-			status = CLI_USAGE;
-			continue;
-		}
-		base_findings_free(&problems);
-		int same = olen == len && memcmp(out, text, len) == 0;
-		if (check) {
-			if (!same) {
-				size_t alen = strlen(path) + 3;
-				char *a = malloc(alen), *b = malloc(alen);
-				if (a && b) {
-					snprintf(a, alen, "a/%s", path);
-					snprintf(b, alen, "b/%s", path);
-					lang_diff(a, text, len, b, out, olen, stdout);
-				}
-				free(a);
-				free(b);
-				if (status == CLI_OK)
-					status = CLI_FINDINGS;
-			}
-		} else if (write) {
-			if (!same && write_in_place(path, out, olen) != 0) {
-				fprintf(stderr, "attend: cannot write %s: %s\n", path, strerror(errno));
-				status = CLI_USAGE;
-			}
-		} else {
-			fwrite(out, 1, olen, stdout);
-		}
-		free(out);
-		free(text);
+		int r = fmt_file(argv[i], &opts, format == BASE_FINDINGS_TEXT ? NULL : &findings);
+		if (r == CLI_USAGE || (r == CLI_FINDINGS && status == CLI_OK))
+			status = r;
 	}
-	if (check && status == CLI_FINDINGS)
+	if (format != BASE_FINDINGS_TEXT)
+		base_findings_write(&findings, format, 0, stdout);
+	else if (opts.check && status == CLI_FINDINGS)
 		fprintf(stderr, "attend fmt: some files are not formatted; 'attend fmt -w FILE...' formats them\n");
-	return status;
+	base_findings_free(&findings);
+	return cli_close_output(stdout, "standard output", status);
 }
 
 const struct cli_command cli_fmt_command = {

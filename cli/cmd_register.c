@@ -1,10 +1,12 @@
 /* init, import, check-register: commands on the register alone. */
+#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "runtime/base/output.h"
 #include "runtime/register/store.h"
 
 struct register_args {
@@ -67,6 +69,52 @@ report_imported(const char *path, const struct reg_import_stats *st)
 		fprintf(stderr, "%s: imported %ld %s rows\n", path, st->rows, kind);
 }
 
+/* Standard input into a temporary file: an import reads its file more than once (its kind, then
+ * its rows; marks twice). The file's name in messages stays "-". */
+static int
+stdin_to_file(char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(path, size, "%s/attend-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+	if (!f) {
+		fprintf(stderr, "attend: import: cannot keep standard input in %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return -1;
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		fwrite(buf, 1, n, f);
+	if (ferror(stdin) || base_output_close(f) != 0) {
+		fprintf(stderr, "attend: import: cannot keep standard input in %s: %s\n", path,
+		        errno ? strerror(errno) : "a read or write failed");
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* One file, or standard input for "-". reg_import_with's result; -1 (reported) when stdin cannot be kept. */
+static int
+import_one(struct reg_store *s, const char *path, struct reg_import_options *opt, struct reg_import_stats *st)
+{
+	if (strcmp(path, "-") != 0)
+		return reg_import_with(s, path, opt, stderr, st);
+	char tmp[4096];
+	if (stdin_to_file(tmp, sizeof tmp))
+		return -2;
+	opt->name = "-";
+	int rc = reg_import_with(s, tmp, opt, stderr, st);
+	opt->name = NULL;
+	unlink(tmp);
+	return rc;
+}
+
 static int
 run_import(int argc, char **argv)
 {
@@ -76,9 +124,14 @@ run_import(int argc, char **argv)
 		return parsed;
 	const char *policy = a.policy;
 	struct cli_includes inc = a.inc;
-	struct reg_import_options opt = { a.encoding, a.date_format, a.columns, a.amend, a.reason, a.by, 0 };
+	struct reg_import_options opt = { a.encoding, a.date_format, a.columns, a.amend, a.reason, a.by, 0, NULL };
 	if (argc - first < 2)
 		return cli_usage_error("import: give the database and at least one file");
+	int stdin_files = 0;
+	for (int i = first + 1; i < argc; i++)
+		stdin_files += strcmp(argv[i], "-") == 0;
+	if (stdin_files > 1)
+		return cli_usage_error("import: standard input (-) can be read once");
 	if (a.amend && (!a.reason || !*a.reason || !a.by || !*a.by))
 		return cli_usage_error("import: --amend needs --reason TEXT and --by NAME");
 	if (cli_parse_date(a.on, &opt.on))
@@ -114,8 +167,10 @@ run_import(int argc, char **argv)
 	}
 	for (int i = first + 1; status != CLI_USAGE && i < argc; i++) {
 		struct reg_import_stats st = { 0 };
-		int rc = reg_import_with(s, argv[i], &opt, stderr, &st);
-		if (rc == 0) {
+		int rc = import_one(s, argv[i], &opt, &st);
+		if (rc == -2) {
+			status = CLI_USAGE;
+		} else if (rc == 0) {
 			report_imported(argv[i], &st);
 		} else if (rc > 0) {
 			fprintf(stderr, "%s: %ld problem%s; nothing imported from this file", argv[i], st.errors,

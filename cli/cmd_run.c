@@ -41,9 +41,9 @@ static const struct cli_option explain_options[] = {
 	CLI_SCHOOL(struct run_args, school),
 	CLI_VALUE("pupil", 0, "UPN", struct run_args, params.upn, "the pupil (required)"),
 	RUN_OPTION_AS_OF,
-	CLI_CHOICE("format", "FMT", "text|json", struct run_args, format,
-	           "words (the default), or one JSON object: figures, measures, rules with their terms, outcome "
-	           "(docs/output.md)"),
+	CLI_CHOICE("format", "FMT", "text|json|html", struct run_args, format,
+	           "words (the default), one JSON object: figures, measures, rules with their terms, outcome "
+	           "(docs/output.md), or one HTML page with the school year drawn as a strip of sessions"),
 	CLI_VALUE("output", 'o', "FILE", struct run_args, output, "write to FILE instead of standard output"),
 	CLI_END,
 };
@@ -83,7 +83,12 @@ run(const struct rt_program *p, struct reg_store *s, const struct run_args *a, F
 	struct eng_report report;
 	struct eng_explainer explainer;
 	struct eng_recorder recorder;
-	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out, a->format && strcmp(a->format, "json") == 0) : eng_report_init(&report, report_format(a->format), out);
+	enum eng_explain_format ef = !a->format                 ? ENG_EXPLAIN_TEXT
+	                             : strcmp(a->format, "json") == 0 ? ENG_EXPLAIN_JSON
+	                             : strcmp(a->format, "html") == 0 ? ENG_EXPLAIN_HTML
+	                                                               : ENG_EXPLAIN_TEXT;
+	struct eng_consumer *c = a->explain ? eng_explain_init(&explainer, out, ef)
+	                                    : eng_report_init(&report, report_format(a->format), out);
 	if (a->record)
 		c->next = eng_recorder_init(&recorder, s, a->params.as_of, stderr);
 	int r = eng_run(p, s, &a->params, c);

@@ -1,4 +1,5 @@
 /* test, validate, diff: policy tests, the statutory baseline, the impact of a change. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 struct tools_args {
 	struct cli_includes inc;
 	const char *format, *against, *on, *db, *as_of, *school;
+	const char *junit, *filter, *coverage_min;
 	int coverage;
 };
 
@@ -96,10 +98,79 @@ static const struct cli_option test_options[] = {
 	CLI_INCLUDES(struct tools_args, inc),
 	CLI_FLAG("coverage", 0, struct tools_args, coverage,
 	         "also warn of every rule and comparison the tests do not reach"),
+	CLI_VALUE("coverage-min", 0, "N", struct tools_args, coverage_min,
+	          "fail (exit 1) when the tests reach under N% of the rules and comparisons (implies --coverage)"),
+	CLI_VALUE("filter", 0, "PATTERN", struct tools_args, filter,
+	          "run only the tests whose name matches PATTERN (a shell glob: 'Stage*', '*holiday*')"),
+	CLI_VALUE("junit", 0, "FILE", struct tools_args, junit, "also write the results to FILE as JUnit XML"),
 	CLI_CHOICE("format", "FMT", FINDINGS_FORMATS, struct tools_args, format,
 	           "findings as text (default), JSON, SARIF 2.1.0 or GitHub annotations (docs/formats.md)"),
 	CLI_END,
 };
+
+/* The coverage of each policy tested, reported; their sum for --coverage-min. Frees the list. */
+static void
+finish_policies(struct tested_policy *policies, size_t n, int coverage, const struct cli_includes *inc,
+                struct base_findings *findings, size_t *covered, size_t *total)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct tested_policy *tp = &policies[i];
+		if (coverage && tp->status == CLI_OK) {
+			char *base_path = find_baseline(tp->path, tp->prog, inc);
+			struct rt_program *base = NULL;
+			if (base_path) {
+				struct lang_options lo = { inc->dirs, inc->n, stderr, 0, 0 };
+				if (lang_compile_file(base_path, &lo, &base) > 0)
+					base = NULL;
+			}
+			tool_ptest_coverage_report(&tp->cov, tp->prog, tp->path, base, base_path, findings);
+			size_t c, t;
+			tool_ptest_coverage_count(&tp->cov, tp->prog, &c, &t);
+			*covered += c;
+			*total += t;
+			rt_program_free(base);
+			free(base_path);
+			tool_ptest_coverage_free(&tp->cov);
+		}
+		rt_program_free(tp->prog);
+		free(tp->path);
+	}
+	free(policies);
+}
+
+/* --coverage-min N: an error finding, and exit 1, when the tests reach less than N%. */
+static int
+coverage_floor(const char *min, size_t covered, size_t total, struct base_findings *findings, int status)
+{
+	if (!min)
+		return status;
+	long n = strtol(min, NULL, 10);
+	if (total == 0 || covered * 100 >= (size_t)n * total)
+		return status;
+	char msg[256];
+	struct rt_value pct = { (int64_t)(covered * 100), (int64_t)total, RT_UNIT_PERCENT };
+	char text[48];
+	rt_value_format(&pct, text, sizeof text);
+	snprintf(msg, sizeof msg, "the tests reach %s of the rules and comparisons (%zu of %zu); --coverage-min asks %ld%%",
+	         text, covered, total, n);
+	base_findings_add(findings, NULL, 0, 0, 0, BASE_FINDING_ERROR, "coverage-min", msg);
+	return status == CLI_OK ? CLI_FINDINGS : status;
+}
+
+static int
+write_junit(const char *path, const struct tool_ptest_totals *totals, const struct base_findings *findings, int status)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "attend: cannot write %s: %s\n", path, strerror(errno));
+		return CLI_USAGE;
+	}
+	if (tool_ptest_junit(totals, findings, f)) {
+		fprintf(stderr, "attend: test: out of memory writing %s\n", path);
+		status = CLI_USAGE;
+	}
+	return cli_close_output(f, path, status);
+}
 
 static int
 run_test(int argc, char **argv)
@@ -112,13 +183,17 @@ run_test(int argc, char **argv)
 		return cli_usage_error("test: give at least one test file");
 	struct cli_includes inc = a.inc;
 	enum base_findings_format format = findings_format(a.format);
-	int coverage = a.coverage;
+	int coverage = a.coverage || a.coverage_min;
+	char *end = NULL;
+	if (a.coverage_min && (strtol(a.coverage_min, &end, 10) < 0 || strtol(a.coverage_min, NULL, 10) > 100 ||
+	                       end == a.coverage_min || *end))
+		return cli_usage_error("test: --coverage-min: \"%s\" is not a percentage from 0 to 100", a.coverage_min);
 	cli_include_finish(&inc);
 
 	struct base_findings findings = { .tool_command = "test" };
 	struct tested_policy *policies = NULL;
 	size_t npolicies = 0;
-	struct tool_ptest_totals totals = { 0 };
+	struct tool_ptest_totals totals = { .filter = a.filter };
 	int status = CLI_OK;
 	for (int i = first; i < argc; i++) {
 		struct tool_ptest_file tf;
@@ -140,33 +215,22 @@ run_test(int argc, char **argv)
 		rt_calendar_free(&cal);
 		tool_ptest_free(&tf);
 	}
-	for (size_t i = 0; i < npolicies; i++) {
-		struct tested_policy *tp = &policies[i];
-		if (coverage && tp->status == CLI_OK) {
-			char *base_path = find_baseline(tp->path, tp->prog, &inc);
-			struct rt_program *base = NULL;
-			if (base_path) {
-				struct lang_options lo = { inc.dirs, inc.n, stderr, 0, 0 };
-				if (lang_compile_file(base_path, &lo, &base) > 0)
-					base = NULL;
-			}
-			tool_ptest_coverage_report(&tp->cov, tp->prog, tp->path, base, base_path, &findings);
-			rt_program_free(base);
-			free(base_path);
-			tool_ptest_coverage_free(&tp->cov);
-		}
-		rt_program_free(tp->prog);
-		free(tp->path);
-	}
-	free(policies);
+	if (a.filter && !totals.tests && totals.filtered_out)
+		status = cli_usage_error("test: --filter: no test's name matches \"%s\"", a.filter);
+	size_t covered = 0, total = 0;
+	finish_policies(policies, npolicies, coverage, &inc, &findings, &covered, &total);
+	status = coverage_floor(a.coverage_min, covered, total, &findings, status);
 	write_findings(&findings, format);
 	if (format == BASE_FINDINGS_TEXT)
-		fprintf(stderr, "%zu test%s: %zu passed, %zu failed\n", totals.tests, totals.tests == 1 ? "" : "s", totals.passed,
-		       totals.failed);
+		fprintf(stderr, "%zu test%s: %zu passed, %zu failed%s\n", totals.tests, totals.tests == 1 ? "" : "s",
+		        totals.passed, totals.failed, totals.filtered_out ? " (others left out by --filter)" : "");
 	if (totals.input_errors)
 		status = CLI_USAGE; /* a test file that is wrong is an input error, as its syntax errors are */
 	else if (status == CLI_OK && totals.failed)
 		status = CLI_FINDINGS;
+	if (a.junit)
+		status = write_junit(a.junit, &totals, &findings, status);
+	tool_ptest_totals_free(&totals);
 	base_findings_free(&findings);
 	cli_include_free(&inc);
 	return status;

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "runtime/base/version.h"
 
-#define ATTEND_VERSION "0.1.0"
 
 const struct cli_command *const cli_commands[] = {
 	&cli_check_command,  &cli_lint_command,    &cli_fmt_command,     &cli_compile_command, &cli_disasm_command,
@@ -51,7 +51,7 @@ main(int argc, char **argv)
 		return cli_close_output(stdout, "standard output", CLI_OK);
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		puts("attend " ATTEND_VERSION);
+		puts("attend " BASE_VERSION);
 		return CLI_OK;
 	}
 	/* For tests/update-docs.sh: the man page's generated section. */

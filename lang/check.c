@@ -691,7 +691,7 @@ check_letterhead(struct checker *c, const struct lang_decl *d)
 			continue;
 		}
 		if (it->owner && strcmp(it->key, "signatory") != 0)
-			lang_error(c->d, it->text_loc, "'%s' takes one text; only a signatory has a second (the role)",
+			lang_error(c->d, it->text_loc, "letterhead field '%s' takes one text; only a signatory has a second (the role)",
 			           it->key);
 		for (const struct lang_item *o = d->items; o != it; o = o->next)
 			if (o->kind == LANG_I_FIELD && strcmp(o->key, it->key) == 0) {

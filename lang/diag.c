@@ -91,6 +91,7 @@ static const struct {
 	{ "unknown placeholder", "unknown-placeholder" },
 	{ "' without a closing '}'", "unknown-placeholder" },
 	{ "unknown code", "unknown-code" },
+	{ "letterhead", "letterhead" },
 	{ "unknown letter", "letter" },
 	{ "which is itself a sub-code", "invalid-code" },
 	{ "takes its penalty-notice rule", "invalid-code" },

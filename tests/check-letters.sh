@@ -42,19 +42,14 @@ mkdir -p "$tmp/blocked/print-run.html/x"
 	fail "exit 0 when the print run could not be written"
 grep -q 'cannot write .*print-run.html' "$tmp/err" || fail "the failure does not name the print run"
 
-browser=$(command -v chromium || command -v chromium-browser || true)
+. tests/browser.sh
 if [ -z "$browser" ]; then
 	echo "letters: checked (no chromium: not printed)"
 	exit 0
 fi
-flags="--headless --no-sandbox --disable-gpu --no-pdf-header-footer --user-data-dir=$tmp/profile"
-# shellcheck disable=SC2086
-"$browser" $flags --print-to-pdf="$tmp/run.pdf" "file://$out/print-run.html" >/dev/null 2>&1 ||
+chromium_run --print-to-pdf="$tmp/run.pdf" "file://$out/print-run.html" >/dev/null 2>&1 ||
 	fail "chromium could not print the run"
 pages=$(grep -a -o '/Type */Pages*' "$tmp/run.pdf" | grep -c 'Page$')
 [ "$pages" -eq 15 ] || fail "the print run prints on $pages pages, not one per letter (15)"
-# shellcheck disable=SC2086
-"$browser" $flags --window-size=850,1180 --screenshot="$tmp/letter.png" \
-	"file://$out/Y999200123008-attendance_contract.html" >/dev/null 2>&1
-[ "$(wc -c <"$tmp/letter.png" 2>/dev/null || echo 0)" -gt 20000 ] || fail "chromium rendered no picture"
+browser_png "$out/Y999200123008-attendance_contract.html" "$tmp/letter.png" 850,1180
 echo "letters: checked; chromium printed the run on $pages pages"

@@ -35,15 +35,11 @@ check_structure "$page"
 grep -o 'href="#school-[0-9]*"' "$page" | head -n 2 | tr '\n' ' ' | grep -q '100002.*100001' ||
 	fail "schools are not sorted by attendance, lowest first"
 
-browser=$(command -v chromium || command -v chromium-browser || true)
+. tests/browser.sh
 if [ -n "$browser" ]; then
-	flags="--headless --no-sandbox --disable-gpu --user-data-dir=$tmp/profile"
-	# shellcheck disable=SC2086
-	"$browser" $flags --dump-dom "file://$page" >"$tmp/dom.html" 2>/dev/null || fail "chromium could not load it"
+	browser_dom "$page" "$tmp/dom.html"
 	check_structure "$tmp/dom.html"
-	# shellcheck disable=SC2086
-	"$browser" $flags --window-size=1000,2400 --screenshot="$tmp/report.png" "file://$page" >/dev/null 2>&1
-	[ "$(wc -c <"$tmp/report.png" 2>/dev/null || echo 0)" -gt 20000 ] || fail "chromium rendered no picture"
+	browser_png "$page" "$tmp/report.png" 1000,2400
 	echo "la report: structure checked; chromium parsed and rendered it"
 else
 	echo "la report: structure checked (no chromium: not rendered)"

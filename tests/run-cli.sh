@@ -60,6 +60,15 @@ if "$ATTEND" check -I policies - <policies/kildwick.policy 2>"$tmp/err"; then ok
 printf 'school "x"\n' | "$ATTEND" check - 2>"$tmp/err"
 [ $? = 1 ] && grep -q '^-:1:1: error' "$tmp/err" && ok || fail "check - with an error: $(cat "$tmp/err")"
 
+# import -: the file from standard input, named "-" in messages; all or nothing as any file.
+"$ATTEND" init "$tmp/in.db" 2>/dev/null && "$ATTEND" import "$tmp/in.db" examples/calendar.csv 2>/dev/null
+"$ATTEND" import "$tmp/in.db" - <examples/pupils.csv 2>"$tmp/err" && grep -qx -- '-: imported 20 pupils rows' "$tmp/err" &&
+	ok || fail "import - : $(cat "$tmp/err")"
+printf 'upn,surname,forename\nX1,,Bob\n' | "$ATTEND" import "$tmp/in.db" - 2>"$tmp/err"
+[ $? = 1 ] && grep -qx -- '-:2: surname: missing' "$tmp/err" && ok || fail "import - with a bad row: $(cat "$tmp/err")"
+"$ATTEND" import "$tmp/in.db" - - </dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q 'standard input (-) can be read once' "$tmp/err" && ok || fail "import - -: $(cat "$tmp/err")"
+
 # Colour: never with NO_COLOR or TERM=dumb, even when asked for auto; always when asked.
 printf 'school "x"\n' >"$tmp/bad.policy"
 "$ATTEND" check --color=always "$tmp/bad.policy" 2>"$tmp/err"
@@ -68,6 +77,14 @@ NO_COLOR=1 "$ATTEND" check "$tmp/bad.policy" 2>"$tmp/err"
 grep -q "$(printf '\033')" "$tmp/err" && fail "NO_COLOR coloured" || ok
 "$ATTEND" check --color=sometimes "$tmp/bad.policy" 2>"$tmp/err"
 [ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ok || fail "--color=sometimes: $(cat "$tmp/err")"
+
+# A passed review date (Kildwick's is 2023-03-01) fails --strict only when --as-of pins the day.
+"$ATTEND" lint --strict policies/kildwick.policy 2>"$tmp/err"
+[ $? = 0 ] && grep -q 'warning: the review date 2023-03-01 has passed .*\[review-date-passed\]' "$tmp/err" && ok ||
+	fail "lint --strict without --as-of: $(cat "$tmp/err")"
+"$ATTEND" lint --strict --as-of 2025-02-14 policies/kildwick.policy 2>"$tmp/err"
+[ $? = 1 ] && grep -q 'error: the review date 2023-03-01 has passed (as of 2025-02-14)' "$tmp/err" && ok ||
+	fail "lint --strict --as-of: $(cat "$tmp/err")"
 
 # bash completion from the same tables.
 "$ATTEND" completion bash >"$tmp/attend.bash" || fail "completion bash"

@@ -8,6 +8,8 @@
 #   policies/*.policy                     are formatted (attend fmt --check)
 #   tests/check-report.sh                 attend la report's HTML (and in chromium, if installed)
 #   tests/check-letters.sh                attend letters and the print run (printed by chromium, if installed)
+#   tests/check-sarif.sh                  SARIF of every command against the SARIF 2.1.0 schema (tests/sarif/)
+#   tests/check-explain-html.sh           attend explain --format html: the page and its year strip
 #
 # A scenario is a list of directives, one per line ('#' starts a comment):
 #   import FILE...          CSV files to import into a fresh register
@@ -138,7 +140,7 @@ else
 fi
 
 # attend la report and attend letters: HTML checked, and in chromium when it is installed.
-for check in tests/check-report.sh tests/check-letters.sh; do
+for check in tests/check-report.sh tests/check-letters.sh tests/check-sarif.sh tests/check-explain-html.sh; do
 	if $check "$ATTEND" >"$tmp/out" 2>&1; then
 		passed=$((passed + 1))
 	else

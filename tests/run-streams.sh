@@ -16,6 +16,7 @@ DB=$T/school.db BAD=$T/bad.policy NONE=$T/none.policy
 	{ echo "FAIL: cannot build the register"; exit 1; }
 printf 'policy "x"\nschool {\n' >"$BAD"
 printf 'upn,parent_id,name\nM999200123009,P1,Ann Smith\n' >"$T/parents.csv"
+printf 'policy  "x"\n' >"$T/unformatted.policy"
 printf 'upn,date,session,code\nNOSUCH,2024-09-04,AM,/\n' >"$T/badmarks.csv"
 RS=policies/russell-street.policy KW=policies/kildwick.policy EN=policies/england-2024.policy
 UPN=M999200123009 D=2025-02-14
@@ -33,6 +34,9 @@ table() {
 2 - err   lint $NONE
 0 out -   fmt $RS
 0 - -     fmt --check $RS
+0 - -     fmt --check --format github $RS
+1 out -   fmt --check --format github $T/unformatted.policy
+1 out -   fmt --check --format sarif $T/unformatted.policy
 2 - err   fmt $BAD
 2 - err   fmt $NONE
 0 - -     compile $RS -o $T/rs.apc
@@ -56,6 +60,7 @@ table() {
 1 - err   run $BAD --db $DB --as-of $D
 2 - err   run $RS --as-of $D
 0 out -   explain $RS --db $DB --pupil $UPN --as-of $D
+0 out -   explain $RS --db $DB --pupil $UPN --as-of $D --format html
 2 - err   explain $RS --db $DB --pupil NOSUCHPUPIL --as-of $D
 2 - err   explain $RS --db $DB --as-of $D
 0 out -   letters $RS --db $DB --as-of $D --out $T/letters
@@ -76,6 +81,8 @@ table() {
 2 - err   migrate
 0 - err   test policies/tests/russell-street.test
 0 out -   test --format json policies/tests/russell-street.test
+0 out err test --junit - policies/tests/russell-street.test
+0 - err   test --junit $T/results.xml --filter '*Stage*' policies/tests/russell-street.test
 2 - err   test $NONE
 0 - -     validate $RS --against $EN --on $D
 1 - err   validate -I policies tests/golden/tools/lax.policy --against $EN --on $D

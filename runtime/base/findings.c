@@ -16,6 +16,8 @@
 #define COLOR_GREEN "\033[1;32m"
 #define COLOR_RESET "\033[0m"
 
+#include "runtime/base/version.h"
+
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
 static char *
@@ -82,58 +84,6 @@ base_findings_format_parse(const char *name, enum base_findings_format *out)
 			return 0;
 		}
 	return -1;
-}
-
-/* One-line descriptions for SARIF's rules[]; a rule not listed is described by its name. */
-static const struct {
-	const char *rule;
-	const char *text;
-} rule_descriptions[] = {
-	/* the compiler */
-	{ "lexical", "A character, number, date, time or string the language cannot read" },
-	{ "syntax", "A line that does not follow the grammar of the policy language" },
-	{ "builds-on", "A 'builds on' line that cannot be followed" },
-	{ "duplicate", "The same thing declared twice" },
-	{ "replaces-nothing", "'replaces' where the base policy has no such declaration" },
-	{ "unknown-name", "A name that is not declared" },
-	{ "unknown-code", "An attendance code that is not declared" },
-	{ "invalid-code", "A code declaration that cannot stand" },
-	{ "cyclic-definition", "A named value defined in terms of itself" },
-	{ "rule-order", "A condition that refers to a rule declared after it" },
-	{ "unknown-stage", "A reference to a stage that does not exist" },
-	{ "unit-mismatch", "Values of different units compared, added or given" },
-	{ "not-a-condition", "A value where a condition is needed, or the reverse" },
-	{ "bad-value", "A number that must be whole" },
-	{ "register", "An inconsistent register declaration" },
-	{ "schedule", "An inconsistent schedule" },
-	{ "letter", "A letter that is missing, empty or sent twice" },
-	{ "unknown-placeholder", "A letter placeholder that names nothing" },
-	{ "rule-shape", "A flag, stage or penalty notice without exactly one condition" },
-	{ "penalty-notice", "An inconsistent penalty-notice framework" },
-	{ "stage-order", "Stages not numbered 1, 2, 3, ... in order" },
-	{ "limit", "A table larger than the bytecode allows" },
-	{ "io", "A file that cannot be read or written" },
-	/* attend lint (docs/lint.md) */
-	{ "unreachable-stage", "A stage that can never be the pupil's stage" },
-	{ "thresholds-not-rising", "A later stage with a looser threshold on the same measure" },
-	{ "unused-value", "A let or schedule that nothing uses" },
-	{ "unused-letter", "A letter that no rule sends" },
-	{ "overlapping-triggers", "Two rules with the same trigger, or a redundant alternative in one" },
-	{ "review-date-passed", "The policy's review date has passed" },
-	{ "unmapped-code", "A statistical category with no code (no baseline), or a sub-code mapped to nothing on some days" },
-	{ "statutory-code-changed", "A statutory code replaced with another category or penalty rule" },
-	{ "missing-source", "A rule without a source citation" },
-	{ "unknown-suppression", "An 'attend: allow' comment naming no lint warning" },
-	{ "not-formatted", "A file not in the canonical layout of attend fmt" },
-};
-
-const char *
-base_findings_rule_description(const char *rule)
-{
-	for (size_t i = 0; rule && i < sizeof rule_descriptions / sizeof rule_descriptions[0]; i++)
-		if (strcmp(rule_descriptions[i].rule, rule) == 0)
-			return rule_descriptions[i].text;
-	return NULL;
 }
 
 static int
@@ -274,6 +224,67 @@ uri(FILE *out, const char *path)
 	fputc('"', out);
 }
 
+/* A URL into the documentation: page, then "#anchor" when given. */
+static void
+docs_url(char *buf, size_t size, const char *page, const char *anchor)
+{
+	snprintf(buf, size, "%s%s%s%s", base_findings_docs_url(), page, anchor ? "#" : "", anchor ? anchor : "");
+}
+
+/* "unknown-placeholder" -> "UnknownPlaceholder": SARIF's friendly name of a rule. */
+static void
+pascal_name(const char *rule, char *name, size_t size)
+{
+	size_t k = 0;
+	for (int up = 1; *rule && k + 1 < size; rule++) {
+		if (*rule == '-' || *rule == '_') {
+			up = 1;
+			continue;
+		}
+		name[k++] = up && *rule >= 'a' && *rule <= 'z' ? (char)(*rule - 'a' + 'A') : *rule;
+		up = 0;
+	}
+	name[k] = 0;
+}
+
+/* , "member": {"text": TEXT} */
+static void
+json_text_member(FILE *out, const char *member, const char *text)
+{
+	fprintf(out, ", \"%s\": {\"text\": ", member);
+	base_json_string(out, text);
+	fputc('}', out);
+}
+
+/* A rule's metadata: its names, descriptions and where the documentation explains it. */
+static void
+sarif_rule(FILE *out, const char *rule)
+{
+	static const struct base_rule_group unknown = { "formats.md", "other-rule-names", "" };
+	struct base_rule_info info = { rule, &unknown };
+	base_findings_rule(rule, &info);
+	char page[64], url[512], name[128], full[1024], help[2048];
+	snprintf(page, sizeof page, "docs/%s", info.group->page);
+	docs_url(url, sizeof url, page, info.group->anchor);
+	pascal_name(rule, name, sizeof name);
+	snprintf(full, sizeof full, "%s. %s", info.text, info.group->full);
+	fputs("{\"id\": ", out);
+	base_json_string(out, rule);
+	fputs(", \"name\": ", out);
+	base_json_string(out, name);
+	json_text_member(out, "shortDescription", info.text);
+	json_text_member(out, "fullDescription", full);
+	fputs(", \"help\": {\"text\": ", out);
+	snprintf(help, sizeof help, "%s See %s, '%s'.", full, page, rule);
+	base_json_string(out, help);
+	fputs(", \"markdown\": ", out);
+	snprintf(help, sizeof help, "%s See [%s](%s), `%s`.", full, page, url, rule);
+	base_json_string(out, help);
+	fputs("}, \"helpUri\": ", out);
+	base_json_string(out, url);
+	fputc('}', out);
+}
+
 /* One run object of a SARIF log; `extra` (may be NULL) is added to its properties. */
 static void
 sarif_run(const struct base_findings *f, const char *extra, FILE *out)
@@ -292,15 +303,15 @@ sarif_run(const struct base_findings *f, const char *extra, FILE *out)
 		rule_index[i] = r;
 	}
 	fputs("    {\n", out);
+	char home[512];
+	docs_url(home, sizeof home, "README.md", NULL);
 	fputs("      \"tool\": {\n        \"driver\": {\n          \"name\": \"attend\",\n"
-	      "          \"rules\": [", out);
+	      "          \"version\": \"" BASE_VERSION "\",\n          \"informationUri\": ", out);
+	base_json_string(out, home);
+	fputs(",\n          \"rules\": [", out);
 	for (size_t r = 0; r < nrules; r++) {
-		const char *text = base_findings_rule_description(rules[r]);
-		fputs(r ? ",\n            {\"id\": " : "\n            {\"id\": ", out);
-		base_json_string(out, rules[r]);
-		fputs(", \"shortDescription\": {\"text\": ", out);
-		base_json_string(out, text ? text : rules[r]);
-		fputs("}}", out);
+		fputs(r ? ",\n            " : "\n            ", out);
+		sarif_rule(out, rules[r]);
 	}
 	fprintf(out, "%s]\n        }\n      },\n", nrules ? "\n          " : "");
 	fputs("      \"results\": [", out);

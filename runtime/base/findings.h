@@ -55,7 +55,21 @@ void base_findings_write_sarif_runs(const struct base_findings *const *runs, con
 void base_findings_excerpt(FILE *out, const char *line, size_t len, unsigned first_column, unsigned last_column,
                          int color);
 
+/* Where a group of rules is documented (a page under the docs URL and an
+ * anchor), and what every rule of the group has in common (findings_rules.c). */
+struct base_rule_group {
+	const char *page, *anchor;
+	const char *full;
+};
+struct base_rule_info {
+	const char *text;             /* one line */
+	const struct base_rule_group *group;
+};
+/* The rule's description; 0 when the rule is not known. */
+int base_findings_rule(const char *rule, struct base_rule_info *out);
 /* A one-line description of a rule name, for SARIF; NULL when unknown. */
 const char *base_findings_rule_description(const char *rule);
+/* Where the documentation is published, ending in '/' (runtime/base/version.h). */
+const char *base_findings_docs_url(void);
 
 #endif

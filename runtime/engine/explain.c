@@ -366,16 +366,18 @@ static int
 explain_one(struct eng_consumer *c, const struct rt_program *prog, const struct eng_outcome *o)
 {
 	struct eng_explainer *e = (struct eng_explainer *)c;
-	if (e->json)
+	if (e->format == ENG_EXPLAIN_JSON)
 		eng_explain_json(prog, o, e->out);
+	else if (e->format == ENG_EXPLAIN_HTML)
+		return eng_explain_html(prog, o, e->out) ? -1 : 0;
 	else
 		eng_explain_pupil(prog, o, e->out);
 	return 0;
 }
 
 struct eng_consumer *
-eng_explain_init(struct eng_explainer *e, FILE *out, int json)
+eng_explain_init(struct eng_explainer *e, FILE *out, enum eng_explain_format format)
 {
-	*e = (struct eng_explainer){ { NULL, explain_one, NULL, 1, NULL }, out, json };
+	*e = (struct eng_explainer){ { NULL, explain_one, NULL, 1, NULL }, out, format };
 	return &e->consumer;
 }

@@ -269,7 +269,7 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 	size_t npa;
 	const struct reg_arrival *pa = eng_pupil_arrivals(it->arr, it->narr, s->pupil.id, &npa);
 	s->outcome = (struct eng_outcome){
-		.pupil = &s->pupil, .ev = &s->ev, .as_of = as_of, .disagreements = s->dis,
+		.pupil = &s->pupil, .ev = &s->ev, .marks = s->marks, .as_of = as_of, .disagreements = s->dis,
 		.ndisagreements = eng_find_disagreements(prog, pa, it->arr_code + (pa - it->arr), npa, as_of, s->dis),
 		.history = held,
 		.parents = s->parents, .contacts = pp.parents, .ncontacts = pp.nparents,

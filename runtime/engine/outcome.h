@@ -29,6 +29,7 @@ struct eng_disagreement {
 struct eng_outcome {
 	const struct reg_pupil *pupil;
 	const struct rt_eval *ev;             /* measures, outcomes, stage, summary, trace */
+	const uint8_t *marks;                 /* policy code per session (2 * ev->cal->ndays), RT_NO_MARK for none */
 	rt_date as_of;
 	const struct rt_fine *fine;           /* fine in force for a first notice, if the penalty rule holds
 	                                         and no parents are on record (else see parents) */

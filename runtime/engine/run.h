@@ -58,12 +58,19 @@ struct eng_report {
 struct eng_consumer *eng_report_init(struct eng_report *r, enum eng_format format, FILE *out);
 
 /* The explanation of each pupil in words (explain.c). */
+enum eng_explain_format {
+	ENG_EXPLAIN_TEXT,             /* words */
+	ENG_EXPLAIN_JSON,             /* one JSON object per pupil (docs/output.md) */
+	ENG_EXPLAIN_HTML              /* a page with the school year as a strip (explain_html.c) */
+};
 struct eng_explainer {
 	struct eng_consumer consumer;
 	FILE *out;
-	int json;                     /* one JSON object per pupil (docs/output.md) instead of words */
+	enum eng_explain_format format;
 };
-struct eng_consumer *eng_explain_init(struct eng_explainer *e, FILE *out, int json);
+struct eng_consumer *eng_explain_init(struct eng_explainer *e, FILE *out, enum eng_explain_format format);
+/* The explanation as one self-contained HTML page (explain_html.c). 0, or -1 (out of memory). */
+int eng_explain_html(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
 /* The explanation as one JSON object on a line (explain_json.c). */
 void eng_explain_json(const struct rt_program *prog, const struct eng_outcome *o, FILE *out);
 /* The rules rule i's condition reads (its earlier decisions), at most max; how many. */

@@ -93,6 +93,7 @@ struct reg_import_options {
 	int amend;                /* a mark whose code changed becomes an amendment (else it is refused) */
 	const char *reason, *by;  /* the amendments' reason and who made them (both needed with amend) */
 	rt_date on;               /* the day the amendments are made */
+	const char *name;         /* what messages call the file ("-" for standard input); NULL: its path */
 };
 
 /* reg_import with options (NULL: none). A file that starts with "<" is read as

@@ -93,7 +93,7 @@ warn_totals(struct reg_importer *imp, const struct reg_ctf_pupil *p, const struc
 		imp->warnings++;
 		if (imp->diag)
 			fprintf(imp->diag, "%s:%ld: warning: %s: pupil %s (%s, %s), %d/%02d at %s/%s: the file says %ld,"
-			        " the marks give %ld\n", imp->path, y->totals_line[i], names[i], p->upn, p->surname,
+			        " the marks give %ld\n", imp->name, y->totals_line[i], names[i], p->upn, p->surname,
 			        p->forename, y->year, (y->year + 1) % 100, y->lea, y->estab, given[i], counted[i]);
 	}
 }

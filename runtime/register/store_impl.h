@@ -130,7 +130,8 @@ struct reg_import_problem {
 
 struct reg_importer {
 	struct reg_store *store;
-	const char *path;
+	const char *path;         /* the file read */
+	const char *name;         /* what messages call it: opt->name, or the path */
 	const struct reg_import_options *opt;
 	struct reg_csv csv;
 	size_t nheader;           /* fields in the header line */

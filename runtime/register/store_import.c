@@ -101,7 +101,7 @@ reg_import_next(struct reg_importer *imp)
 	for (;;) {
 		int rc = reg_csv_next(&imp->csv);
 		if (rc == -2) {
-			imp->failed = reg_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
+			imp->failed = reg_fail(imp->store, "cannot read %s: %s", imp->name, strerror(errno));
 			return -1;
 		}
 		if (rc == -1) {
@@ -166,7 +166,7 @@ read_header(struct reg_importer *imp, int (**importer)(struct reg_importer *))
 {
 	int rc = reg_csv_next(&imp->csv);
 	if (rc == -2) {
-		imp->failed = reg_fail(imp->store, "cannot read %s: %s", imp->path, strerror(errno));
+		imp->failed = reg_fail(imp->store, "cannot read %s: %s", imp->name, strerror(errno));
 		return NULL;
 	}
 	if (rc == 0) {
@@ -250,9 +250,9 @@ print_problems(struct reg_importer *imp, FILE *diag)
 	if (!diag)
 		return;
 	for (size_t i = 0; i < imp->nproblems; i++)
-		fprintf(diag, "%s:%ld: %s\n", imp->path, imp->problems[i].line, imp->problems[i].text);
+		fprintf(diag, "%s:%ld: %s\n", imp->name, imp->problems[i].line, imp->problems[i].text);
 	if (imp->errors > (long)imp->nproblems)
-		fprintf(diag, "%s: %ld more problems not shown\n", imp->path, imp->errors - (long)imp->nproblems);
+		fprintf(diag, "%s: %ld more problems not shown\n", imp->name, imp->errors - (long)imp->nproblems);
 }
 
 int
@@ -284,6 +284,7 @@ reg_import_with(struct reg_store *store, const char *path, const struct reg_impo
 {
 	static const struct reg_import_options none_given;
 	struct reg_importer imp = { .store = store, .path = path, .opt = opt ? opt : &none_given };
+	imp.name = imp.opt->name ? imp.opt->name : path;
 	struct reg_import_stats none;
 	if (!stats)
 		stats = &none;

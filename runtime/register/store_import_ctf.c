@@ -310,7 +310,7 @@ reg_import_ctf(struct reg_importer *imp)
 	/* No network and no entity expansion: a CTF is data, never a fetcher of other documents. */
 	c.reader = xmlReaderForFile(imp->path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
 	if (!c.reader) {
-		imp->failed = reg_fail(imp->store, "cannot read %s as XML", imp->path);
+		imp->failed = reg_fail(imp->store, "cannot read %s as XML", imp->name);
 		goto done;
 	}
 	xmlTextReaderSetErrorHandler(c.reader, xml_error, &c);

@@ -598,7 +598,7 @@ find_first_lines(struct reg_marks *m)
 		if (imp->problems[m->pending[i].problem].line > last)
 			last = imp->problems[m->pending[i].problem].line;
 	if (reg_csv_open(&csv, imp->path))
-		return imp->failed = reg_fail(m->store, "cannot reopen %s: %s", imp->path, strerror(errno));
+		return imp->failed = reg_fail(m->store, "cannot reopen %s: %s", imp->name, strerror(errno));
 	if (imp->opt->encoding && reg_csv_set_encoding(&csv, imp->opt->encoding)) {
 		reg_csv_close(&csv);
 		return imp->failed = reg_fail(m->store, "out of memory");

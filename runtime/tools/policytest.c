@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -999,6 +1000,70 @@ record_coverage(struct tool_ptest_coverage *cov, const struct rt_eval *ev)
 	}
 }
 
+/* One test: its marks and history, the evaluation, each expectation. An error
+ * with ev->error set is the evaluation's own failure; without, the test's input. */
+static enum tool_ptest_outcome
+run_case(const struct tool_ptest_file *f, const struct tool_ptest_case *c, const struct rt_program *prog,
+         const struct rt_calendar *cal, struct rt_eval *ev, uint8_t *marks, rt_date *held_since,
+         struct tool_ptest_coverage *cov, struct base_findings *out)
+{
+	ev->error[0] = 0;
+	if (tool_ptest_marks_build(prog, cal, f->path, c, marks, out))
+		return TOOL_PT_ERROR;
+	struct rt_pupil_history history = { held_since, RT_DATE_MIN };
+	if (build_history(prog, f->path, c, held_since, &history.counted_until, out))
+		return TOOL_PT_ERROR;
+	if (rt_eval_pupil_history(ev, marks, c->as_of, &history)) {
+		report(out, f->path, c->line, 0, BASE_FINDING_ERROR, "evaluation", "test \"%s\": %s", c->name, ev->error);
+		return TOOL_PT_ERROR;
+	}
+	if (cov)
+		record_coverage(cov, ev);
+	int failed = 0;
+	for (size_t k = 0; k < c->nexpects; k++) {
+		const struct tool_ptest_expect *e = &c->expects[k];
+		char expected[512], actual[512];
+		const char *rule_id;
+		if (check_expect(prog, ev, c->as_of, e, expected, actual, sizeof expected, &rule_id))
+			continue;
+		report(out, f->path, e->line, e->column, BASE_FINDING_ERROR, rule_id, "test \"%s\": expected %s; actual: %s",
+		       c->name, expected, actual);
+		failed = 1;
+	}
+	if (failed)
+		add_explanation(prog, ev, f, c, history.counted_until, out);
+	return failed ? TOOL_PT_FAILED : TOOL_PT_PASSED;
+}
+
+static int
+add_result(struct tool_ptest_totals *t, const struct tool_ptest_file *f, const struct tool_ptest_case *c,
+           enum tool_ptest_outcome how, size_t first, size_t n)
+{
+	if (t->nresults == t->cap_results) {
+		size_t cap = t->cap_results ? 2 * t->cap_results : 16;
+		struct tool_ptest_result *r = realloc(t->results, cap * sizeof *r);
+		if (!r)
+			return -1;
+		t->results = r;
+		t->cap_results = cap;
+	}
+	char *file = strdup(f->path), *name = strdup(c->name);
+	t->results[t->nresults++] = (struct tool_ptest_result){ file, name, c->line, how, first, n };
+	return file && name ? 0 : -1;
+}
+
+void
+tool_ptest_totals_free(struct tool_ptest_totals *t)
+{
+	for (size_t i = 0; i < t->nresults; i++) {
+		free(t->results[i].file);
+		free(t->results[i].name);
+	}
+	free(t->results);
+	t->results = NULL;
+	t->nresults = t->cap_results = 0;
+}
+
 int
 tool_ptest_run(const struct tool_ptest_file *f, const struct rt_program *prog, const struct rt_calendar *cal,
              struct tool_ptest_coverage *cov, struct base_findings *out, struct tool_ptest_totals *totals)
@@ -1016,44 +1081,19 @@ tool_ptest_run(const struct tool_ptest_file *f, const struct rt_program *prog, c
 	int rc = 0;
 	for (size_t i = 0; i < f->ncases; i++) {
 		const struct tool_ptest_case *c = &f->cases[i];
+		if (totals->filter && fnmatch(totals->filter, c->name, 0) != 0) {
+			totals->filtered_out++;
+			continue;
+		}
+		size_t first = out->n;
+		enum tool_ptest_outcome how = run_case(f, c, prog, cal, &ev, marks, held_since, cov, out);
 		totals->tests++;
-		if (tool_ptest_marks_build(prog, cal, f->path, c, marks, out)) {
-			totals->failed++;
-			totals->input_errors++;
-			continue;
-		}
-		struct rt_pupil_history history = { held_since, RT_DATE_MIN };
-		if (build_history(prog, f->path, c, held_since, &history.counted_until, out)) {
-			totals->failed++;
-			totals->input_errors++;
-			continue;
-		}
-		if (rt_eval_pupil_history(&ev, marks, c->as_of, &history)) {
-			report(out, f->path, c->line, 0, BASE_FINDING_ERROR, "evaluation", "test \"%s\": %s", c->name,
-			       ev.error);
-			totals->failed++;
+		totals->passed += how == TOOL_PT_PASSED;
+		totals->failed += how != TOOL_PT_PASSED;
+		totals->input_errors += how == TOOL_PT_ERROR && ev.error[0] == 0;
+		rc |= how == TOOL_PT_ERROR && ev.error[0] ? -1 : 0;
+		if (add_result(totals, f, c, how, first, out->n - first))
 			rc = -1;
-			continue;
-		}
-		if (cov)
-			record_coverage(cov, &ev);
-		int failed = 0;
-		for (size_t k = 0; k < c->nexpects; k++) {
-			const struct tool_ptest_expect *e = &c->expects[k];
-			char expected[512], actual[512];
-			const char *rule_id;
-			if (check_expect(prog, &ev, c->as_of, e, expected, actual, sizeof expected, &rule_id))
-				continue;
-			report(out, f->path, e->line, e->column, BASE_FINDING_ERROR, rule_id,
-			       "test \"%s\": expected %s; actual: %s", c->name, expected, actual);
-			failed = 1;
-		}
-		if (failed) {
-			add_explanation(prog, &ev, f, c, history.counted_until, out);
-			totals->failed++;
-		} else {
-			totals->passed++;
-		}
 	}
 	rt_eval_free(&ev);
 	free(marks);
@@ -1115,6 +1155,24 @@ describe_comparison(const struct rt_program *prog, size_t pc, char *buf, size_t 
 			snprintf(right, sizeof right, "%s", rt_program_str(prog, prog->measures[prev->operand].label));
 	}
 	snprintf(buf, size, "%s %s %s", rt_program_str(prog, in->operand), rt_opcode_symbol(in->op), right);
+}
+
+void
+tool_ptest_coverage_count(const struct tool_ptest_coverage *cov, const struct rt_program *prog, size_t *covered,
+                          size_t *total)
+{
+	*covered = *total = 0;
+	for (size_t i = 0; i < prog->nrules && i < cov->nrules; i++) {
+		++*total;
+		*covered += cov->rule_held[i] != 0;
+	}
+	for (size_t pc = 0; pc < prog->ncode && pc < cov->ncode; pc++) {
+		uint8_t op = prog->code[pc].op;
+		if (op < RT_OP_LT || op > RT_OP_NE)
+			continue;
+		++*total;
+		*covered += cov->cmp_met[pc] && cov->cmp_unmet[pc];
+	}
 }
 
 void

@@ -114,10 +114,24 @@ struct tool_ptest_coverage {
 int tool_ptest_coverage_init(struct tool_ptest_coverage *cov, const struct rt_program *prog);
 void tool_ptest_coverage_free(struct tool_ptest_coverage *cov);
 
+/* How one test ended, with the findings it gave (out->items[first .. first + n)). */
+enum tool_ptest_outcome { TOOL_PT_PASSED, TOOL_PT_FAILED, TOOL_PT_ERROR };
+struct tool_ptest_result {
+	char *file, *name;        /* the test file as given, the test's name */
+	unsigned line;
+	enum tool_ptest_outcome outcome;
+	size_t first, n;
+};
+
 struct tool_ptest_totals {
 	size_t tests, passed, failed;
 	size_t input_errors;      /* tests whose marks or history lines are wrong: an input error, not a failure */
+	const char *filter;       /* set by the caller: only tests whose name matches this glob run (NULL: all) */
+	size_t filtered_out;      /* tests the filter left out */
+	struct tool_ptest_result *results; /* every test run, in order (for --junit); tool_ptest_totals_free */
+	size_t nresults, cap_results;
 };
+void tool_ptest_totals_free(struct tool_ptest_totals *t);
 
 /*
  * Runs every test of `f`. A failed expectation is an error finding (rule
@@ -140,6 +154,15 @@ int tool_ptest_run(const struct tool_ptest_file *f, const struct rt_program *pro
 void tool_ptest_coverage_report(const struct tool_ptest_coverage *cov, const struct rt_program *prog,
                               const char *policy_path, const struct rt_program *baseline,
                               const char *baseline_path, struct base_findings *out);
+
+/* Rules and comparisons the tests reached, of all there are (what --coverage-min reads): a
+ * rule counts when it held in some test, a comparison when it was seen both met and not met. */
+void tool_ptest_coverage_count(const struct tool_ptest_coverage *cov, const struct rt_program *prog,
+                               size_t *covered, size_t *total);
+
+/* The results as JUnit XML (ptest_report.c), the test files as suites; the
+ * findings give each failure's text. 0, or -1 (out of memory). */
+int tool_ptest_junit(const struct tool_ptest_totals *t, const struct base_findings *findings, FILE *out);
 
 /* Parses a value as tests and validate write it: "3 days", "10 sessions",
  * "96.5%", "£80", "£160.00", "4". Returns the number of bytes used, 0 if none. */

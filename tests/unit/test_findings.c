@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "runtime/base/findings.h"
+#include "runtime/base/version.h"
 
 static char *
 render(const struct base_findings *f, enum base_findings_format format)
@@ -93,7 +94,13 @@ test_sarif_structure(void **state)
 	assert_non_null(strstr(out, "\"name\": \"attend\""));
 	/* Each rule once in rules[], with a description. */
 	assert_int_equal(occurrences(out, "{\"id\": \"unused-value\""), 1);
-	assert_non_null(strstr(out, "{\"id\": \"io\", \"shortDescription\": {\"text\": "));
+	assert_non_null(strstr(out, "{\"id\": \"io\", \"name\": \"Io\", \"shortDescription\": {\"text\": "));
+	/* the rule metadata GitHub and Microsoft's validator ask for, with a link into the docs */
+	assert_non_null(strstr(out, "\"version\": \"" BASE_VERSION "\""));
+	assert_non_null(strstr(out, "\"informationUri\": \"" BASE_DOCS_URL "README.md\""));
+	assert_non_null(strstr(out, "{\"id\": \"unused-value\", \"name\": \"UnusedValue\""));
+	assert_non_null(strstr(out, "\"helpUri\": \"" BASE_DOCS_URL "docs/lint.md#the-warnings\""));
+	assert_non_null(strstr(out, "\"fullDescription\": {\"text\": \"A let or schedule that nothing uses. A warning of attend lint"));
 	/* endColumn is one past the last column; the path is a URI reference. */
 	assert_non_null(strstr(out, "\"artifactLocation\": {\"uri\": \"dir/my%20file.policy\"}, "
 	                            "\"region\": {\"startLine\": 2, \"startColumn\": 3, \"endColumn\": 7}"));

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -212,6 +213,22 @@ test_run_pass_fail_and_coverage(void **state)
 	assert_string_equal(out.items[1].rule, "test-unit");
 	assert_int_equal(out.items[2].level, BASE_FINDING_NOTE);
 	assert_non_null(strstr(out.items[2].message, "consecutive days absent"));
+	/* per test, for --junit: the failing one carries its three findings */
+	assert_int_equal(totals.nresults, 2);
+	assert_int_equal(totals.results[0].outcome, TOOL_PT_PASSED);
+	assert_int_equal(totals.results[1].outcome, TOOL_PT_FAILED);
+	assert_int_equal(totals.results[1].first, 0);
+	assert_int_equal(totals.results[1].n, 3);
+	char *xml = NULL;
+	size_t xml_len = 0;
+	FILE *mem = open_memstream(&xml, &xml_len);
+	assert_int_equal(tool_ptest_junit(&totals, &out, mem), 0);
+	fclose(mem);
+	assert_non_null(strstr(xml, "<testsuites name=\"attend test\" tests=\"2\" failures=\"1\" errors=\"0\">"));
+	assert_non_null(strstr(xml, "<failure message=\"test &quot;"));
+	free(xml);
+	tool_ptest_totals_free(&totals);
+	assert_null(totals.results);
 
 	size_t before = out.n;
 	tool_ptest_coverage_report(&cov, p, "s.policy", NULL, NULL, &out);
