@@ -165,7 +165,7 @@ fuzz:
 	    build-fuzz/libattend.a $(LDLIBS) || exit 1; \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/crash-$$t- \
-	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; done
+	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t $$(ls -d tests/fuzz/regressions/$$t 2>/dev/null) || exit 1; done
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libattend.a
 	@mkdir -p $(@D)

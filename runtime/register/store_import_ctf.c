@@ -101,7 +101,8 @@ static void
 on_text(struct ctf *c, const char *text, long line)
 {
 	struct reg_ctf_pupil *p = &c->pupil;
-	if (!c->in_pupil || c->depth < 4)
+	/* Deeper than the path keeps (fuzzing found 17 levels): no field attend reads is there. */
+	if (!c->in_pupil || c->depth < 4 || c->depth > MAX_DEPTH)
 		return;
 	const char *name = c->path[c->depth - 1];
 	/* CTfile/CTFpupilData/Pupil/X */
