@@ -163,12 +163,10 @@ prepare_chunks(struct eng_pupils *it)
 {
 	for (int c = 0; c < 2; c++) {
 		struct chunk *ch = &it->chunks[c];
+		/* Slots are set up when first filled (fill): a small register needs few. */
 		ch->slots = calloc(CHUNK, sizeof *ch->slots);
 		if (!ch->slots)
 			return -1;
-		for (size_t i = 0; i < CHUNK; i++)
-			if (slot_init(it, &ch->slots[i]))
-				return -1;
 		ch->it = it;
 		ch->batch = (struct eng_batch){ evaluate_part, ch, 0, 0 };
 	}
@@ -349,7 +347,8 @@ fill(struct eng_pupils *it, struct chunk *ch)
 			ch->end = rc == 0 ? 1 : -1;
 			break;
 		}
-		if (keep(&ch->slots[ch->n], &p)) {
+		struct slot *s = &ch->slots[ch->n];
+		if ((!s->marks && slot_init(it, s)) || keep(s, &p)) {
 			ch->end = -2; /* out of memory */
 			break;
 		}
