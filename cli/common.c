@@ -138,7 +138,8 @@ int
 cli_open_store(const char *path, int flags, struct reg_store **out)
 {
 	if (reg_open(path, flags, out)) {
-		fprintf(stderr, "attend: %s: %s\n", path, reg_error(*out));
+		/* The store's open errors name the register already. */
+		fprintf(stderr, "attend: %s\n", reg_error(*out));
 		reg_close(*out);
 		*out = NULL;
 		return CLI_USAGE;
