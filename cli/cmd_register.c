@@ -227,9 +227,10 @@ run_check_register(int argc, char **argv)
 		rc = CLI_USAGE;
 	}
 	if (rc == CLI_OK && v.repair)
-		printf("%s: pupil_marks rebuilt from marks\n", db);
+		printf("%s: pupil_marks and pupil_timed rebuilt from marks\n", db);
 	else if (rc == CLI_OK)
-		printf("%s: %ld difference%s between marks and pupil_marks\n", db, differences, differences == 1 ? "" : "s");
+		printf("%s: %ld difference%s between marks and its copies (pupil_marks, pupil_timed)\n", db, differences,
+		       differences == 1 ? "" : "s");
 	reg_close(s);
 	return rc == CLI_OK && differences ? CLI_FINDINGS : rc;
 }

@@ -94,7 +94,7 @@ static const char schema_sql[] =
 	"  arrival TEXT,\n"
 	"  PRIMARY KEY (pupil_id, date, session)\n"
 	") WITHOUT ROWID;\n"
-	/* Only marks with a time, covering: reg_arrivals reads just this index. */
+	/* Only marks with a time, covering: pupil_timed is written from just this index. */
 	"CREATE INDEX marks_timed ON marks (pupil_id, date, session, code, minutes_late, arrival)\n"
 	"  WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL;\n"
 	"CREATE TABLE pupil_marks (\n"
@@ -304,6 +304,17 @@ static const char unpaid_sql[] =
 	"ALTER TABLE notices ADD COLUMN unpaid_days INTEGER;\n"
 	"ALTER TABLE notices ADD COLUMN unpaid_action TEXT;\n";
 
+/*
+ * Schema version 9: each pupil's marks with a time of arrival or minutes late, as one record
+ * beside the compact copy (store_timed.c), written from marks by attend_timed() in the same
+ * transaction as every change to them; a run reads one row per pupil instead of the index.
+ */
+static const char timed_sql[] =
+	"CREATE TABLE pupil_timed (\n"
+	"  pupil_id INTEGER PRIMARY KEY REFERENCES pupils(id),\n"
+	"  timed BLOB NOT NULL\n"
+	");\n";
+
 /* The guard triggers, by name: an open refuses a register that lacks one. */
 static const char *const guard_names[] = {
 	"marks_retained", "amendments_kept", "amendments_fixed", "decisions_kept", "decisions_fixed",
@@ -422,7 +433,7 @@ create_schema(struct reg_store *store)
 		return -1;
 	if (reg_exec(store, schema_sql) || reg_exec(store, history_sql) || reg_exec(store, schools_sql) ||
 	    reg_exec(store, guards_sql) || reg_exec(store, addresses_sql) || reg_exec(store, pupils_triggers_sql) ||
-	    reg_exec(store, marks_noted_sql) || reg_exec(store, unpaid_sql) ||
+	    reg_exec(store, marks_noted_sql) || reg_exec(store, unpaid_sql) || reg_exec(store, timed_sql) ||
 	    reg_exec(store, pragmas) ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -458,6 +469,7 @@ migrate(struct reg_store *store, long version)
 	             (version < 4 && reg_exec(store, guards_sql)) || (version < 5 && reg_exec(store, addresses_sql)) ||
 	             (version < 6 && (reg_exec(store, schools_v6_sql) || reg_exec(store, pupils_triggers_sql))) ||
 	             (version < 7 && reg_exec(store, marks_noted_sql)) || (version < 8 && reg_exec(store, unpaid_sql)) ||
+	             (version < 9 && (reg_exec(store, timed_sql) || reg_timed_rebuild(store))) ||
 	             reg_exec(store, pragma) || reg_exec(store, "COMMIT");
 	if (failed)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -558,7 +570,7 @@ reg_open(const char *path, int flags, struct reg_store **out)
 	if (!store->path)
 		return reg_fail(store, "out of memory");
 	/* A store is used by one thread at a time: SQLite's own locking would only cost time. */
-	if (open_db(store, flags))
+	if (open_db(store, flags) || reg_timed_register(store))
 		return -1;
 	/* The busy timeout outlasts the largest import (docs/schema.md); WAL lets
 	 * readers run while an import writes; foreign keys hold on every connection. */

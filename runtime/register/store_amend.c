@@ -174,8 +174,9 @@ reg_amend_within(struct reg_store *store, const struct reg_amendment *a)
 		if (k == 0 && sqlite3_changes(store->db) > 0)
 			break;
 	}
-	/* pupil_marks follows in the same transaction: this change is in step. */
-	if (update_blob(store, pupil, 2 * (size_t)day + (a->session == RT_PM), id))
+	/* pupil_marks and pupil_timed (the mark may carry a time) follow in the same transaction. */
+	if (update_blob(store, pupil, 2 * (size_t)day + (a->session == RT_PM), id) ||
+	    (had_mark && reg_timed_write(store, pupil)))
 		return -1;
 	if (reg_prepare(store, "DELETE FROM marks_changed WHERE pupil_id = ?", &st))
 		return -1;

@@ -1,5 +1,5 @@
 /* pupil_marks: the compact per-pupil copy of marks, rebuilt when the calendar
- * changes, and compared with marks (attend check-register). */
+ * changes, and compared with marks (attend check-register), with pupil_timed. */
 #include "runtime/register/store_impl.h"
 
 #include <sqlite3.h>
@@ -18,8 +18,6 @@ struct rebuild {
 	sqlite3_stmt *stored, *upn;
 	long differences;
 };
-
-enum { MAX_SHOWN = 100 };   /* differences printed; the rest are counted */
 
 /* "pupil UPN" as the school knows them, or "pupil id N" for a row that names no pupil. */
 static const char *
@@ -41,7 +39,7 @@ pupil_name(struct rebuild *rb, int64_t pupil_id, char *buf, size_t size)
 static void
 report_difference(struct rebuild *rb, int64_t pupil_id, size_t slot, int want, int have)
 {
-	if (rb->differences++ >= MAX_SHOWN)
+	if (rb->differences++ >= REG_MAX_SHOWN)
 		return;
 	char date[11], who[96];
 	rt_date_format(rb->cal.days.days[slot / 2].date, date);
@@ -64,7 +62,7 @@ compare_blob(struct rebuild *rb, int64_t pupil_id)
 		int want = i < rb->nblob ? rb->blob[i] : 0, got = i < nhave ? have[i] : 0;
 		if (want != got && i < rb->nblob)
 			report_difference(rb, pupil_id, i, want, got);
-		else if (want != got && rb->differences++ < MAX_SHOWN)
+		else if (want != got && rb->differences++ < REG_MAX_SHOWN)
 			fprintf(rb->report, "%s: %s: pupil_marks is longer than the calendar\n", rb->store->path,
 			        pupil_name(rb, pupil_id, who, sizeof who));
 	}
@@ -251,9 +249,9 @@ int
 reg_check_blobs(struct reg_store *store, FILE *report, long *differences)
 {
 	*differences = 0;
-	int rc = each_school(store, report, differences);
-	if (rc == 0 && *differences > MAX_SHOWN)
-		fprintf(report, "%s: %ld more differences not shown\n", store->path, *differences - MAX_SHOWN);
+	int rc = each_school(store, report, differences) || reg_timed_check(store, report, differences) ? -1 : 0;
+	if (rc == 0 && *differences > REG_MAX_SHOWN)
+		fprintf(report, "%s: %ld more differences not shown\n", store->path, *differences - REG_MAX_SHOWN);
 	return rc;
 }
 
@@ -262,7 +260,7 @@ reg_repair_blobs(struct reg_store *store)
 {
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (each_school(store, NULL, NULL) || reg_exec(store, "DELETE FROM marks_changed") ||
+	if (each_school(store, NULL, NULL) || reg_timed_rebuild(store) || reg_exec(store, "DELETE FROM marks_changed") ||
 	    reg_exec(store, "COMMIT")) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;

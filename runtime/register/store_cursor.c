@@ -1,4 +1,4 @@
-/* Reading pupils with their compact marks, and the marks that carry a time. */
+/* Reading pupils with their compact marks, and the marks that carry a time (pupil_timed). */
 #include "runtime/register/store_impl.h"
 
 #include <pthread.h>
@@ -76,54 +76,37 @@ reg_pupils_close(struct reg_cursor *cur)
 	free(cur);
 }
 
-static int
-parse_arrival(struct reg_store *store, sqlite3_stmt *st, struct reg_arrival *a)
-{
-	const char *date = (const char *)sqlite3_column_text(st, 1);
-	const char *session = (const char *)sqlite3_column_text(st, 2);
-	const char *code = (const char *)sqlite3_column_text(st, 5);
-	if (!date || !session || !code || rt_date_parse(date, strlen(date), &a->date) || strlen(code) >= sizeof a->code)
-		return reg_fail(store, "%s: marks holds a bad row for pupil %lld", store->path,
-		                     (long long)sqlite3_column_int64(st, 0));
-	a->pupil_id = sqlite3_column_int64(st, 0);
-	a->session = strcmp(session, "PM") == 0 ? RT_PM : RT_AM;
-	a->arrival = -1;
-	if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-		const char *t = (const char *)sqlite3_column_text(st, 3);
-		int minutes;
-		if (!t || rt_time_parse(t, strlen(t), &minutes))
-			return reg_fail(store, "%s: marks holds a bad arrival time \"%s\"", store->path, t ? t : "");
-		a->arrival = (int16_t)minutes;
-	}
-	a->minutes_late = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(st, 4);
-	strcpy(a->code, code);
-	return 0;
-}
-
 struct arrivals {
 	struct reg_arrival *a;
 	size_t n, cap;
 };
 
-/* Reads the rows of st (columns as parse_arrival wants them) onto the end of out. */
+/* Reads the rows of st (pupil id, pupil_timed record) onto the end of out. */
 static int
 read_arrivals(struct reg_store *store, sqlite3_stmt *st, struct arrivals *out)
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 256;
+		int64_t pupil = sqlite3_column_int64(st, 0);
+		const uint8_t *blob = sqlite3_column_blob(st, 1);
+		size_t bytes = (size_t)sqlite3_column_bytes(st, 1), k = reg_timed_count(bytes);
+		if (out->n + k > out->cap) {
+			size_t cap = out->cap ? out->cap : 256;
+			while (cap < out->n + k)
+				cap *= 2;
 			void *grown = realloc(out->a, cap * sizeof *out->a);
 			if (!grown)
 				return reg_fail(store, "out of memory");
 			out->a = grown;
 			out->cap = cap;
 		}
-		if (parse_arrival(store, st, &out->a[out->n]))
-			return -1;
-		out->n++;
+		if (reg_timed_decode(blob, bytes, pupil, out->a + out->n))
+			return reg_fail(store, "%s: pupil_timed holds a bad record for pupil id %lld "
+			                       "(`attend check-register --repair %s` writes it again from marks)",
+			                store->path, (long long)pupil, store->path);
+		out->n += k;
 	}
-	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read marks");
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read pupil_timed");
 }
 
 /* The timed marks of the pupils of `school` with ids in [lo, hi]. */
@@ -131,14 +114,13 @@ static int
 read_range(struct reg_store *store, const char *school, int64_t lo, int64_t hi, struct arrivals *out)
 {
 	/* Bounds only where there are any: each costs a comparison per row. */
-	const char *bounds = lo == INT64_MIN ? (hi == INT64_MAX ? "" : " AND pupil_id <= ?2")
-	                     : hi == INT64_MAX ? " AND pupil_id >= ?1" : " AND pupil_id BETWEEN ?1 AND ?2";
+	const char *bounds = lo == INT64_MIN ? (hi == INT64_MAX ? "" : " AND t.pupil_id <= ?2")
+	                     : hi == INT64_MAX ? " AND t.pupil_id >= ?1" : " AND t.pupil_id BETWEEN ?1 AND ?2";
 	char sql[400];
-	/* The condition matches the partial index marks_timed, so only timed marks are read. */
-	snprintf(sql, sizeof sql, "SELECT pupil_id, date, session, arrival, minutes_late, code FROM marks"
-	                          " WHERE (minutes_late IS NOT NULL OR arrival IS NOT NULL)%s"
-	                          " AND pupil_id IN (SELECT id FROM pupils WHERE school = ?3)"
-	                          " ORDER BY pupil_id, date, session", bounds);
+	/* One row per pupil, in storage (= id) order: CROSS JOIN keeps pupil_timed the outer loop,
+	 * each pupil's school found by rowid. */
+	snprintf(sql, sizeof sql, "SELECT t.pupil_id, t.timed FROM pupil_timed t CROSS JOIN pupils p"
+	                          " ON p.id = t.pupil_id WHERE p.school = ?3%s ORDER BY t.pupil_id", bounds);
 	sqlite3_stmt *st;
 	if (reg_prepare(store, sql, &st))
 		return -1;
@@ -164,10 +146,8 @@ reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out,
 		return -1;
 	if (upn) {
 		sqlite3_stmt *st;
-		if (reg_prepare_scoped(store, "SELECT m.pupil_id, m.date, m.session, m.arrival, m.minutes_late, m.code"
-		                              " FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ?"
-		                              " AND (m.minutes_late IS NOT NULL OR m.arrival IS NOT NULL)"
-		                              " AND p.school = :school ORDER BY m.pupil_id, m.date, m.session", &st))
+		if (reg_prepare_scoped(store, "SELECT t.pupil_id, t.timed FROM pupil_timed t JOIN pupils p ON p.id = t.pupil_id"
+		                              " WHERE p.upn = ? AND p.school = :school", &st))
 			return -1;
 		sqlite3_bind_text(st, 1, upn, -1, SQLITE_TRANSIENT);
 		rc = read_arrivals(store, st, &got);

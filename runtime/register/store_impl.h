@@ -17,11 +17,12 @@
 #include "runtime/register/store_csv.h"
 #include "runtime/base/text.h"
 
-#define REG_SCHEMA_VERSION 8
+#define REG_SCHEMA_VERSION 9
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
 #define REG_MAX_PROBLEMS 100          /* problems printed per file; the rest are counted */
+#define REG_MAX_SHOWN 100             /* check-register: differences printed; the rest are counted */
 
 struct sqlite3_stmt;
 
@@ -47,6 +48,25 @@ void reg_scope_reset(struct reg_store *store);
 /* Lifts (on = 0) or puts back (on = 1) the triggers that guard and note each
  * insert into marks; only inside a transaction that keeps pupil_marks in step. */
 int reg_marks_guards(struct reg_store *store, int on);
+
+/* pupil_timed (store_timed.c): each pupil's timed marks as one record. The aggregate
+ * attend_timed() that builds it is registered on every connection (reg_open). */
+int reg_timed_register(struct reg_store *store);
+/* Writes one pupil's record again from marks, inside the caller's transaction;
+ * a writer keeps its statements for many pupils (an import). */
+struct reg_timed_writer {
+	struct sqlite3_stmt *del, *ins;
+};
+int reg_timed_writer_open(struct reg_store *store, struct reg_timed_writer *w);
+int reg_timed_writer_put(struct reg_store *store, struct reg_timed_writer *w, int64_t pupil_id);
+void reg_timed_writer_close(struct reg_timed_writer *w);
+int reg_timed_write(struct reg_store *store, int64_t pupil_id);
+/* Writes every pupil's again (migration, repair), or compares them (check-register). */
+int reg_timed_rebuild(struct reg_store *store);
+int reg_timed_check(struct reg_store *store, FILE *report, long *differences);
+/* How many marks a record of `bytes` holds; decodes them (-1: not a record attend wrote). */
+size_t reg_timed_count(size_t bytes);
+int reg_timed_decode(const uint8_t *blob, size_t bytes, int64_t pupil_id, struct reg_arrival *out);
 
 /* Sets the store's error message and returns -1. */
 int reg_fail(struct reg_store *store, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

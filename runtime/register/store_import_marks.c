@@ -32,6 +32,7 @@ struct pupil {
 	const char *upn;
 	uint8_t *blob;            /* nblob code ids then nblob bits "set by this file"; NULL until touched */
 	int owns_upn;             /* upn was copied by reg_marks_pupil */
+	int timed;                /* a mark with a time was added: pupil_timed is written again */
 };
 
 /* A mark off the compact copy (a "#" on a day the school does not meet). */
@@ -212,7 +213,7 @@ reg_marks_pupil(struct reg_marks *m, int64_t id, const char *upn)
 	char *copy = strdup(upn);
 	if (!copy)
 		return m->imp->failed = reg_fail(m->store, "out of memory");
-	m->pupils[m->npupils] = (struct pupil){ id, copy, NULL, 1 };
+	m->pupils[m->npupils] = (struct pupil){ .id = id, .upn = copy, .owns_upn = 1 };
 	size_t s = hash_upn(upn, len) & (m->nslots - 1);
 	while (m->slots[s])
 		s = (s + 1) & (m->nslots - 1);
@@ -531,9 +532,11 @@ reg_marks_add(struct reg_marks *m, const struct reg_mark_in *in)
 			goto done;
 		}
 	}
-	if (m->writing)
+	if (m->writing) {
 		insert_mark(m, m->pupils[pupil - 1].id, date, pm, in->code, in->code_len, in->minutes_late, in->arrival,
 		            in->arrival_len);
+		m->pupils[pupil - 1].timed |= in->minutes_late >= 0 || in->arrival_len > 0;
+	}
 	imp->rows++;
 done:
 	if (imp->errors != errors)
@@ -650,6 +653,22 @@ write_blobs(struct reg_marks *m)
 	return 0;
 }
 
+/* pupil_timed follows marks in the same transaction, for the pupils given a timed mark. */
+static int
+write_timed(struct reg_marks *m)
+{
+	struct reg_timed_writer w;
+	if (reg_timed_writer_open(m->store, &w))
+		return m->imp->failed = -1;
+	for (size_t i = 0; i < m->npupils; i++)
+		if (m->pupils[i].timed && reg_timed_writer_put(m->store, &w, m->pupils[i].id)) {
+			m->imp->failed = -1;
+			break;
+		}
+	reg_timed_writer_close(&w);
+	return m->imp->failed;
+}
+
 static int
 prepare_batch(struct reg_marks *m)
 {
@@ -719,7 +738,7 @@ reg_marks_finish(struct reg_marks *m)
 		return -1;
 	if (m->imp->errors)
 		return 0;
-	return flush_rows(m) || write_blobs(m) || write_amendments(m) || reg_marks_guards(m->store, 1) ? -1 : 0;
+	return flush_rows(m) || write_blobs(m) || write_timed(m) || write_amendments(m) || reg_marks_guards(m->store, 1) ? -1 : 0;
 }
 
 void

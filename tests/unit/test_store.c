@@ -1,4 +1,4 @@
-/* The register store: schema, version check, calendar, cursors, compact marks. */
+/* The register store: schema, version check, calendar, cursors, compact marks and timed marks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,7 +112,7 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 8);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
 		                              "history_days", "parents", "notices", "schools", "marks_changed" };
@@ -133,10 +133,10 @@ test_open_rejects_other_files(void **state)
 	char path[160];
 	/* Another version of the schema. */
 	open_new(f);
-	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 10", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 9; this attend reads version 8"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 10; this attend reads version 9"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -160,9 +160,10 @@ test_open_rejects_other_files(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
-/* What schema version 7 added: inserts and deletes of marks noted. */
+/* What schema version 7 added: inserts and deletes of marks noted (and what 8 and 9 added). */
 static const char drop_noted_sql[] = "DROP TRIGGER marks_added; DROP TRIGGER marks_removed;"
-	"ALTER TABLE notices DROP COLUMN unpaid_days; ALTER TABLE notices DROP COLUMN unpaid_action;";
+	"ALTER TABLE notices DROP COLUMN unpaid_days; ALTER TABLE notices DROP COLUMN unpaid_action;"
+	"DROP TABLE pupil_timed;";
 
 /* What schema versions 4 and 7 added: the guards against any writer. */
 static const char drop_guards_sql[] =
@@ -171,7 +172,7 @@ static const char drop_guards_sql[] =
 	"DROP TRIGGER pupils_not_replaced; DROP TRIGGER pupils_fixed; DROP TRIGGER amendments_not_replaced;"
 	"DROP TRIGGER decisions_not_replaced; DROP TRIGGER parents_fixed; DROP TABLE marks_changed;"
 	"ALTER TABLE parents DROP COLUMN address; ALTER TABLE notices DROP COLUMN unpaid_days;"
-	"ALTER TABLE notices DROP COLUMN unpaid_action;";
+	"ALTER TABLE notices DROP COLUMN unpaid_action; DROP TABLE pupil_timed;";
 
 /* A version 3 register (before the guards) is upgraded in place: REPLACE is then refused. */
 static void
@@ -186,7 +187,7 @@ test_migrates_version_3(void **state)
 	                              " ('A1', 'Other', 'Name')", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 8);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
 	                                  " ('A1', 'Third', 'Name')", NULL, NULL, NULL), SQLITE_OK);
@@ -206,10 +207,10 @@ test_migrates_version_2(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 8"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 9"));
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 8);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 0);
@@ -227,7 +228,7 @@ test_migrates_version_6(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 8);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "INSERT INTO marks (pupil_id, date, session, code)"
 	                              " SELECT id, '2024-09-04', 'AM', 'O' FROM pupils WHERE upn = 'A1'", NULL, NULL,
 	                              NULL), SQLITE_OK);
@@ -250,7 +251,7 @@ test_parent_addresses(void **state)
 	                              " PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 8);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM parents WHERE address IS NULL"), 1);
 	assert_int_equal(import_text(f, "p2.csv", "upn,parent_id,name,relationship,address\n"
 	                                          "A1,P1,Alex Adams,mother,\"1 High Street\nLeeds LS1 1AA\"\n"), 0);
@@ -468,11 +469,12 @@ test_unpaid_after_policy(void **state)
 	int64_t id;
 	assert_int_equal(reg_notice_issue(f->store, "A1", "P1", 1, d0, 8000, 21, 16000, 28, NULL, &id), 0);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "ALTER TABLE notices DROP COLUMN unpaid_days; ALTER TABLE"
-	                              " notices DROP COLUMN unpaid_action; PRAGMA user_version = 7", NULL, NULL, NULL),
+	                              " notices DROP COLUMN unpaid_action; DROP TABLE pupil_timed;"
+	                              " PRAGMA user_version = 7", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 8);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
 	const struct reg_unpaid unpaid = { 42, "The authority starts proceedings under s444" };
 	int64_t id2;
 	assert_int_equal(reg_notice_issue(f->store, "B2", "P2", 1, d0, 8000, 21, 16000, 28, &unpaid, &id2), 0);
@@ -496,6 +498,152 @@ test_unpaid_after_policy(void **state)
 	assert_int_equal(reg_notice_set_state(f->store, id, REG_NOTICE_PROSECUTED, d0 + 29), 0);
 }
 
+/* pupil_timed, each pupil's timed marks as one record: every writer keeps it in step with marks.
+ * One half term; the pupils are pupils_csv's. */
+static const char timed_calendar_csv[] = "kind,start,end,session,name\n"
+                                         "half_term,2024-10-14,2024-10-25,,Autumn 1\n";
+/* Out of date order on purpose: the record is in date order whatever order marks come in. */
+static const char timed_marks_csv[] = "upn,date,session,code,minutes_late,arrival\n"
+                                "A1,2024-10-17,AM,U,35,09:20\n"
+                                "A1,2024-10-14,PM,L,12,13:27\n"
+                                "A1,2024-10-14,AM,/,,\n"
+                                "B2,2024-10-15,AM,L,,08:59\n"
+                                "C3,2024-10-15,AM,/,,\n";
+
+/* What a run reads (reg_arrivals, from pupil_timed) is what marks holds, row for row; returns the count. */
+static size_t
+assert_in_step(struct reg_store *store)
+{
+	struct reg_arrival *arr;
+	size_t narr, i = 0;
+	assert_int_equal(reg_arrivals(store, NULL, &arr, &narr), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(reg_db(store),
+	                                    "SELECT pupil_id, date, session, coalesce(arrival, ''),"
+	                                    " coalesce(minutes_late, -1), code FROM marks"
+	                                    " WHERE minutes_late IS NOT NULL OR arrival IS NOT NULL"
+	                                    " ORDER BY pupil_id, date, session", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_true(i < narr);
+		const char *date = (const char *)sqlite3_column_text(st, 1), *arrival = (const char *)sqlite3_column_text(st, 3);
+		rt_date d;
+		int minutes = -1;
+		assert_int_equal(rt_date_parse(date, strlen(date), &d), 0);
+		if (*arrival)
+			assert_int_equal(rt_time_parse(arrival, strlen(arrival), &minutes), 0);
+		assert_int_equal(arr[i].pupil_id, sqlite3_column_int64(st, 0));
+		assert_int_equal(arr[i].date, d);
+		assert_int_equal(arr[i].session, strcmp((const char *)sqlite3_column_text(st, 2), "PM") ? RT_AM : RT_PM);
+		assert_int_equal(arr[i].arrival, minutes);
+		assert_int_equal(arr[i].minutes_late, sqlite3_column_int(st, 4));
+		assert_string_equal(arr[i].code, (const char *)sqlite3_column_text(st, 5));
+		i++;
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(i, narr);
+	free(arr);
+	return narr;
+}
+
+/* A register with the marks above (pupil_timed: test_timed_*). */
+static void
+open_timed(struct fixture *f)
+{
+	open_new(f);
+	assert_int_equal(import_text(f, "calendar.csv", timed_calendar_csv), 0);
+	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
+	assert_int_equal(import_text(f, "marks.csv", timed_marks_csv), 0);
+}
+
+static long
+check(struct reg_store *store, char *out, size_t size)
+{
+	FILE *fp = fmemopen(out, size, "w");
+	long differences = -1;
+	assert_int_equal(reg_check_blobs(store, fp, &differences), 0);
+	fclose(fp);
+	return differences;
+}
+
+/* An import writes the records, and a second import adds to a pupil's, in date order. */
+static void
+test_timed_import_writes_it(void **state)
+{
+	struct fixture *f = *state;
+	open_timed(f);
+	assert_int_equal(assert_in_step(f->store), 3);
+	assert_int_equal(import_text(f, "more.csv", "upn,date,session,code,minutes_late,arrival\n"
+	                                            "A1,2024-10-15,AM,L,5,\nC3,2024-10-16,PM,/,0,\n"), 0);
+	assert_int_equal(assert_in_step(f->store), 5);
+	struct reg_arrival *arr;
+	size_t narr;
+	assert_int_equal(reg_arrivals(f->store, "A1", &arr, &narr), 0);
+	assert_int_equal(narr, 3);
+	assert_true(arr[0].date < arr[1].date && arr[1].date < arr[2].date);
+	assert_int_equal(arr[1].arrival, -1);
+	assert_int_equal(arr[1].minutes_late, 5);
+	free(arr);
+	char out[512] = "";
+	assert_int_equal(check(f->store, out, sizeof out), 0);
+}
+
+/* An amendment of a timed mark changes its code in the record; the time stays. */
+static void
+test_timed_amend_follows(void **state)
+{
+	struct fixture *f = *state;
+	open_timed(f);
+	struct reg_amendment a = { "A1", rt_date_from_ymd(2024, 10, 14), RT_PM, "M", "doctor's letter",
+	                           rt_date_from_ymd(2024, 10, 20), "office" };
+	assert_int_equal(reg_amend(f->store, &a), 0);
+	assert_int_equal(assert_in_step(f->store), 3);
+	struct reg_arrival *arr;
+	size_t narr;
+	assert_int_equal(reg_arrivals(f->store, "A1", &arr, &narr), 0);
+	assert_string_equal(arr[0].code, "M");
+	assert_int_equal(arr[0].arrival, 13 * 60 + 27);
+	free(arr);
+}
+
+/* A timed mark added by plain SQL is found by check-register and written in by the repair. */
+static void
+test_timed_repair_writes_it(void **state)
+{
+	struct fixture *f = *state;
+	open_timed(f);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "INSERT INTO marks (pupil_id, date, session, code, arrival)"
+	                              " SELECT id, '2024-10-18', 'PM', 'L', '13:45' FROM pupils WHERE upn = 'C3'",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	char out[1024] = "";
+	assert_true(check(f->store, out, sizeof out) >= 2); /* pupil_marks and pupil_timed */
+	assert_non_null(strstr(out, "pupil C3: pupil_timed differs from the timed marks in marks"));
+	assert_int_equal(reg_repair_blobs(f->store), 0);
+	assert_int_equal(check(f->store, out, sizeof out), 0);
+	assert_int_equal(assert_in_step(f->store), 4);
+	/* a record forged by hand: the run refuses it and says how to mend it */
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "UPDATE pupil_timed SET timed = x'0102' WHERE pupil_id ="
+	                              " (SELECT id FROM pupils WHERE upn = 'B2')", NULL, NULL, NULL), SQLITE_OK);
+	struct reg_arrival *arr;
+	size_t narr;
+	assert_int_equal(reg_arrivals(f->store, NULL, &arr, &narr), -1);
+	assert_non_null(strstr(reg_error(f->store), "pupil_timed holds a bad record"));
+	assert_int_equal(check(f->store, out, sizeof out), 1);
+	assert_non_null(strstr(out, "pupil B2: pupil_timed"));
+}
+
+/* A version 8 register gains the records from its marks. */
+static void
+test_timed_migration_writes_it(void **state)
+{
+	struct fixture *f = *state;
+	open_timed(f);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "DROP TABLE pupil_timed; PRAGMA user_version = 8", NULL, NULL,
+	                              NULL), SQLITE_OK);
+	reg_close(f->store);
+	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
+	assert_int_equal(assert_in_step(f->store), 3);
+}
+
 int
 main(void)
 {
@@ -511,6 +659,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_calendar_derived, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pupils_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact_marks_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timed_import_writes_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timed_amend_follows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timed_repair_writes_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timed_migration_writes_it, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
