@@ -292,7 +292,7 @@ record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, siz
             struct day_result *res, size_t *recorded)
 {
 	const struct eng_replay_options *opt = rp->opt;
-	if (reg_history_begin(rp->store))
+	if (reg_history_begin(rp->store, end - d))
 		return fail(rp, NULL);
 	int status = 0;
 	jobs[d & 1].day = rp->cal.days[d].date;

@@ -55,6 +55,40 @@
 	"  school TEXT NOT NULL DEFAULT '',\n" \
 	"  PRIMARY KEY (school, policy, as_of)\n" \
 	") WITHOUT ROWID"
+/*
+ * The decision history (version 2; laid out again in version 9). A replay records a day for every
+ * pupil at once, so the unique key runs by day first and each day's rows land at the end of it,
+ * not all over it; reading one pupil's history goes through decisions_pupil. The CHECKs compare
+ * with each value in turn: SQLite builds an IN list of more than two values as a temporary index,
+ * made and cleared for every row, which was 15% of a replay's instructions (docs/performance.md).
+ */
+#define DECISIONS_COLUMNS \
+	"(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  policy TEXT NOT NULL,\n" \
+	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n" \
+	"  as_of TEXT NOT NULL,\n" \
+	"  kind TEXT NOT NULL CHECK (kind = 'stage' OR kind = 'flag' OR kind = 'penalty_notice' OR kind = 'letter'\n" \
+	"    OR kind = 'action'),\n" \
+	"  event TEXT NOT NULL CHECK (event = 'entered' OR event = 'left' OR event = 'due'),\n" \
+	"  name TEXT NOT NULL,\n" \
+	"  stage INTEGER,\n" \
+	"  detail TEXT,\n" \
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n" \
+	"  UNIQUE (policy, as_of, pupil_id, kind, event, name)\n" \
+	")"
+#define DECISIONS_PUPIL_SQL "CREATE INDEX decisions_pupil ON decisions (pupil_id, policy, as_of);\n"
+#define DECISIONS_KEPT_SQL \
+	"CREATE TRIGGER decisions_kept BEFORE DELETE ON decisions\n" \
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never removed'); END;\n" \
+	"CREATE TRIGGER decisions_fixed BEFORE UPDATE ON decisions\n" \
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
+/* Version 4: INSERT OR REPLACE would remove the row it conflicts with without a DELETE trigger. */
+#define DECISIONS_NOT_REPLACED_SQL \
+	"CREATE TRIGGER decisions_not_replaced BEFORE INSERT ON decisions WHEN EXISTS (SELECT 1 FROM decisions d\n" \
+	"    WHERE d.id = new.id OR (d.policy = new.policy AND d.pupil_id = new.pupil_id AND d.as_of = new.as_of\n" \
+	"      AND d.kind = new.kind AND d.event = new.event AND d.name = new.name))\n" \
+	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
 /* Every weekday of every half term of every school, with which sessions are open. */
 #define CALENDAR_VIEWS \
 	"CREATE VIEW calendar_days AS\n" \
@@ -121,20 +155,8 @@ static const char schema_sql[] =
  * runs (after dropping its never-written version 1 decisions table).
  */
 static const char history_sql[] =
-	"CREATE TABLE decisions (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  policy TEXT NOT NULL,\n"
-	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
-	"  as_of TEXT NOT NULL,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('stage', 'flag', 'penalty_notice', 'letter', 'action')),\n"
-	"  event TEXT NOT NULL CHECK (event IN ('entered', 'left', 'due')),\n"
-	"  name TEXT NOT NULL,\n"
-	"  stage INTEGER,\n"
-	"  detail TEXT,\n"
-	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),\n"
-	"  UNIQUE (policy, pupil_id, as_of, kind, event, name)\n"
-	");\n"
-	"CREATE INDEX decisions_day ON decisions (policy, as_of);\n"
+	"CREATE TABLE decisions " DECISIONS_COLUMNS ";\n"
+	DECISIONS_PUPIL_SQL
 	"CREATE TABLE history_days " HISTORY_DAYS_COLUMNS ";\n"
 	"CREATE TABLE parents (\n"
 	"  pupil_id INTEGER NOT NULL REFERENCES pupils(id),\n"
@@ -166,10 +188,7 @@ static const char history_sql[] =
 	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never removed'); END;\n"
 	"CREATE TRIGGER amendments_fixed BEFORE UPDATE ON amendments\n"
 	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never changed'); END;\n"
-	"CREATE TRIGGER decisions_kept BEFORE DELETE ON decisions\n"
-	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never removed'); END;\n"
-	"CREATE TRIGGER decisions_fixed BEFORE UPDATE ON decisions\n"
-	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
+	DECISIONS_KEPT_SQL
 	/* A mark changes only through an amendment, written first in the same
 	 * transaction (attend amend), so plain SQL cannot change the legal record
 	 * without a trace; and a pupil is never deleted, which would orphan marks. */
@@ -217,10 +236,7 @@ static const char guards_sql[] =
 	"CREATE TRIGGER amendments_not_replaced BEFORE INSERT ON amendments\n"
 	"  WHEN EXISTS (SELECT 1 FROM amendments a WHERE a.id = new.id)\n"
 	"  BEGIN SELECT RAISE(ABORT, 'amendments are an audit trail and are never replaced'); END;\n"
-	"CREATE TRIGGER decisions_not_replaced BEFORE INSERT ON decisions WHEN EXISTS (SELECT 1 FROM decisions d\n"
-	"    WHERE d.id = new.id OR (d.policy = new.policy AND d.pupil_id = new.pupil_id AND d.as_of = new.as_of\n"
-	"      AND d.kind = new.kind AND d.event = new.event AND d.name = new.name))\n"
-	"  BEGIN SELECT RAISE(ABORT, 'the decision history is never rewritten'); END;\n"
+	DECISIONS_NOT_REPLACED_SQL
 	"CREATE TRIGGER parents_fixed BEFORE UPDATE OF pupil_id, parent_id ON parents\n"
 	"  BEGIN SELECT RAISE(ABORT, 'a parent''s pupil and id never change: penalty notices refer to them'); END;\n";
 
@@ -314,6 +330,38 @@ static const char timed_sql[] =
 	"  pupil_id INTEGER PRIMARY KEY REFERENCES pupils(id),\n"
 	"  timed BLOB NOT NULL\n"
 	");\n";
+
+/*
+ * Schema version 10: the decision history laid out for recording (DECISIONS_COLUMNS), the same rows
+ * with the same ids moved in the migration's one transaction; decisions_day, a prefix of the new
+ * unique key, gives way to decisions_pupil. Also run after version 1's history_sql: IF EXISTS.
+ */
+static const char decisions_v10_sql[] =
+	"DROP TRIGGER IF EXISTS decisions_kept; DROP TRIGGER IF EXISTS decisions_fixed;\n"
+	"DROP TRIGGER IF EXISTS decisions_not_replaced;\n"
+	"DROP INDEX IF EXISTS decisions_day; DROP INDEX IF EXISTS decisions_pupil;\n"
+	"CREATE TABLE decisions_v10 " DECISIONS_COLUMNS ";\n"
+	"INSERT INTO decisions_v10 (id, policy, pupil_id, as_of, kind, event, name, stage, detail, recorded_at)\n"
+	"  SELECT id, policy, pupil_id, as_of, kind, event, name, stage, detail, recorded_at FROM decisions ORDER BY id;\n"
+	"DROP TABLE decisions;\n"
+	"ALTER TABLE decisions_v10 RENAME TO decisions;\n"
+	DECISIONS_PUPIL_SQL DECISIONS_KEPT_SQL DECISIONS_NOT_REPLACED_SQL;
+
+/*
+ * attend's replay inserts only rows it has just decided, never replacing one (the unique key still
+ * refuses a second), so inside its own transaction it lifts the guard trigger, which cost a quarter
+ * of the writing, and, when it adds at least as many days as the history holds, the pupil index,
+ * built again once at the end instead of row by row. Both are back before the commit, so no other
+ * connection ever sees them gone; a rollback brings them back too.
+ */
+int
+reg_decisions_guards(struct reg_store *store, int on, int index)
+{
+	if (on)
+		return reg_exec(store, index ? DECISIONS_NOT_REPLACED_SQL DECISIONS_PUPIL_SQL : DECISIONS_NOT_REPLACED_SQL);
+	return reg_exec(store, index ? "DROP TRIGGER decisions_not_replaced; DROP INDEX decisions_pupil;"
+	                             : "DROP TRIGGER decisions_not_replaced;");
+}
 
 /* The guard triggers, by name: an open refuses a register that lacks one. */
 static const char *const guard_names[] = {
@@ -470,6 +518,7 @@ migrate(struct reg_store *store, long version)
 	             (version < 6 && (reg_exec(store, schools_v6_sql) || reg_exec(store, pupils_triggers_sql))) ||
 	             (version < 7 && reg_exec(store, marks_noted_sql)) || (version < 8 && reg_exec(store, unpaid_sql)) ||
 	             (version < 9 && (reg_exec(store, timed_sql) || reg_timed_rebuild(store))) ||
+	             (version < 10 && reg_exec(store, decisions_v10_sql)) ||
 	             reg_exec(store, pragma) || reg_exec(store, "COMMIT");
 	if (failed)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);

@@ -206,9 +206,10 @@ int reg_improve_each(struct reg_store *store, const char *upn,
                      int (*each)(const struct reg_improve_notice *n, void *ctx), void *ctx);
 /* Appends the decisions of `policy` recorded on `day`, by pupil then recording order. */
 int reg_history_read_day(struct reg_store *store, const char *policy, rt_date day, struct reg_decision_list *out);
-/* One transaction around many days of reg_history_record (attend replay);
- * end keeps (keep != 0) or rolls back everything since begin. */
-int reg_history_begin(struct reg_store *store);
+/* One transaction around many days of reg_history_record (attend replay), `days` of them;
+ * end keeps (keep != 0) or rolls back everything since begin. In between, the table's guard
+ * trigger is lifted, and the pupil index when the days are as many as the history holds. */
+int reg_history_begin(struct reg_store *store, size_t days);
 int reg_history_end(struct reg_store *store, int keep);
 /* Records `day` as evaluated and its decisions, in one transaction (or within
  * the caller's, opened with reg_history_begin). Refuses

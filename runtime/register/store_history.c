@@ -288,16 +288,40 @@ fail:
 	return -1;
 }
 
-int
-reg_history_begin(struct reg_store *store)
+static int
+count_days(struct reg_store *store, long *n)
 {
-	return reg_exec(store, "BEGIN IMMEDIATE");
+	sqlite3_stmt *st;
+	if (reg_prepare(store, "SELECT count(*) FROM history_days", &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : reg_fail_db(store, "cannot read history_days");
+}
+
+int
+reg_history_begin(struct reg_store *store, size_t days)
+{
+	long recorded;
+	if (reg_exec(store, "BEGIN IMMEDIATE"))
+		return -1;
+	/* Rebuilding the pupil index costs about what the history holds: worth it when the days added are as many. */
+	int failed = count_days(store, &recorded), index = !failed && (long)days >= recorded;
+	if (failed || reg_decisions_guards(store, 0, index)) {
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	store->decisions_lifted = index ? 3 : 1;
+	return 0;
 }
 
 int
 reg_history_end(struct reg_store *store, int keep)
 {
-	if (keep && reg_exec(store, "COMMIT") == 0)
+	int lifted = store->decisions_lifted;
+	store->decisions_lifted = 0;
+	if (keep && (!lifted || reg_decisions_guards(store, 1, lifted & 2) == 0) && reg_exec(store, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return keep ? -1 : 0;

@@ -17,7 +17,7 @@
 #include "runtime/register/store_csv.h"
 #include "runtime/base/text.h"
 
-#define REG_SCHEMA_VERSION 9
+#define REG_SCHEMA_VERSION 10
 #define REG_BUSY_TIMEOUT_MS 600000  /* 10 minutes: many times the largest import measured (docs/schema.md) */
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
@@ -35,6 +35,7 @@ struct reg_store {
 	char *school_wanted;      /* reg_use_school's URN, or NULL: the register's only school */
 	char school[8];           /* the school scoped tables are read and written for (reg_scope) */
 	int scoped;               /* school[] is resolved */
+	int decisions_lifted;     /* reg_history_begin lifted the guard (1), and the pupil index (2) */
 };
 
 /* The school whose pupils, calendar and marks the store works on: its URN, or
@@ -48,6 +49,9 @@ void reg_scope_reset(struct reg_store *store);
 /* Lifts (on = 0) or puts back (on = 1) the triggers that guard and note each
  * insert into marks; only inside a transaction that keeps pupil_marks in step. */
 int reg_marks_guards(struct reg_store *store, int on);
+/* The same for decisions (attend replay): the trigger decisions_not_replaced, and with `index` also
+ * decisions_pupil; only inside a transaction that inserts nothing but new rows. */
+int reg_decisions_guards(struct reg_store *store, int on, int index);
 
 /* pupil_timed (store_timed.c): each pupil's timed marks as one record. The aggregate
  * attend_timed() that builds it is registered on every connection (reg_open). */

@@ -112,7 +112,7 @@ test_schema_created(void **state)
 {
 	struct fixture *f = *state;
 	open_new(f);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 10);
 	static const char *const tables[] = { "pupils", "half_terms", "closures", "codes", "marks", "pupil_marks",
 		                              "amendments", "decisions", "school_days", "calendar_days",
 		                              "history_days", "parents", "notices", "schools", "marks_changed" };
@@ -133,10 +133,10 @@ test_open_rejects_other_files(void **state)
 	char path[160];
 	/* Another version of the schema. */
 	open_new(f);
-	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 10", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 11", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 10; this attend reads version 9"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 11; this attend reads version 10"));
 	reg_close(f->store);
 	/* Some other program's SQLite database. */
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
@@ -187,7 +187,7 @@ test_migrates_version_3(void **state)
 	                              " ('A1', 'Other', 'Name')", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 10);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "REPLACE INTO pupils (upn, surname, forename) VALUES"
 	                                  " ('A1', 'Third', 'Name')", NULL, NULL, NULL), SQLITE_OK);
@@ -207,10 +207,10 @@ test_migrates_version_2(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), drop_guards_sql, NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, REG_READONLY, &f->store), -1);
-	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 9"));
+	assert_non_null(strstr(reg_error(f->store), "has register schema version 2; this attend reads version 10"));
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 10);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils"), 3);
 	struct reg_school school;
 	assert_int_equal(reg_school_get(f->store, &school), 0);
@@ -228,7 +228,7 @@ test_migrates_version_6(void **state)
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 10);
 	assert_int_equal(sqlite3_exec(reg_db(f->store), "INSERT INTO marks (pupil_id, date, session, code)"
 	                              " SELECT id, '2024-09-04', 'AM', 'O' FROM pupils WHERE upn = 'A1'", NULL, NULL,
 	                              NULL), SQLITE_OK);
@@ -251,7 +251,7 @@ test_parent_addresses(void **state)
 	                              " PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 10);
 	assert_int_equal(query_int(f->store, "SELECT count(*) FROM parents WHERE address IS NULL"), 1);
 	assert_int_equal(import_text(f, "p2.csv", "upn,parent_id,name,relationship,address\n"
 	                                          "A1,P1,Alex Adams,mother,\"1 High Street\nLeeds LS1 1AA\"\n"), 0);
@@ -474,7 +474,7 @@ test_unpaid_after_policy(void **state)
 	                 SQLITE_OK);
 	reg_close(f->store);
 	assert_int_equal(reg_open(f->db, 0, &f->store), 0);
-	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 9);
+	assert_int_equal(query_int(f->store, "PRAGMA user_version"), 10);
 	const struct reg_unpaid unpaid = { 42, "The authority starts proceedings under s444" };
 	int64_t id2;
 	assert_int_equal(reg_notice_issue(f->store, "B2", "P2", 1, d0, 8000, 21, 16000, 28, &unpaid, &id2), 0);
