@@ -633,8 +633,7 @@ reg_open(const char *path, int flags, struct reg_store **out)
 		return -1;
 	/* The largest map SQLite is built to allow (2 GiB - 64 KiB): a register of
 	 * 100,000 pupils is read without a copy into the page cache (docs/performance.md). */
-	return reg_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
-	                            " PRAGMA mmap_size = 2147418112;");
+	return reg_exec(store, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; " REG_MMAP_PRAGMA);
 }
 
 const char *

@@ -22,6 +22,8 @@
 #define REG_APPLICATION_ID 0x61747464 /* "attd": marks the file as an attend register */
 #define REG_MAX_CODE_ID 254
 #define REG_MAX_PROBLEMS 100          /* problems printed per file; the rest are counted */
+/* The largest map Debian's SQLite allows (SQLITE_MAX_MMAP_SIZE, 2 GiB - 64 KiB; docs/performance.md). */
+#define REG_MMAP_PRAGMA "PRAGMA mmap_size = 2147418112;"
 #define REG_MAX_SHOWN 100             /* check-register: differences printed; the rest are counted */
 
 struct sqlite3_stmt;

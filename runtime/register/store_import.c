@@ -310,13 +310,17 @@ reg_import_with(struct reg_store *store, const char *path, const struct reg_impo
 		stats->kind = read_header(&imp, &importer);
 	int status = -1;
 	if (importer) {
-		if (reg_exec(store, "BEGIN IMMEDIATE") == 0) {
+		/* The import's pages go to the WAL, and with the file mapped every page read past the
+		 * page cache (each mark's foreign key check reads pupils) first searches the whole WAL,
+		 * which grows with the import: quadratic in its size. The page cache keeps such pages. */
+		if (reg_exec(store, "PRAGMA mmap_size = 0") == 0 && reg_exec(store, "BEGIN IMMEDIATE") == 0) {
 			int rc = importer(&imp);
 			if (rc == 0 && !imp.failed && imp.errors == 0 && reg_exec(store, "COMMIT") == 0)
 				status = 0;
 			else
 				sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		}
+		sqlite3_exec(store->db, REG_MMAP_PRAGMA, NULL, NULL, NULL);
 	}
 	if (status != 0 && !imp.failed && imp.errors > 0)
 		status = 1;

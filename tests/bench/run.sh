@@ -12,7 +12,10 @@
 #
 #   tests/bench/run.sh BUILD_DIR [PUPILS...]
 #
-# ATTEND_JOBS is passed on to attend (run, replay, import) when set.
+# ATTEND_JOBS is passed on to attend (run, replay, import) when set. BENCH_REUSE=1 uses the
+# registers an earlier run left in bench-data/ (upgraded if need be) instead of generating them;
+# BENCH_LOCK=FILE holds a lock on FILE for the timed rounds only; BENCH_CTF=0 leaves out the CTF;
+# BENCH_PREPARE=1 only generates and imports (to time them later with BENCH_REUSE=1).
 set -eu
 build=${1:?usage: tests/bench/run.sh BUILD_DIR [PUPILS...]}
 shift
@@ -45,13 +48,19 @@ timed() {
 	fi
 }
 
-# One size: generate, import, then the run and the floor in interleaved rounds.
-bench_size() {
+# One size: generate and import (kept in $data/import.txt). With BENCH_REUSE=1 a register
+# already there from an earlier run (and its import figures) is used again.
+prepare_size() {
 	pupils=$1
 	data=bench-data/$pupils
 	db=$data/register.db
 	mkdir -p "$data"
-	rm -f "$db" "$db-journal" "$db-wal" "$db-shm"
+	if [ "${BENCH_REUSE:-0}" = 1 ] && [ -s "$data/import.rate" ] && "$attend" migrate "$db" >/dev/null 2>&1; then
+		echo "[$pupils] register reused (BENCH_REUSE=1): $(du -m "$db" | cut -f1) MB; import as measured then:"
+		cat "$data/import.txt"
+		return
+	fi
+	rm -f "$db" "$db-journal" "$db-wal" "$db-shm" "$data/import.txt"
 	t0=$(now)
 	"$build/bench/gen_register" "$data" "$pupils"
 	marks=$(($(wc -l < "$data/marks.csv") - 1))
@@ -63,10 +72,19 @@ bench_size() {
 	timed "$data/time.log" "$attend" import "$db" "$data/marks.csv"
 	secs=$(elapsed "$t0" "$(now)")
 	rate=$(awk "BEGIN { printf \"%d\", $marks / $secs }")
-	echo "[$pupils] import marks: $secs s = $rate marks/s, peak memory $peak MB, CPU $cpu s"
+	echo "$marks $rate" > "$data/import.rate"
+	echo "[$pupils] import marks: $secs s = $rate marks/s, peak memory $peak MB, CPU $cpu s" \
+	     "($(awk "BEGIN { printf \"%d\", $marks / $cpu }") marks per CPU second)" | tee "$data/import.txt"
 	echo "[$pupils] register: $(du -m "$db" | cut -f1) MB"
 	rm -f "$data/marks.csv"
+}
 
+# One size: the run and the floor in interleaved rounds.
+bench_size() {
+	pupils=$1
+	data=bench-data/$pupils
+	db=$data/register.db
+	read -r marks rate < "$data/import.rate"
 	"$attend" compile policies/russell-street.policy -o "$data/russell-street.apc"
 	runs= floors= cpus= floorcpus=
 	i=0
@@ -167,12 +185,24 @@ bench_ctf() {
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)," \
      "load $(cut -d' ' -f1-3 /proc/loadavg), ATTEND_JOBS=${ATTEND_JOBS:-default}"
+for n in "$@"; do
+	prepare_size "$n"
+done
+[ "${BENCH_PREPARE:-0}" = 1 ] && exit 0
+# BENCH_LOCK=FILE: the timed rounds hold flock(1)'s lock on FILE, so that on a shared machine
+# nothing else heavy runs beside them; generating and importing above do not.
+if [ -n "${BENCH_LOCK:-}" ]; then
+	exec 9>>"$BENCH_LOCK"
+	flock 9
+	echo "lock $BENCH_LOCK taken; load $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 bench_compile
 for n in "$@"; do
 	bench_size "$n"
 done
 case " $* " in *" 100000 "*) bench_baselines ;; esac
-bench_ctf
+[ -n "${BENCH_LOCK:-}" ] && flock -u 9 && echo "lock released; load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "${BENCH_CTF:-1}" = 1 ] && bench_ctf
 
 echo
 echo "scale (policy run, CSV to a file; medians of $rounds interleaved rounds; ratio = run / compute floor,"
