@@ -16,6 +16,7 @@
 struct flags {
 	struct cli_includes inc;
 	const char *db, *from, *to, *as_of, *upn, *parent, *date, *session, *code, *reason, *by, *on, *out, *id, *school;
+	const char *jobs;
 	int decisions;
 	int force;
 	int la;
@@ -68,6 +69,9 @@ static const struct cli_option replay_options[] = {
 	F_DB,
 	CLI_VALUE("from", 0, "DATE", struct flags, from, "the first day (required)"),
 	CLI_VALUE("to", 0, "DATE", struct flags, to, "the last day, not after today (required)"),
+	CLI_VALUE("jobs", 0, "N", struct flags, jobs,
+	          "evaluate each day with N threads (default $ATTEND_JOBS, else one per processor); the same history for "
+	          "any N"),
 	CLI_END,
 };
 
@@ -89,6 +93,8 @@ run_replay(int argc, char **argv)
 		rc = cli_not_after_today("replay", "--to", ro.to);
 	if (rc == CLI_OK && ro.to < ro.from)
 		rc = cli_usage_error("replay: --to %s is before --from %s", f.to, f.from);
+	if (rc == CLI_OK)
+		rc = f.jobs ? cli_parse_jobs("--jobs", f.jobs, &ro.jobs) : cli_default_jobs(&ro.jobs);
 	struct rt_program *p = NULL;
 	struct reg_store *s = NULL;
 	if (rc == CLI_OK)

@@ -7,7 +7,7 @@ static int
 record_end(struct eng_consumer *c, const struct rt_program *prog)
 {
 	struct eng_recorder *r = (struct eng_recorder *)c;
-	struct eng_replay_options ro = { r->day, r->day, r->diag, r->diag, NULL };
+	struct eng_replay_options ro = { r->day, r->day, r->diag, r->diag, NULL, 1 };
 	return eng_replay(prog, r->store, &ro);
 }
 

@@ -40,7 +40,6 @@ struct replay {
 	uint8_t *marks;                /* npupils * nsessions policy code indexes */
 	size_t nsessions;
 	rt_date *held;                 /* npupils * nrules: held_since by the history so far */
-	rt_date *next;                 /* nrules scratch */
 	uint32_t *tally;               /* npupils * ntally: each pupil's running counts (measures.h) */
 	size_t ntally;
 	struct reg_penalties pen;
@@ -102,10 +101,9 @@ load_states(struct replay *rp, rt_date before)
 	struct eng_history_book book = { 0 };
 	size_t nr = rp->prog->nrules ? rp->prog->nrules : 1;
 	rp->held = malloc((rp->npupils + 1) * nr * sizeof *rp->held);
-	rp->next = malloc(nr * sizeof *rp->next);
 	rp->ntally = rt_measure_tally_words(rp->prog);
 	rp->tally = calloc(rp->npupils + 1, rp->ntally * sizeof *rp->tally);
-	if (!rp->held || !rp->next || !rp->tally)
+	if (!rp->held || !rp->tally)
 		return fail(rp, "out of memory");
 	if (reg_history_read(rp->store, rp->policy, before, NULL, &recorded))
 		return fail(rp, NULL);
@@ -163,37 +161,43 @@ struct day_result {
 	size_t differences;
 };
 
-/* One day's evaluation of every pupil. A day to record can be evaluated on a
- * thread of its own while the day before is written; it touches only the
- * pupils' states, its own list and the shared rt_eval, never the store. */
-struct day_job {
+/*
+ * One day's evaluation of a share of the pupils, [from, to). The shares of a
+ * day run on threads of their own, and a day to record is evaluated while the
+ * day before is written; a share touches only its pupils' states, its own list
+ * and its own rt_eval, never the store. The day's decisions are the shares'
+ * lists in order: the same rows in the same order for any number of shares.
+ */
+struct share {
 	struct replay *rp;
 	struct rt_eval *ev;
+	rt_date *next;                         /* nrules scratch */
+	size_t from, to;
 	rt_date day;
 	const struct reg_decision_list *stored; /* the day's record when comparing with it, else NULL */
 	FILE *out;                             /* where differences from the record go */
-	struct reg_decision_list today;         /* what the evaluation decides */
+	struct reg_decision_list *today;        /* what the evaluation decides */
 	size_t differences;
 	int status;                            /* 0, or -1 with error set */
 	char error[400];
 };
 
-/* Evaluates every pupil on job->day, carrying each pupil's state forward: what
+/* Evaluates the share's pupils on share->day, carrying each pupil's state forward: what
  * was decided, or for a recorded day what was recorded (differences reported). */
 static void *
-evaluate_day(void *arg)
+evaluate_share(void *arg)
 {
-	struct day_job *job = arg;
+	struct share *job = arg;
 	struct replay *rp = job->rp;
 	struct rt_eval *ev = job->ev;
 	const struct rt_program *prog = rp->prog;
 	size_t nr = prog->nrules ? prog->nrules : 1;
 	rt_date day = job->day;
 	int pr = rp->rules.penalty_rule;
-	reg_decision_list_clear(&job->today);
+	reg_decision_list_clear(job->today);
 	job->differences = 0;
 	job->status = 0;
-	for (size_t i = 0; i < rp->npupils; i++) {
+	for (size_t i = job->from; i < job->to; i++) {
 		struct replay_pupil *p = &rp->pupils[i];
 		rt_date *held = rp->held + i * nr;
 		struct rt_pupil_history h = { held, eng_penalties_counted_until(&p->pen, day) };
@@ -206,25 +210,59 @@ evaluate_day(void *arg)
 		detail[0] = '\0'; /* not `= ""`, which clears all of it for every pupil and day */
 		if (pr >= 0 && ev->outcomes[pr] && held[pr] == RT_DATE_MAX)
 			eng_penalties_detail(prog, &p->pen, day, detail, sizeof detail);
-		size_t first = job->today.n;
-		if (eng_history_decide(&rp->rules, ev, p->id, day, held, rp->next, *detail ? detail : NULL, &job->today)) {
+		size_t first = job->today->n;
+		if (eng_history_decide(&rp->rules, ev, p->id, day, held, job->next, *detail ? detail : NULL, job->today)) {
 			snprintf(job->error, sizeof job->error, "out of memory");
 			job->status = -1;
 			return NULL;
 		}
 		if (!job->stored) {
-			memcpy(held, rp->next, nr * sizeof *held);
+			memcpy(held, job->next, nr * sizeof *held);
 			continue;
 		}
 		/* The record stands: carry forward what was recorded, not what is computed now. */
 		size_t nrec;
 		const struct reg_decision *rec = slice_of(job->stored, p->id, &nrec);
-		job->differences += eng_history_compare(job->today.items + first, job->today.n - first, rec, nrec,
+		job->differences += eng_history_compare(job->today->items + first, job->today->n - first, rec, nrec,
 		                                       p->upn, job->out);
 		for (size_t k = 0; k < nrec; k++)
 			eng_history_apply(prog, held, &rec[k]);
 	}
 	return NULL;
+}
+
+/* A day's shares: n of them, started on threads where one can be had. */
+struct day_shares {
+	struct share *share;
+	size_t n;
+	pthread_t *thread;
+	int *started;
+};
+
+static void
+start_day(struct day_shares *d, rt_date day)
+{
+	for (size_t k = 0; k < d->n; k++) {
+		d->share[k].day = day;
+		d->started[k] = pthread_create(&d->thread[k], NULL, evaluate_share, &d->share[k]) == 0;
+	}
+}
+
+/* Waits for the day (evaluating here any share no thread took); the first share
+ * that failed, in pupil order, or NULL. */
+static struct share *
+finish_day(struct day_shares *d)
+{
+	struct share *failed = NULL;
+	for (size_t k = 0; k < d->n; k++) {
+		if (d->started[k])
+			pthread_join(d->thread[k], NULL);
+		else
+			evaluate_share(&d->share[k]);
+		if (d->share[k].status && !failed)
+			failed = &d->share[k];
+	}
+	return failed;
 }
 
 static void
@@ -263,70 +301,151 @@ check_past(const struct replay *rp, size_t first, size_t end)
 	return 0;
 }
 
-/* Days already recorded: evaluated again and compared with the record. */
+/* Days already recorded: evaluated again and compared with the record, share
+ * after share on this thread, so that differences are written in pupil order. */
 static int
-compare_day(struct replay *rp, struct day_job *job, struct reg_decision_list *stored, struct day_result *res)
+compare_day(struct replay *rp, struct day_shares *dd, rt_date day, struct reg_decision_list *stored,
+            struct day_result *res)
 {
 	reg_decision_list_clear(stored);
-	if (reg_history_read_day(rp->store, rp->policy, job->day, stored))
+	if (reg_history_read_day(rp->store, rp->policy, day, stored))
 		return fail(rp, NULL);
-	job->stored = stored;
-	evaluate_day(job);
-	job->stored = NULL;
-	if (job->status)
-		return fail(rp, job->error);
-	res->differences += job->differences;
+	for (size_t k = 0; k < dd->n; k++) {
+		struct share *sh = &dd->share[k];
+		sh->day = day;
+		sh->stored = stored;
+		evaluate_share(sh);
+		sh->stored = NULL;
+		if (sh->status)
+			return fail(rp, sh->error);
+		res->differences += sh->differences;
+	}
+	return 0;
+}
+
+/* Writes a day evaluated: its shares' lists, in order. */
+static int
+write_day(struct replay *rp, struct day_shares *dd, struct day_result *res)
+{
+	struct reg_decision_list *lists = dd->share[0].today;
+	if (reg_history_record(rp->store, rp->policy, dd->share[0].day, lists, dd->n))
+		return -1;
+	for (size_t k = 0; k < dd->n; k++)
+		res->decisions += lists[k].n;
 	return 0;
 }
 
 /*
- * Days to record, [d, end), in one transaction: the decisions index is keyed
- * by pupil, so every day's rows land all over it, and committing day by day
- * wrote most of it out again every day. Each day after the first is evaluated
- * on a second thread while the day before is written. A day whose evaluation
- * fails keeps the days before it, as when each day was committed; a failure
- * to write rolls the whole range back, leaving the history as it was.
+ * Days to record, [d, end), in one transaction: committing day by day wrote
+ * much of the decisions table again every day. Each day after the first is
+ * evaluated on other threads while the day before is written. Like an import,
+ * the range is recorded whole or not at all: a day whose evaluation or writing
+ * fails rolls it back, leaving the history as it was.
  */
 static int
-record_days(struct replay *rp, struct day_job jobs[2], size_t d, size_t end, size_t first,
+record_days(struct replay *rp, struct day_shares days[2], size_t d, size_t end, size_t first,
             struct day_result *res, size_t *recorded)
 {
 	const struct eng_replay_options *opt = rp->opt;
 	if (reg_history_begin(rp->store, end - d))
 		return fail(rp, NULL);
 	int status = 0;
-	jobs[d & 1].day = rp->cal.days[d].date;
-	evaluate_day(&jobs[d & 1]);
+	start_day(&days[d & 1], rp->cal.days[d].date);
+	struct share *failed = finish_day(&days[d & 1]);
 	for (; d < end; d++) {
-		struct day_job *job = &jobs[d & 1], *next = &jobs[(d + 1) & 1];
-		if (job->status) {
-			status = fail(rp, job->error);
+		struct day_shares *today = &days[d & 1], *next = &days[(d + 1) & 1];
+		if (failed) {
+			status = fail(rp, failed->error);
 			break;
 		}
-		pthread_t thread;
-		int ahead = 0;
-		if (d + 1 < end) {
-			next->day = rp->cal.days[d + 1].date;
-			ahead = pthread_create(&thread, NULL, evaluate_day, next) == 0;
-		}
-		int rc = reg_history_record(rp->store, rp->policy, job->day, &job->today);
-		if (ahead)
-			pthread_join(thread, NULL);
-		else if (d + 1 < end && rc == 0)
-			evaluate_day(next); /* no second thread to be had: one after the other */
+		if (d + 1 < end)
+			start_day(next, rp->cal.days[d + 1].date);
+		int rc = write_day(rp, today, res);
+		failed = d + 1 < end ? finish_day(next) : NULL;
 		if (rc) {
 			status = fail(rp, NULL);
 			reg_history_end(rp->store, 0);
 			return status;
 		}
-		res->decisions += job->today.n;
 		(*recorded)++;
 		if (opt->progress)
-			progress(opt->progress, d - first + 1, end - first, job->day);
+			progress(opt->progress, d - first + 1, end - first, today->share[0].day);
 	}
-	if (reg_history_end(rp->store, 1) && status == 0)
+	if (reg_history_end(rp->store, status == 0) && status == 0)
 		status = fail(rp, NULL);
 	return status;
+}
+
+/* The evaluation's working memory: per job an rt_eval and scratch, per day and job a share. */
+struct workers {
+	size_t n;
+	struct rt_eval *ev;
+	rt_date *next;
+	struct share *share;              /* 2 * n */
+	struct reg_decision_list *lists;  /* 2 * n */
+	pthread_t *thread;                /* 2 * n */
+	int *started;                     /* 2 * n */
+};
+
+static void
+workers_free(struct workers *w)
+{
+	for (size_t k = 0; w->ev && k < w->n; k++)
+		rt_eval_free(&w->ev[k]);
+	for (size_t k = 0; w->lists && k < 2 * w->n; k++)
+		reg_decision_list_free(&w->lists[k]);
+	free(w->ev);
+	free(w->next);
+	free(w->share);
+	free(w->lists);
+	free(w->thread);
+	free(w->started);
+}
+
+/* Splits the pupils into `jobs` shares (fewer when there are fewer pupils), for two days. */
+static int
+workers_init(struct workers *w, struct replay *rp, int jobs, struct day_shares days[2])
+{
+	size_t n = jobs > 1 ? (size_t)jobs : 1, nr = rp->prog->nrules ? rp->prog->nrules : 1;
+	if (n > rp->npupils && rp->npupils)
+		n = rp->npupils;
+	*w = (struct workers){ .n = n };
+	w->ev = calloc(n, sizeof *w->ev);
+	w->next = malloc(n * nr * sizeof *w->next);
+	w->share = calloc(2 * n, sizeof *w->share);
+	w->lists = calloc(2 * n, sizeof *w->lists);
+	w->thread = calloc(2 * n, sizeof *w->thread);
+	w->started = calloc(2 * n, sizeof *w->started);
+	if (!w->ev || !w->next || !w->share || !w->lists || !w->thread || !w->started)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		if (rt_eval_init(&w->ev[k], rp->prog, &rp->cal)) {
+			w->n = k;
+			return -1;
+		}
+	for (size_t k = 0; k < 2 * n; k++)
+		w->share[k] = (struct share){ .rp = rp, .ev = &w->ev[k % n], .next = w->next + (k % n) * nr,
+			                      .from = rp->npupils * (k % n) / n, .to = rp->npupils * (k % n + 1) / n,
+			                      .out = rp->opt->out, .today = &w->lists[k] };
+	for (size_t i = 0; i < 2; i++)
+		days[i] = (struct day_shares){ w->share + i * n, n, w->thread + i * n, w->started + i * n };
+	return 0;
+}
+
+static void
+summary(const struct replay *rp, size_t recorded, size_t compared, const struct day_result *res)
+{
+	const struct eng_replay_options *opt = rp->opt;
+	char a[11], b[11];
+	rt_date_format(opt->from, a);
+	rt_date_format(opt->to, b);
+	fprintf(opt->out, "%s, %s to %s: %zu school day%s recorded (%zu decision%s)", rp->policy, a, b, recorded,
+	        recorded == 1 ? "" : "s", res->decisions, res->decisions == 1 ? "" : "s");
+	if (compared)
+		fprintf(opt->out, ", %zu already recorded: %s", compared,
+		        res->differences ? "the record differs from a new evaluation (above); it is kept as it was"
+		                         : "the same again, nothing recorded twice");
+	fputc('\n', opt->out);
 }
 
 static int
@@ -334,10 +453,10 @@ replay_range(struct replay *rp)
 {
 	const struct eng_replay_options *opt = rp->opt;
 	size_t first = rt_calendar_upto(&rp->cal, opt->from - 1), end = rt_calendar_upto(&rp->cal, opt->to);
-	char a[11], b[11];
-	rt_date_format(opt->from, a);
-	rt_date_format(opt->to, b);
 	if (first >= end) {
+		char a[11], b[11];
+		rt_date_format(opt->from, a);
+		rt_date_format(opt->to, b);
 		fprintf(opt->out, "no school days from %s to %s: nothing recorded\n", a, b);
 		return 0;
 	}
@@ -346,36 +465,29 @@ replay_range(struct replay *rp)
 	int status = load_states(rp, rp->cal.days[first].date);
 	if (status)
 		return status;
-	struct rt_eval ev;
-	if (rt_eval_init(&ev, rp->prog, &rp->cal))
+	struct workers w;
+	struct day_shares days[2];
+	if (workers_init(&w, rp, opt->jobs, days)) {
+		workers_free(&w);
 		return fail(rp, "out of memory");
-	struct day_job jobs[2] = { { .rp = rp, .ev = &ev, .out = opt->out }, { .rp = rp, .ev = &ev, .out = opt->out } };
+	}
 	struct reg_decision_list stored = { 0 };
 	struct day_result res = { 0, 0 };
 	size_t recorded = 0, compared = 0, d = first;
 	/* check_past leaves the recorded days of the range all before the others */
 	for (; d < end && status == 0 && was_recorded(rp, rp->cal.days[d].date); d++) {
-		jobs[0].day = rp->cal.days[d].date;
-		status = compare_day(rp, &jobs[0], &stored, &res);
+		status = compare_day(rp, &days[0], rp->cal.days[d].date, &stored, &res);
 		compared++;
 		if (opt->progress)
 			progress(opt->progress, d - first + 1, end - first, rp->cal.days[d].date);
 	}
 	if (status == 0 && d < end)
-		status = record_days(rp, jobs, d, end, first, &res, &recorded);
-	reg_decision_list_free(&jobs[0].today);
-	reg_decision_list_free(&jobs[1].today);
+		status = record_days(rp, days, d, end, first, &res, &recorded);
 	reg_decision_list_free(&stored);
-	rt_eval_free(&ev);
+	workers_free(&w);
 	if (status < 0)
 		return -1;
-	fprintf(opt->out, "%s, %s to %s: %zu school day%s recorded (%zu decision%s)", rp->policy, a, b, recorded,
-	        recorded == 1 ? "" : "s", res.decisions, res.decisions == 1 ? "" : "s");
-	if (compared)
-		fprintf(opt->out, ", %zu already recorded: %s", compared,
-		        res.differences ? "the record differs from a new evaluation (above); it is kept as it was"
-		                        : "the same again, nothing recorded twice");
-	fputc('\n', opt->out);
+	summary(rp, recorded, compared, &res);
 	return res.differences ? 1 : 0;
 }
 
@@ -400,7 +512,6 @@ eng_replay(const struct rt_program *prog, struct reg_store *store, const struct 
 	free(rp.pupils);
 	free(rp.marks);
 	free(rp.held);
-	free(rp.next);
 	free(rp.tally);
 	free(rp.days);
 	reg_penalties_free(&rp.pen);

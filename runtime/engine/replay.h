@@ -16,6 +16,7 @@ struct eng_replay_options {
 	FILE *out;                /* the summary and any differences */
 	FILE *diag;
 	FILE *progress;           /* a terminal for the progress bar, or NULL */
+	int jobs;                 /* threads evaluating a day (0 or 1: one); the same history for any number */
 };
 
 /*

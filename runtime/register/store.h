@@ -211,11 +211,11 @@ int reg_history_read_day(struct reg_store *store, const char *policy, rt_date da
  * trigger is lifted, and the pupil index when the days are as many as the history holds. */
 int reg_history_begin(struct reg_store *store, size_t days);
 int reg_history_end(struct reg_store *store, int keep);
-/* Records `day` as evaluated and its decisions, in one transaction (or within
- * the caller's, opened with reg_history_begin). Refuses
+/* Records `day` as evaluated and its decisions (the rows of `nlists` lists, in order), in one
+ * transaction (or within the caller's, opened with reg_history_begin). Refuses
  * (store error, -1) a day already recorded: the history is never rewritten. */
 int reg_history_record(struct reg_store *store, const char *policy, rt_date day,
-                            const struct reg_decision_list *decisions);
+                       const struct reg_decision_list *lists, size_t nlists);
 
 /* Writes every decision recorded for one pupil, by policy and date. */
 int reg_write_decisions(struct reg_store *store, const char *upn, FILE *out);

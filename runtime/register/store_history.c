@@ -224,29 +224,50 @@ bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, 
 		sqlite3_bind_null(st, p + 8);
 }
 
-/* Inserts the list in order, ROWS_PER_INSERT rows a statement, then the rest. */
-static int
-insert_decisions(struct reg_store *store, const char *policy, const char *date, const struct reg_decision_list *list)
+/* The rows of several lists, one after the other. */
+struct rows {
+	const struct reg_decision_list *lists;
+	size_t nlists, list, at;
+};
+
+static const struct reg_decision *
+next_row(struct rows *r)
 {
+	while (r->list < r->nlists && r->at == r->lists[r->list].n) {
+		r->list++;
+		r->at = 0;
+	}
+	return r->list < r->nlists ? &r->lists[r->list].items[r->at++] : NULL;
+}
+
+/* Inserts the lists' rows in order, ROWS_PER_INSERT rows a statement, then the rest. */
+static int
+insert_decisions(struct reg_store *store, const char *policy, const char *date, const struct reg_decision_list *lists,
+                 size_t nlists)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < nlists; k++)
+		total += lists[k].n;
+	struct rows rows = { lists, nlists, 0, 0 };
 	sqlite3_stmt *st = NULL;
-	size_t i = 0, full = list->n - list->n % ROWS_PER_INSERT;
+	size_t i = 0, full = total - total % ROWS_PER_INSERT;
 	if (full && prepare_insert(store, ROWS_PER_INSERT, &st))
 		return -1;
 	int status = 0;
 	for (; i < full && status == 0; i += ROWS_PER_INSERT) {
 		for (size_t r = 0; r < ROWS_PER_INSERT; r++)
-			bind_decision(st, r, policy, date, &list->items[i + r]);
+			bind_decision(st, r, policy, date, next_row(&rows));
 		if (sqlite3_step(st) != SQLITE_DONE)
 			status = reg_fail_db(store, "cannot record a decision");
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if (status || i == list->n)
+	if (status || i == total)
 		return status;
-	if (prepare_insert(store, list->n - i, &st))
+	if (prepare_insert(store, total - i, &st))
 		return -1;
-	for (size_t r = 0; i + r < list->n; r++)
-		bind_decision(st, r, policy, date, &list->items[i + r]);
+	for (size_t r = 0; i + r < total; r++)
+		bind_decision(st, r, policy, date, next_row(&rows));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		status = reg_fail_db(store, "cannot record a decision");
 	sqlite3_finalize(st);
@@ -257,7 +278,8 @@ insert_decisions(struct reg_store *store, const char *policy, const char *date, 
  * to it, and if it fails the caller rolls the transaction back: a savepoint
  * per day would copy every index page the day touches once more. */
 int
-reg_history_record(struct reg_store *store, const char *policy, rt_date day, const struct reg_decision_list *list)
+reg_history_record(struct reg_store *store, const char *policy, rt_date day, const struct reg_decision_list *lists,
+                   size_t nlists)
 {
 	char date[11];
 	rt_date_format(day, date);
@@ -279,7 +301,7 @@ reg_history_record(struct reg_store *store, const char *policy, rt_date day, con
 		reg_fail_db(store, "cannot record the day");
 		goto fail;
 	}
-	if (insert_decisions(store, policy, date, list) || (own && reg_exec(store, "COMMIT")))
+	if (insert_decisions(store, policy, date, lists, nlists) || (own && reg_exec(store, "COMMIT")))
 		goto fail;
 	return 0;
 fail:

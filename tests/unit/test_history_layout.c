@@ -98,7 +98,7 @@ day(const char *s)
 static void
 replay(struct fixture *f, const char *from, const char *to)
 {
-	struct eng_replay_options ro = { day(from), day(to), stderr, stderr, NULL };
+	struct eng_replay_options ro = { day(from), day(to), stderr, stderr, NULL, 1 };
 	assert_int_equal(eng_replay(f->prog, f->store, &ro), 0);
 }
 

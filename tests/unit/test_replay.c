@@ -56,10 +56,16 @@ day(const char *s)
 }
 
 static int
+replay_jobs(const struct rt_program *p, struct reg_store *s, const char *from, const char *to, FILE *out, int jobs)
+{
+	struct eng_replay_options ro = { day(from), day(to), out, out, NULL, jobs };
+	return eng_replay(p, s, &ro);
+}
+
+static int
 replay(const struct rt_program *p, struct reg_store *s, const char *from, const char *to, FILE *out)
 {
-	struct eng_replay_options ro = { day(from), day(to), out, out, NULL };
-	return eng_replay(p, s, &ro);
+	return replay_jobs(p, s, from, to, out, 1);
 }
 
 /* Every recorded decision, as text, without the time of recording. */
@@ -125,6 +131,78 @@ day_by_day_equals_two_halves(void **state)
 	fclose(out);
 	reg_close(one);
 	reg_close(two);
+	rt_program_free(p);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Every row, id included, in the order recorded. */
+static char *
+dump_ids(struct reg_store *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(reg_db(s), "SELECT id, pupil_id, as_of, kind, event, name, detail FROM decisions"
+	                                    " ORDER BY id", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int c = 0; c < 7; c++)
+			fprintf(out, "%s%c", sqlite3_column_text(st, c) ? (const char *)sqlite3_column_text(st, c) : "-",
+			        c == 6 ? '\n' : '|');
+	sqlite3_finalize(st);
+	fclose(out);
+	return text;
+}
+
+/* The replay's own words: its summary, and the differences a rerun over an amended past reports. */
+static char *
+replay_text(const struct rt_program *p, struct reg_store *s, int jobs)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(replay_jobs(p, s, "2024-09-02", "2025-02-14", out, jobs), 0);
+	struct reg_amendment am = { "B999200122011", day("2024-09-04"), RT_PM, "/", "Register error", day("2024-09-20"),
+		                   "J Smith" };
+	assert_int_equal(reg_amend(s, &am), 0);
+	struct reg_amendment am2 = { "Y999200123008", day("2024-09-05"), RT_AM, "G", "Register error",
+		                    day("2024-09-20"), "J Smith" };
+	assert_int_equal(reg_amend(s, &am2), 0);
+	assert_int_equal(replay_jobs(p, s, "2024-09-02", "2024-10-04", out, jobs), 1);
+	fclose(out);
+	return text;
+}
+
+/* Any number of jobs records the same rows with the same ids, and says the same. */
+static void
+any_number_of_jobs_same_history(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/attend-replay-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct rt_program *p = compile_policy();
+	static const int jobs[] = { 1, 2, 3, 64 };
+	char *rows[4], *said[4];
+	for (size_t k = 0; k < 4; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "jobs%d.db", jobs[k]);
+		struct reg_store *s = example_register(dir, name);
+		said[k] = replay_text(p, s, jobs[k]);
+		rows[k] = dump_ids(s);
+		reg_close(s);
+	}
+	assert_true(strlen(rows[0]) > 1000);
+	assert_non_null(strstr(said[0], "now, but not recorded:"));
+	for (size_t k = 1; k < 4; k++) {
+		assert_string_equal(rows[0], rows[k]);
+		assert_string_equal(said[0], said[k]);
+	}
+	for (size_t k = 0; k < 4; k++) {
+		free(rows[k]);
+		free(said[k]);
+	}
 	rt_program_free(p);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -209,6 +287,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(day_by_day_equals_two_halves),
+		cmocka_unit_test(any_number_of_jobs_same_history),
 		cmocka_unit_test(past_is_not_rewritten),
 		cmocka_unit_test(cap_leaves_out_withdrawn_notices),
 	};

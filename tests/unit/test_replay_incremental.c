@@ -295,7 +295,7 @@ day_by_day_equals_each_day_alone(void **state)
 	assert_int_equal(lang_compile_file("policies/russell-street.policy", &lo, &p), 0);
 	struct reg_store *one = example_register(dir, "one.db"), *each = example_register(dir, "each.db");
 	FILE *out = fopen("/dev/null", "w");
-	struct eng_replay_options ro = { day("2024-09-02"), day("2025-02-14"), out, out, NULL };
+	struct eng_replay_options ro = { day("2024-09-02"), day("2025-02-14"), out, out, NULL, 1 };
 	assert_int_equal(eng_replay(p, one, &ro), 0);
 	assert_int_equal(sqlite3_get_autocommit(reg_db(one)), 1); /* its transaction is over */
 
@@ -305,7 +305,7 @@ day_by_day_equals_each_day_alone(void **state)
 	for (size_t i = 0; i < cal.ndays; i++) {
 		if (cal.days[i].date < ro.from || cal.days[i].date > ro.to)
 			continue;
-		struct eng_replay_options alone = { cal.days[i].date, cal.days[i].date, out, out, NULL };
+		struct eng_replay_options alone = { cal.days[i].date, cal.days[i].date, out, out, NULL, 1 };
 		assert_int_equal(eng_replay(p, each, &alone), 0);
 		days++;
 	}
