@@ -123,8 +123,10 @@ load_parents(struct reg_store *store, const char *upn, struct reg_penalties *out
 	sqlite3_stmt *st;
 	const char *sql = upn ? "SELECT a.pupil_id, a.parent_id, a.name, a.relationship, a.address FROM parents a"
 	                        " JOIN pupils p ON p.id = a.pupil_id WHERE p.upn = ? AND p.school = :school ORDER BY 1, 2"
-	                      : "SELECT pupil_id, parent_id, name, relationship, address FROM parents"
-	                        " WHERE pupil_id IN (SELECT id FROM pupils WHERE school = :school) ORDER BY 1, 2";
+	                      /* parents the outer loop, each pupil's school found by rowid: nothing is
+	                       * built for a register without parents (IN (SELECT ...) indexed every pupil) */
+	                      : "SELECT a.pupil_id, a.parent_id, a.name, a.relationship, a.address FROM parents a"
+	                        " CROSS JOIN pupils p ON p.id = a.pupil_id WHERE p.school = :school ORDER BY 1, 2";
 	if (reg_prepare_scoped(store, sql, &st))
 		return -1;
 	if (upn)
@@ -155,17 +157,18 @@ static int
 load_notices(struct reg_store *store, const char *upn, int other, struct reg_penalties *out)
 {
 	sqlite3_stmt *st;
+	/* notices the outer loop (CROSS JOIN): a register without notices reads no pupil */
 	const char *own =
 		"SELECT n.id, n.pupil_id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
 		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, NULL,"
 		" coalesce(n.unpaid_days, 0), n.unpaid_action"
-		" FROM notices n JOIN pupils p ON p.id = n.pupil_id WHERE (?1 IS NULL OR p.upn = ?1)"
+		" FROM notices n CROSS JOIN pupils p ON p.id = n.pupil_id WHERE (?1 IS NULL OR p.upn = ?1)"
 		" AND p.school = :school ORDER BY n.pupil_id, n.parent_id, n.issued, n.id";
 	const char *others =
 		"SELECT n.id, q.id, p.upn, n.parent_id, n.ordinal, n.issued, n.amount_pence, n.within_days,"
 		" coalesce(n.later_amount_pence, 0), coalesce(n.later_within_days, 0), n.state, n.state_on, p.school,"
 		" coalesce(n.unpaid_days, 0), n.unpaid_action"
-		" FROM notices n JOIN pupils p ON p.id = n.pupil_id JOIN pupils q ON q.upn = p.upn"
+		" FROM notices n CROSS JOIN pupils p ON p.id = n.pupil_id JOIN pupils q ON q.upn = p.upn"
 		" WHERE (?1 IS NULL OR p.upn = ?1) AND q.school = :school AND p.school <> :school";
 	if (reg_prepare_scoped(store, other ? others : own, &st))
 		return -1;
