@@ -38,6 +38,7 @@ lang_item_new(struct lang_arena *a, enum lang_item_kind kind, struct lang_loc lo
 	it->loc = loc;
 	it->text_loc = loc;
 	it->opens = it->closes = -1;
+	it->years_from = it->years_until = RT_NO_YEAR;
 	it->from = RT_DATE_MIN;
 	it->until = RT_DATE_MAX;
 	return it;
@@ -225,6 +226,9 @@ format(const struct lang_expr *e, struct out *o, int parens)
 		return;
 	case LANG_E_IN_FORCE:
 		put(o, "in force");
+		return;
+	case LANG_E_YEARS:
+		put(o, "%s", e->name);
 		return;
 	default:
 		break;

@@ -28,7 +28,8 @@ enum lang_expr_kind {
 	LANG_E_CMP,
 	LANG_E_ADD,
 	LANG_E_SUB,
-	LANG_E_IN_FORCE  /* the as-of date lies in [value.num, value.den] (dates): made by codegen for dated rules */
+	LANG_E_IN_FORCE, /* the as-of date lies in [value.num, value.den] (dates): made by codegen for dated rules */
+	LANG_E_YEARS     /* the pupil's year group lies in [years_from, years_until]; name: the phrase as written */
 };
 
 /* Which codes a measure counts. */
@@ -77,6 +78,7 @@ struct lang_expr {
 	const char *name;            /* LANG_E_NAME */
 	int64_t stage;               /* LANG_E_STAGE */
 	int op;                      /* LANG_E_CMP: RT_OP_LT .. RT_OP_NE */
+	int years_from, years_until; /* LANG_E_YEARS: year groups (runtime/machine/years.h) */
 	struct lang_expr *lhs, *rhs; /* operands (NOT uses lhs) */
 	/* filled in by the checker: */
 	int unit;                    /* enum rt_unit of the result */
@@ -140,6 +142,8 @@ struct lang_item {
 	int session;                 /* SESSION, ARRIVAL: enum rt_session */
 	int opens, closes;           /* SESSION: minutes, -1 if not stated */
 	int after;                   /* ARRIVAL: minutes */
+	int years_from, years_until; /* SESSION, ARRIVAL: `for years ...`, RT_NO_YEAR in both when school-wide */
+	struct lang_loc years_loc;
 	int64_t number;              /* HALF_TERM: N; FINE: notice ordinal; CAP: notices */
 	struct rt_value amount;      /* FINE: first amount (pence); CAP: years; UNPAID: days */
 	struct rt_value window;      /* FINE: days to pay the first amount */

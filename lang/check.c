@@ -255,6 +255,7 @@ check_expr(struct checker *c, struct lang_expr *e)
 	case LANG_E_VALUE:
 		return e->unit = e->value.unit;
 	case LANG_E_IN_FORCE: /* made by codegen after checking */
+	case LANG_E_YEARS:    /* the parser checked the years */
 		return e->unit = RT_UNIT_BOOL;
 	case LANG_E_MEASURE:
 		if (e->measure.filter == LANG_F_CODED)
@@ -589,31 +590,95 @@ check_improve_order(struct checker *c)
 	}
 }
 
+static const char *
+session_word(int session)
+{
+	return session == RT_AM ? "AM" : "PM";
+}
+
+static int
+for_years(const struct lang_item *it)
+{
+	return it->years_from != RT_NO_YEAR;
+}
+
+/* The group session `session AM for years ...` with exactly these years, before `upto` (NULL: anywhere). */
+const struct lang_item *
+lang_group_session(const struct lang_decl *d, const struct lang_item *like, const struct lang_item *upto)
+{
+	for (const struct lang_item *it = d->items; it && it != upto; it = it->next)
+		if (it->kind == LANG_I_SESSION && for_years(it) && it->session == like->session &&
+		    it->years_from == like->years_from && it->years_until == like->years_until)
+			return it;
+	return NULL;
+}
+
+/* Year groups have one set of times per session: group sessions do not overlap. */
+static void
+check_group_session(struct checker *c, const struct lang_decl *d, const struct lang_item *g)
+{
+	char mine[16], theirs[16];
+	rt_years_format(g->years_from, g->years_until, mine);
+	for (const struct lang_item *it = d->items; it && it != g; it = it->next) {
+		if (it->kind != LANG_I_SESSION || !for_years(it) || it->session != g->session ||
+		    it->years_until < g->years_from || g->years_until < it->years_from)
+			continue;
+		rt_years_format(it->years_from, it->years_until, theirs);
+		if (strcmp(mine, theirs) == 0)
+			lang_error(c->d, g->loc, "session %s for years %s is declared twice", session_word(g->session), mine);
+		else
+			lang_error(c->d, g->years_loc, "session %s for years %s overlaps session %s for years %s: a year "
+			           "group has one set of register times", session_word(g->session), mine,
+			           session_word(it->session), theirs);
+		lang_note(c->d, it->loc, "first declared here");
+		return;
+	}
+}
+
+static void
+check_arrival(struct checker *c, const struct lang_decl *d, const struct lang_item *a)
+{
+	if (!lang_find_decl(c->ctx, LANG_D_CODE, a->text))
+		lang_error(c->d, a->text_loc, "arrival rule names unknown code \"%s\"", a->text);
+	char years[16];
+	if (for_years(a) && !lang_group_session(d, a, NULL)) {
+		rt_years_format(a->years_from, a->years_until, years);
+		lang_error(c->d, a->years_loc, "no 'session %s for years %s' is declared: arrival times for some years "
+		           "need a session line for those years", session_word(a->session), years);
+	}
+	const struct lang_item *before = NULL; /* the last arrival line of the same session and years */
+	for (const struct lang_item *it = d->items; it && it != a; it = it->next)
+		if (it->kind == LANG_I_ARRIVAL && it->session == a->session && it->years_from == a->years_from &&
+		    it->years_until == a->years_until)
+			before = it;
+	if (before && a->after <= before->after) {
+		char t[6];
+		rt_time_format(a->after, t);
+		lang_error(c->d, a->loc, "arrival rules for %s%s must rise in time: %s is not after the rule before it",
+		           session_word(a->session), for_years(a) ? " (for those years)" : "", t);
+	}
+}
+
 static void
 check_register(struct checker *c, struct lang_decl *d)
 {
 	const struct lang_item *seen[2] = { NULL, NULL };
-	int last_after[2] = { -1, -1 };
 	for (const struct lang_item *it = d->items; it; it = it->next) {
-		const char *sname = it->session == RT_AM ? "AM" : "PM";
+		const char *sname = session_word(it->session);
 		if (it->kind == LANG_I_SESSION) {
-			if (seen[it->session]) {
-				lang_error(c->d, it->loc, "session %s is declared twice", sname);
-				lang_note(c->d, seen[it->session]->loc, "first declared here");
+			if (for_years(it)) {
+				check_group_session(c, d, it);
+			} else {
+				if (seen[it->session]) {
+					lang_error(c->d, it->loc, "session %s is declared twice", sname);
+					lang_note(c->d, seen[it->session]->loc, "first declared here");
+				}
+				seen[it->session] = it;
 			}
-			seen[it->session] = it;
 			if (it->opens >= 0 && it->closes >= 0 && it->closes <= it->opens)
 				lang_error(c->d, it->loc, "session %s closes before it opens", sname);
 		} else if (it->kind == LANG_I_ARRIVAL) {
-			if (!lang_find_decl(c->ctx, LANG_D_CODE, it->text))
-				lang_error(c->d, it->text_loc, "arrival rule names unknown code \"%s\"", it->text);
-			if (it->after <= last_after[it->session]) {
-				char t[6];
-				rt_time_format(it->after, t);
-				lang_error(c->d, it->loc, "arrival rules for %s must rise in time: %s is not after the "
-				           "rule before it", sname, t);
-			}
-			last_after[it->session] = it->after;
+			check_arrival(c, d, it);
 		}
 	}
 }

@@ -296,6 +296,9 @@ gen_expr(struct gen *g, const struct lang_expr *e)
 		emit(g, RT_OP_IN_FORCE, rt_program_range(g->p, &r), e->loc);
 		return;
 	}
+	case LANG_E_YEARS:
+		emit(g, RT_OP_IN_YEARS, rt_years_pack(e->years_from, e->years_until), e->loc);
+		return;
 	}
 }
 
@@ -335,27 +338,60 @@ gen_codes(struct gen *g)
 }
 
 static void
+gen_arrival(struct gen *g, const struct lang_decl *d, const struct lang_item *it, uint32_t group)
+{
+	const struct lang_decl *code = lang_find_decl(g->ctx, LANG_D_CODE, it->text);
+	struct rt_arrival_rule a = {
+		.session = (uint8_t)it->session,
+		.after = (int16_t)it->after,
+		.code = (uint8_t)code->index,
+		.source = str(g->p, it->owner ? it->owner : lang_decl_source(d)), /* owner: the line's source */
+		.line = line_of(it->loc),
+		.file = file_of(g, it->loc),
+		.group = group,
+	};
+	rt_program_arrival(g->p, &a);
+}
+
+/* The group session index (1-based, as arrival rules hold it) of an arrival line's years. */
+static uint32_t
+group_of(const struct lang_decl *d, const struct lang_item *arrival)
+{
+	const struct lang_item *session = lang_group_session(d, arrival, NULL);
+	uint32_t k = 0;
+	for (const struct lang_item *it = d->items; it; it = it->next)
+		if (it->kind == LANG_I_SESSION && it->years_from != RT_NO_YEAR) {
+			k++;
+			if (it == session)
+				return k;
+		}
+	return 0;
+}
+
+/* The school-wide sessions and arrival rules, then the groups' (so the file keeps the order). */
+static void
 gen_register(struct gen *g, const struct lang_decl *d)
 {
 	for (const struct lang_item *it = d->items; it; it = it->next) {
-		if (it->kind == LANG_I_SESSION) {
+		if (it->kind == LANG_I_SESSION && it->years_from == RT_NO_YEAR) {
 			g->p->sessions[it->session].opens = (int16_t)it->opens;
 			g->p->sessions[it->session].closes = (int16_t)it->closes;
 			g->p->sessions[it->session].line = line_of(it->loc);
 			g->p->sessions[it->session].file = file_of(g, it->loc);
-		} else if (it->kind == LANG_I_ARRIVAL) {
-			const struct lang_decl *code = lang_find_decl(g->ctx, LANG_D_CODE, it->text);
-			struct rt_arrival_rule a = {
-				.session = (uint8_t)it->session,
-				.after = (int16_t)it->after,
-				.code = (uint8_t)code->index,
-				.source = str(g->p, it->owner ? it->owner : lang_decl_source(d)), /* owner: the line's source */
-				.line = line_of(it->loc),
-				.file = file_of(g, it->loc),
+		} else if (it->kind == LANG_I_SESSION) {
+			struct rt_group_session s = {
+				.session = (uint8_t)it->session, .from = (int8_t)it->years_from,
+				.until = (int8_t)it->years_until, .opens = (int16_t)it->opens, .closes = (int16_t)it->closes,
+				.line = line_of(it->loc), .file = file_of(g, it->loc),
 			};
-			rt_program_arrival(g->p, &a);
+			rt_program_group(g->p, &s);
+		} else if (it->kind == LANG_I_ARRIVAL && it->years_from == RT_NO_YEAR) {
+			gen_arrival(g, d, it, 0);
 		}
 	}
+	for (const struct lang_item *it = d->items; it; it = it->next)
+		if (it->kind == LANG_I_ARRIVAL && it->years_from != RT_NO_YEAR)
+			gen_arrival(g, d, it, group_of(d, it));
 }
 
 static void

@@ -51,6 +51,11 @@ struct rt_program *lang_codegen(struct lang_ctx *ctx);
  * leave notice. */
 struct lang_decl *lang_find_value(const struct lang_ctx *ctx, const char *name);
 struct lang_decl *lang_find_decl(const struct lang_ctx *ctx, enum lang_decl_kind kind, const char *name);
+
+/* In a register block: the `session ... for years ...` line with the session and years of `like`,
+ * written before `upto` (NULL: anywhere), or NULL (check.c). */
+const struct lang_item *lang_group_session(const struct lang_decl *d, const struct lang_item *like,
+                                           const struct lang_item *upto);
 struct lang_decl *lang_find_stage(const struct lang_ctx *ctx, int64_t n);
 
 /* The index behind them, filled while merging: room for `total` declarations;

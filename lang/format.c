@@ -96,6 +96,27 @@ number_end(const char *t, size_t len, size_t i)
 	return k < len && t[k] == '%' ? k + 1 : j;
 }
 
+/* The end of a year group starting at i (N1, R, Y15, 7), or i when there is none. */
+static size_t
+year_end(const char *t, size_t len, size_t i)
+{
+	if (i < len && t[i] == 'R' && (i + 1 == len || !(is_word_start(t[i + 1]) || is_digit(t[i + 1]))))
+		return i + 1;
+	if (i + 1 < len && (t[i] == 'N' || t[i] == 'Y') && is_digit(t[i + 1]))
+		return digits(t, len, i + 1);
+	return digits(t, len, i);
+}
+
+/* A range of year groups written without spaces (N1-R, 1-2) stays one token, not a subtraction. */
+static size_t
+year_range_end(const char *t, size_t len, size_t start, size_t j)
+{
+	if (year_end(t, len, start) != j || j + 1 >= len || t[j] != '-')
+		return j;
+	size_t k = year_end(t, len, j + 1);
+	return k > j + 1 && (k == len || !(is_word_start(t[k]) || is_digit(t[k]))) ? k : j;
+}
+
 static void
 push_line(struct scan *s, const struct lline *l)
 {
@@ -153,7 +174,7 @@ scan_text(const char *t, size_t len, struct scan *s)
 				j++;
 			kind = T_STRING;
 		} else if (is_digit(c)) {
-			j = number_end(t, len, i);
+			j = year_range_end(t, len, i, number_end(t, len, i));
 			kind = T_NUMBER;
 		} else if ((unsigned char)c == 0xC2 && i + 2 < len && (unsigned char)t[i + 1] == 0xA3 &&
 		           is_digit(t[i + 2])) {
@@ -165,6 +186,7 @@ scan_text(const char *t, size_t len, struct scan *s)
 			j = i + 1;
 			while (j < len && (is_word_start(t[j]) || is_digit(t[j])))
 				j++;
+			j = year_range_end(t, len, i, j);
 			kind = T_WORD;
 		} else if (i + 1 < len && t[i + 1] == '=' && (c == '<' || c == '>' || c == '!')) {
 			j = i + 2;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "lang/ast.h"
+#include "lang/groups.h"
 #include "lang/parse.h"
 #include "runtime/machine/date.h"
 
@@ -60,6 +61,7 @@ static int64_t whole(struct lang_parse *ps, struct rt_value v, LANG_YYLTYPE loc,
 static int64_t school_weeks(struct lang_parse *ps, struct rt_value v, LANG_YYLTYPE loc, const char *phrase);
 static struct lang_item *append_item(struct lang_item *list, struct lang_item *it);
 #define A (ps->arena)
+
 }
 
 %union {
@@ -75,6 +77,7 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 	struct { rt_date from, until; } dates;
 	struct { uint8_t period; int64_t weeks; struct lang_loc loc; int64_t stage; const char *flag; } period;
 	struct { int at; int64_t stage; const char *flag; } at;
+	struct lang_years years;
 }
 
 %token START_FILE START_EXPR
@@ -107,25 +110,30 @@ static struct lang_item *append_item(struct lang_item *list, struct lang_item *i
 %token BEGAN "began" A_YEAR_AGO "a year ago"
 %token REGISTER_CLOSES_WITHIN "register closes within" OF_OPENING "of opening"
 %token SAME_EVERY_SESSION "the same for every session"
+%token YEAR_GROUP "year group" KEY_STAGE "key stage" PHASE "phase" FOR_YEARS "for years" SIXTH_FORM "sixth form"
+%token <str> YEARNAME "a year group"
 %token ADVANCE "advance" WRITING "writing" ANY "any" OF "of" LONGEST "longest" RUN "run" SCHOOL_YEAR "school year"
 
 %left OR
 %left AND
 %precedence NOT
 %nonassoc '<' '>' '=' LE GE NE BELOW ABOVE AT MORE
+%precedence ONE_YEAR /* `year group is 2` then '-': a range of years (2-4), not a subtraction */
 %left '+' '-'
 
 %type <decl> decl decl_body code_decl
 %type <expr> expr primary measure_expr longest_run
 %type <item> register_items register_item schedule_items schedule_item rule_items rule_item
 %type <item> letter_items letter_item penalty_items penalty_item fine letterhead_items letterhead_item
-%type <item> improve_items improve_item
+%type <item> improve_items improve_item session_head
 %type <str> name opt_source opt_string opt_by opt_otherwise
 %type <num> opt_same opt_in_writing opt_replaces category session_name ordinal relop since
 %type <strs> codes
 %type <dates> dates
 %type <period> period
 %type <at> at
+%type <years> years opt_for_years
+%type <num> year
 
 %%
 
@@ -257,19 +265,35 @@ register_items
 	;
 
 register_item
-	: SESSION session_name NEWLINE
-		{ $$ = lang_item_new(A, LANG_I_SESSION, @$); $$->session = $2; }
-	| SESSION session_name OPENS TIME NEWLINE
-		{ $$ = lang_item_new(A, LANG_I_SESSION, @$); $$->session = $2; $$->opens = $4; }
-	| SESSION session_name CLOSES TIME NEWLINE
-		{ $$ = lang_item_new(A, LANG_I_SESSION, @$); $$->session = $2; $$->closes = $4; }
-	| SESSION session_name OPENS TIME CLOSES TIME NEWLINE
-		{ $$ = lang_item_new(A, LANG_I_SESSION, @$); $$->session = $2; $$->opens = $4; $$->closes = $6; }
-	| ARRIVING AFTER TIME IN session_name IS STRING opt_source NEWLINE
-		{ $$ = lang_item_new(A, LANG_I_ARRIVAL, @$); $$->after = $3; $$->session = $5; $$->text = $7;
-		  $$->text_loc = @7; $$->owner = $8; }
+	: session_head NEWLINE { $$ = $1; $$->loc = @$; }
+	| session_head OPENS TIME NEWLINE { $$ = $1; $$->loc = @$; $$->opens = $3; }
+	| session_head CLOSES TIME NEWLINE { $$ = $1; $$->loc = @$; $$->closes = $3; }
+	| session_head OPENS TIME CLOSES TIME NEWLINE { $$ = $1; $$->loc = @$; $$->opens = $3; $$->closes = $5; }
+	| ARRIVING AFTER TIME IN session_name opt_for_years IS STRING opt_source NEWLINE
+		{ $$ = lang_item_new(A, LANG_I_ARRIVAL, @$); $$->after = $3; $$->session = $5; $$->text = $8;
+		  $$->text_loc = @8; $$->owner = $9; lang_item_set_years($$, $6, @6); }
 	| SOURCE STRING NEWLINE { $$ = lang_item_new(A, LANG_I_SOURCE, @$); $$->text = $2; }
 	| error NEWLINE { $$ = NULL; yyerrok; if (lang_diags_full(ps->diags)) YYABORT; }
+	;
+
+session_head
+	: SESSION session_name opt_for_years
+		{ $$ = lang_item_new(A, LANG_I_SESSION, @$); $$->session = $2; lang_item_set_years($$, $3, @3); }
+	;
+
+opt_for_years
+	: %empty { $$.from = $$.until = RT_NO_YEAR; }
+	| FOR_YEARS years { $$ = $2; }
+	;
+
+years
+	: year %prec ONE_YEAR { $$.from = $$.until = $1; }
+	| year '-' year { $$ = lang_year_range(ps, $1, $3, @$); }
+	;
+
+year
+	: NUMBER { $$ = lang_year_number(ps, $1, @1); }
+	| YEARNAME { $$ = lang_year_name(ps, $1, @1); }
 	;
 
 session_name
@@ -434,6 +458,11 @@ primary
 	| TIME { $$ = lang_expr_new(A, LANG_E_VALUE, @$); $$->value = (struct rt_value){ $1, 1, RT_UNIT_TIME }; }
 	| name { $$ = lang_expr_new(A, LANG_E_NAME, @$); $$->name = $1; }
 	| STAGE NUMBER { $$ = lang_expr_new(A, LANG_E_STAGE, @$); $$->stage = whole(ps, $2, @2, "a stage number"); }
+	| YEAR_GROUP IS years { $$ = lang_year_group(ps, @$, $3); }
+	| KEY_STAGE NUMBER { $$ = lang_key_stage(ps, @$, $2, @2); }
+	| KEY_STAGE IS NUMBER { $$ = lang_key_stage(ps, @$, $3, @3); }
+	| PHASE IS name { $$ = lang_phase(ps, @$, $3, @3); }
+	| PHASE IS SIXTH_FORM { $$ = lang_phase(ps, @$, "sixth form", @3); }
 	| measure_expr
 	| measure_expr period
 		{ $$ = $1; $$->loc = @$; $$->measure.period = $2.period; $$->measure.weeks = $2.weeks;

@@ -2,26 +2,26 @@
 
 #include <string.h>
 
-/* The code the policy's arrival rules give for arriving at `arrival` in `session`,
- * or RT_NO_MARK when the pupil was on time. */
+/* The code the arrival rules that apply (`t`: the pupil's group's or the school's)
+ * give for arriving at `arrival` in `session`, or RT_NO_MARK when the pupil was on time. */
 static uint8_t
-expected_for_arrival(const struct rt_program *prog, int session, int arrival)
+expected_for_arrival(const struct rt_program *prog, const struct rt_register_times *t, int session, int arrival)
 {
 	const struct rt_arrival_rule *best = NULL;
 	for (size_t i = 0; i < prog->narrivals; i++) {
 		const struct rt_arrival_rule *a = &prog->arrivals[i];
-		if (a->session == session && arrival > a->after && (!best || a->after > best->after))
+		if (a->session == session && a->group == t->rules && arrival > a->after && (!best || a->after > best->after))
 			best = a;
 	}
 	return best ? best->code : RT_NO_MARK;
 }
 
 static int
-is_arrival_code(const struct rt_program *prog, int session, uint8_t code)
+is_arrival_code(const struct rt_program *prog, const struct rt_register_times *t, int session, uint8_t code)
 {
 	for (size_t i = 0; i < prog->narrivals; i++)
-		if (prog->arrivals[i].session == session && prog->codes[prog->arrivals[i].code].maps_to ==
-		    prog->codes[code].maps_to)
+		if (prog->arrivals[i].session == session && prog->arrivals[i].group == t->rules &&
+		    prog->codes[prog->arrivals[i].code].maps_to == prog->codes[code].maps_to)
 			return 1;
 	return 0;
 }
@@ -56,8 +56,10 @@ eng_arrival_codes(const struct rt_program *prog, const struct reg_arrival *arr, 
  */
 size_t
 eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, const int16_t *codes,
-                       size_t narr, rt_date as_of, struct eng_disagreement *out)
+                       size_t narr, rt_date as_of, int year, struct eng_disagreement *out)
 {
+	const struct rt_register_times times[2] = { rt_register_times(prog, RT_AM, year),
+	                                            rt_register_times(prog, RT_PM, year) };
 	size_t n = 0;
 	for (size_t i = 0; i < narr; i++) {
 		if (arr[i].date > as_of) /* not yet happened, as far as this evaluation knows */
@@ -66,18 +68,19 @@ eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *
 		if (code < 0)
 			continue;
 		int session = arr[i].session;
+		const struct rt_register_times *t = &times[session & 1];
 		int arrival = arr[i].arrival;
 		if (arrival < 0) {
-			int opens = prog->sessions[session].opens;
+			int opens = t->opens;
 			if (arr[i].minutes_late < 0 || opens < 0)
 				continue;
 			arrival = opens + arr[i].minutes_late;
 		}
 		uint8_t statutory = prog->codes[code].maps_to;
-		if (prog->codes[statutory].category != RT_CAT_PRESENT && !is_arrival_code(prog, session, (uint8_t)code))
+		if (prog->codes[statutory].category != RT_CAT_PRESENT && !is_arrival_code(prog, t, session, (uint8_t)code))
 			continue;
-		uint8_t expected = expected_for_arrival(prog, session, arrival);
-		int agrees = expected == RT_NO_MARK ? !is_arrival_code(prog, session, (uint8_t)code)
+		uint8_t expected = expected_for_arrival(prog, t, session, arrival);
+		int agrees = expected == RT_NO_MARK ? !is_arrival_code(prog, t, session, (uint8_t)code)
 		                                    : prog->codes[expected].maps_to == statutory;
 		if (agrees)
 			continue;

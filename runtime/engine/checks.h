@@ -16,10 +16,11 @@
 void eng_arrival_codes(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, int16_t *codes);
 
 /* Compares a pupil's recorded arrivals (a slice of arr, with the matching slice
- * of their codes) with the arrival rules up to as_of; writes each disagreement
+ * of their codes) with the arrival rules up to as_of, those of the register times
+ * of the pupil's year group (RT_NO_YEAR: the school's); writes each disagreement
  * to out (room for narr). */
 size_t eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, const int16_t *codes,
-                              size_t narr, rt_date as_of, struct eng_disagreement *out);
+                              size_t narr, rt_date as_of, int year, struct eng_disagreement *out);
 
 /* The arrivals of one pupil: a slice of the array sorted by pupil id. */
 const struct reg_arrival *eng_pupil_arrivals(const struct reg_arrival *arr, size_t narr, int64_t pupil_id,

@@ -3,20 +3,12 @@
  * whether it held and why, in words a headteacher can read.
  */
 #include "runtime/engine/run.h"
+#include "runtime/engine/explain_groups.h"
 
 #include <inttypes.h>
 #include <string.h>
 
 #include "runtime/machine/opcodes.h"
-
-/* "policy" for a line of the school's own file; the file's name for one of the baseline's. */
-static const char *
-where(const struct rt_program *prog, uint32_t file)
-{
-	if (file == RT_NO_STRING || file == prog->source_file)
-		return "policy";
-	return rt_program_str(prog, file);
-}
 
 static const char *
 comparison_words(uint8_t op)
@@ -173,6 +165,11 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 			any = 1;
 			continue;
 		}
+		if (e->op == RT_OP_IN_YEARS) {
+			eng_explain_years(e, out);
+			any = 1;
+			continue;
+		}
 		char left[64], right[64], at[64];
 		rt_value_format(&e->left, left, sizeof left);
 		rt_value_format(&e->right, right, sizeof right);
@@ -191,7 +188,7 @@ explain_rule(const struct rt_program *prog, const struct eng_outcome *o, size_t 
 	if (o->history)
 		explain_history(prog, o, i, out);
 	if (r->source != RT_NO_STRING)
-		fprintf(out, "      source: %s (%s line %u)\n", rt_program_str(prog, r->source), where(prog, r->file),
+		fprintf(out, "      source: %s (%s line %u)\n", rt_program_str(prog, r->source), eng_policy_file(prog, r->file),
 		        r->line);
 }
 
@@ -208,7 +205,7 @@ explain_targets(const struct rt_program *prog, FILE *out)
 			snprintf(v, sizeof v, "%s", rt_program_str(prog, prog->facts[i].text));
 		else
 			rt_value_format(&prog->facts[i].value, v, sizeof v);
-		fprintf(out, "  the policy's target for %s: %s (%s line %u)\n", key + 7, v, where(prog, prog->facts[i].file),
+		fprintf(out, "  the policy's target for %s: %s (%s line %u)\n", key + 7, v, eng_policy_file(prog, prog->facts[i].file),
 		        prog->facts[i].line);
 	}
 }
@@ -323,6 +320,7 @@ eng_explain_pupil(const struct rt_program *prog, const struct eng_outcome *o, FI
 	char when[48];
 	rt_date_format_long(o->as_of, when, sizeof when);
 	explain_figures(prog, o, when, out);
+	eng_explain_groups(prog, o, out);
 
 	fprintf(out, "\nMeasures the policy uses:\n");
 	for (size_t m = 0; m < prog->nmeasures; m++) {

@@ -107,6 +107,19 @@ json_term(const struct rt_program *prog, const struct rt_trace_entry *e, FILE *o
 		fprintf(out, ",\"met\":%s}", e->result ? "true" : "false");
 		return;
 	}
+	if (e->op == RT_OP_IN_YEARS) {
+		int from = 0, until = 0;
+		char years[16], name[8];
+		rt_years_unpack(e->label, &from, &until);
+		rt_years_format(from, until, years);
+		fputs("{\"kind\":\"years\",", out);
+		json_key_string(out, "years", years);
+		fputc(',', out);
+		json_key_string(out, "year_group",
+		                e->left.unit == RT_UNIT_NONE_VALUE ? NULL : rt_year_name((int)e->left.num, name));
+		fprintf(out, ",\"met\":%s}", e->result ? "true" : "false");
+		return;
+	}
 	fputs("{\"kind\":\"comparison\",", out);
 	json_key_string(out, "measure", e->label != RT_NO_STRING ? rt_program_str(prog, e->label) : NULL);
 	fputs(",\"value\":", out);

@@ -254,6 +254,7 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 	const struct rt_program *prog = it->prog;
 	rt_date as_of = it->params.as_of;
 	s->error = NULL;
+	s->ev.year = s->ev_parent.year = s->pupil.year_group;
 	/* one pass: translated and counted together; the evaluation counts nothing again */
 	s->suspect = rt_eval_load_marks(&s->ev, as_of, &it->map, it->limited, s->pupil.marks, s->pupil.nmarks, s->marks);
 	const rt_date *held = eng_history_book_find(&it->book, s->pupil.id);
@@ -268,7 +269,8 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 	const struct reg_arrival *pa = eng_pupil_arrivals(it->arr, it->narr, s->pupil.id, &npa);
 	s->outcome = (struct eng_outcome){
 		.pupil = &s->pupil, .ev = &s->ev, .marks = s->marks, .as_of = as_of, .disagreements = s->dis,
-		.ndisagreements = eng_find_disagreements(prog, pa, it->arr_code + (pa - it->arr), npa, as_of, s->dis),
+		.ndisagreements = eng_find_disagreements(prog, pa, it->arr_code + (pa - it->arr), npa, as_of,
+		                                         s->pupil.year_group, s->dis),
 		.history = held,
 		.parents = s->parents, .contacts = pp.parents, .ncontacts = pp.nparents,
 		.alternative = rt_program_str(prog, prog->penalty.alternative),

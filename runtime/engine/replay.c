@@ -25,6 +25,7 @@
 struct replay_pupil {
 	int64_t id;
 	char *upn;
+	int year;                      /* year group (years.h), for the policy's pupil groups */
 	struct eng_pupil_penalties pen;
 };
 
@@ -81,6 +82,7 @@ load_pupils(struct replay *rp)
 		struct replay_pupil *rpp = &rp->pupils[rp->npupils];
 		eng_translate_marks(xlat, NULL, p.marks, p.nmarks, rp->marks + rp->npupils * rp->nsessions, rp->nsessions);
 		rpp->id = p.id;
+		rpp->year = p.year_group;
 		if (!(rpp->upn = strdup(p.upn)))
 			break;
 		rp->npupils++;
@@ -201,6 +203,7 @@ evaluate_share(void *arg)
 		struct replay_pupil *p = &rp->pupils[i];
 		rt_date *held = rp->held + i * nr;
 		struct rt_pupil_history h = { held, eng_penalties_counted_until(&p->pen, day) };
+		ev->year = p->year;
 		if (rt_eval_pupil_tally(ev, rp->marks + i * rp->nsessions, day, &h, rp->tally + i * rp->ntally)) {
 			snprintf(job->error, sizeof job->error, "pupil %s: %s", p->upn, ev->error);
 			job->status = -1;

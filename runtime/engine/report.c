@@ -264,7 +264,7 @@ json_figures(struct eng_report *r, const struct eng_outcome *o, struct base_out 
 	pupil_name(o->pupil, name, sizeof name);
 	base_out_str(b, ",\"name\":");
 	base_out_json(b, name);
-	if (o->pupil->year_group >= 0)
+	if (o->pupil->year_group != RT_NO_YEAR)
 		put_field(b, ",\"year_group\":", o->pupil->year_group);
 	base_out_str(b, ",\"as_of\":\"");
 	base_out_str(b, as_of_text(r, o->as_of));

@@ -23,7 +23,7 @@ eng_stats_add(struct eng_stats_counts *a, const struct eng_stats_counts *b)
 static int
 in_cohort(int year_group)
 {
-	return year_group < 0 || (year_group >= 1 && year_group <= 11);
+	return year_group == RT_NO_YEAR || (year_group >= 1 && year_group <= 11);
 }
 
 /* One pupil's sessions over school days [first, last), as an enrolment. */
@@ -138,7 +138,7 @@ collect(const struct rt_program *prog, struct reg_store *store, rt_date from, rt
 		if (!c.enrolments)
 			continue;
 		eng_stats_add(&out->all, &c);
-		eng_stats_add(&out->year[p.year_group < 0 ? ENG_STATS_NO_YEAR : p.year_group], &c);
+		eng_stats_add(&out->year[p.year_group == RT_NO_YEAR ? ENG_STATS_NO_YEAR : p.year_group], &c);
 		if (weekly)
 			count_weeks(prog, xlat, &p, first, last, slot_of, out->weeks);
 	}

@@ -158,7 +158,7 @@ eng_deciding_windows(const struct rt_program *prog, const struct eng_outcome *o,
 	const struct rt_eval *ev = o->ev;
 	for (size_t t = 0; t < ev->ntrace && n < max; t++) {
 		const struct rt_trace_entry *e = &ev->trace[t];
-		if (!e->result || e->op == RT_OP_IN_FORCE || e->rule >= prog->nrules ||
+		if (!e->result || e->op == RT_OP_IN_FORCE || e->op == RT_OP_IN_YEARS || e->rule >= prog->nrules ||
 		    !decides(o, &prog->rules[e->rule], e->rule))
 			continue;
 		for (size_t m = 0; m < prog->nmeasures; m++) {

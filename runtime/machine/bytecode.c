@@ -21,6 +21,7 @@ enum section {
 	SEC_STRINGS = 1, SEC_CONSTANTS, SEC_CODES, SEC_CODESETS, SEC_MEASURES, SEC_SCHEDULES, SEC_RULES,
 	SEC_ACTIONS, SEC_LETTERS, SEC_FINES, SEC_PENALTY, SEC_REGISTER, SEC_ARRIVALS, SEC_FACTS, SEC_CODE,
 	SEC_LINES, SEC_SOURCE, SEC_RANGES,
+	SEC_GROUPS, SEC_GROUP_ARRIVALS, /* 2.3, only when the policy has register times per group */
 	SEC_END = 0x444e45 /* "END" */
 };
 
@@ -30,7 +31,7 @@ static const char *const section_names[] = {
 	[SEC_RULES] = "rules", [SEC_ACTIONS] = "actions", [SEC_LETTERS] = "letters", [SEC_FINES] = "fines",
 	[SEC_PENALTY] = "penalty", [SEC_REGISTER] = "register", [SEC_ARRIVALS] = "arrivals",
 	[SEC_FACTS] = "facts", [SEC_CODE] = "code", [SEC_LINES] = "line table", [SEC_SOURCE] = "source file",
-	[SEC_RANGES] = "date ranges",
+	[SEC_RANGES] = "date ranges", [SEC_GROUPS] = "group sessions", [SEC_GROUP_ARRIVALS] = "group arrival rules",
 };
 
 /* Fixed record sizes in bytes, as written below. */
@@ -47,6 +48,8 @@ enum {
 	PENALTY_SIZE = 1 + 1 + 1 + 2 + 4 + 4 + 4,
 	REGISTER_SIZE = 2 * (2 + 2 + 4 + 4),
 	ARRIVAL_SIZE = 1 + 2 + 1 + 4 + 4 + 4,
+	GROUP_SIZE = 1 + 1 + 1 + 2 + 2 + 4 + 4,
+	GROUP_ARRIVAL_SIZE = ARRIVAL_SIZE + 4,
 	FACT_SIZE = 4 + 4 + 8 + 8 + 1 + 4 + 4 + 4,
 	RANGE_SIZE = 4 + 4,
 	INSTR_SIZE = 1 + 4,
@@ -260,6 +263,54 @@ rt_bytecode_checksum(const uint8_t *buf, size_t len)
 	return ~crc;
 }
 
+/* The school-wide arrival rules (`groups` 0), or the groups' with their group. */
+static void
+put_arrivals(struct writer *w, const struct rt_program *p, int groups)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < p->narrivals; i++)
+		n += (p->arrivals[i].group != 0) == groups;
+	put_u32(w, n);
+	for (size_t i = 0; i < p->narrivals; i++) {
+		const struct rt_arrival_rule *a = &p->arrivals[i];
+		if ((a->group != 0) != groups)
+			continue;
+		put_u8(w, a->session);
+		put_u16(w, (uint16_t)a->after);
+		put_u8(w, a->code);
+		put_u32(w, a->source);
+		put_u32(w, a->line);
+		put_u32(w, a->file);
+		if (groups)
+			put_u32(w, a->group);
+	}
+}
+
+/* Register times per group (2.3): written only when there are some, so a policy
+ * without them is the file 2.2 wrote. */
+static void
+write_groups(struct writer *w, const struct rt_program *p)
+{
+	if (!p->ngroups)
+		return;
+	size_t at = begin_section(w, SEC_GROUPS);
+	put_u32(w, (uint32_t)p->ngroups);
+	for (size_t i = 0; i < p->ngroups; i++) {
+		const struct rt_group_session *g = &p->groups[i];
+		put_u8(w, g->session);
+		put_u8(w, (uint8_t)g->from);
+		put_u8(w, (uint8_t)g->until);
+		put_u16(w, (uint16_t)g->opens);
+		put_u16(w, (uint16_t)g->closes);
+		put_u32(w, g->line);
+		put_u32(w, g->file);
+	}
+	end_section(w, at);
+	at = begin_section(w, SEC_GROUP_ARRIVALS);
+	put_arrivals(w, p, 1);
+	end_section(w, at);
+}
+
 static void
 write_rest(struct writer *w, const struct rt_program *p)
 {
@@ -283,16 +334,7 @@ write_rest(struct writer *w, const struct rt_program *p)
 	end_section(w, at);
 
 	at = begin_section(w, SEC_ARRIVALS);
-	put_u32(w, (uint32_t)p->narrivals);
-	for (size_t i = 0; i < p->narrivals; i++) {
-		const struct rt_arrival_rule *a = &p->arrivals[i];
-		put_u8(w, a->session);
-		put_u16(w, (uint16_t)a->after);
-		put_u8(w, a->code);
-		put_u32(w, a->source);
-		put_u32(w, a->line);
-		put_u32(w, a->file);
-	}
+	put_arrivals(w, p, 0);
 	end_section(w, at);
 
 	at = begin_section(w, SEC_FACTS);
@@ -334,6 +376,7 @@ write_rest(struct writer *w, const struct rt_program *p)
 		put_u32(w, (uint32_t)p->ranges[i].until);
 	}
 	end_section(w, at);
+	write_groups(w, p);
 
 	/* The end section holds the CRC-32 of every byte before it: the
 	 * verifier proves a program safe to run, not that it is the one compiled,
@@ -789,6 +832,64 @@ read_ranges(struct reader *r, struct rt_program *p)
 }
 
 static void
+read_groups(struct reader *r, struct rt_program *p)
+{
+	p->groups = get_table(r, &p->ngroups, GROUP_SIZE, sizeof *p->groups);
+	p->cap_groups = p->ngroups;
+	for (size_t i = 0; i < p->ngroups && !r->failed; i++) {
+		struct rt_group_session *g = &p->groups[i];
+		g->session = get_u8(r);
+		g->from = (int8_t)get_u8(r);
+		g->until = (int8_t)get_u8(r);
+		g->opens = (int16_t)get_u16(r);
+		g->closes = (int16_t)get_u16(r);
+		g->line = get_u32(r);
+		g->file = get_u32(r);
+	}
+}
+
+/* The groups' arrival rules, after the school-wide ones. */
+static void
+read_group_arrivals(struct reader *r, struct rt_program *p)
+{
+	size_t n = 0;
+	struct rt_arrival_rule *more = get_table(r, &n, GROUP_ARRIVAL_SIZE, sizeof *more);
+	if (r->failed || n == 0)
+		return;
+	struct rt_arrival_rule *all = realloc(p->arrivals, (p->narrivals + n) * sizeof *all);
+	if (!all) {
+		free(more);
+		read_fail(r, "out of memory reading section '%s'", r->section);
+		return;
+	}
+	for (size_t i = 0; i < n && !r->failed; i++) {
+		struct rt_arrival_rule *a = &more[i];
+		a->session = get_u8(r);
+		a->after = (int16_t)get_u16(r);
+		a->code = get_u8(r);
+		a->source = get_u32(r);
+		a->line = get_u32(r);
+		a->file = get_u32(r);
+		a->group = get_u32(r);
+	}
+	memcpy(all + p->narrivals, more, n * sizeof *all);
+	free(more);
+	p->arrivals = all;
+	p->narrivals += n;
+	p->cap_arrivals = p->narrivals;
+}
+
+/* The tag of the next section, without reading it. */
+static uint32_t
+peek_tag(const struct reader *r, size_t file_len)
+{
+	if (file_len - r->pos < 4)
+		return 0;
+	const uint8_t *b = r->buf + r->pos;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void
 read_code(struct reader *r, struct rt_program *p)
 {
 	p->max_stack = get_u16(r);
@@ -843,7 +944,7 @@ read_end(struct reader *r, size_t file_len)
 				read_fail(r, "%zu bytes after the end section", file_len - r->pos);
 			return;
 		}
-		if (tag <= SEC_RANGES) {
+		if (tag <= SEC_GROUP_ARRIVALS) {
 			read_fail(r, "section tag %u out of order at byte %zu", tag, start);
 			return;
 		}
@@ -907,6 +1008,10 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 	SECTION(&r, len, SEC_LINES, read_lines(&r, p));
 	SECTION(&r, len, SEC_SOURCE, p->source_file = get_u32(&r));
 	SECTION(&r, len, SEC_RANGES, read_ranges(&r, p));
+	if (!r.failed && peek_tag(&r, len) == SEC_GROUPS) {
+		SECTION(&r, len, SEC_GROUPS, read_groups(&r, p));
+		SECTION(&r, len, SEC_GROUP_ARRIVALS, read_group_arrivals(&r, p));
+	}
 	if (!r.failed)
 		read_end(&r, len);
 	if (r.failed || rt_verify(p, err, errsz)) {

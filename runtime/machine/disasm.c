@@ -296,11 +296,23 @@ print_register(FILE *out, const struct rt_program *p)
 		print_time(out, p->sessions[s].closes);
 		fputc('\n', out);
 	}
+	for (size_t g = 0; g < p->ngroups; g++) {
+		const struct rt_group_session *gs = &p->groups[g];
+		char years[16];
+		rt_years_format(gs->from, gs->until, years);
+		fprintf(out, "  %s for years %s opens ", gs->session == RT_AM ? "AM" : "PM", years);
+		print_time(out, gs->opens);
+		fputs(" closes ", out);
+		print_time(out, gs->closes);
+		fprintf(out, "  (group %zu, line %u)\n", g + 1, gs->line);
+	}
 	fprintf(out, "\narrival rules (%zu)\n", p->narrivals);
 	for (size_t i = 0; i < p->narrivals; i++) {
 		const struct rt_arrival_rule *a = &p->arrivals[i];
 		fprintf(out, "  %3zu  %s after ", i, a->session == RT_AM ? "AM" : "PM");
 		print_time(out, a->after);
+		if (a->group)
+			fprintf(out, " for group %u", a->group);
 		fprintf(out, " is %s source ", code_name(p, a->code));
 		print_str(out, p, a->source);
 		fprintf(out, "  (line %u)\n", a->line);
@@ -384,6 +396,15 @@ print_operand_comment(FILE *out, const struct rt_program *p, const struct rt_ins
 			print_range(out, &p->ranges[in->operand]);
 		}
 		return;
+	case RT_OPND_YEARS: {
+		int from, until;
+		char years[16];
+		if (rt_years_unpack(in->operand, &from, &until) == 0) {
+			rt_years_format(from, until, years);
+			fprintf(out, "; years %s", years);
+		}
+		return;
+	}
 	}
 }
 

@@ -26,8 +26,9 @@ struct rt_span {
 struct rt_trace_entry {
 	uint32_t rule;          /* the rule being decided when it ran */
 	uint32_t pc;            /* instruction index (the line table gives the source line) */
-	uint8_t op;             /* RT_OP_LT .. RT_OP_NE, or RT_OP_IN_FORCE (left, right: from, until) */
-	uint32_t label;         /* string describing the left side (IN_FORCE: the range index) */
+	uint8_t op;             /* RT_OP_LT .. RT_OP_NE, RT_OP_IN_FORCE (left, right: from, until) or
+	                           RT_OP_IN_YEARS (left: the pupil's year group, none when not recorded) */
+	uint32_t label;         /* string describing the left side (IN_FORCE: the range index; IN_YEARS: the years) */
 	struct rt_value left;
 	struct rt_value right;
 	uint8_t result;
@@ -51,6 +52,8 @@ struct rt_eval {
 	int stage;                   /* highest stage number that holds, 0 if none */
 	int stage_rule;              /* its rule index, -1 if none */
 	struct rt_summary summary;   /* figures for the school year of the as-of date */
+	int year;                    /* the pupil's year group (years.h), RT_NO_YEAR when not recorded:
+	                                set by the caller before each pupil (rt_eval_init sets RT_NO_YEAR) */
 	/* tracing (explain): */
 	int tracing;
 	struct rt_trace_entry *trace; size_t ntrace, cap_trace;

@@ -18,6 +18,7 @@ rt_operand_kind_name(enum rt_operand_kind kind)
 	case RT_OPND_LABEL: return "label";
 	case RT_OPND_JUMP: return "jump";
 	case RT_OPND_RANGE: return "range";
+	case RT_OPND_YEARS: return "years";
 	}
 	return "?";
 }

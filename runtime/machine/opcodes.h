@@ -14,7 +14,8 @@ enum rt_operand_kind {
 	RT_OPND_RULE,     /* index into the rule table */
 	RT_OPND_LABEL,    /* index into the string table */
 	RT_OPND_JUMP,     /* instruction index, strictly greater than this one */
-	RT_OPND_RANGE     /* index into the table of date ranges */
+	RT_OPND_RANGE,    /* index into the table of date ranges */
+	RT_OPND_YEARS     /* a range of year groups, packed (years.h): not an index */
 };
 
 enum rt_opcode {

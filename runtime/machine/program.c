@@ -1,5 +1,6 @@
 #include "runtime/machine/program.h"
 #include "runtime/base/memory.h"
+#include "runtime/machine/opcodes.h"
 
 #include "runtime/base/out.h"
 
@@ -55,6 +56,7 @@ rt_program_free(struct rt_program *p)
 	free(p->letters);
 	free(p->fines);
 	free(p->arrivals);
+	free(p->groups);
 	free(p->facts);
 	free(p->ranges);
 	free(p->code);
@@ -186,6 +188,42 @@ uint32_t
 rt_program_arrival(struct rt_program *p, const struct rt_arrival_rule *a)
 {
 	return APPEND(p, arrivals, narrivals, cap_arrivals, *a);
+}
+
+uint32_t
+rt_program_group(struct rt_program *p, const struct rt_group_session *g)
+{
+	return APPEND(p, groups, ngroups, cap_groups, *g);
+}
+
+struct rt_register_times
+rt_register_times(const struct rt_program *p, int session, int year)
+{
+	struct rt_register_times t = { p->sessions[session].opens, p->sessions[session].closes, -1, 0 };
+	for (size_t g = 0; g < p->ngroups && year != RT_NO_YEAR; g++) {
+		const struct rt_group_session *s = &p->groups[g];
+		if (s->session != session || year < s->from || year > s->until)
+			continue;
+		t.group = (int)g;
+		if (s->opens >= 0)
+			t.opens = s->opens;
+		if (s->closes >= 0)
+			t.closes = s->closes;
+		for (size_t i = 0; i < p->narrivals; i++)
+			if (p->arrivals[i].group == g + 1)
+				t.rules = (uint32_t)g + 1;
+		break;
+	}
+	return t;
+}
+
+int
+rt_program_uses_groups(const struct rt_program *p)
+{
+	for (size_t i = 0; i < p->ncode; i++)
+		if (p->code[i].op == RT_OP_IN_YEARS)
+			return 1;
+	return p->ngroups > 0;
 }
 
 uint32_t

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "runtime/machine/date.h"
+#include "runtime/machine/years.h"
 
 #define RT_NO_STRING UINT32_MAX /* an absent optional string */
 #define RT_MAX_CODES 255        /* code indexes fit a byte; 255 means "no mark" */
@@ -223,6 +224,18 @@ struct rt_register_session {
 	uint32_t file;        /* string: that policy file, or RT_NO_STRING */
 };
 
+/* Register times for some year groups (`session AM for years N1-N2 opens 08:45`):
+ * they replace the school-wide session's for pupils in those years. Groups of
+ * one session do not overlap. */
+struct rt_group_session {
+	uint8_t session;      /* enum rt_session */
+	int8_t from, until;   /* year groups (years.h), both included */
+	int16_t opens;        /* minutes since midnight, -1 if not stated: the school-wide time applies */
+	int16_t closes;       /* -1 if not stated: the school-wide time applies */
+	uint32_t line;
+	uint32_t file;        /* string: the policy file of `line` */
+};
+
 /* Arriving strictly after `after` (minutes) in `session` gives `code`; the rule
  * with the latest `after` below the arrival time wins. */
 struct rt_arrival_rule {
@@ -232,6 +245,14 @@ struct rt_arrival_rule {
 	uint32_t source;
 	uint32_t line;
 	uint32_t file;        /* string: the policy file of `line` */
+	uint32_t group;       /* 0: school-wide; k + 1: for group session k's years only */
+};
+
+/* The register times that apply to a pupil: the session's, or a group's. */
+struct rt_register_times {
+	int16_t opens, closes;  /* -1 when not stated */
+	int group;              /* the group session's index, or -1 for the school-wide session */
+	uint32_t rules;         /* the arrival rules that apply: those with this `group` value */
 };
 
 /* A declared fact that is not evaluated per pupil but kept, shown and
@@ -266,6 +287,7 @@ struct rt_program {
 	struct rt_penalty penalty;
 	struct rt_register_session sessions[2];
 	struct rt_arrival_rule *arrivals; size_t narrivals;
+	struct rt_group_session *groups; size_t ngroups;
 	struct rt_fact *facts;       size_t nfacts;
 	struct rt_range *ranges;     size_t nranges;
 	struct rt_instr *code;       size_t ncode;
@@ -274,7 +296,7 @@ struct rt_program {
 	uint16_t max_stack;          /* the deepest stack the code needs (set by the compiler, checked by the verifier) */
 	/* capacities, for the builders below */
 	size_t cap_strings, cap_constants, cap_codes, cap_codesets, cap_measures, cap_schedules,
-	       cap_rules, cap_actions, cap_letters, cap_fines, cap_arrivals, cap_facts, cap_ranges, cap_code;
+	       cap_rules, cap_actions, cap_letters, cap_fines, cap_arrivals, cap_groups, cap_facts, cap_ranges, cap_code;
 	/* open-addressing index over strings for rt_program_string (slot = string index + 1, 0 empty) */
 	uint32_t *string_slots;
 	size_t string_slots_cap;
@@ -297,6 +319,7 @@ uint32_t rt_program_action(struct rt_program *p, const struct rt_action *a);
 uint32_t rt_program_letter(struct rt_program *p, const struct rt_letter *l);
 uint32_t rt_program_fine(struct rt_program *p, const struct rt_fine *f);
 uint32_t rt_program_arrival(struct rt_program *p, const struct rt_arrival_rule *a);
+uint32_t rt_program_group(struct rt_program *p, const struct rt_group_session *g);
 uint32_t rt_program_fact(struct rt_program *p, const struct rt_fact *f);
 uint32_t rt_program_range(struct rt_program *p, const struct rt_range *r); /* reuses an equal one */
 uint32_t rt_program_emit(struct rt_program *p, uint8_t op, uint32_t operand, uint32_t line);
@@ -309,6 +332,11 @@ void *rt_grow(void *array, size_t *cap, size_t need, size_t elem);
 const char *rt_program_str(const struct rt_program *p, uint32_t index); /* "" for RT_NO_STRING */
 int rt_program_find_code(const struct rt_program *p, const char *name); /* index or -1 */
 const struct rt_fact *rt_program_find_fact(const struct rt_program *p, const char *key);
+/* The register times of `session` for a pupil in `year` (RT_NO_YEAR: the school-wide ones):
+ * a group session's times where it states them, and its arrival rules when it has any. */
+struct rt_register_times rt_register_times(const struct rt_program *p, int session, int year);
+/* Whether the policy says anything about year groups: register times per group or a group condition. */
+int rt_program_uses_groups(const struct rt_program *p);
 /* The fine row for notice `notice` (1-based; later ordinals fall back to the highest row) in force on `date`, or NULL. */
 const struct rt_fine *rt_program_fine_in_force(const struct rt_program *p, int notice, rt_date date);
 

@@ -63,7 +63,7 @@ verify_sizes(const struct rt_program *p, char *err, size_t errsz)
 		{ "strings", p->nstrings }, { "constants", p->nconstants }, { "codesets", p->ncodesets },
 		{ "measures", p->nmeasures }, { "schedules", p->nschedules }, { "rules", p->nrules },
 		{ "actions", p->nactions }, { "letters", p->nletters }, { "fines", p->nfines },
-		{ "arrival rules", p->narrivals }, { "facts", p->nfacts }, { "date ranges", p->nranges },
+		{ "arrival rules", p->narrivals }, { "group sessions", p->ngroups }, { "facts", p->nfacts }, { "date ranges", p->nranges },
 	};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (tables[i].n > RT_MAX_TABLE)
@@ -218,6 +218,37 @@ verify_rules(const struct rt_program *p, char *err, size_t errsz)
 	return 0;
 }
 
+/* The register's sessions, the groups' sessions and the arrival rules. */
+static int
+verify_register(const struct rt_program *p, char *err, size_t errsz)
+{
+	for (int s = 0; s < 2; s++)
+		if (!time_ok(p->sessions[s].opens, 1) || !time_ok(p->sessions[s].closes, 1) ||
+		    !opt_string_ok(p, p->sessions[s].file))
+			return fail(err, errsz, "register: %s session time or file out of range", s == RT_AM ? "AM" : "PM");
+	for (size_t i = 0; i < p->narrivals; i++) {
+		const struct rt_arrival_rule *a = &p->arrivals[i];
+		if (a->session > RT_PM)
+			return fail(err, errsz, "arrival rule %zu: unknown session %u", i, a->session);
+		if (!time_ok(a->after, 0))
+			return fail(err, errsz, "arrival rule %zu: time out of range", i);
+		if (a->code >= p->ncodes)
+			return fail(err, errsz, "arrival rule %zu: code %u is out of range (%zu codes)", i, a->code, p->ncodes);
+		if (!opt_string_ok(p, a->source) || !opt_string_ok(p, a->file))
+			return fail(err, errsz, "arrival rule %zu: source or file string out of range", i);
+		if (a->group > p->ngroups || (a->group && p->groups[a->group - 1].session != a->session))
+			return fail(err, errsz, "arrival rule %zu: group %u is not a session of %s", i, a->group,
+			            a->session == RT_AM ? "AM" : "PM");
+	}
+	for (size_t g = 0; g < p->ngroups; g++) {
+		const struct rt_group_session *s = &p->groups[g];
+		if (s->session > RT_PM || s->from < RT_YEAR_FIRST || s->until > RT_YEAR_LAST || s->from > s->until ||
+		    !time_ok(s->opens, 1) || !time_ok(s->closes, 1) || !opt_string_ok(p, s->file))
+			return fail(err, errsz, "group session %zu: session, years, times or file out of range", g);
+	}
+	return 0;
+}
+
 static int
 verify_facts(const struct rt_program *p, char *err, size_t errsz)
 {
@@ -236,21 +267,8 @@ verify_facts(const struct rt_program *p, char *err, size_t errsz)
 	if (pn->defined > 1 || !opt_string_ok(p, pn->alternative) || !opt_string_ok(p, pn->unpaid_action) ||
 	    !opt_string_ok(p, pn->source))
 		return fail(err, errsz, "penalty framework: bad flag or string index");
-	for (int s = 0; s < 2; s++)
-		if (!time_ok(p->sessions[s].opens, 1) || !time_ok(p->sessions[s].closes, 1) ||
-		    !opt_string_ok(p, p->sessions[s].file))
-			return fail(err, errsz, "register: %s session time or file out of range", s == RT_AM ? "AM" : "PM");
-	for (size_t i = 0; i < p->narrivals; i++) {
-		const struct rt_arrival_rule *a = &p->arrivals[i];
-		if (a->session > RT_PM)
-			return fail(err, errsz, "arrival rule %zu: unknown session %u", i, a->session);
-		if (!time_ok(a->after, 0))
-			return fail(err, errsz, "arrival rule %zu: time out of range", i);
-		if (a->code >= p->ncodes)
-			return fail(err, errsz, "arrival rule %zu: code %u is out of range (%zu codes)", i, a->code, p->ncodes);
-		if (!opt_string_ok(p, a->source) || !opt_string_ok(p, a->file))
-			return fail(err, errsz, "arrival rule %zu: source or file string out of range", i);
-	}
+	if (verify_register(p, err, errsz))
+		return -1;
 	for (size_t i = 0; i < p->nfacts; i++) {
 		const struct rt_fact *f = &p->facts[i];
 		if (!string_ok(p, f->key) || !opt_string_ok(p, f->text) || !opt_string_ok(p, f->source) ||
@@ -279,6 +297,7 @@ operand_limit(const struct rt_program *p, enum rt_operand_kind kind)
 	case RT_OPND_LABEL: return p->nstrings;
 	case RT_OPND_JUMP: return p->ncode;
 	case RT_OPND_RANGE: return p->nranges;
+	case RT_OPND_YEARS: return (size_t)UINT32_MAX + 1; /* any; checked as a range of years */
 	}
 	return 0;
 }
@@ -316,6 +335,10 @@ verify_flow(const struct rt_program *p, int32_t *depth, int32_t *skipped, char *
 		if (in->operand >= operand_limit(p, info->operand))
 			return fail(err, errsz, "instruction %zu: %s operand %u is out of range (%zu %s entries)", i, info->name,
 			            in->operand, operand_limit(p, info->operand), rt_operand_kind_name(info->operand));
+		int from, until;
+		if (info->operand == RT_OPND_YEARS && rt_years_unpack(in->operand, &from, &until))
+			return fail(err, errsz, "instruction %zu: %s operand %u is not a range of year groups", i, info->name,
+			            in->operand);
 		if (info->operand == RT_OPND_LABEL && !string_ok(p, in->operand))
 			return fail(err, errsz, "instruction %zu: %s label %u is missing", i, info->name, in->operand);
 		if (info->operand == RT_OPND_JUMP && in->operand <= i)

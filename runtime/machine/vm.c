@@ -21,6 +21,7 @@ rt_eval_init(struct rt_eval *ev, const struct rt_program *prog, const struct rt_
 	ev->prog = prog;
 	ev->cal = cal;
 	ev->stage_rule = -1;
+	ev->year = RT_NO_YEAR;
 	ev->measures = calloc(prog->nmeasures ? prog->nmeasures : 1, sizeof *ev->measures);
 	ev->outcomes = calloc(prog->nrules ? prog->nrules : 1, sizeof *ev->outcomes);
 	ev->stack = calloc(prog->max_stack ? prog->max_stack : 1, sizeof *ev->stack);
@@ -316,6 +317,18 @@ run(struct rt_eval *ev, const struct rt_pupil_history *history)
 			if (ev->tracing && record_trace(ev, (uint32_t)pc, &from, &until, in_force))
 				return -1;
 			stack[sp++] = truth(in_force);
+			break;
+		}
+
+		/* IN_YEARS k: whether the pupil's year group lies in years k (false with none recorded). */
+		case RT_OP_IN_YEARS: {
+			int from = 0, until = 0;
+			rt_years_unpack(in->operand, &from, &until); /* verified */
+			int in_years = ev->year != RT_NO_YEAR && from <= ev->year && ev->year <= until;
+			struct rt_value year = { ev->year, 1, ev->year == RT_NO_YEAR ? RT_UNIT_NONE_VALUE : RT_UNIT_NONE };
+			if (ev->tracing && record_trace(ev, (uint32_t)pc, &year, &year, in_years))
+				return -1;
+			stack[sp++] = truth(in_years);
 			break;
 		}
 

@@ -19,6 +19,7 @@
 
 #include "runtime/machine/calendar.h"
 #include "runtime/machine/date.h"
+#include "runtime/machine/years.h"
 
 struct reg_store;
 struct sqlite3;
@@ -129,7 +130,7 @@ struct reg_pupil {
 	const char *upn;
 	const char *surname;
 	const char *forename;
-	int year_group;           /* -1 when not given */
+	int year_group;           /* N1 = -2, N2 = -1, R = 0, 1 to 14 (years.h); RT_NO_YEAR when not given */
 	const uint8_t *marks;     /* 2 per calendar school day, store code ids, 0 = no mark */
 	size_t nmarks;            /* may be shorter than 2 * ndays: the rest have no mark */
 };

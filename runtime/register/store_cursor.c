@@ -59,7 +59,7 @@ reg_pupils_next(struct reg_cursor *cur, struct reg_pupil *out)
 	out->upn = text_or_empty(cur, 1);
 	out->surname = text_or_empty(cur, 2);
 	out->forename = text_or_empty(cur, 3);
-	out->year_group = sqlite3_column_type(cur->st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(cur->st, 4);
+	out->year_group = sqlite3_column_type(cur->st, 4) == SQLITE_NULL ? RT_NO_YEAR : sqlite3_column_int(cur->st, 4);
 	out->marks = sqlite3_column_blob(cur->st, 5);
 	out->nmarks = (size_t)sqlite3_column_bytes(cur->st, 5);
 	if (!out->marks)

@@ -140,14 +140,12 @@ xml_error(void *arg, const char *msg, xmlParserSeverities severity, xmlTextReade
 	reg_import_problem(c->imp, xmlTextReaderLocatorLineNumber(locator), "xml", "%s", text);
 }
 
+/* NCyearActual: N1, N2, R, 1 to 14 (and X, not following the National Curriculum: none). */
 static int
 year_group(const char *s)
 {
-	if (strcmp(s, "R") == 0)
-		return 0;
-	char *end;
-	long v = strtol(s, &end, 10);
-	return *s && !*end && v >= 0 && v <= 14 ? (int)v : -1;
+	int y;
+	return rt_year_parse(s, strlen(s), &y) == 0 ? y : RT_NO_YEAR;
 }
 
 /* Adds or updates the pupil; its id, or 0 (reported). */
@@ -173,7 +171,7 @@ save_pupil(struct ctf *c)
 			sqlite3_bind_text(st, 4, p->dob, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 4);
-		if (yg >= 0)
+		if (yg != RT_NO_YEAR)
 			sqlite3_bind_int(st, 5, yg);
 		else
 			sqlite3_bind_null(st, 5);

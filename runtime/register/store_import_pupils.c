@@ -129,18 +129,10 @@ import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *const upse
 	int have_left = check_date(imp, line, C_LEFT, f[C_LEFT], len[C_LEFT], &left);
 	if (have_admitted == 1 && have_left == 1 && left < admitted)
 		reg_import_problem(imp, line, "left", "%s is before the admission date %s", f[C_LEFT], f[C_ADMITTED]);
-	int year_group = -1;
-	if (len[C_YEAR_GROUP]) {
-		char *end;
-		long y = strtol(f[C_YEAR_GROUP], &end, 10);
-		if (strcmp(f[C_YEAR_GROUP], "R") == 0)
-			year_group = 0;
-		else if (*end || end == f[C_YEAR_GROUP] || y < 0 || y > 14)
-			reg_import_problem(imp, line, "year_group", "\"%s\" is not a year group (R or 0 to 14)",
-			                  f[C_YEAR_GROUP]);
-		else
-			year_group = (int)y;
-	}
+	int year_group = RT_NO_YEAR;
+	if (len[C_YEAR_GROUP] && rt_year_parse(f[C_YEAR_GROUP], len[C_YEAR_GROUP], &year_group))
+		reg_import_problem(imp, line, "year_group", "\"%s\" is not a year group (N1, N2, R, or 0 to 14)",
+		                  f[C_YEAR_GROUP]);
 	if (imp->errors)
 		return;              /* nothing more is written once the file has a problem */
 	/* An update, then an insert when there was no such pupil: the register
@@ -152,7 +144,7 @@ import_row(struct reg_importer *imp, struct seen *seen, sqlite3_stmt *const upse
 		sqlite3_bind_text(st, 2, f[C_SURNAME], (int)len[C_SURNAME], SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, f[C_FORENAME], (int)len[C_FORENAME], SQLITE_STATIC);
 		reg_bind_optional(st, 4, f[C_DOB], len[C_DOB]);
-		if (year_group >= 0)
+		if (year_group != RT_NO_YEAR)
 			sqlite3_bind_int(st, 5, year_group);
 		else
 			sqlite3_bind_null(st, 5);

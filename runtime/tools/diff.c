@@ -167,6 +167,7 @@ tool_diff_run(const struct rt_program *old_prog, const struct rt_program *new_pr
 		const rt_date *held_new = eng_history_book_find(&book_new, pupil.id);
 		struct rt_pupil_history h_old = { held_old ? held_old : none_old, counted };
 		struct rt_pupil_history h_new = { held_new ? held_new : none_new, counted };
+		ev_old.year = ev_new.year = pupil.year_group;
 		if (rt_eval_pupil_history(&ev_old, marks_old, as_of, &h_old) ||
 		    rt_eval_pupil_history(&ev_new, marks_new, as_of, &h_new)) {
 			fprintf(diag, "attend: pupil %s: %s\n", pupil.upn, ev_old.error[0] ? ev_old.error : ev_new.error);
@@ -253,12 +254,8 @@ stage_text(int stage, char *buf, size_t size)
 static void
 year_text(int year, char *buf, size_t size)
 {
-	if (year < 0)
-		snprintf(buf, size, "-");
-	else if (year == 0)
-		snprintf(buf, size, "R");
-	else
-		snprintf(buf, size, "%d", year);
+	char name[8];
+	snprintf(buf, size, "%s", year == RT_NO_YEAR ? "-" : rt_year_name(year, name));
 }
 
 static void
@@ -353,7 +350,7 @@ write_json(const struct tool_diff *d, const char *old_name, const char *new_name
 		base_json_string(out, p->upn);
 		fputs(",\"name\":", out);
 		base_json_string(out, p->name);
-		if (p->year_group < 0)
+		if (p->year_group == RT_NO_YEAR)
 			fputs(",\"year_group\":null", out);
 		else
 			fprintf(out, ",\"year_group\":%d", p->year_group);
@@ -381,7 +378,7 @@ write_json(const struct tool_diff *d, const char *old_name, const char *new_name
 	for (size_t i = 0; i < d->nyears; i++) {
 		const struct tool_diff_year *y = &d->years[i];
 		fputs(i ? ",{\"year_group\":" : "{\"year_group\":", out);
-		if (y->year_group < 0)
+		if (y->year_group == RT_NO_YEAR)
 			fputs("null", out);
 		else
 			fprintf(out, "%d", y->year_group);

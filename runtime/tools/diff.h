@@ -17,7 +17,7 @@
 struct tool_diff_pupil {
 	char *upn;
 	char *name;              /* "Surname, Forename" */
-	int year_group;          /* -1 when not known */
+	int year_group;          /* years.h; RT_NO_YEAR when not known */
 	int old_stage, new_stage;/* 0 = none */
 	int old_penalty, new_penalty;
 	char *flags;             /* "+likely_persistent_absence -persistent_absence", or "" */
@@ -29,7 +29,7 @@ struct tool_diff_move {
 };
 
 struct tool_diff_year {
-	int year_group;          /* -1 for pupils with none */
+	int year_group;          /* RT_NO_YEAR for pupils with none */
 	size_t pupils, affected, up, down, notices_appear, notices_disappear;
 };
 

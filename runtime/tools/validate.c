@@ -634,6 +634,37 @@ window_of(const struct rt_register_session *s)
 	return s->opens >= 0 && s->closes >= 0 ? s->closes - s->opens : -1;
 }
 
+/* The same rules for register times per year group: each group's window, at the line where the group's
+ * session is written, and the same window for every session of those pupils (their AM and PM). */
+static void
+check_group_registers(struct validation *v, const struct rt_fact *within, const struct rt_fact *same,
+                      const char *base_file)
+{
+	static const char *const names[2] = { "AM", "PM" };
+	for (size_t i = 0; i < v->pol->ngroups; i++) {
+		const struct rt_group_session *g = &v->pol->groups[i];
+		struct rt_register_times t = rt_register_times(v->pol, g->session, g->from);
+		struct rt_register_times other = rt_register_times(v->pol, !g->session, g->from);
+		struct rt_register_session mine = { t.opens, t.closes, g->line, g->file };
+		struct rt_register_session theirs = { other.opens, other.closes, 0, RT_NO_STRING };
+		char years[16], open[6], close[6];
+		rt_years_format(g->from, g->until, years);
+		if (within && window_of(&mine) > within->value.num) {
+			rt_time_format(t.opens, open);
+			rt_time_format(t.closes, close);
+			add(v, g->file, g->line, BASE_FINDING_ERROR, "register-closes-late",
+			    "session %s for years %s: the register closes %d minutes after it opens (%s to %s); the statute "
+			    "allows at most %lld minutes (%s line %u)", names[g->session], years, window_of(&mine), open, close,
+			    (long long)within->value.num, base_file, within->line);
+		}
+		if (same && window_of(&mine) >= 0 && window_of(&theirs) >= 0 && window_of(&mine) != window_of(&theirs))
+			add(v, g->file, g->line, BASE_FINDING_ERROR, "register-window-differs",
+			    "session %s for years %s: the register closes %d minutes after it opens, but %d in %s for the same "
+			    "pupils; the statute requires the same time for every session (%s line %u)", names[g->session], years,
+			    window_of(&mine), window_of(&theirs), names[!g->session], base_file, same->line);
+	}
+}
+
 /* The register rules the statute sets (domain.md §5.1), as the baseline states them
  * (`register closes within 30 minutes of opening, the same for every session`): each
  * session's window, reported where that session is written. */
@@ -665,6 +696,7 @@ check_register(struct validation *v)
 		    "the register closes %d minutes after it opens in the afternoon but %d in the morning (line %u); the "
 		    "statute requires the same time for every session (%s line %u)", window_of(&s[1]), window_of(&s[0]),
 		    s[0].line, base_file, same->line);
+	check_group_registers(v, within, same, base_file);
 }
 
 int

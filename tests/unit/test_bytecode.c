@@ -80,10 +80,15 @@ rich_program(void)
 	p->penalty = (struct rt_penalty){ 1, 2, 3, 28, rt_program_string(p, "Alternative action"),
 	                                  rt_program_string(p, "Prosecution"), RT_NO_STRING };
 	p->sessions[RT_AM] = (struct rt_register_session){ 8 * 60 + 35, 9 * 60, 105, p->source_file };
-	struct rt_arrival_rule late = { RT_AM, 8 * 60 + 35, 0, RT_NO_STRING, 110, p->source_file };
-	struct rt_arrival_rule after = { RT_AM, 9 * 60, 4, rt_program_string(p, "3.4"), 111, p->source_file };
+	struct rt_arrival_rule late = { RT_AM, 8 * 60 + 35, 0, RT_NO_STRING, 110, p->source_file, 0 };
+	struct rt_arrival_rule after = { RT_AM, 9 * 60, 4, rt_program_string(p, "3.4"), 111, p->source_file, 0 };
 	rt_program_arrival(p, &late);
 	rt_program_arrival(p, &after);
+	/* Nursery (N1-N2) arrives by 08:45: a group session and its own arrival rule */
+	struct rt_group_session nursery = { RT_AM, -2, -1, 8 * 60 + 45, -1, 112, p->source_file };
+	struct rt_arrival_rule nursery_late = { RT_AM, 8 * 60 + 45, 0, RT_NO_STRING, 113, p->source_file, 1 };
+	rt_program_group(p, &nursery);
+	rt_program_arrival(p, &nursery_late);
 	struct rt_fact school = { rt_program_string(p, "identity.school"), rt_program_string(p, "Russell Street School"),
 	                          { 0, 0, 0 }, RT_NO_STRING, 1, p->source_file };
 	struct rt_fact target = { rt_program_string(p, "target.attendance"), RT_NO_STRING,
@@ -182,6 +187,22 @@ test_round_trip_is_identical(void **state)
 	assert_int_equal(q->rules[3].in_force, 1);
 	assert_int_equal(q->rules[3].file, p->source_file);
 	assert_int_equal(q->sessions[RT_AM].line, 105);
+	assert_int_equal(q->ngroups, 1);
+	assert_int_equal(q->groups[0].from, -2);
+	assert_int_equal(q->groups[0].until, -1);
+	assert_int_equal(q->groups[0].closes, -1);
+	assert_int_equal(q->narrivals, 3);
+	assert_int_equal(q->arrivals[2].group, 1);
+	assert_int_equal(q->arrivals[1].group, 0);
+	/* the nursery's times for a Year N2 pupil; the school's for Year R and for no year group */
+	struct rt_register_times t = rt_register_times(q, RT_AM, -1);
+	assert_int_equal(t.opens, 8 * 60 + 45);
+	assert_int_equal(t.closes, 9 * 60);
+	assert_int_equal(t.rules, 1);
+	t = rt_register_times(q, RT_AM, 0);
+	assert_int_equal(t.opens, 8 * 60 + 35);
+	assert_int_equal(t.group, -1);
+	assert_int_equal(rt_register_times(q, RT_AM, RT_NO_YEAR).rules, 0);
 	/* a decoded program can still be extended with the builders */
 	uint32_t s = rt_program_string(q, "new");
 	assert_string_equal(rt_program_str(q, s), "new");
@@ -261,8 +282,8 @@ test_refuses_version_1(void **state)
 	uint8_t *buf;
 	size_t len;
 	assert_int_equal(rt_bytecode_encode(p, &buf, &len), 0);
-	assert_int_equal(buf[8], 2); /* this build writes 2.2 */
-	assert_int_equal(buf[10], 2);
+	assert_int_equal(buf[8], 2); /* this build writes 2.3 */
+	assert_int_equal(buf[10], 3);
 	buf[8] = 1;
 	buf[10] = 2;
 	expect_error(buf, len, "compiled by an older attend (bytecode 1.2; this build reads 2.x): recompile the policy");

@@ -431,7 +431,14 @@ test_pupils_updated_and_duplicates(void **state)
 	assert_string_equal(f->diag,
 		"pupils.csv:2: left: 2024-09-01 is before the admission date 2024-09-03\n"
 		"pupils.csv:3: upn: pupil 1 appears twice (first on line 2)\n"
-		"pupils.csv:3: year_group: \"15\" is not a year group (R or 0 to 14)\n");
+		"pupils.csv:3: year_group: \"15\" is not a year group (N1, N2, R, or 0 to 14)\n");
+	/* nursery and reception, as the Common Transfer File writes them */
+	assert_int_equal(import_text(f, "pupils.csv", "upn,surname,forename,year_group\n"
+	                                              "2001,Nur,Nia,N1\n2002,Nur,Ned,N2\n2003,Rec,Rae,R\n2004,One,Oli,01\n"), 0);
+	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2001'"), -2);
+	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2002'"), -1);
+	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2003'"), 0);
+	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2004'"), 1);
 }
 
 int

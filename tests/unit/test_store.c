@@ -370,7 +370,7 @@ test_pupils_cursor(void **state)
 
 	assert_int_equal(reg_pupils_open(f->store, "C3", &cur), 0);
 	assert_int_equal(reg_pupils_next(cur, &p), 1);
-	assert_int_equal(p.year_group, -1);
+	assert_int_equal(p.year_group, RT_NO_YEAR);
 	reg_pupils_close(cur);
 }
 

@@ -242,9 +242,17 @@ test_tables(void **state)
 	struct rt_fine fine = { 100, 50, 1, 8000, 21, 16000, 28, RT_NO_STRING, 9, RT_NO_STRING };
 	rt_program_fine(p, &fine);
 	MUTATE("fine 0: in force from a date after its last date", (void)0, p->fines[0].until = 200);
-	struct rt_arrival_rule arrival = { RT_AM, 9 * 60, 5, RT_NO_STRING, 10, RT_NO_STRING };
+	struct rt_arrival_rule arrival = { RT_AM, 9 * 60, 5, RT_NO_STRING, 10, RT_NO_STRING, 0 };
 	rt_program_arrival(p, &arrival);
 	MUTATE("arrival rule 0: code 5 is out of range (2 codes)", (void)0, p->arrivals[0].code = 1);
+	MUTATE("arrival rule 0: group 1 is not a session of AM", p->arrivals[0].group = 1, p->arrivals[0].group = 0);
+	struct rt_group_session nursery = { RT_AM, -1, -2, 8 * 60 + 45, -1, 12, RT_NO_STRING };
+	rt_program_group(p, &nursery);
+	MUTATE("group session 0: session, years, times or file out of range", (void)0, p->groups[0].from = -2);
+	MUTATE("group session 0: session, years, times or file out of range", p->groups[0].until = 15,
+	       p->groups[0].until = -1);
+	MUTATE("arrival rule 0: group 1 is not a session of PM", (p->arrivals[0].group = 1, p->arrivals[0].session = RT_PM),
+	       (p->arrivals[0].group = 0, p->arrivals[0].session = RT_AM));
 	struct rt_fact fact = { rt_program_string(p, "target.attendance"), RT_NO_STRING, { 965, 0, RT_UNIT_PERCENT },
 	                        RT_NO_STRING, 11, RT_NO_STRING };
 	rt_program_fact(p, &fact);
@@ -255,6 +263,28 @@ test_tables(void **state)
 	MUTATE("the code or its line table is missing", p->lines = NULL, p->lines = lines);
 #undef MUTATE
 	rt_program_free(p);
+}
+
+/* IN_YEARS carries a range of year groups, N1 (-2) to 14, that rises; nothing else. */
+static void
+test_in_years_operand(void **state)
+{
+	(void)state;
+	struct ins code[] = {
+		{ RT_OP_IN_YEARS, rt_years_pack(-2, 0) }, { RT_OP_RULE, 0 }, { RT_OP_CONST, T }, { RT_OP_RULE, 1 },
+		{ RT_OP_CONST, T }, { RT_OP_RULE, 2 }, { RT_OP_HALT, 0 },
+	};
+	size_t n = sizeof code / sizeof code[0];
+	struct rt_program *p = program(code, n, 1);
+	char err[256] = "";
+	if (rt_verify(p, err, sizeof err))
+		fail_msg("%s", err);
+	rt_program_free(p);
+	const uint32_t bad[] = { rt_years_pack(2, 0), rt_years_pack(0, 15), rt_years_pack(-3, 1), 0x10000 | 0x202 };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		code[0].operand = bad[i];
+		expect_code_rejected(code, n, 1, "is not a range of year groups");
+	}
 }
 
 /* A "since" measure reads its rule's outcome: the rule must exist and be decided first on every path. */
@@ -390,6 +420,7 @@ main(void)
 		cmocka_unit_test(test_rules_decided_once),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_since_measure_reads_decided_rule),
+		cmocka_unit_test(test_in_years_operand),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_decode_runs_verifier),
 		cmocka_unit_test(test_every_truncation),
