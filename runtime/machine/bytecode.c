@@ -789,19 +789,23 @@ read_register(struct reader *r, struct rt_program *p)
 }
 
 static void
+get_arrival(struct reader *r, struct rt_arrival_rule *a)
+{
+	a->session = get_u8(r);
+	a->after = (int16_t)get_u16(r);
+	a->code = get_u8(r);
+	a->source = get_u32(r);
+	a->line = get_u32(r);
+	a->file = get_u32(r);
+}
+
+static void
 read_arrivals(struct reader *r, struct rt_program *p)
 {
 	p->arrivals = get_table(r, &p->narrivals, ARRIVAL_SIZE, sizeof *p->arrivals);
 	p->cap_arrivals = p->narrivals;
-	for (size_t i = 0; i < p->narrivals && !r->failed; i++) {
-		struct rt_arrival_rule *a = &p->arrivals[i];
-		a->session = get_u8(r);
-		a->after = (int16_t)get_u16(r);
-		a->code = get_u8(r);
-		a->source = get_u32(r);
-		a->line = get_u32(r);
-		a->file = get_u32(r);
-	}
+	for (size_t i = 0; i < p->narrivals && !r->failed; i++)
+		get_arrival(r, &p->arrivals[i]);
 }
 
 static void
@@ -863,14 +867,8 @@ read_group_arrivals(struct reader *r, struct rt_program *p)
 		return;
 	}
 	for (size_t i = 0; i < n && !r->failed; i++) {
-		struct rt_arrival_rule *a = &more[i];
-		a->session = get_u8(r);
-		a->after = (int16_t)get_u16(r);
-		a->code = get_u8(r);
-		a->source = get_u32(r);
-		a->line = get_u32(r);
-		a->file = get_u32(r);
-		a->group = get_u32(r);
+		get_arrival(r, &more[i]);
+		more[i].group = get_u32(r);
 	}
 	memcpy(all + p->narrivals, more, n * sizeof *all);
 	free(more);
