@@ -29,6 +29,7 @@ static const char *const lint_rules[] = {
 	"statutory-code-changed",
 	"missing-source",
 	"unknown-suppression",
+	"unpaid-before-payment-window",
 };
 
 const char *
@@ -710,6 +711,44 @@ check_sources(struct lint *l)
 	}
 }
 
+/* The days a fine allows to pay: its later period when it has one. */
+static int64_t
+payment_days(const struct lang_item *fine)
+{
+	const struct rt_value *w = fine->has_later ? &fine->later_window : &fine->window;
+	return w->den ? w->num / w->den : 0;
+}
+
+/* `unpaid after N days` shorter than a fine's time to pay: the notice cannot be overdue then (attend
+ * counts it overdue only once the payment window closes), so the line does not say what happens. */
+static void
+check_unpaid(struct lint *l)
+{
+	struct lang_ctx *ctx = l->ctx;
+	for (size_t i = 0; i < ctx->ndecls; i++) {
+		const struct lang_decl *d = ctx->decls[i];
+		const struct lang_item *unpaid = d->kind == LANG_D_PENALTY ? lang_decl_item(d, LANG_I_UNPAID) : NULL;
+		if (!unpaid || !unpaid->amount.den)
+			continue;
+		int64_t days = unpaid->amount.num / unpaid->amount.den;
+		const struct lang_item *longest = NULL;
+		for (const struct lang_item *it = d->items; it; it = it->next)
+			if (it->kind == LANG_I_FINE && payment_days(it) > days && (!longest || payment_days(it) > payment_days(longest)))
+				longest = it;
+		if (!longest)
+			continue;
+		char from[11] = "", until[11] = "";
+		if (longest->from != RT_DATE_MIN)
+			rt_date_format(longest->from, from);
+		if (longest->until != RT_DATE_MAX)
+			rt_date_format(longest->until, until);
+		warn(l, "unpaid-before-payment-window", unpaid->loc, "'unpaid after %lld days' is shorter than the %lld days "
+		     "the %s notice%s%s%s%s may be paid within (line %d): such a notice is overdue only once that window "
+		     "closes", (long long)days, (long long)payment_days(longest), longest->number == 1 ? "first" : "second",
+		     *from ? " from " : "", from, *until ? " until " : "", until, longest->loc.first_line);
+	}
+}
+
 /* The declaration of a code in the files the main file builds on. */
 static const struct lang_decl *
 base_code(const struct lint *l, const char *name)
@@ -802,4 +841,5 @@ lang_lint(struct lang_ctx *ctx)
 	check_codes(&l);
 	check_code_set(&l);
 	check_sources(&l);
+	check_unpaid(&l);
 }

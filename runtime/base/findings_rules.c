@@ -68,6 +68,7 @@ static const struct {
 	{ "statutory-code-changed", LINT, "A statutory code replaced with another category or penalty rule" },
 	{ "missing-source", LINT, "A rule without a source citation" },
 	{ "unknown-suppression", LINT, "An 'attend: allow' comment naming no lint warning" },
+	{ "unpaid-before-payment-window", LINT, "'unpaid after N days' is shorter than the time a fine allows to pay" },
 	{ "not-formatted", LINT, "A file not in the canonical layout of attend fmt" },
 	{ "statutory-code-missing", VALIDATE, "A statutory code the policy lacks or has out of force" },
 	{ "code-category", VALIDATE, "A code in another category than the statute's" },

@@ -190,6 +190,22 @@ test_missing_source(void **state)
 	expect_warning(HEAD "flag a\n  when absence rate >= 10%\nend\n", "missing-source", 5);
 }
 
+/* unpaid after 28 days where a fine allows 42 days to pay; not when every fine is paid within 28 days. */
+static void
+test_unpaid_before_payment_window(void **state)
+{
+	(void)state;
+	expect_warning(HEAD "penalty notice\n  consider when penalty sessions >= 10 sessions\n"
+	                    "  first notice £60 within 28 days, £120 within 42 days\n  unpaid after 28 days \"act\"\n"
+	                    "  source \"x\"\nend\n",
+	               "unpaid-before-payment-window", 8);
+	struct base_findings f = lint(HEAD "penalty notice\n  consider when penalty sessions >= 10 sessions\n"
+	                                   "  first notice £60 within 21 days, £120 within 28 days\n"
+	                                   "  unpaid after 28 days \"act\"\n  source \"x\"\nend\n");
+	assert_int_equal(count(&f, "unpaid-before-payment-window", NULL), 0);
+	base_findings_free(&f);
+}
+
 static void
 test_unknown_suppression(void **state)
 {
@@ -260,7 +276,7 @@ test_rule_names_listed(void **state)
 		assert_non_null(base_findings_rule_description(lang_lint_rule(n)));
 		n++;
 	}
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 }
 
 int
@@ -280,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_codes_against_the_base),
 		cmocka_unit_test(test_errors_have_stable_rule_names),
 		cmocka_unit_test(test_rule_names_listed),
+		cmocka_unit_test(test_unpaid_before_payment_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
