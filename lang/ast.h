@@ -177,6 +177,7 @@ struct lang_decl {
 	rt_date from, until;         /* CODE; FLAG, STAGE, PENALTY: when the rule is in force */
 	struct lang_loc dates_loc;   /* FLAG, STAGE, PENALTY: where `from ... until ...` is written */
 	int improve;                 /* FLAG: the `notice to improve` block (a flag named notice_to_improve) */
+	struct lang_decl *also;      /* LET: its further values, each with its dates (`let x = 92.9% until ...`) */
 	/* blocks */
 	struct lang_item *items;
 	/* filled in by the checker */

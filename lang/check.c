@@ -58,6 +58,36 @@ describe_decl(const struct lang_decl *d, char *buf, size_t size)
 	}
 }
 
+static int
+decl_dated(const struct lang_decl *d)
+{
+	return d->from != RT_DATE_MIN || d->until != RT_DATE_MAX;
+}
+
+/* A `let` written again with other dates is a further value of the same name (the national
+ * figure of each year); both must be dated, and no two in force on one day. */
+static void
+add_let_value(struct checker *c, struct lang_decl *first, struct lang_decl *d)
+{
+	if (!decl_dated(first) || !decl_dated(d)) {
+		lang_error(c->d, d->name_loc, "let '%s' has a second value: give each value the dates it is in force "
+		           "('from DATE until DATE'), or write 'replaces'", d->name);
+		lang_note(c->d, first->name_loc, "the first value is here");
+		return;
+	}
+	struct lang_decl **tail = &first->also;
+	for (struct lang_decl *o = first; o; tail = &o->also, o = o->also) {
+		if (o->from > d->until || d->from > o->until)
+			continue;
+		char day[11];
+		rt_date_format(o->from > d->from ? o->from : d->from, day);
+		lang_error(c->d, d->dates_loc, "two values of let '%s' are in force on %s", d->name, day);
+		lang_note(c->d, o->name_loc, "the other is here");
+		return;
+	}
+	*tail = d;
+}
+
 static void
 merge_file(struct checker *c, struct lang_file *f, size_t *n)
 {
@@ -77,6 +107,11 @@ merge_file(struct checker *c, struct lang_file *f, size_t *n)
 		size_t i = found < 0 ? *n : (size_t)found;
 		char what[128];
 		describe_decl(d, what, sizeof what);
+		if (i < *n && d->kind == LANG_D_LET && ctx->decls[i]->kind == LANG_D_LET && !d->replaces &&
+		    ctx->decls[i]->loc.src == d->loc.src) {
+			add_let_value(c, ctx->decls[i], d);
+			continue;
+		}
 		if (i < *n) {
 			if (i < from_base && d->replaces && !is_identity(d->kind)) {
 				ctx->decls[i] = d; /* the same key: its slot in the index stands */
@@ -140,6 +175,13 @@ check_value_decl(struct checker *c, struct lang_decl *d)
 	struct checker inner = { c->ctx, c->d, -1, d };
 	int unit = check_expr(&inner, d->value);
 	d->value->unit = unit;
+	for (struct lang_decl *v = d->also; v; v = v->also) {
+		int u = check_expr(&inner, v->value);
+		v->value->unit = u;
+		if (u != unit && u != UNIT_UNKNOWN && unit != UNIT_UNKNOWN)
+			lang_error(c->d, v->value->loc, "the values of let '%s' must be in one unit: this one is in %s, the "
+			           "first in %s", d->name, rt_unit_name((enum rt_unit)u), rt_unit_name((enum rt_unit)unit));
+	}
 	d->resolving = 0;
 	d->checked = 1;
 	return unit;
@@ -459,7 +501,8 @@ check_placeholders(struct checker *c, const struct lang_decl *letter, const stru
 		                e->measure.kind != RT_M_DAYS_SINCE && e->measure.period != RT_P_SINCE &&
 		                e->measure.at != RT_MEASURE_AT_START) ||
 		                          (e->kind == LANG_E_NAME && lang_find_value(c->ctx, e->name) &&
-		                           lang_find_value(c->ctx, e->name)->kind != LANG_D_FLAG));
+		                           lang_find_value(c->ctx, e->name)->kind != LANG_D_FLAG &&
+		                           !decl_dated(lang_find_value(c->ctx, e->name))));
 		if (ok && e->kind == LANG_E_MEASURE && e->measure.filter == LANG_F_CODED)
 			for (const struct lang_strlist *k = e->measure.codes; k; k = k->next)
 				ok = ok && lang_find_decl(c->ctx, LANG_D_CODE, k->text);

@@ -236,6 +236,21 @@ emit(struct gen *g, enum rt_opcode op, uint32_t operand, struct lang_loc loc)
 		g->max_depth = g->depth;
 }
 
+static void gen_expr(struct gen *g, const struct lang_expr *e);
+
+/* A let with dated values: no value, replaced by each value whose dates hold on the as-of date
+ * (no two overlap, so at most one does). */
+static void
+gen_dated_value(struct gen *g, const struct lang_decl *d, struct lang_loc loc)
+{
+	emit(g, RT_OP_CONST, rt_program_constant(g->p, (struct rt_value){ 0, 1, RT_UNIT_NONE_VALUE }), loc);
+	for (const struct lang_decl *v = d; v; v = v->also) {
+		gen_expr(g, v->value);
+		struct rt_range r = { v->from, v->until };
+		emit(g, RT_OP_CHOOSE, rt_program_range(g->p, &r), loc);
+	}
+}
+
 static void
 gen_expr(struct gen *g, const struct lang_expr *e)
 {
@@ -257,7 +272,10 @@ gen_expr(struct gen *g, const struct lang_expr *e)
 		default:
 			if (!g->inlining++)
 				g->use = e->loc;
-			gen_expr(g, e->ref->value);
+			if (is_dated(e->ref->from, e->ref->until))
+				gen_dated_value(g, e->ref, e->loc);
+			else
+				gen_expr(g, e->ref->value);
 			g->inlining--;
 			return;
 		}

@@ -147,7 +147,8 @@ read_allows(struct lint *l)
 
 /* ---- values and conditions ---- */
 
-/* The constant an expression stands for: a literal, or a let/target naming one. */
+/* The constant an expression stands for: a literal, or a let/target naming one (not a let with
+ * dated values, which has no value outside its dates). */
 static int
 constant(const struct lang_expr *e, struct rt_value *out, int depth)
 {
@@ -158,7 +159,8 @@ constant(const struct lang_expr *e, struct rt_value *out, int depth)
 		return 1;
 	}
 	if (e->kind == LANG_E_NAME && e->ref &&
-	    (e->ref->kind == LANG_D_LET || e->ref->kind == LANG_D_TARGET))
+	    (e->ref->kind == LANG_D_LET || e->ref->kind == LANG_D_TARGET) && e->ref->from == RT_DATE_MIN &&
+	    e->ref->until == RT_DATE_MAX)
 		return constant(e->ref->value, out, depth + 1);
 	return 0;
 }

@@ -188,8 +188,9 @@ decl_body
 	| code_decl
 	| REGISTER NEWLINE register_items END NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_REGISTER, @1); $$->name = "register"; $$->items = $3; }
-	| LET name '=' expr opt_source NEWLINE
-		{ $$ = lang_decl_new(A, LANG_D_LET, @2); $$->name = $2; $$->value = $4; $$->source = $5; }
+	| LET name '=' expr dates opt_source NEWLINE
+		{ $$ = lang_decl_new(A, LANG_D_LET, @2); $$->name = $2; $$->value = $4; $$->source = $6;
+		  $$->from = $5.from; $$->until = $5.until; $$->dates_loc = @5; }
 	| TARGET name expr opt_source NEWLINE
 		{ $$ = lang_decl_new(A, LANG_D_TARGET, @2); $$->name = $2; $$->value = $3; $$->source = $4; }
 	| SCHEDULE name opt_string NEWLINE schedule_items END NEWLINE

@@ -14,7 +14,7 @@
 
 #define RT_BYTECODE_MAGIC "\x89" "APC\r\n\x1a\n" /* 8 bytes: non-ASCII first byte, line-ending probe */
 #define RT_BYTECODE_VERSION_MAJOR 2
-#define RT_BYTECODE_VERSION_MINOR 3 /* 2.3: pupil groups (IN_YEARS; register times per group in sections "group sessions" and "group arrival rules", written only when a policy has them); 2.2: the notice to improve (measures counted since a rule, a rule reading its own recorded start); 2.1: longest runs and maxima over windows (new measure kind and periods); 2.0: dated rules (IN_FORCE, the date ranges table), the file of every
+#define RT_BYTECODE_VERSION_MINOR 4 /* 2.4: lets with dated values (CHOOSE); 2.3: pupil groups (IN_YEARS; register times per group in sections "group sessions" and "group arrival rules", written only when a policy has them); 2.2: the notice to improve (measures counted since a rule, a rule reading its own recorded start); 2.1: longest runs and maxima over windows (new measure kind and periods); 2.0: dated rules (IN_FORCE, the date ranges table), the file of every
                                        declaration's line, register session lines; 1.x files are refused */
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of buf[0..len): what the end section holds

@@ -320,6 +320,16 @@ run(struct rt_eval *ev, const struct rt_pupil_history *history)
 			break;
 		}
 
+		/* CHOOSE k: the value in force (a let's dated values); the one below when not in range k. */
+		case RT_OP_CHOOSE: {
+			const struct rt_range *r = &p->ranges[in->operand];
+			rt_date as_of = ev->plan->anchor.as_of;
+			if (r->from <= as_of && as_of <= r->until)
+				stack[sp - 2] = stack[sp - 1];
+			sp--;
+			break;
+		}
+
 		/* IN_YEARS k: whether the pupil's year group lies in years k (false with none recorded). */
 		case RT_OP_IN_YEARS: {
 			int from = 0, until = 0;

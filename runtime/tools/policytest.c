@@ -1153,6 +1153,8 @@ describe_comparison(const struct rt_program *prog, size_t pc, char *buf, size_t 
 			snprintf(right, sizeof right, "%s", rt_program_str(prog, prog->schedules[prev->operand].name));
 		else if (prev->op == RT_OP_MEASURE)
 			snprintf(right, sizeof right, "%s", rt_program_str(prog, prog->measures[prev->operand].label));
+		else if (prev->op == RT_OP_CHOOSE)
+			snprintf(right, sizeof right, "the value in force (a let with dated values)");
 	}
 	snprintf(buf, size, "%s %s %s", rt_program_str(prog, in->operand), rt_opcode_symbol(in->op), right);
 }

@@ -282,8 +282,8 @@ test_refuses_version_1(void **state)
 	uint8_t *buf;
 	size_t len;
 	assert_int_equal(rt_bytecode_encode(p, &buf, &len), 0);
-	assert_int_equal(buf[8], 2); /* this build writes 2.3 */
-	assert_int_equal(buf[10], 3);
+	assert_int_equal(buf[8], 2); /* this build writes 2.4 */
+	assert_int_equal(buf[10], 4);
 	buf[8] = 1;
 	buf[10] = 2;
 	expect_error(buf, len, "compiled by an older attend (bytecode 1.2; this build reads 2.x): recompile the policy");

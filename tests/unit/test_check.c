@@ -82,7 +82,7 @@ test_duplicates(void **state)
 {
 	(void)state;
 	expect_error(CODES "code \"I\" authorised \"Again\"\n", "t.policy:4:6: error: duplicate code \"I\"");
-	expect_error(CODES "let a = 1 day\nlet a = 2 days\n", "t.policy:5:5: error: duplicate let 'a'");
+	expect_error(CODES "let a = 1 day\nlet a = 2 days\n", "t.policy:5:5: error: let 'a' has a second value: give each value the dates");
 	expect_error("policy \"A\"\npolicy \"B\"\n", "t.policy:2:1: error: duplicate 'policy'");
 }
 
