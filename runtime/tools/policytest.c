@@ -389,6 +389,19 @@ parse_marks(struct line *ln, struct tool_ptest_case *c, size_t *cap)
 		                                         (unsigned)start + 1 };
 }
 
+/* `year group N1`: the pupil's year group, for a policy's pupil groups (N1, N2, R, 1 to 14). */
+static void
+parse_year_group(struct line *ln, struct tool_ptest_case *c, unsigned column)
+{
+	struct token g = next_token(ln);
+	struct token y = next_token(ln);
+	if (!tok_is(&g, "group") || y.kind != TOK_WORD || rt_year_parse(y.s, y.len, &c->year)) {
+		syntax(ln, column, "expected \"year group\" and a year group: N1, N2, R or 1 to 14");
+		return;
+	}
+	expect_end_of_line(ln);
+}
+
 static void
 parse_history(struct line *ln, struct tool_ptest_case *c, size_t *cap, unsigned column)
 {
@@ -508,6 +521,7 @@ tool_ptest_parse(const char *path, const char *text, size_t len, struct tool_pte
 					memset(&cur, 0, sizeof cur);
 					cur.name = copy(s.s, s.len);
 					cur.line = ln.number;
+					cur.year = RT_NO_YEAR;
 					cap_marks = cap_expects = cap_history = 0;
 					has_as_of = 0;
 					in_test = 1;
@@ -535,6 +549,8 @@ tool_ptest_parse(const char *path, const char *text, size_t len, struct tool_pte
 			parse_expect(&ln, &cur, &cap_expects, t.column);
 		} else if (tok_is(&t, "history")) {
 			parse_history(&ln, &cur, &cap_history, t.column);
+		} else if (tok_is(&t, "year")) {
+			parse_year_group(&ln, &cur, t.column);
 		} else if (tok_is(&t, "end")) {
 			expect_end_of_line(&ln);
 			struct line at = { .file = path, .s = "", .number = cur.line, .errors = errors };
@@ -553,7 +569,8 @@ tool_ptest_parse(const char *path, const char *text, size_t len, struct tool_pte
 		} else if (tok_is(&t, "test")) {
 			syntax(&ln, t.column, "test \"%s\" (line %u) has no \"end\" before this test", cur.name, cur.line);
 		} else {
-			syntax(&ln, t.column, "expected marks, history, as of, expect or end, not \"%.*s\"", (int)t.len, t.s);
+			syntax(&ln, t.column, "expected marks, history, year group, as of, expect or end, not \"%.*s\"",
+			       (int)t.len, t.s);
 		}
 		failed |= ln.failed;
 	}
@@ -1008,6 +1025,7 @@ run_case(const struct tool_ptest_file *f, const struct tool_ptest_case *c, const
          struct tool_ptest_coverage *cov, struct base_findings *out)
 {
 	ev->error[0] = 0;
+	ev->year = c->year;
 	if (tool_ptest_marks_build(prog, cal, f->path, c, marks, out))
 		return TOOL_PT_ERROR;
 	struct rt_pupil_history history = { held_since, RT_DATE_MIN };

@@ -71,6 +71,7 @@ struct tool_ptest_case {
 	struct tool_ptest_marks *marks;   size_t nmarks;
 	struct tool_ptest_history *history; size_t nhistory;
 	rt_date as_of;
+	int year;              /* `year group N1`: the pupil's year group (years.h), RT_NO_YEAR when not given */
 	struct tool_ptest_expect *expects; size_t nexpects;
 };
 
