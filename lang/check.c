@@ -852,6 +852,8 @@ check_penalty(struct checker *c, struct lang_decl *d)
 			expect_unit(c, it->text_loc, it->amount, RT_UNIT_YEARS, "the period of the limit");
 			if (it->number < 1 || it->number > 255)
 				lang_error(c->d, it->loc, "the number of notices must be 1 to 255");
+			if (it->from > it->until)
+				lang_error(c->d, it->loc, "the limit on notices is in force from a date after its 'until' date");
 			break;
 		case LANG_I_UNPAID:
 			if (unpaid)

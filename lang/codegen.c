@@ -466,6 +466,9 @@ gen_penalty(struct gen *g, const struct lang_decl *d)
 			pen->max_notices = (uint8_t)it->number;
 			pen->cap_years = (uint8_t)it->amount.num;
 			pen->alternative = str(g->p, it->text);
+			pen->cap_dated = is_dated(it->from, it->until);
+			pen->cap_from = it->from;
+			pen->cap_until = it->until;
 		} else if (it->kind == LANG_I_UNPAID) {
 			pen->unpaid_days = (uint16_t)it->amount.num;
 			pen->unpaid_action = str(g->p, it->text);

@@ -390,9 +390,9 @@ penalty_item
 		{ $$ = lang_item_new(A, LANG_I_CONSIDER, @1); $$->expr = $3; $$->from = $4.from; $$->until = $4.until;
 		  $$->text_loc = @4; }
 	| fine NEWLINE
-	| AT MOST NUMBER NOTICES IN QUANTITY opt_otherwise NEWLINE
+	| AT MOST NUMBER NOTICES IN QUANTITY opt_otherwise dates NEWLINE
 		{ $$ = lang_item_new(A, LANG_I_CAP, @$); $$->number = whole(ps, $3, @3, "a number of notices");
-		  $$->amount = $6; $$->text_loc = @6; $$->text = $7; }
+		  $$->amount = $6; $$->text_loc = @6; $$->text = $7; $$->from = $8.from; $$->until = $8.until; }
 	| UNPAID AFTER QUANTITY STRING NEWLINE
 		{ $$ = lang_item_new(A, LANG_I_UNPAID, @$); $$->amount = $3; $$->text_loc = @3; $$->text = $4; }
 	| SOURCE STRING NEWLINE { $$ = lang_item_new(A, LANG_I_SOURCE, @$); $$->text = $2; }

@@ -78,6 +78,24 @@ compare_dates(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The notices (sorted issue dates) that count on `date`: those of the current period, each
+ * period starting at a notice issued after the previous one ended (`years` after its start). */
+static int
+counted_in_period(const rt_date *issued, size_t n, int years, rt_date date)
+{
+	rt_date period_start = RT_DATE_MIN;
+	int in_period = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (period_start == RT_DATE_MIN || (years && issued[i] >= years_after(period_start, years))) {
+			period_start = issued[i];
+			in_period = 0;
+		}
+		in_period++;
+	}
+	int current = period_start != RT_DATE_MIN && (!years || date < years_after(period_start, years));
+	return current ? in_period : 0;
+}
+
 void
 eng_penalties_next(const struct rt_program *prog, const struct eng_pupil_penalties *pp, const char *parent_id,
                   rt_date date, struct eng_parent_notice *out)
@@ -96,21 +114,21 @@ eng_penalties_next(const struct rt_program *prog, const struct eng_pupil_penalti
 			issued[n++] = notice->issued;
 	}
 	qsort(issued, n, sizeof issued[0], compare_dates);
-	/* Walk the periods: each starts at a notice issued after the previous period ended. */
-	int years = prog->penalty.cap_years;
-	rt_date period_start = RT_DATE_MIN;
-	int in_period = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (period_start == RT_DATE_MIN || (years && issued[i] >= years_after(period_start, years))) {
-			period_start = issued[i];
-			in_period = 0;
-		}
-		in_period++;
-	}
-	int current = period_start != RT_DATE_MIN && (!years || date < years_after(period_start, years));
-	out->counted = current ? in_period : 0;
+	const struct rt_penalty *pen = &prog->penalty;
+	out->counted = counted_in_period(issued, n, pen->cap_years, date);
 	out->ordinal = out->counted + 1;
-	out->capped = prog->penalty.max_notices && out->counted >= prog->penalty.max_notices;
+	out->capped = pen->max_notices && out->counted >= pen->max_notices;
+	if (pen->cap_dated) {
+		/* A dated limit: in force on its dates only, counting the notices issued on them. */
+		size_t first = 0;
+		while (first < n && issued[first] < pen->cap_from)
+			first++;
+		int in_force = pen->cap_from <= date && date <= pen->cap_until;
+		int toward = counted_in_period(issued + first, n - first, pen->cap_years, date);
+		out->capped = in_force && pen->max_notices && toward >= pen->max_notices;
+		if (out->capped)
+			out->counted = toward; /* what the refusal says count */
+	}
 	out->fine = out->capped ? NULL : rt_program_fine_in_force(prog, out->ordinal, date);
 	out->covered_until = eng_penalties_parent_counted_until(pp, parent_id, date);
 }

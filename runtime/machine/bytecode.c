@@ -22,6 +22,7 @@ enum section {
 	SEC_ACTIONS, SEC_LETTERS, SEC_FINES, SEC_PENALTY, SEC_REGISTER, SEC_ARRIVALS, SEC_FACTS, SEC_CODE,
 	SEC_LINES, SEC_SOURCE, SEC_RANGES,
 	SEC_GROUPS, SEC_GROUP_ARRIVALS, /* 2.3, only when the policy has register times per group */
+	SEC_CAP_DATES,                  /* 2.4, only when the limit on notices is dated */
 	SEC_END = 0x444e45 /* "END" */
 };
 
@@ -32,6 +33,7 @@ static const char *const section_names[] = {
 	[SEC_PENALTY] = "penalty", [SEC_REGISTER] = "register", [SEC_ARRIVALS] = "arrivals",
 	[SEC_FACTS] = "facts", [SEC_CODE] = "code", [SEC_LINES] = "line table", [SEC_SOURCE] = "source file",
 	[SEC_RANGES] = "date ranges", [SEC_GROUPS] = "group sessions", [SEC_GROUP_ARRIVALS] = "group arrival rules",
+	[SEC_CAP_DATES] = "dates of the limit on notices",
 };
 
 /* Fixed record sizes in bytes, as written below. */
@@ -377,6 +379,12 @@ write_rest(struct writer *w, const struct rt_program *p)
 	}
 	end_section(w, at);
 	write_groups(w, p);
+	if (p->penalty.cap_dated) {
+		size_t cap = begin_section(w, SEC_CAP_DATES);
+		put_u32(w, (uint32_t)p->penalty.cap_from);
+		put_u32(w, (uint32_t)p->penalty.cap_until);
+		end_section(w, cap);
+	}
 
 	/* The end section holds the CRC-32 of every byte before it: the
 	 * verifier proves a program safe to run, not that it is the one compiled,
@@ -942,7 +950,7 @@ read_end(struct reader *r, size_t file_len)
 				read_fail(r, "%zu bytes after the end section", file_len - r->pos);
 			return;
 		}
-		if (tag <= SEC_GROUP_ARRIVALS) {
+		if (tag <= SEC_CAP_DATES) {
 			read_fail(r, "section tag %u out of order at byte %zu", tag, start);
 			return;
 		}
@@ -1010,6 +1018,9 @@ rt_bytecode_decode(const uint8_t *buf, size_t len, struct rt_program **out, char
 		SECTION(&r, len, SEC_GROUPS, read_groups(&r, p));
 		SECTION(&r, len, SEC_GROUP_ARRIVALS, read_group_arrivals(&r, p));
 	}
+	if (!r.failed && peek_tag(&r, len) == SEC_CAP_DATES)
+		SECTION(&r, len, SEC_CAP_DATES, (p->penalty.cap_dated = 1, p->penalty.cap_from = (rt_date)get_u32(&r),
+		                                 p->penalty.cap_until = (rt_date)get_u32(&r)));
 	if (!r.failed)
 		read_end(&r, len);
 	if (r.failed || rt_verify(p, err, errsz)) {

@@ -265,6 +265,10 @@ print_penalty(FILE *out, const struct rt_program *p)
 	} else {
 		fprintf(out, "at most %u notices in %u years, otherwise ", pn->max_notices, pn->cap_years);
 		print_str(out, p, pn->alternative);
+		if (pn->cap_dated) {
+			struct rt_range cap = { pn->cap_from, pn->cap_until };
+			print_range(out, &cap);
+		}
 		fprintf(out, "; unpaid after %u days ", pn->unpaid_days);
 		print_str(out, p, pn->unpaid_action);
 		fputs("; source ", out);

@@ -213,6 +213,10 @@ struct rt_penalty {
 	uint32_t alternative; /* string: what is done instead when the cap is reached */
 	uint32_t unpaid_action; /* string */
 	uint32_t source;
+	/* `at most ... from D until D`: the cap is in force on those dates only, and counts only the
+	 * notices issued on them (when cap_dated; otherwise always, every notice) */
+	uint8_t cap_dated;
+	rt_date cap_from, cap_until;
 };
 
 enum rt_session { RT_AM = 0, RT_PM = 1 };

@@ -78,7 +78,8 @@ rich_program(void)
 	rt_program_fine(p, &f1);
 	rt_program_fine(p, &f2);
 	p->penalty = (struct rt_penalty){ 1, 2, 3, 28, rt_program_string(p, "Alternative action"),
-	                                  rt_program_string(p, "Prosecution"), RT_NO_STRING };
+	                                  rt_program_string(p, "Prosecution"), RT_NO_STRING, 1,
+	                                  rt_date_from_ymd(2024, 8, 19), RT_DATE_MAX };
 	p->sessions[RT_AM] = (struct rt_register_session){ 8 * 60 + 35, 9 * 60, 105, p->source_file };
 	struct rt_arrival_rule late = { RT_AM, 8 * 60 + 35, 0, RT_NO_STRING, 110, p->source_file, 0 };
 	struct rt_arrival_rule after = { RT_AM, 9 * 60, 4, rt_program_string(p, "3.4"), 111, p->source_file, 0 };
@@ -187,6 +188,9 @@ test_round_trip_is_identical(void **state)
 	assert_int_equal(q->rules[3].in_force, 1);
 	assert_int_equal(q->rules[3].file, p->source_file);
 	assert_int_equal(q->sessions[RT_AM].line, 105);
+	assert_int_equal(q->penalty.cap_dated, 1);
+	assert_int_equal(q->penalty.cap_from, rt_date_from_ymd(2024, 8, 19));
+	assert_int_equal(q->penalty.cap_until, RT_DATE_MAX);
 	assert_int_equal(q->ngroups, 1);
 	assert_int_equal(q->groups[0].from, -2);
 	assert_int_equal(q->groups[0].until, -1);
