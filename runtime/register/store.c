@@ -459,8 +459,8 @@ reg_exec_scoped(struct reg_store *store, const char *sql)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : reg_fail_db(store, "database error");
 }
 
-static int
-pragma_int(struct reg_store *store, const char *sql, long *value)
+int
+reg_query_long(struct reg_store *store, const char *sql, long *value)
 {
 	sqlite3_stmt *st;
 	if (reg_prepare(store, sql, &st))
@@ -496,7 +496,7 @@ static int
 migrate_1_to_2(struct reg_store *store)
 {
 	long rows;
-	if (pragma_int(store, "SELECT count(*) FROM decisions", &rows))
+	if (reg_query_long(store, "SELECT count(*) FROM decisions", &rows))
 		return -1;
 	if (rows > 0)
 		return reg_fail(store, "%s: cannot upgrade from schema version 1: its decisions table holds %ld rows "
@@ -530,8 +530,8 @@ static int
 check_schema(struct reg_store *store, int flags)
 {
 	long app, version, objects;
-	if (pragma_int(store, "PRAGMA application_id", &app) ||
-	    pragma_int(store, "SELECT count(*) FROM sqlite_schema", &objects)) {
+	if (reg_query_long(store, "PRAGMA application_id", &app) ||
+	    reg_query_long(store, "SELECT count(*) FROM sqlite_schema", &objects)) {
 		if (sqlite3_errcode(store->db) == SQLITE_NOTADB)
 			return reg_fail(store, "%s is not an attend register (not an SQLite database)", store->path);
 		return reg_fail_db(store, "cannot read the database");
@@ -545,7 +545,7 @@ check_schema(struct reg_store *store, int flags)
 	if (app != REG_APPLICATION_ID)
 		return reg_fail(store, "%s is not an attend register (an SQLite database of another program)",
 		                     store->path);
-	if (pragma_int(store, "PRAGMA user_version", &version))
+	if (reg_query_long(store, "PRAGMA user_version", &version))
 		return reg_fail_db(store, "cannot read the database");
 	if (version >= 1 && version < REG_SCHEMA_VERSION && !(flags & REG_READONLY))
 		return migrate(store, version);
@@ -592,7 +592,7 @@ check_guards(struct reg_store *store, int flags)
 	for (size_t i = 0; i < sizeof guard_names / sizeof guard_names[0]; i++)
 		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s'%s'", i ? ", " : "", guard_names[i]);
 	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ")");
-	if (pragma_int(store, sql, &present) || pragma_int(store, "SELECT count(*) FROM marks_changed", &changed))
+	if (reg_query_long(store, sql, &present) || reg_query_long(store, "SELECT count(*) FROM marks_changed", &changed))
 		return reg_fail_db(store, "cannot read the database");
 	if (present != (long)(sizeof guard_names / sizeof guard_names[0]))
 		return reg_fail(store, "%s: %ld of the register's %zu guard triggers are missing (dropped by hand?): "

@@ -310,18 +310,6 @@ fail:
 	return -1;
 }
 
-static int
-count_days(struct reg_store *store, long *n)
-{
-	sqlite3_stmt *st;
-	if (reg_prepare(store, "SELECT count(*) FROM history_days", &st))
-		return -1;
-	int rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : reg_fail_db(store, "cannot read history_days");
-}
-
 int
 reg_history_begin(struct reg_store *store, size_t days)
 {
@@ -329,7 +317,10 @@ reg_history_begin(struct reg_store *store, size_t days)
 	if (reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
 	/* Rebuilding the pupil index costs about what the history holds: worth it when the days added are as many. */
-	int failed = count_days(store, &recorded), index = !failed && (long)days >= recorded;
+	int failed = reg_query_long(store, "SELECT count(*) FROM history_days", &recorded);
+	if (failed)
+		reg_fail_db(store, "cannot read history_days");
+	int index = !failed && (long)days >= recorded;
 	if (failed || reg_decisions_guards(store, 0, index)) {
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;

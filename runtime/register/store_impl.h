@@ -79,6 +79,8 @@ int reg_fail(struct reg_store *store, const char *fmt, ...) __attribute__((forma
 /* The same, followed by ": " and SQLite's message. */
 int reg_fail_db(struct reg_store *store, const char *what);
 int reg_exec(struct reg_store *store, const char *sql);
+/* The first column of the first row of a query (0 when it returns none); -1 on a database error. */
+int reg_query_long(struct reg_store *store, const char *sql, long *value);
 int reg_prepare(struct reg_store *store, const char *sql, struct sqlite3_stmt **out);
 /* Binds s[0..len) as text, or NULL when empty (an optional field left empty keeps what is stored). */
 void reg_bind_optional(struct sqlite3_stmt *st, int index, const char *s, size_t len);

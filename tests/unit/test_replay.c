@@ -68,20 +68,15 @@ replay(const struct rt_program *p, struct reg_store *s, const char *from, const 
 	return replay_jobs(p, s, from, to, out, 1);
 }
 
-/* Every recorded decision, as text, without the time of recording. */
+/* The rows of a SELECT of seven columns, as text. */
 static char *
-dump(struct reg_store *s)
+rows_text(struct reg_store *s, const char *sql)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(reg_db(s),
-	                                    "SELECT p.upn, d.as_of, d.kind, d.event, d.name, d.stage, d.detail"
-	                                    " FROM decisions d JOIN pupils p ON p.id = d.pupil_id"
-	                                    " ORDER BY p.upn, d.as_of, d.id",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(reg_db(s), sql, -1, &st, NULL), SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		for (int c = 0; c < 7; c++)
 			fprintf(out, "%s%c", sqlite3_column_text(st, c) ? (const char *)sqlite3_column_text(st, c) : "-",
@@ -89,6 +84,21 @@ dump(struct reg_store *s)
 	sqlite3_finalize(st);
 	fclose(out);
 	return text;
+}
+
+/* Every recorded decision, as text, without the time of recording. */
+static char *
+dump(struct reg_store *s)
+{
+	return rows_text(s, "SELECT p.upn, d.as_of, d.kind, d.event, d.name, d.stage, d.detail"
+	                    " FROM decisions d JOIN pupils p ON p.id = d.pupil_id ORDER BY p.upn, d.as_of, d.id");
+}
+
+/* Every row, id included, in the order recorded. */
+static char *
+dump_ids(struct reg_store *s)
+{
+	return rows_text(s, "SELECT id, pupil_id, as_of, kind, event, name, detail FROM decisions ORDER BY id");
 }
 
 static void
@@ -135,25 +145,6 @@ day_by_day_equals_two_halves(void **state)
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
-}
-
-/* Every row, id included, in the order recorded. */
-static char *
-dump_ids(struct reg_store *s)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(reg_db(s), "SELECT id, pupil_id, as_of, kind, event, name, detail FROM decisions"
-	                                    " ORDER BY id", -1, &st, NULL), SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		for (int c = 0; c < 7; c++)
-			fprintf(out, "%s%c", sqlite3_column_text(st, c) ? (const char *)sqlite3_column_text(st, c) : "-",
-			        c == 6 ? '\n' : '|');
-	sqlite3_finalize(st);
-	fclose(out);
-	return text;
 }
 
 /* The replay's own words: its summary, and the differences a rerun over an amended past reports. */
