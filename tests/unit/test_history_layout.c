@@ -19,6 +19,7 @@
 #include "lang/lang.h"
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
+#include "store_query.h"
 
 /* The decisions table as schema versions 2 to 9 made it. */
 static const char v8_sql[] =
@@ -100,17 +101,6 @@ replay(struct fixture *f, const char *from, const char *to)
 {
 	struct eng_replay_options ro = { day(from), day(to), stderr, stderr, NULL, 1 };
 	assert_int_equal(eng_replay(f->prog, f->store, &ro), 0);
-}
-
-static long
-query_int(struct reg_store *store, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(reg_db(store), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* Every pupil's `attend history --decisions`, then every row with its id, as text. */

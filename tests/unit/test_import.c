@@ -13,6 +13,7 @@
 #include "runtime/machine/calendar.h"
 #include "runtime/machine/date.h"
 #include "runtime/register/store.h"
+#include "store_query.h"
 
 struct fixture {
 	char dir[64];
@@ -101,17 +102,6 @@ load_school(struct fixture *f)
 	assert_int_equal(import_text(f, "pupils.csv", pupils_csv), 0);
 }
 
-static long
-query_int(struct fixture *f, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(reg_db(f->store), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static char *
 read_whole(const char *path, size_t *len)
 {
@@ -166,8 +156,8 @@ test_marks_problems_reported(void **state)
 		"marks.csv:16: session: duplicate mark for 1234 on 2024-10-29 AM (first on line 14)\n");
 	assert_int_equal(f->stats.errors, 13);
 	assert_int_equal(f->stats.rows, 0);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM marks"), 0);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM codes"), 0);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM marks"), 0);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM codes"), 0);
 }
 
 static void
@@ -204,15 +194,15 @@ test_quotes_crlf_bom(void **state)
 	assert_int_equal(import_text(f, "pupils.csv", pupils), 0);
 	assert_int_equal(f->stats.rows, 2);
 	assert_string_equal(f->stats.kind, "pupils");
-	assert_int_equal(query_int(f, "SELECT count(*) FROM pupils WHERE surname = 'Smith, Jr' AND forename = 'Ann \"Annie\"'"), 1);
-	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '5678'"), 0);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils WHERE surname = 'Smith, Jr' AND forename = 'Ann \"Annie\"'"), 1);
+	assert_int_equal(query_int(f->store, "SELECT year_group FROM pupils WHERE upn = '5678'"), 0);
 	static const char marks[] = "\xEF\xBB\xBFupn,session,code,date,arrival,minutes_late\r\n"
 	                            "1234,AM,L,2024-09-03,09:05,10\r\n"
 	                            "\"5678\",PM,\\,2024-09-03,,\r\n";
 	assert_int_equal(import_text(f, "marks.csv", marks), 0);
 	assert_int_equal(f->stats.rows, 2);
-	assert_int_equal(query_int(f, "SELECT minutes_late FROM marks WHERE code = 'L' AND arrival = '09:05'"), 10);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM marks WHERE code = '\\' AND session = 'PM'"), 1);
+	assert_int_equal(query_int(f->store, "SELECT minutes_late FROM marks WHERE code = 'L' AND arrival = '09:05'"), 10);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM marks WHERE code = '\\' AND session = 'PM'"), 1);
 	/* A quoted field across lines keeps the line numbers right. */
 	assert_int_equal(import_text(f, "pupils2.csv", "upn,surname,forename\n9,\"Two\nLines\",A\n,B,C\n"), 1);
 	assert_string_equal(f->diag, "pupils2.csv:4: upn: missing\n");
@@ -248,7 +238,7 @@ test_failed_import_changes_nothing(void **state)
 	char *after = read_whole(f->db, &after_len);
 	assert_int_equal(before_len, after_len);
 	assert_memory_equal(before, after, before_len);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM marks"), 1);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM marks"), 1);
 	free(before);
 	free(after);
 	free(csv);
@@ -271,7 +261,7 @@ test_reimport_and_amend(void **state)
 	assert_int_equal(f->stats.unchanged, 2);
 	assert_int_equal(import_text(f, "day2.csv", day2), 1);
 	assert_int_equal(f->stats.refused, 1);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM marks"), 2);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM marks"), 2);
 
 	struct reg_import_options opt = { .amend = 1, .reason = "MIS correction", .by = "Office",
 	                                   .on = rt_date_from_ymd(2024, 9, 5) };
@@ -282,15 +272,15 @@ test_reimport_and_amend(void **state)
 	assert_int_equal(f->stats.rows, 1);
 	assert_int_equal(f->stats.unchanged, 1);
 	assert_int_equal(f->stats.amended, 1);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM amendments WHERE original_code = '/' AND amended_code = 'I'"
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM amendments WHERE original_code = '/' AND amended_code = 'I'"
 	                              " AND reason = 'MIS correction' AND amended_by = 'Office'"), 1);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM marks WHERE date = '2024-09-03' AND session = 'AM'"
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM marks WHERE date = '2024-09-03' AND session = 'AM'"
 	                              " AND code = 'I'"), 1);
 	/* The second time nothing changes: everything is unchanged. */
 	assert_int_equal(reg_import_with(f->store, path, &opt, diag, &f->stats), 0);
 	assert_int_equal(f->stats.rows + f->stats.amended, 0);
 	assert_int_equal(f->stats.unchanged, 3);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM amendments"), 1);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM amendments"), 1);
 	fclose(diag);
 	/* The compact copy the engine reads has the amended code. */
 	struct reg_cursor *cur;
@@ -400,12 +390,12 @@ test_calendar_problems(void **state)
 		"more.csv:9: start: 2024-09-02 PM is already closed in the register (INSET day)\n"
 		"more.csv:10: start: 2024-09-07 to 2024-09-08 has no weekday to close\n"
 		"more.csv:11: end: 2025-08-10 is in a later school year than 2025-07-01 (years start on 1 August)\n");
-	assert_int_equal(query_int(f, "SELECT count(*) FROM half_terms"), 2);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM half_terms"), 2);
 	/* Half terms are numbered by their order in the year, whatever the file order. */
 	assert_int_equal(import_text(f, "spring.csv",
 	                             "kind,start,end\nhalf_term,2025-02-24,2025-04-04\nhalf_term,2025-01-06,2025-02-14\n"),
 	                 0);
-	assert_int_equal(query_int(f, "SELECT number FROM half_terms WHERE start = '2025-02-24'"), 4);
+	assert_int_equal(query_int(f->store, "SELECT number FROM half_terms WHERE start = '2025-02-24'"), 4);
 	/* A year given from its summer would number summer as half terms 1 and 2: refused. */
 	f->diag[0] = 0;
 	assert_int_equal(import_text(f, "summer.csv",
@@ -422,7 +412,7 @@ test_pupils_updated_and_duplicates(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(import_text(f, "pupils.csv", "upn,surname,forename,year_group\n1234,Adams,Ann,7\n"), 0);
 	assert_int_equal(import_text(f, "pupils.csv", "upn,surname,forename,admitted,left\n1234,Adams-Lee,Ann,,\n"), 0);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM pupils WHERE surname = 'Adams-Lee' AND year_group = 7"), 1);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM pupils WHERE surname = 'Adams-Lee' AND year_group = 7"), 1);
 	assert_int_equal(import_text(f, "pupils.csv",
 	                             "upn,surname,forename,admitted,left,year_group\n"
 	                             "1,A,B,2024-09-03,2024-09-01,\n"
@@ -435,10 +425,10 @@ test_pupils_updated_and_duplicates(void **state)
 	/* nursery and reception, as the Common Transfer File writes them */
 	assert_int_equal(import_text(f, "pupils.csv", "upn,surname,forename,year_group\n"
 	                                              "2001,Nur,Nia,N1\n2002,Nur,Ned,N2\n2003,Rec,Rae,R\n2004,One,Oli,01\n"), 0);
-	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2001'"), -2);
-	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2002'"), -1);
-	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2003'"), 0);
-	assert_int_equal(query_int(f, "SELECT year_group FROM pupils WHERE upn = '2004'"), 1);
+	assert_int_equal(query_int(f->store, "SELECT year_group FROM pupils WHERE upn = '2001'"), -2);
+	assert_int_equal(query_int(f->store, "SELECT year_group FROM pupils WHERE upn = '2002'"), -1);
+	assert_int_equal(query_int(f->store, "SELECT year_group FROM pupils WHERE upn = '2003'"), 0);
+	assert_int_equal(query_int(f->store, "SELECT year_group FROM pupils WHERE upn = '2004'"), 1);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "runtime/machine/date.h"
 #include "runtime/machine/program.h"
 #include "runtime/register/store.h"
+#include "store_query.h"
 
 struct fixture {
 	char dir[64];
@@ -72,17 +73,6 @@ static void
 open_new(struct fixture *f)
 {
 	assert_int_equal(reg_open(f->db, REG_CREATE, &f->store), 0);
-}
-
-static long
-query_int(struct reg_store *store, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(reg_db(store), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 static rt_date
