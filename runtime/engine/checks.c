@@ -26,26 +26,32 @@ is_arrival_code(const struct rt_program *prog, const struct rt_register_times *t
 	return 0;
 }
 
-void
-eng_arrival_codes(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, int16_t *codes)
+static uint64_t
+code_key(const char code[8])
 {
-	/* a register uses a few codes: remember each one's index once found */
-	enum { SEEN = 64 };
-	char seen[SEEN][sizeof arr->code];
-	int16_t index[SEEN];
-	size_t nseen = 0;
+	uint64_t k;
+	memcpy(&k, code, sizeof k);
+	return k;
+}
+
+void
+eng_arrival_codes(const struct rt_program *prog, struct eng_seen_codes *seen, const struct reg_arrival *arr,
+                  size_t narr, int16_t *codes)
+{
+	_Static_assert(sizeof arr->code == sizeof(uint64_t), "a recorded code is 8 bytes");
 	for (size_t i = 0; i < narr; i++) {
+		uint64_t key = code_key(arr[i].code);
 		size_t k = 0;
-		while (k < nseen && strcmp(seen[k], arr[i].code))
+		while (k < seen->n && seen->key[k] != key)
 			k++;
-		if (k < nseen) {
-			codes[i] = index[k];
+		if (k < seen->n) {
+			codes[i] = seen->index[k];
 			continue;
 		}
 		codes[i] = (int16_t)rt_program_find_code(prog, arr[i].code);
-		if (nseen < SEEN) {
-			memcpy(seen[nseen], arr[i].code, sizeof arr->code);
-			index[nseen++] = codes[i];
+		if (seen->n < ENG_SEEN_CODES) {
+			seen->key[seen->n] = key;
+			seen->index[seen->n++] = codes[i];
 		}
 	}
 }
@@ -88,24 +94,6 @@ eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *
 		                                      expected };
 	}
 	return n;
-}
-
-const struct reg_arrival *
-eng_pupil_arrivals(const struct reg_arrival *arr, size_t narr, int64_t pupil_id, size_t *count)
-{
-	size_t lo = 0, hi = narr;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (arr[mid].pupil_id < pupil_id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t end = lo;
-	while (end < narr && arr[end].pupil_id == pupil_id)
-		end++;
-	*count = end - lo;
-	return arr ? arr + lo : NULL; /* no arrival times at all: NULL + 0 is undefined */
 }
 
 void

@@ -11,20 +11,24 @@
 #include "runtime/engine/outcome.h"
 #include "runtime/machine/calendar.h"
 
-/* The policy's code index of each arrival's recorded mark, or -1 when the policy
- * has no such code: worked out once, not once per evaluation. */
-void eng_arrival_codes(const struct rt_program *prog, const struct reg_arrival *arr, size_t narr, int16_t *codes);
+/* The recorded codes seen so far, each with the policy's code index (or -1 when the
+ * policy has no such code): a code is looked up by name once, not once per mark. */
+enum { ENG_SEEN_CODES = 64 };
+struct eng_seen_codes {
+	uint64_t key[ENG_SEEN_CODES];       /* the code's 8 bytes */
+	int16_t index[ENG_SEEN_CODES];
+	size_t n;
+};
 
-/* Compares a pupil's recorded arrivals (a slice of arr, with the matching slice
- * of their codes) with the arrival rules up to as_of, those of the register times
+/* The policy's code index of each arrival's recorded mark, remembered in seen. */
+void eng_arrival_codes(const struct rt_program *prog, struct eng_seen_codes *seen, const struct reg_arrival *arr,
+                       size_t narr, int16_t *codes);
+
+/* Compares a pupil's recorded arrivals (with their codes) with the arrival rules up to as_of, those of the register times
  * of the pupil's year group (RT_NO_YEAR: the school's); writes each disagreement
  * to out (room for narr). */
 size_t eng_find_disagreements(const struct rt_program *prog, const struct reg_arrival *arr, const int16_t *codes,
                               size_t narr, rt_date as_of, int year, struct eng_disagreement *out);
-
-/* The arrivals of one pupil: a slice of the array sorted by pupil id. */
-const struct reg_arrival *eng_pupil_arrivals(const struct reg_arrival *arr, size_t narr, int64_t pupil_id,
-                                             size_t *count);
 
 /* The school days on which each code may be used: [first, end) as day indexes.
  * A code with no dates in the policy gets the whole calendar. */

@@ -33,6 +33,9 @@ struct slot {
 	struct rt_eval ev, ev_parent;        /* ev_parent: the penalty rule for one parent's sessions */
 	int evals;                           /* how many of the two are initialised */
 	uint8_t *marks;                      /* as policy codes */
+	struct reg_arrival *arr;             /* the pupil's timed marks, when read ahead */
+	int16_t *arr_code;                   /* the policy's code index of each, or -1 */
+	size_t arr_cap;                      /* room in arr, arr_code and dis */
 	struct eng_disagreement *dis;
 	struct eng_parent_notice *parents;
 	uint8_t suspect;                     /* a mark with a code not in use every day */
@@ -56,9 +59,7 @@ struct eng_pupils {
 	struct rt_code_map map;              /* store code id -> policy code index */
 	uint8_t limited[256];                /* policy code index -> not in use every day */
 	struct eng_code_window *windows;
-	struct reg_arrival *arr;             /* ordered by pupil id, date and session */
-	int16_t *arr_code;                   /* the policy's code index of each, or -1 */
-	size_t narr, max_arr;                /* max_arr: the most one pupil has */
+	struct eng_seen_codes seen;          /* the timed marks' codes looked up so far */
 	struct reg_decision_list recorded;
 	struct eng_history_book book;
 	struct reg_penalties pen;
@@ -108,17 +109,12 @@ load_register(struct eng_pupils *it)
 {
 	const struct eng_run_params *p = &it->params;
 	if (reg_load_calendar(it->store, &it->cal) ||
-	    reg_arrivals_split(it->store, p->upn, p->upn ? 1 : p->jobs, &it->arr, &it->narr) ||
 	    reg_history_read(it->store, eng_history_policy_key(it->prog), p->as_of, p->upn, &it->recorded) ||
 	    reg_penalties_load(it->store, p->upn, &it->pen))
 		return fail(it, NULL);
 	for (size_t i = 0; i < p->nelsewhere; i++)
 		if (reg_penalties_merge(it->store, &it->pen, p->elsewhere[i].pen, p->elsewhere[i].urn))
 			return fail(it, NULL);
-	if (!(it->arr_code = malloc((it->narr + 1) * sizeof *it->arr_code)))
-		return fail(it, "out of memory");
-	eng_arrival_codes(it->prog, it->arr, it->narr, it->arr_code);
-	MAX_PER_PUPIL(it->arr, it->narr, it->max_arr);
 	MAX_PER_PUPIL(it->pen.parents, it->pen.nparents, it->max_parents);
 	uint8_t xlat[256];
 	int missing = eng_load_code_map(it->prog, it->store, xlat, p->diag);
@@ -126,14 +122,37 @@ load_register(struct eng_pupils *it)
 	return missing > 0 ? 1 : missing;
 }
 
+/* Room for n timed marks in the slot: their copy, their codes and their disagreements. */
+static int
+slot_reserve(struct slot *s, size_t n)
+{
+	if (n <= s->arr_cap)
+		return 0;
+	size_t cap = s->arr_cap ? s->arr_cap : 16;
+	while (cap < n)
+		cap *= 2;
+	void *arr = realloc(s->arr, cap * sizeof *s->arr);
+	if (arr)
+		s->arr = arr;
+	void *codes = realloc(s->arr_code, cap * sizeof *s->arr_code);
+	if (codes)
+		s->arr_code = codes;
+	void *dis = realloc(s->dis, cap * sizeof *s->dis);
+	if (dis)
+		s->dis = dis;
+	if (!arr || !codes || !dis)
+		return -1;
+	s->arr_cap = cap;
+	return 0;
+}
+
 static int
 slot_init(struct eng_pupils *it, struct slot *s)
 {
 	const struct rt_program *prog = it->prog;
 	s->marks = malloc(it->cal.ndays * 2 + 1);
-	s->dis = malloc((it->max_arr + 1) * sizeof *s->dis);
 	s->parents = malloc((it->max_parents + 1) * sizeof *s->parents);
-	if (!s->marks || !s->dis || !s->parents)
+	if (!s->marks || !s->parents || slot_reserve(s, 16))
 		return -1;
 	for (; s->evals < 2; s->evals++)
 		if (rt_eval_init(s->evals ? &s->ev_parent : &s->ev, prog, &it->cal))
@@ -152,6 +171,8 @@ slot_free(struct slot *s)
 	free(s->copy);
 	free(s->parents);
 	free(s->dis);
+	free(s->arr_code);
+	free(s->arr);
 	free(s->marks);
 }
 
@@ -265,11 +286,9 @@ evaluate(const struct eng_pupils *it, struct slot *s)
 		s->error = s->ev.error;
 		return;
 	}
-	size_t npa;
-	const struct reg_arrival *pa = eng_pupil_arrivals(it->arr, it->narr, s->pupil.id, &npa);
 	s->outcome = (struct eng_outcome){
 		.pupil = &s->pupil, .ev = &s->ev, .marks = s->marks, .as_of = as_of, .disagreements = s->dis,
-		.ndisagreements = eng_find_disagreements(prog, pa, it->arr_code + (pa - it->arr), npa, as_of,
+		.ndisagreements = eng_find_disagreements(prog, s->pupil.arrivals, s->arr_code, s->pupil.narrivals, as_of,
 		                                         s->pupil.year_group, s->dis),
 		.history = held,
 		.parents = s->parents, .contacts = pp.parents, .ncontacts = pp.nparents,
@@ -336,6 +355,22 @@ keep(struct slot *s, const struct reg_pupil *p)
 	return 0;
 }
 
+/* On the reading thread, as the pupil is read: its timed marks (copied when `copy`:
+ * the cursor lends them only until its next row) and their codes. */
+static int
+take_arrivals(struct eng_pupils *it, struct slot *s, int copy)
+{
+	size_t n = s->pupil.narrivals;
+	if (slot_reserve(s, n))
+		return -1;
+	if (copy && n) {
+		memcpy(s->arr, s->pupil.arrivals, n * sizeof *s->arr);
+		s->pupil.arrivals = s->arr;
+	}
+	eng_arrival_codes(it->prog, &it->seen, s->pupil.arrivals, n, s->arr_code);
+	return 0;
+}
+
 /* Reads the next chunk of pupils and has the pool evaluate it. */
 static void
 fill(struct eng_pupils *it, struct chunk *ch)
@@ -350,7 +385,7 @@ fill(struct eng_pupils *it, struct chunk *ch)
 			break;
 		}
 		struct slot *s = &ch->slots[ch->n];
-		if ((!s->marks && slot_init(it, s)) || keep(s, &p)) {
+		if ((!s->marks && slot_init(it, s)) || keep(s, &p) || take_arrivals(it, s, 1)) {
 			ch->end = -2; /* out of memory */
 			break;
 		}
@@ -402,6 +437,8 @@ eng_pupils_next(struct eng_pupils *it, const struct eng_outcome **o)
 		return fail(it, NULL);
 	if (rc == 0)
 		return 0;
+	if (take_arrivals(it, &it->one, 0))
+		return fail(it, "out of memory");
 	evaluate(it, &it->one);
 	return hand_over(it, &it->one, o);
 }
@@ -428,8 +465,6 @@ eng_pupils_close(struct eng_pupils *it)
 	free(it->no_history);
 	free(it->windows);
 	slot_free(&it->one);
-	free(it->arr);
-	free(it->arr_code);
 	rt_calendar_free(&it->cal);
 	free(it);
 	return found;

@@ -125,25 +125,6 @@ int reg_load_calendar(struct reg_store *store, struct rt_calendar *cal);
 int reg_codes(struct reg_store *store, char ***names, size_t *n);
 void reg_free_codes(char **names, size_t n);
 
-struct reg_pupil {
-	int64_t id;
-	const char *upn;
-	const char *surname;
-	const char *forename;
-	int year_group;           /* N1 = -2, N2 = -1, R = 0, 1 to 14 (years.h); RT_NO_YEAR when not given */
-	const uint8_t *marks;     /* 2 per calendar school day, store code ids, 0 = no mark */
-	size_t nmarks;            /* may be shorter than 2 * ndays: the rest have no mark */
-};
-
-struct reg_cursor;
-
-/* Iterates pupils in UPN order; `upn` NULL for all, else just that pupil.
- * Row pointers stay valid until the next call. */
-int reg_pupils_open(struct reg_store *store, const char *upn, struct reg_cursor **out);
-/* 1 when *out holds a pupil, 0 at the end, -1 on error. */
-int reg_pupils_next(struct reg_cursor *cur, struct reg_pupil *out);
-void reg_pupils_close(struct reg_cursor *cur);
-
 /* A mark recorded with a time of arrival or minutes late (for the L/U check). */
 struct reg_arrival {
 	int64_t pupil_id;
@@ -154,12 +135,31 @@ struct reg_arrival {
 	char code[8];             /* the recorded mark */
 };
 
-/* All such marks (for one pupil when upn is not NULL), ordered by pupil, date, session. */
+struct reg_pupil {
+	int64_t id;
+	const char *upn;
+	const char *surname;
+	const char *forename;
+	int year_group;           /* N1 = -2, N2 = -1, R = 0, 1 to 14 (years.h); RT_NO_YEAR when not given */
+	const uint8_t *marks;     /* 2 per calendar school day, store code ids, 0 = no mark */
+	size_t nmarks;            /* may be shorter than 2 * ndays: the rest have no mark */
+	const struct reg_arrival *arrivals; /* its marks with a time (pupil_timed), by date and session */
+	size_t narrivals;
+};
+
+struct reg_cursor;
+
+/* Iterates pupils in UPN order; `upn` NULL for all, else just that pupil, each with
+ * its timed marks decoded from its pupil_timed record as it is read.
+ * Row pointers stay valid until the next call. */
+int reg_pupils_open(struct reg_store *store, const char *upn, struct reg_cursor **out);
+/* 1 when *out holds a pupil, 0 at the end, -1 on error. */
+int reg_pupils_next(struct reg_cursor *cur, struct reg_pupil *out);
+void reg_pupils_close(struct reg_cursor *cur);
+
+/* The timed marks of every pupil (for one pupil when upn is not NULL) at once, ordered by
+ * pupil, date, session: what the cursor decodes pupil by pupil, for tests to compare. */
 int reg_arrivals(struct reg_store *store, const char *upn, struct reg_arrival **out, size_t *n);
-/* The same for every pupil, read by up to `jobs` threads at once, each with a
- * connection of its own over a share of the pupil ids (outside a transaction
- * only: otherwise, and for one pupil, as reg_arrivals). */
-int reg_arrivals_split(struct reg_store *store, const char *upn, int jobs, struct reg_arrival **out, size_t *n);
 
 /* ---- The decision history (store_history.c; docs/history.md) ---- */
 

@@ -617,6 +617,13 @@ test_timed_repair_writes_it(void **state)
 	size_t narr;
 	assert_int_equal(reg_arrivals(f->store, NULL, &arr, &narr), -1);
 	assert_non_null(strstr(reg_error(f->store), "pupil_timed holds a bad record"));
+	/* and so does the cursor, which decodes it as it reads the pupil */
+	struct reg_cursor *cur;
+	struct reg_pupil p;
+	assert_int_equal(reg_pupils_open(f->store, "B2", &cur), 0);
+	assert_int_equal(reg_pupils_next(cur, &p), -1);
+	reg_pupils_close(cur);
+	assert_non_null(strstr(reg_error(f->store), "pupil_timed holds a bad record"));
 	assert_int_equal(check(f->store, out, sizeof out), 1);
 	assert_non_null(strstr(out, "pupil B2: pupil_timed"));
 }
