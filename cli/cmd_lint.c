@@ -224,33 +224,13 @@ static const struct cli_option fmt_options[] = {
 	CLI_END,
 };
 
-/* The first line (1-based) where two texts differ. */
-static unsigned
-first_different_line(const char *a, size_t alen, const char *b, size_t blen)
-{
-	unsigned line = 1;
-	for (size_t i = 0; i < alen && i < blen && a[i] == b[i]; i++)
-		line += a[i] == '\n';
-	return line;
-}
-
 /* --check: a diff on standard output, or (findings) a finding at the first line out of layout. */
 static void
 fmt_report(const char *path, const char *text, size_t len, const char *out, size_t olen,
            struct base_findings *findings)
 {
 	if (findings) {
-		unsigned line = first_different_line(text, len, out, olen);
-		char msg[512];
-		size_t n;
-		const char *want = base_text_line(out, olen, line, &n);
-		if (want && n)
-			snprintf(msg, sizeof msg, "not in the canonical layout (attend fmt -w fixes it): line %u should read "
-			         "\"%.*s\"", line, (int)(n < 200 ? n : 200), want);
-		else
-			snprintf(msg, sizeof msg, "not in the canonical layout (attend fmt -w fixes it): line %u should be %s",
-			         line, want ? "blank" : "the end of the file");
-		base_findings_add(findings, path, line, 0, 0, BASE_FINDING_ERROR, "not-formatted", msg);
+		lang_format_finding(path, text, len, out, olen, findings);
 		return;
 	}
 	size_t alen = strlen(path) + 3;

@@ -24,6 +24,7 @@
 
 #include "runtime/base/findings.h"
 #include "runtime/base/memory.h"
+#include "runtime/base/text.h"
 #include "arena.h"
 #include "diag.h"
 #include "parse.h"
@@ -582,6 +583,33 @@ put_diff_line(FILE *out, char mark, const char *p, size_t len)
 	fwrite(p, 1, len, out);
 	if (len == 0 || p[len - 1] != '\n')
 		fputs("\n\\ No newline at end of file\n", out);
+}
+
+/* The first line (1-based) where two texts differ. */
+static unsigned
+first_different_line(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned line = 1;
+	for (size_t i = 0; i < alen && i < blen && a[i] == b[i]; i++)
+		line += a[i] == '\n';
+	return line;
+}
+
+void
+lang_format_finding(const char *name, const char *text, size_t len, const char *formatted, size_t formatted_len,
+                    struct base_findings *findings)
+{
+	unsigned line = first_different_line(text, len, formatted, formatted_len);
+	char msg[512];
+	size_t n;
+	const char *want = base_text_line(formatted, formatted_len, line, &n);
+	if (want && n)
+		snprintf(msg, sizeof msg, "not in the canonical layout (attend fmt -w fixes it): line %u should read "
+		         "\"%.*s\"", line, (int)(n < 200 ? n : 200), want);
+	else
+		snprintf(msg, sizeof msg, "not in the canonical layout (attend fmt -w fixes it): line %u should be %s",
+		         line, want ? "blank" : "the end of the file");
+	base_findings_add(findings, name, line, 0, 0, BASE_FINDING_ERROR, "not-formatted", msg);
 }
 
 size_t

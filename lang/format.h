@@ -24,6 +24,14 @@ struct base_findings;
 int lang_format(const char *name, const char *text, size_t len, char **out, size_t *out_len,
                 struct base_findings *problems);
 
+/*
+ * `text` is not in the layout `formatted` (lang_format's output): adds one
+ * "not-formatted" error to `findings` against `name`, at the first line that
+ * differs, quoting what that line should read.
+ */
+void lang_format_finding(const char *name, const char *text, size_t len, const char *formatted, size_t formatted_len,
+                         struct base_findings *findings);
+
 /* A `#` comment of a policy text (not inside a string or text block). */
 struct lang_comment {
 	int line;          /* 1-based */
