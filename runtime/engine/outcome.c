@@ -60,7 +60,6 @@ struct eng_pupils {
 	uint8_t limited[256];                /* policy code index -> not in use every day */
 	struct eng_code_window *windows;
 	struct eng_seen_codes seen;          /* the timed marks' codes looked up so far */
-	struct reg_decision_list recorded;
 	struct eng_history_book book;
 	struct reg_penalties pen;
 	size_t max_parents;
@@ -108,9 +107,13 @@ static int
 load_register(struct eng_pupils *it)
 {
 	const struct eng_run_params *p = &it->params;
-	if (reg_load_calendar(it->store, &it->cal) ||
-	    reg_history_read(it->store, eng_history_policy_key(it->prog), p->as_of, p->upn, &it->recorded) ||
-	    reg_penalties_load(it->store, p->upn, &it->pen))
+	if (reg_load_calendar(it->store, &it->cal))
+		return fail(it, NULL);
+	int book = eng_history_book_load(&it->book, it->prog, it->store, eng_history_policy_key(it->prog), p->as_of,
+	                                 p->upn);
+	if (book > 0)
+		return fail(it, "out of memory");
+	if (book || reg_penalties_load(it->store, p->upn, &it->pen))
 		return fail(it, NULL);
 	for (size_t i = 0; i < p->nelsewhere; i++)
 		if (reg_penalties_merge(it->store, &it->pen, p->elsewhere[i].pen, p->elsewhere[i].urn))
@@ -202,7 +205,7 @@ prepare(struct eng_pupils *it)
 	const struct rt_program *prog = it->prog;
 	it->no_history = malloc((prog->nrules + 1) * sizeof *it->no_history);
 	it->windows = malloc((prog->ncodes + 1) * sizeof *it->windows);
-	if (!it->no_history || !it->windows || eng_history_book_build(&it->book, prog, &it->recorded) ||
+	if (!it->no_history || !it->windows ||
 	    (it->params.jobs > 1 ? prepare_chunks(it) : slot_init(it, &it->one)))
 		return fail(it, "out of memory");
 	if (reg_pupils_open(it->store, it->params.upn, &it->cur))
@@ -460,7 +463,6 @@ eng_pupils_close(struct eng_pupils *it)
 	}
 	reg_pupils_close(it->cur);
 	eng_history_book_free(&it->book);
-	reg_decision_list_free(&it->recorded);
 	reg_penalties_free(&it->pen);
 	free(it->no_history);
 	free(it->windows);

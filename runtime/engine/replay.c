@@ -99,7 +99,6 @@ load_pupils(struct replay *rp)
 static int
 load_states(struct replay *rp, rt_date before)
 {
-	struct reg_decision_list recorded = { 0 };
 	struct eng_history_book book = { 0 };
 	size_t nr = rp->prog->nrules ? rp->prog->nrules : 1;
 	rp->held = malloc((rp->npupils + 1) * nr * sizeof *rp->held);
@@ -107,12 +106,10 @@ load_states(struct replay *rp, rt_date before)
 	rp->tally = calloc(rp->npupils + 1, rp->ntally * sizeof *rp->tally);
 	if (!rp->held || !rp->tally)
 		return fail(rp, "out of memory");
-	if (reg_history_read(rp->store, rp->policy, before, NULL, &recorded))
-		return fail(rp, NULL);
-	int status = 0;
-	if (eng_history_book_build(&book, rp->prog, &recorded))
-		status = fail(rp, "out of memory");
-	for (size_t i = 0; i < rp->npupils && status == 0; i++) {
+	int loaded = eng_history_book_load(&book, rp->prog, rp->store, rp->policy, before, NULL);
+	if (loaded)
+		return fail(rp, loaded > 0 ? "out of memory" : NULL);
+	for (size_t i = 0; i < rp->npupils; i++) {
 		const rt_date *h = eng_history_book_find(&book, rp->pupils[i].id);
 		if (h)
 			memcpy(rp->held + i * nr, h, nr * sizeof *h);
@@ -121,8 +118,7 @@ load_states(struct replay *rp, rt_date before)
 		eng_penalties_of(&rp->pen, rp->pupils[i].id, &rp->pupils[i].pen);
 	}
 	eng_history_book_free(&book);
-	reg_decision_list_free(&recorded);
-	return status;
+	return 0;
 }
 
 static int

@@ -194,6 +194,15 @@ int reg_history_days(struct reg_store *store, const char *policy, rt_date **days
  * upn is not NULL) in pupil, date, then recording order. */
 int reg_history_read(struct reg_store *store, const char *policy, rt_date before, const char *upn,
                           struct reg_decision_list *out);
+/* Called with each decision of reg_history_states; name lives until the call returns, detail is NULL.
+ * Nonzero stops the read and is returned. */
+typedef int (*reg_decision_fn)(void *ctx, const struct reg_decision *d);
+/* The `entered` and `left` decisions of `policy` recorded before `before` (for one pupil of this
+ * school when upn is not NULL, else for the pupils of every school in the register), in the order
+ * they were recorded (id), pupils and days mixed: what rule states are made of, read in storage
+ * order without sorting or copying. 0, fn's nonzero, or -1 (error set). */
+int reg_history_states(struct reg_store *store, const char *policy, rt_date before, const char *upn,
+                       reg_decision_fn fn, void *ctx);
 /* One notice to improve in the decision history: the day the flag notice_to_improve
  * was entered under a policy, and the day it was left (RT_DATE_MAX while it holds). */
 struct reg_improve_notice {

@@ -18,7 +18,7 @@ reg_decision_event_name(int event)
 static const char *
 static_kind(const char *kind)
 {
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+	for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(kinds[i], kind) == 0)
 			return kinds[i];
 	return NULL;
@@ -132,6 +132,53 @@ reg_history_read(struct reg_store *store, const char *policy, rt_date before, co
 	if (upn)
 		sqlite3_bind_text(st, 3, upn, -1, SQLITE_STATIC);
 	return read_rows(store, st, out);
+}
+
+/* The decisions table read in storage order (NOT INDEXED: through the unique key every row would
+ * be a seek into the table). Every school's pupils: the caller looks up only its own pupils, and a
+ * join to find each pupil's school would cost a seek a row. Letters and actions ("due") change no
+ * state and are skipped before their columns are read. */
+int
+reg_history_states(struct reg_store *store, const char *policy, rt_date before, const char *upn,
+                   reg_decision_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	char date[11];
+	rt_date_format(before, date);
+	int prepared = upn ? reg_prepare_scoped(store,
+	                                        "SELECT d.pupil_id, d.as_of, d.kind, d.event, d.stage, d.name FROM decisions d"
+	                                        " JOIN pupils p ON p.id = d.pupil_id WHERE d.policy = ?1 AND d.as_of < ?2"
+	                                        " AND d.event <> 'due' AND p.upn = ?3 AND p.school = :school ORDER BY d.id",
+	                                        &st)
+	                   : reg_prepare(store,
+	                                 "SELECT pupil_id, as_of, kind, event, stage, name FROM decisions NOT INDEXED"
+	                                 " WHERE event <> 'due' AND policy = ?1 AND as_of < ?2",
+	                                 &st);
+	if (prepared)
+		return -1;
+	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+	if (upn)
+		sqlite3_bind_text(st, 3, upn, -1, SQLITE_STATIC);
+	int rc = SQLITE_DONE, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct reg_decision d = { .pupil_id = sqlite3_column_int64(st, 0),
+			                  .kind = static_kind((const char *)sqlite3_column_text(st, 2)),
+			                  .event = (uint8_t)event_of((const char *)sqlite3_column_text(st, 3)),
+			                  .stage = sqlite3_column_int(st, 4) };
+		/* not repaired as UTF-8: the name is only compared with the policy's */
+		const char *name = (const char *)sqlite3_column_text(st, 5);
+		if (parse_date_column(st, 1, &d.as_of) || !d.kind || d.event > REG_EVENT_LEFT || !name) {
+			sqlite3_finalize(st);
+			return reg_fail(store, "%s: the decisions table holds a malformed row", store->path);
+		}
+		d.name = (char *)name;
+		stop = fn(ctx, &d);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read decisions");
 }
 
 int
