@@ -20,6 +20,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 #include "store_query.h"
+#include "test_date.h"
 
 /* The decisions table as schema versions 2 to 9 made it. */
 static const char v8_sql[] =
@@ -86,14 +87,6 @@ teardown(void **state)
 	int rc = system(cmd);
 	free(f);
 	return rc == 0 ? 0 : -1;
-}
-
-static rt_date
-day(const char *s)
-{
-	rt_date d;
-	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
-	return d;
 }
 
 static void

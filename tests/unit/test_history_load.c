@@ -23,14 +23,7 @@
 #include "runtime/register/store.h"
 
 #include "store_query.h"
-
-static rt_date
-day(const char *s)
-{
-	rt_date d;
-	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
-	return d;
-}
+#include "test_date.h"
 
 /* Pupil `id`'s held_since in `book`, nothing held when it has no entry. */
 static void

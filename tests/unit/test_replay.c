@@ -21,6 +21,7 @@
 #include "runtime/engine/penalties.h"
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
+#include "test_date.h"
 
 #define POLICY "policies/russell-street.policy"
 
@@ -45,14 +46,6 @@ example_register(const char *dir, const char *name)
 	assert_int_equal(reg_import(s, "examples/pupils.csv", stderr, NULL), 0);
 	assert_int_equal(reg_import(s, "examples/marks.csv", stderr, NULL), 0);
 	return s;
-}
-
-static rt_date
-day(const char *s)
-{
-	rt_date d;
-	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
-	return d;
 }
 
 static int

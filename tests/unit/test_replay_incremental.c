@@ -26,6 +26,7 @@
 #include "runtime/machine/opcodes.h"
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
+#include "test_date.h"
 
 enum { C_PRESENT, C_LATE, C_ILL, C_UNAUTH, C_HOLIDAY, C_NOTPOSS, C_TRIP, NCODES };
 
@@ -237,14 +238,6 @@ random_order(void **state)
 }
 
 /* ---- the history: day by day against each day on its own ---- */
-
-static rt_date
-day(const char *s)
-{
-	rt_date d;
-	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
-	return d;
-}
 
 static struct reg_store *
 example_register(const char *dir, const char *name)

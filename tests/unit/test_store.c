@@ -16,6 +16,7 @@
 #include "runtime/machine/program.h"
 #include "runtime/register/store.h"
 #include "store_query.h"
+#include "test_date.h"
 
 struct fixture {
 	char dir[64];
@@ -73,14 +74,6 @@ static void
 open_new(struct fixture *f)
 {
 	assert_int_equal(reg_open(f->db, REG_CREATE, &f->store), 0);
-}
-
-static rt_date
-day(const char *s)
-{
-	rt_date d;
-	assert_int_equal(rt_date_parse(s, strlen(s), &d), 0);
-	return d;
 }
 
 /* Two half terms of autumn 2024 around the half-term week, an INSET day and a morning closure. */
