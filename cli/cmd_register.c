@@ -14,7 +14,7 @@ struct register_args {
 	const char *policy;
 	const char *encoding, *date_format, *columns;
 	int amend;
-	const char *reason, *by, *on, *school;
+	const char *reason, *by, *on, *school, *jobs;
 };
 
 static int
@@ -51,6 +51,9 @@ static const struct cli_option import_options[] = {
 	CLI_VALUE("reason", 0, "TEXT", struct register_args, reason, "the amendments' reason (with --amend)"),
 	CLI_VALUE("by", 0, "NAME", struct register_args, by, "who made the amendments (with --amend)"),
 	CLI_VALUE("on", 0, "DATE", struct register_args, on, "the day the amendments are made (default today)"),
+	CLI_VALUE("jobs", 0, "N", struct register_args, jobs,
+	          "with 2 or more, marks are written on a second thread while the file is read and checked (default"
+	          " $ATTEND_JOBS, else one per processor); the same register and messages for any N"),
 	CLI_END,
 };
 
@@ -124,7 +127,7 @@ run_import(int argc, char **argv)
 		return parsed;
 	const char *policy = a.policy;
 	struct cli_includes inc = a.inc;
-	struct reg_import_options opt = { a.encoding, a.date_format, a.columns, a.amend, a.reason, a.by, 0, NULL };
+	struct reg_import_options opt = { a.encoding, a.date_format, a.columns, a.amend, a.reason, a.by, 0, NULL, 1 };
 	if (argc - first < 2)
 		return cli_usage_error("import: give the database and at least one file");
 	int stdin_files = 0;
@@ -136,6 +139,9 @@ run_import(int argc, char **argv)
 		return cli_usage_error("import: --amend needs --reason TEXT and --by NAME");
 	if (cli_parse_date(a.on, &opt.on))
 		return cli_usage_error("import: --on: \"%s\" is not a date (YYYY-MM-DD)", a.on);
+	int jobs_rc = a.jobs ? cli_parse_jobs("--jobs", a.jobs, &opt.jobs) : cli_default_jobs(&opt.jobs);
+	if (jobs_rc != CLI_OK)
+		return jobs_rc;
 	cli_include_finish(&inc);
 	struct reg_store *s = NULL;
 	struct rt_program *p = NULL;

@@ -95,6 +95,7 @@ struct reg_import_options {
 	const char *reason, *by;  /* the amendments' reason and who made them (both needed with amend) */
 	rt_date on;               /* the day the amendments are made */
 	const char *name;         /* what messages call the file ("-" for standard input); NULL: its path */
+	int jobs;                 /* 2 or more: marks are written on a thread beside the reading; 0 or 1: none */
 };
 
 /* reg_import with options (NULL: none). A file that starts with "<" is read as

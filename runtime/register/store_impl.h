@@ -215,6 +215,28 @@ struct reg_mark_in {
 	size_t arrival_len;
 };
 
+/* A mark as it goes into `marks`. */
+struct reg_mark_row {
+	int64_t pupil_id;
+	char date[11];
+	char code[5];
+	char arrival[6];          /* "" when not given */
+	uint8_t pm;
+	int16_t minutes_late;     /* -1 when not given */
+};
+
+/* The rows' way into `marks` (store_marks_write.c), in the order added; with jobs > 1 on a
+ * writer thread beside the caller. While it is open, the caller's own use of the connection
+ * goes between reg_rows_hold and reg_rows_release. add and close: 0, or -1 (store error set:
+ * a write failed); after a failure, free drops what is still queued. */
+struct reg_rows;
+int reg_rows_open(struct reg_store *store, int jobs, struct reg_rows **out);
+int reg_rows_add(struct reg_rows *w, const struct reg_mark_row *row);
+int reg_rows_close(struct reg_rows *w);
+void reg_rows_free(struct reg_rows *w);
+void reg_rows_hold(struct reg_rows *w);
+void reg_rows_release(struct reg_rows *w);
+
 /* The marks writer behind every marks format (store_import_marks.c): checks
  * each mark against the calendar, the register (the same code is counted as
  * unchanged; a changed one refused, or amended with --amend) and the rest of
@@ -225,6 +247,10 @@ struct reg_marks;
 int reg_marks_begin(struct reg_importer *imp, struct reg_marks **out);
 int reg_marks_pupil(struct reg_marks *m, int64_t id, const char *upn);
 void reg_marks_add(struct reg_marks *m, const struct reg_mark_in *in);
+/* Around the importer's own use of the connection between begin and finish (the marks
+ * may be being written on another thread). */
+void reg_marks_hold(struct reg_marks *m);
+void reg_marks_release(struct reg_marks *m);
 int reg_marks_finish(struct reg_marks *m);
 void reg_marks_free(struct reg_marks *m);
 

@@ -162,6 +162,7 @@ save_pupil(struct ctf *c)
 		reg_import_problem(imp, p->line, "Surname", "pupil %s: missing", p->upn);
 	int yg = year_group(p->year_group);
 	int64_t id = 0;
+	reg_marks_hold(c->marks);
 	for (int k = 0; k < 2 && !id; k++) {
 		sqlite3_stmt *st = k ? c->insert : c->update;
 		sqlite3_bind_text(st, 1, p->upn, -1, SQLITE_STATIC);
@@ -184,6 +185,7 @@ save_pupil(struct ctf *c)
 	}
 	if (!id)
 		imp->failed = reg_fail_db(imp->store, "cannot write pupils");
+	reg_marks_release(c->marks);
 	return id;
 }
 

@@ -61,19 +61,6 @@ struct change {
 	long line;
 };
 
-/* Rows wait here and go to SQLite BATCH at a time: one multi-row INSERT costs
- * much less per row than one statement per row. */
-#define BATCH 64
-
-struct row {
-	int64_t pupil_id;
-	char date[11];
-	char code[5];
-	char arrival[6];          /* "" when not given */
-	uint8_t pm;
-	int16_t minutes_late;     /* -1 when not given */
-};
-
 struct reg_marks {
 	struct reg_importer *imp;
 	struct reg_store *store;
@@ -89,9 +76,8 @@ struct reg_marks {
 	size_t noff, cap_off;
 	struct pending pending[REG_MAX_PROBLEMS];
 	size_t npending;
-	sqlite3_stmt *insert, *insert_batch, *read_blob, *write_blob, *find_mark;
-	struct row batch[BATCH];
-	size_t nbatch;
+	sqlite3_stmt *read_blob, *write_blob, *find_mark;
+	struct reg_rows *rows;    /* the marks on their way into `marks` (a writer thread with two jobs) */
 	uint32_t last_pupil;      /* cache: files list a pupil's marks together */
 	int writing;              /* 0 once a problem was found */
 	struct change *changes;   /* marks whose code the file changes (written as amendments) */
@@ -221,6 +207,18 @@ reg_marks_pupil(struct reg_marks *m, int64_t id, const char *upn)
 	return 0;
 }
 
+void
+reg_marks_hold(struct reg_marks *m)
+{
+	reg_rows_hold(m->rows);
+}
+
+void
+reg_marks_release(struct reg_marks *m)
+{
+	reg_rows_release(m->rows);
+}
+
 /* The pupil's compact copy, loaded from pupil_marks on first use. */
 static uint8_t *
 pupil_blob(struct reg_marks *m, struct pupil *p)
@@ -232,6 +230,7 @@ pupil_blob(struct reg_marks *m, struct pupil *p)
 		m->imp->failed = reg_fail(m->store, "out of memory");
 		return NULL;
 	}
+	reg_rows_hold(m->rows);
 	sqlite3_bind_int64(m->read_blob, 1, p->id);
 	int rc = sqlite3_step(m->read_blob);
 	if (rc == SQLITE_ROW) {
@@ -242,6 +241,7 @@ pupil_blob(struct reg_marks *m, struct pupil *p)
 	} else if (rc != SQLITE_DONE)
 		m->imp->failed = reg_fail_db(m->store, "cannot read pupil_marks");
 	sqlite3_reset(m->read_blob);
+	reg_rows_release(m->rows);
 	return m->imp->failed ? NULL : p->blob;
 }
 
@@ -262,6 +262,7 @@ static const char *
 recorded_code(struct reg_marks *m, int64_t pupil_id, const char *date, int pm, char *buf, size_t size)
 {
 	const char *found = NULL;
+	reg_rows_hold(m->rows);
 	sqlite3_bind_int64(m->find_mark, 1, pupil_id);
 	sqlite3_bind_text(m->find_mark, 2, date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(m->find_mark, 3, pm ? "PM" : "AM", 2, SQLITE_STATIC);
@@ -272,6 +273,7 @@ recorded_code(struct reg_marks *m, int64_t pupil_id, const char *date, int pm, c
 	} else if (rc != SQLITE_DONE)
 		m->imp->failed = reg_fail_db(m->store, "cannot read marks");
 	sqlite3_reset(m->find_mark);
+	reg_rows_release(m->rows);
 	return found;
 }
 
@@ -393,7 +395,9 @@ code_id(struct reg_marks *m, long line, const char *code, size_t len)
 	int id = reg_codebook_find(m->book, code, len);
 	if (id)
 		return id;
+	reg_rows_hold(m->rows);
 	id = reg_codebook_add(m->store, m->book, code, len);
+	reg_rows_release(m->rows);
 	if (id == -1)
 		reg_import_problem(m->imp, line, "code", "\"%s\" would be the register's %dth different code; at most %d are kept",
 		                  code, REG_MAX_CODE_ID + 1, REG_MAX_CODE_ID);
@@ -402,51 +406,15 @@ code_id(struct reg_marks *m, long line, const char *code, size_t len)
 	return id;
 }
 
-/* Sends the waiting rows to SQLite: all through the batch statement when full,
- * else (at the end) one at a time. */
-static int
-flush_rows(struct reg_marks *m)
+static void
+insert_mark(struct reg_marks *m, int64_t pupil_id, const char *date, const struct reg_mark_in *in)
 {
-	sqlite3_stmt *st = m->nbatch == BATCH ? m->insert_batch : m->insert;
-	size_t per = m->nbatch == BATCH ? BATCH : 1;
-	for (size_t i = 0; i < m->nbatch; i += per) {
-		for (size_t j = 0; j < per; j++) {
-			const struct row *r = &m->batch[i + j];
-			int base = (int)j * 6;
-			sqlite3_bind_int64(st, base + 1, r->pupil_id);
-			sqlite3_bind_text(st, base + 2, r->date, 10, SQLITE_STATIC);
-			sqlite3_bind_text(st, base + 3, r->pm ? "PM" : "AM", 2, SQLITE_STATIC);
-			sqlite3_bind_text(st, base + 4, r->code, -1, SQLITE_STATIC);
-			if (r->minutes_late >= 0)
-				sqlite3_bind_int(st, base + 5, r->minutes_late);
-			else
-				sqlite3_bind_null(st, base + 5);
-			if (r->arrival[0])
-				sqlite3_bind_text(st, base + 6, r->arrival, 5, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, base + 6);
-		}
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return m->imp->failed = reg_fail_db(m->store, "cannot write marks");
-	}
-	m->nbatch = 0;
-	return 0;
-}
-
-static int
-insert_mark(struct reg_marks *m, int64_t pupil_id, const char *date, int pm, const char *code, size_t code_len,
-            long minutes_late, const char *arrival, size_t arrival_len)
-{
-	struct row *r = &m->batch[m->nbatch++];
-	r->pupil_id = pupil_id;
-	memcpy(r->date, date, 11);
-	memcpy(r->code, code, code_len + 1);
-	memcpy(r->arrival, arrival_len ? arrival : "", arrival_len + 1);
-	r->pm = (uint8_t)pm;
-	r->minutes_late = (int16_t)minutes_late;
-	return m->nbatch == BATCH ? flush_rows(m) : 0;
+	struct reg_mark_row r = { .pupil_id = pupil_id, .pm = (uint8_t)in->pm, .minutes_late = (int16_t)in->minutes_late };
+	memcpy(r.date, date, 11);
+	memcpy(r.code, in->code, in->code_len + 1);
+	memcpy(r.arrival, in->arrival_len ? in->arrival : "", in->arrival_len + 1);
+	if (reg_rows_add(m->rows, &r))
+		m->imp->failed = -1;
 }
 
 /* A mark already in the register: the same code is skipped and counted; a
@@ -533,8 +501,7 @@ reg_marks_add(struct reg_marks *m, const struct reg_mark_in *in)
 		}
 	}
 	if (m->writing) {
-		insert_mark(m, m->pupils[pupil - 1].id, date, pm, in->code, in->code_len, in->minutes_late, in->arrival,
-		            in->arrival_len);
+		insert_mark(m, m->pupils[pupil - 1].id, date, in);
 		m->pupils[pupil - 1].timed |= in->minutes_late >= 0 || in->arrival_len > 0;
 	}
 	imp->rows++;
@@ -669,21 +636,6 @@ write_timed(struct reg_marks *m)
 	return m->imp->failed;
 }
 
-static int
-prepare_batch(struct reg_marks *m)
-{
-	static const char head[] = "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival) VALUES ";
-	char *sql = malloc(sizeof head + BATCH * 20);
-	if (!sql)
-		return reg_fail(m->store, "out of memory");
-	char *p = sql + sprintf(sql, "%s", head);
-	for (int i = 0; i < BATCH; i++)
-		p += sprintf(p, "%s(?,?,?,?,?,?)", i ? "," : "");
-	int rc = reg_prepare(m->store, sql, &m->insert_batch);
-	free(sql);
-	return rc;
-}
-
 /* Each queued change becomes an amendment, as `attend amend` writes one. */
 static int
 write_amendments(struct reg_marks *m)
@@ -716,15 +668,12 @@ reg_marks_begin(struct reg_importer *imp, struct reg_marks **out)
 	/* This transaction keeps pupil_marks in step and never replaces a mark: the per-row
 	 * guards are lifted until reg_marks_finish puts them back (docs/schema.md). */
 	if (reg_marks_guards(m->store, 0) || load_pupils(m) || reg_calendar_read(m->store, &m->cal) || reg_codebook_load(m->store, m->book) ||
-	    reg_prepare(m->store,
-	                     "INSERT INTO marks (pupil_id, date, session, code, minutes_late, arrival)"
-	                     " VALUES (?, ?, ?, ?, ?, ?)", &m->insert) ||
 	    reg_prepare(m->store, "SELECT marks FROM pupil_marks WHERE pupil_id = ?", &m->read_blob) ||
 	    reg_prepare(m->store, "INSERT OR REPLACE INTO pupil_marks (pupil_id, marks) VALUES (?, ?)",
 	                     &m->write_blob) ||
 	    reg_prepare(m->store, "SELECT code FROM marks WHERE pupil_id = ? AND date = ? AND session = ?",
 	                     &m->find_mark) ||
-	    prepare_batch(m))
+	    reg_rows_open(m->store, imp->opt->jobs, &m->rows))
 		return imp->failed = -1;
 	m->nblob = 2 * m->cal.days.ndays;
 	m->writing = 1;
@@ -738,7 +687,9 @@ reg_marks_finish(struct reg_marks *m)
 		return -1;
 	if (m->imp->errors)
 		return 0;
-	return flush_rows(m) || write_blobs(m) || write_timed(m) || write_amendments(m) || reg_marks_guards(m->store, 1) ? -1 : 0;
+	if (reg_rows_close(m->rows))
+		return m->imp->failed = -1;
+	return write_blobs(m) || write_timed(m) || write_amendments(m) || reg_marks_guards(m->store, 1) ? -1 : 0;
 }
 
 void
@@ -746,8 +697,7 @@ reg_marks_free(struct reg_marks *m)
 {
 	if (!m)
 		return;
-	sqlite3_finalize(m->insert);
-	sqlite3_finalize(m->insert_batch);
+	reg_rows_free(m->rows);
 	sqlite3_finalize(m->read_blob);
 	sqlite3_finalize(m->write_blob);
 	sqlite3_finalize(m->find_mark);
