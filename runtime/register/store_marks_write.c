@@ -28,10 +28,11 @@ struct reg_rows {
 	size_t head, queued;      /* the oldest queued chunk; chunks queued or being written */
 	size_t filling;           /* the chunk the caller fills */
 	int threaded, closing, failed;
-	int db_busy, caller_waits; /* the connection is in use; the caller wants it (it goes first) */
+	int db_busy, caller_waits, writer_waits; /* the connection in use; who waits for it (the caller goes first) */
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	pthread_cond_t db_free;   /* db_busy cleared */
+	pthread_cond_t queue;     /* a chunk queued, written, or closing */
 	char error[sizeof ((struct reg_store *)0)->error];
 };
 
@@ -43,7 +44,7 @@ reg_rows_hold(struct reg_rows *w)
 	pthread_mutex_lock(&w->lock);
 	w->caller_waits++;
 	while (w->db_busy)
-		pthread_cond_wait(&w->changed, &w->lock);
+		pthread_cond_wait(&w->db_free, &w->lock);
 	w->caller_waits--;
 	w->db_busy = 1;
 	pthread_mutex_unlock(&w->lock);
@@ -56,7 +57,8 @@ reg_rows_release(struct reg_rows *w)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->db_busy = 0;
-	pthread_cond_broadcast(&w->changed);
+	if (w->caller_waits || w->writer_waits)
+		pthread_cond_broadcast(&w->db_free);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -66,8 +68,10 @@ static void
 writer_hold(struct reg_rows *w)
 {
 	pthread_mutex_lock(&w->lock);
+	w->writer_waits++;
 	while (w->db_busy || w->caller_waits)
-		pthread_cond_wait(&w->changed, &w->lock);
+		pthread_cond_wait(&w->db_free, &w->lock);
+	w->writer_waits--;
 	w->db_busy = 1;
 	pthread_mutex_unlock(&w->lock);
 }
@@ -122,7 +126,7 @@ writer(void *arg)
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (!w->queued && !w->closing)
-			pthread_cond_wait(&w->changed, &w->lock);
+			pthread_cond_wait(&w->queue, &w->lock);
 		if (!w->queued)
 			break;
 		size_t c = w->head;
@@ -134,7 +138,7 @@ writer(void *arg)
 		w->failed |= rc != 0;
 		w->head = (w->head + 1) % NCHUNKS;
 		w->queued--;
-		pthread_cond_broadcast(&w->changed);
+		pthread_cond_signal(&w->queue);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -171,10 +175,14 @@ reg_rows_open(struct reg_store *store, int jobs, struct reg_rows **out)
 	                       " VALUES (?, ?, ?, ?, ?, ?)", &w->insert) || prepare_batch(w))
 		return -1;
 	if (jobs > 1 && pthread_mutex_init(&w->lock, NULL) == 0) {
-		if (pthread_cond_init(&w->changed, NULL) == 0) {
-			w->threaded = pthread_create(&w->thread, NULL, writer, w) == 0;
+		if (pthread_cond_init(&w->db_free, NULL) == 0) {
+			if (pthread_cond_init(&w->queue, NULL) == 0) {
+				w->threaded = pthread_create(&w->thread, NULL, writer, w) == 0;
+				if (!w->threaded)
+					pthread_cond_destroy(&w->queue);
+			}
 			if (!w->threaded)
-				pthread_cond_destroy(&w->changed);
+				pthread_cond_destroy(&w->db_free);
 		}
 		if (!w->threaded)
 			pthread_mutex_destroy(&w->lock);
@@ -200,9 +208,9 @@ submit(struct reg_rows *w)
 	}
 	pthread_mutex_lock(&w->lock);
 	w->queued++;
-	pthread_cond_broadcast(&w->changed);
+	pthread_cond_signal(&w->queue);
 	while (w->queued == NCHUNKS && !w->failed)
-		pthread_cond_wait(&w->changed, &w->lock);
+		pthread_cond_wait(&w->queue, &w->lock);
 	int rc = w->failed;
 	pthread_mutex_unlock(&w->lock);
 	w->filling = (w->filling + 1) % NCHUNKS;
@@ -225,10 +233,11 @@ stop(struct reg_rows *w)
 		return 0;
 	pthread_mutex_lock(&w->lock);
 	w->closing = 1;
-	pthread_cond_broadcast(&w->changed);
+	pthread_cond_signal(&w->queue);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->changed);
+	pthread_cond_destroy(&w->queue);
+	pthread_cond_destroy(&w->db_free);
 	pthread_mutex_destroy(&w->lock);
 	w->threaded = 0;
 	return w->failed ? -1 : 0;
