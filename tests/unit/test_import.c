@@ -13,6 +13,7 @@
 #include "runtime/machine/calendar.h"
 #include "runtime/machine/date.h"
 #include "runtime/register/store.h"
+#include "autumn_calendar.h"
 #include "store_query.h"
 
 struct fixture {
@@ -22,13 +23,6 @@ struct fixture {
 	char *diag;               /* what the last import reported, with the folder taken out */
 	struct reg_import_stats stats;
 };
-
-static const char calendar_csv[] =
-	"kind,start,end,session,name\n"
-	"half_term,2024-09-02,2024-10-25,,Autumn 1\n"
-	"half_term,2024-11-04,2024-12-20,,Autumn 2\n"
-	"closure,2024-09-02,,,INSET day\n"
-	"closure,2024-11-05,,AM,polling station\n";
 
 static const char pupils_csv[] = "upn,surname,forename\n1234,Adams,Ann\n5678,Brown,Ben\n";
 

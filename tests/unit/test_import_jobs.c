@@ -15,6 +15,7 @@
 #include "runtime/machine/calendar.h"
 #include "runtime/machine/date.h"
 #include "runtime/register/store.h"
+#include "autumn_calendar.h"
 #include "store_query.h"
 
 #define PUPILS 60
@@ -25,13 +26,6 @@ struct fixture {
 	char *diag[2];
 	struct reg_import_stats stats[2];
 };
-
-static const char calendar_csv[] =
-	"kind,start,end,session,name\n"
-	"half_term,2024-09-02,2024-10-25,,Autumn 1\n"
-	"half_term,2024-11-04,2024-12-20,,Autumn 2\n"
-	"closure,2024-09-02,,,INSET day\n"
-	"closure,2024-11-05,,AM,polling station\n";
 
 static void
 write_file(const struct fixture *f, const char *name, const char *text, size_t len, char *path, size_t size)
