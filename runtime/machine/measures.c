@@ -441,19 +441,29 @@ rt_measure_plan_prepare(struct rt_measure_plan *plan, const struct rt_program *p
 	return 0;
 }
 
-/* Sessions in the histogram whose mark is in the set (codes only: the
- * verifier keeps sets within the program's codes). */
+/* Sessions in the histogram whose mark is in the set, visiting only the codes
+ * the pupil has (`present`, within the program's codes): a few, where a set
+ * such as "possible" names dozens. */
 static int64_t
-count_in(const uint32_t *hist, const struct rt_codeset *set, size_t ncodes)
+count_in(const uint32_t *hist, const struct rt_codeset *set, const struct rt_codeset *present)
 {
 	int64_t n = 0;
 	for (int w = 0; w < 4; w++)
-		for (uint64_t bits = set->bits[w]; bits; bits &= bits - 1) {
-			size_t c = (size_t)w * 64 + (size_t)__builtin_ctzll(bits);
-			if (c < ncodes)
-				n += hist[c];
-		}
+		for (uint64_t bits = set->bits[w] & present->bits[w]; bits; bits &= bits - 1)
+			n += hist[(size_t)w * 64 + (size_t)__builtin_ctzll(bits)];
 	return n;
+}
+
+/* The codes with a session in any key's histogram (hist, keys `stride` apart). */
+static void
+find_present(struct rt_measure_plan *plan, const uint32_t *hist, size_t stride)
+{
+	size_t ncodes = plan->prog->ncodes;
+	memset(&plan->present, 0, sizeof plan->present);
+	for (size_t j = 0; j < plan->nkeys; j++)
+		for (size_t c = 0; c < ncodes; c++)
+			if (hist[j * stride + c])
+				rt_codeset_add(&plan->present, (unsigned)c);
 }
 
 /* The histograms of every key by one pass back from the as-of date. */
@@ -539,11 +549,14 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 	} else if (plan->counted != marks) {
 		scan_keys(plan, prog, marks);
 	}
+	if (tally || plan->counted != marks)
+		find_present(plan, hist, stride);
 	plan->counted = NULL; /* the next pupil's marks may sit at the same address */
+	const struct rt_codeset *present = &plan->present;
 
 	int64_t *possible = plan->possible;
 	for (size_t j = 0; j < plan->nkeys; j++)
-		possible[j] = count_in(hist + j * stride, &plan->possible_codes, prog->ncodes);
+		possible[j] = count_in(hist + j * stride, &plan->possible_codes, present);
 
 	for (size_t k = 0; k < prog->nmeasures; k++) {
 		const struct rt_measure *m = &prog->measures[k];
@@ -572,7 +585,7 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 		case RT_M_RATE:
 		case RT_M_LONGEST_RUN: /* spans: above */
 		case RT_M__COUNT:
-			out[k] = value_of(m, count_in(h, &prog->codesets[m->codeset], prog->ncodes), possible[plan->key[k]]);
+			out[k] = value_of(m, count_in(h, &prog->codesets[m->codeset], present), possible[plan->key[k]]);
 			break;
 		}
 	}
@@ -581,23 +594,25 @@ rt_measure_plan_run(struct rt_measure_plan *plan, const struct rt_program *prog,
 	memset(summary, 0, sizeof *summary);
 	summary->possible = possible[0];
 	summary->unmarked = year[prog->ncodes];
-	for (size_t k = 0; k < prog->ncodes; k++) {
-		switch ((enum rt_category)prog->codes[k].category) {
-		case RT_CAT_PRESENT:
-		case RT_CAT_EDUCATIONAL:
-			summary->present += year[k];
-			break;
-		case RT_CAT_AUTHORISED:
-			summary->authorised += year[k];
-			break;
-		case RT_CAT_UNAUTHORISED:
-			summary->unauthorised += year[k];
-			break;
-		case RT_CAT_NOT_POSSIBLE:
-		case RT_CAT__COUNT:
-			break;
+	for (int w = 0; w < 4; w++)
+		for (uint64_t bits = present->bits[w]; bits; bits &= bits - 1) {
+			size_t k = (size_t)w * 64 + (size_t)__builtin_ctzll(bits);
+			switch ((enum rt_category)prog->codes[k].category) {
+			case RT_CAT_PRESENT:
+			case RT_CAT_EDUCATIONAL:
+				summary->present += year[k];
+				break;
+			case RT_CAT_AUTHORISED:
+				summary->authorised += year[k];
+				break;
+			case RT_CAT_UNAUTHORISED:
+				summary->unauthorised += year[k];
+				break;
+			case RT_CAT_NOT_POSSIBLE:
+			case RT_CAT__COUNT:
+				break;
+			}
 		}
-	}
 }
 
 void

@@ -50,6 +50,7 @@ struct rt_measure_plan {
 	struct rt_codeset possible_codes; /* the codes that are not "not possible" */
 	uint32_t *hist;               /* nkeys * nbins: scratch for one pupil */
 	const uint8_t *counted;       /* marks whose histograms hist already holds (rt_eval_load_marks), or NULL */
+	struct rt_codeset present;    /* with `counted`: the codes with a session in any key's histogram (or more) */
 	uint8_t *raw;                 /* stored marks padded with "no mark" (rt_eval_load_marks) */
 	size_t nraw;
 	int64_t *possible;            /* per key: possible sessions, scratch for one pupil */

@@ -85,9 +85,14 @@ count_keys(struct rt_measure_plan *plan, const struct rt_code_map *map, const ui
 		rt_measure_plan_fill(plan, j, map, h, any_shut ? shut : NULL, (uint32_t)(2 * (upto - i)) - nshut);
 	}
 	uint8_t seen = 0;
+	memset(&plan->present, 0, sizeof plan->present);
 	for (size_t u = 0; u < map->nused; u++)
-		if (h[map->used[u]])
-			seen |= flags[xlat[map->used[u]]];
+		if (h[map->used[u]]) {
+			uint8_t c = xlat[map->used[u]];
+			seen |= flags[c];
+			if (c < plan->prog->ncodes) /* h spans every key's period: a superset of each key's codes */
+				rt_codeset_add(&plan->present, c);
+		}
 	*left = i;
 	return seen;
 }
