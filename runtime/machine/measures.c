@@ -413,6 +413,23 @@ plan_program(struct rt_measure_plan *plan, const struct rt_program *prog)
 	return 0;
 }
 
+/* The days the school does not meet for both sessions, ascending, and how many lie before upto. */
+static int
+find_half_days(struct rt_measure_plan *plan, const struct rt_calendar *cal)
+{
+	size_t *days = realloc(plan->half_days, (cal->ndays + 1) * sizeof *days);
+	if (!days)
+		return -1;
+	plan->half_days = days;
+	plan->nhalf_days = plan->nhalf_upto = 0;
+	for (size_t d = 0; d < cal->ndays; d++)
+		if (cal->days[d].open != (RT_OPEN_AM | RT_OPEN_PM)) {
+			days[plan->nhalf_days++] = d;
+			plan->nhalf_upto += d < plan->anchor.upto;
+		}
+	return 0;
+}
+
 int
 rt_measure_plan_prepare(struct rt_measure_plan *plan, const struct rt_program *prog,
                         const struct rt_calendar *cal, rt_date as_of)
@@ -422,8 +439,11 @@ rt_measure_plan_prepare(struct rt_measure_plan *plan, const struct rt_program *p
 	if (plan->valid && plan->cal == cal && plan->anchor.as_of == as_of)
 		return 0;
 	plan->counted = NULL; /* counted for other periods */
+	plan->valid = 0;
 	plan->cal = cal;
 	rt_period_anchor_init(&plan->anchor, cal, as_of);
+	if (find_half_days(plan, cal))
+		return -1;
 	for (size_t j = 0; j < plan->nkeys; j++) {
 		plan->begin[j] = j ? rt_period_begin(&plan->anchor, cal, &prog->measures[plan->key_measure[j]])
 		                   : plan->anchor.year_begin;
@@ -643,6 +663,7 @@ rt_measure_plan_free(struct rt_measure_plan *plan)
 	free(plan->hist);
 	free(plan->possible);
 	free(plan->raw);
+	free(plan->half_days);
 	memset(plan, 0, sizeof *plan);
 }
 

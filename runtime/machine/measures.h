@@ -54,6 +54,8 @@ struct rt_measure_plan {
 	uint8_t *raw;                 /* stored marks padded with "no mark" (rt_eval_load_marks) */
 	size_t nraw;
 	int64_t *possible;            /* per key: possible sessions, scratch for one pupil */
+	size_t *half_days;            /* the days the school does not meet for both sessions, ascending */
+	size_t nhalf_days, nhalf_upto; /* how many; how many of them before anchor.upto */
 };
 
 /* Makes the plan fit (prog, cal, as_of); cheap when it already does. 0, or -1 on out of memory. */

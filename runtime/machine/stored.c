@@ -54,8 +54,9 @@ padded(struct rt_measure_plan *plan, const uint8_t *stored, size_t nstored, size
 }
 
 /* Backward from the as-of date, as scan_keys does, translating as it counts.
- * Every session is counted; those of a half-closed day are counted again in
- * `shut` (rare, a branch taken seldom) and taken away when a key is filled. */
+ * Every session is counted, two days at a time; those of the days the school
+ * does not meet for both sessions (plan->half_days, rare) are counted again in
+ * `shut` and taken away when a key is filled. */
 static uint8_t
 count_keys(struct rt_measure_plan *plan, const struct rt_code_map *map, const uint8_t *flags,
            const uint8_t *restrict raw, uint8_t *restrict marks, size_t *left)
@@ -64,23 +65,37 @@ count_keys(struct rt_measure_plan *plan, const struct rt_code_map *map, const ui
 	const uint8_t *restrict xlat = map->xlat;
 	uint32_t h[256] = { 0 }, shut[256], nshut = 0;
 	int any_shut = 0; /* shut[] is cleared when first needed: most calendars meet both sessions every day */
-	size_t i = plan->anchor.upto, upto = i;
+	size_t i = plan->anchor.upto, upto = i, half = plan->nhalf_upto;
 	for (size_t o = 0; o < plan->nkeys; o++) {
 		uint32_t j = plan->order[o];
-		for (size_t begin = plan->begin[j]; i > begin; i--) {
-			size_t k = 2 * (i - 1);
-			uint8_t r0 = raw[k], r1 = raw[k + 1], open = days[i - 1].open;
+		size_t begin = plan->begin[j];
+		for (; i >= begin + 2; i -= 2) {
+			size_t k = 2 * (i - 2);
+			uint8_t r0 = raw[k], r1 = raw[k + 1], r2 = raw[k + 2], r3 = raw[k + 3];
 			marks[k] = xlat[r0];
 			marks[k + 1] = xlat[r1];
+			marks[k + 2] = xlat[r2];
+			marks[k + 3] = xlat[r3];
 			h[r0]++;
 			h[r1]++;
-			if (open != (RT_OPEN_AM | RT_OPEN_PM)) {
-				if (!any_shut++)
-					memset(shut, 0, sizeof shut);
-				shut[r0] += !(open & RT_OPEN_AM);
-				shut[r1] += !(open & RT_OPEN_PM);
-				nshut += !(open & RT_OPEN_AM) + !(open & RT_OPEN_PM);
-			}
+			h[r2]++;
+			h[r3]++;
+		}
+		if (i > begin) {
+			size_t k = 2 * --i;
+			marks[k] = xlat[raw[k]];
+			marks[k + 1] = xlat[raw[k + 1]];
+			h[raw[k]]++;
+			h[raw[k + 1]]++;
+		}
+		for (; half > 0 && plan->half_days[half - 1] >= begin; half--) {
+			size_t d = plan->half_days[half - 1];
+			uint8_t open = days[d].open;
+			if (!any_shut++)
+				memset(shut, 0, sizeof shut);
+			shut[raw[2 * d]] += !(open & RT_OPEN_AM);
+			shut[raw[2 * d + 1]] += !(open & RT_OPEN_PM);
+			nshut += !(open & RT_OPEN_AM) + !(open & RT_OPEN_PM);
 		}
 		rt_measure_plan_fill(plan, j, map, h, any_shut ? shut : NULL, (uint32_t)(2 * (upto - i)) - nshut);
 	}
