@@ -61,15 +61,6 @@ percent(const struct rt_summary *s, int64_t part, int sign, char *buf, size_t si
 
 
 
-static void
-pupil_name(const struct reg_pupil *p, char *buf, size_t size)
-{
-	const char *sur = p->surname ? p->surname : "";
-	const char *fore = p->forename ? p->forename : "";
-	snprintf(buf, size, "%s%s%s", sur, *sur && *fore ? ", " : "", fore);
-	base_utf8_repair(buf, strlen(buf));     /* a name cut short mid-character */
-}
-
 /* s in a column `width` characters wide (not bytes: names are UTF-8). */
 static void
 text_column(FILE *out, const char *s, size_t width)
@@ -109,6 +100,22 @@ append(char *buf, size_t size, size_t *len, const char *s)
 	memcpy(buf + *len, s, n);
 	*len += n;
 	buf[*len] = 0;
+}
+
+/* "Surname, Forename" into buf. The cursor gives names as well-formed UTF-8
+ * (reg_text), so only a name cut short can end mid-character: repaired then. */
+static void
+pupil_name(const struct reg_pupil *p, char *buf, size_t size)
+{
+	const char *sur = p->surname ? p->surname : "";
+	const char *fore = p->forename ? p->forename : "";
+	size_t len = 0;
+	buf[0] = 0;
+	append(buf, size, &len, sur);
+	append(buf, size, &len, *sur && *fore ? ", " : "");
+	append(buf, size, &len, fore);
+	if (len == size - 1)
+		base_utf8_repair(buf, len);
 }
 
 /* Joins the due actions (or letters) as "text (owner); text (owner)" into buf. */
