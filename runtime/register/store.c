@@ -647,6 +647,8 @@ reg_close(struct reg_store *store)
 {
 	if (!store)
 		return;
+	for (int k = 0; k < 2; k++)
+		sqlite3_finalize(store->decisions_insert[k]);
 	sqlite3_close(store->db);
 	for (size_t i = 0; i < store->nknown_codes; i++)
 		free(store->known_codes[i]);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const kinds[] = { "stage", "flag", "penalty_notice", "letter", "action" };
 static const char *const events[] = { "entered", "left", "due" };
@@ -230,34 +231,44 @@ reg_history_days(struct reg_store *store, const char *policy, rt_date **days, si
 	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read history_days");
 }
 
-/* Rows per INSERT statement: with one row each, starting and finishing the
- * statement cost more than the row (the CHECK lists of `decisions` are built
- * afresh for every statement, but only cleared between rows of one). */
+/*
+ * Rows per INSERT statement: with one row each, starting and finishing the statement cost more
+ * than the row. OR ROLLBACK: a row refused (the unique key) ends the whole transaction, which the
+ * caller would roll back anyway, so SQLite keeps no statement journal, which copied every page a
+ * statement of several rows touched, to undo just that statement.
+ */
 #define ROWS_PER_INSERT 32
+#define DECISION_PARAMS 9
 
 static int
 prepare_insert(struct reg_store *store, size_t rows, sqlite3_stmt **st)
 {
-	char sql[64 + ROWS_PER_INSERT * 48];
+	char sql[128 + ROWS_PER_INSERT * 64];
 	size_t len = (size_t)snprintf(sql, sizeof sql,
-	                              "INSERT INTO decisions (policy, pupil_id, as_of, kind, event, stage, name, detail)"
-	                              " VALUES ");
+	                              "INSERT OR ROLLBACK INTO decisions (policy, pupil_id, as_of, kind, event, stage,"
+	                              " name, detail, recorded_at) VALUES ");
 	for (size_t r = 0; r < rows; r++) {
-		int p = (int)(8 * r);
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
-		                        r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8);
+		int p = (int)(DECISION_PARAMS * r);
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
+		                        r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8, p + 9);
 	}
 	return reg_prepare(store, sql, st);
 }
 
+/* What every row of a day shares, its texts' lengths given so SQLite need not count them. */
+struct day_row {
+	const char *policy, *date, *recorded_at;
+	int policy_len;
+};
+
 /* Binds decision d as row r of an INSERT from prepare_insert. */
 static void
-bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, const struct reg_decision *d)
+bind_decision(sqlite3_stmt *st, size_t r, const struct day_row *day, const struct reg_decision *d)
 {
-	int p = (int)(8 * r);
-	sqlite3_bind_text(st, p + 1, policy, -1, SQLITE_STATIC);
+	int p = (int)(DECISION_PARAMS * r);
+	sqlite3_bind_text(st, p + 1, day->policy, day->policy_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, p + 2, d->pupil_id);
-	sqlite3_bind_text(st, p + 3, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 3, day->date, 10, SQLITE_STATIC);
 	sqlite3_bind_text(st, p + 4, d->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, p + 5, reg_decision_event_name(d->event), -1, SQLITE_STATIC);
 	if (d->stage)
@@ -269,6 +280,7 @@ bind_decision(sqlite3_stmt *st, size_t r, const char *policy, const char *date, 
 		sqlite3_bind_text(st, p + 8, d->detail, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, p + 8);
+	sqlite3_bind_text(st, p + 9, day->recorded_at, 19, SQLITE_STATIC);
 }
 
 /* The rows of several lists, one after the other. */
@@ -287,38 +299,55 @@ next_row(struct rows *r)
 	return r->list < r->nlists ? &r->lists[r->list].items[r->at++] : NULL;
 }
 
-/* Inserts the lists' rows in order, ROWS_PER_INSERT rows a statement, then the rest. */
+/* Binds the next `n` rows to st, a statement of n rows, and runs it. */
 static int
-insert_decisions(struct reg_store *store, const char *policy, const char *date, const struct reg_decision_list *lists,
+insert_rows(struct reg_store *store, sqlite3_stmt *st, size_t n, const struct day_row *day, struct rows *from)
+{
+	for (size_t r = 0; r < n; r++)
+		bind_decision(st, r, day, next_row(from));
+	int status = sqlite3_step(st) == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot record a decision");
+	sqlite3_reset(st);
+	return status;
+}
+
+/* Inserts the lists' rows in order, ROWS_PER_INSERT rows a statement, then the rest one by one.
+ * The statements are prepared once a transaction (preparing one of 32 rows cost as much
+ * as inserting some 70 rows), and finalized by forget_inserts. */
+static int
+insert_decisions(struct reg_store *store, const struct day_row *day, const struct reg_decision_list *lists,
                  size_t nlists)
 {
 	size_t total = 0;
 	for (size_t k = 0; k < nlists; k++)
 		total += lists[k].n;
 	struct rows rows = { lists, nlists, 0, 0 };
-	sqlite3_stmt *st = NULL;
-	size_t i = 0, full = total - total % ROWS_PER_INSERT;
-	if (full && prepare_insert(store, ROWS_PER_INSERT, &st))
-		return -1;
-	int status = 0;
-	for (; i < full && status == 0; i += ROWS_PER_INSERT) {
-		for (size_t r = 0; r < ROWS_PER_INSERT; r++)
-			bind_decision(st, r, policy, date, next_row(&rows));
-		if (sqlite3_step(st) != SQLITE_DONE)
-			status = reg_fail_db(store, "cannot record a decision");
-		sqlite3_reset(st);
+	for (size_t i = 0; i < total;) {
+		size_t n = total - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+		sqlite3_stmt **st = &store->decisions_insert[n > 1];
+		if ((!*st && prepare_insert(store, n, st)) || insert_rows(store, *st, n, day, &rows))
+			return -1;
+		i += n;
 	}
-	sqlite3_finalize(st);
-	if (status || i == total)
-		return status;
-	if (prepare_insert(store, total - i, &st))
-		return -1;
-	for (size_t r = 0; i + r < total; r++)
-		bind_decision(st, r, policy, date, next_row(&rows));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		status = reg_fail_db(store, "cannot record a decision");
-	sqlite3_finalize(st);
-	return status;
+	return 0;
+}
+
+static void
+forget_inserts(struct reg_store *store)
+{
+	for (int k = 0; k < 2; k++) {
+		sqlite3_finalize(store->decisions_insert[k]);
+		store->decisions_insert[k] = NULL;
+	}
+}
+
+/* Now, as SQLite's strftime('%Y-%m-%dT%H:%M:%S', 'now') writes it (UTC). */
+static void
+stamp_now(char out[20])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) || strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm) != 19)
+		memcpy(out, "1970-01-01T00:00:00", 20);
 }
 
 /* Inside a transaction the caller opened (reg_history_begin), a day adds
@@ -334,10 +363,14 @@ reg_history_record(struct reg_store *store, const char *policy, rt_date day, con
 	int own = sqlite3_get_autocommit(store->db);
 	if (own && reg_exec(store, "BEGIN IMMEDIATE"))
 		return -1;
-	if (reg_prepare_scoped(store, "INSERT INTO history_days (policy, as_of, school) VALUES (?, ?, :school)", &st))
+	if (own)
+		stamp_now(store->recorded_at);
+	if (reg_prepare_scoped(store, "INSERT INTO history_days (policy, as_of, recorded_at, school)"
+	                              " VALUES (?, ?, ?, :school)", &st))
 		goto fail;
 	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, store->recorded_at, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -348,28 +381,62 @@ reg_history_record(struct reg_store *store, const char *policy, rt_date day, con
 		reg_fail_db(store, "cannot record the day");
 		goto fail;
 	}
-	if (insert_decisions(store, policy, date, lists, nlists) || (own && reg_exec(store, "COMMIT")))
-		goto fail;
-	return 0;
+	struct day_row row = { policy, date, store->recorded_at, (int)strlen(policy) };
+	int status = insert_decisions(store, &row, lists, nlists);
+	if (own)
+		forget_inserts(store);
+	if (status == 0 && (!own || reg_exec(store, "COMMIT") == 0))
+		return 0;
 fail:
 	if (own)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
+/*
+ * Pupils are never deleted nor renumbered (the triggers pupils_kept and pupils_fixed, present on every
+ * open), and a replay records only ids it read from pupils, so inside its transaction the foreign key
+ * of decisions proves nothing, yet looked each row's pupil up, every page of it searched for in a WAL
+ * that grows to the size of the year. PRAGMA foreign_keys does nothing inside a transaction: it is
+ * turned off before BEGIN and on again after COMMIT or ROLLBACK.
+ */
+static int
+begin_unchecked(struct reg_store *store)
+{
+	if (reg_exec(store, "PRAGMA foreign_keys = OFF"))
+		return -1;
+	if (reg_exec(store, "BEGIN IMMEDIATE") == 0)
+		return 0;
+	sqlite3_exec(store->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return -1;
+}
+
+/* COMMIT (keep) or ROLLBACK, then the foreign keys checked again; 0 when committed as asked. */
+static int
+end_unchecked(struct reg_store *store, int keep)
+{
+	int status = keep && reg_exec(store, "COMMIT") == 0 ? 0 : -1;
+	if (status)
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	if (reg_exec(store, "PRAGMA foreign_keys = ON"))
+		status = -1;
+	return status;
+}
+
 int
 reg_history_begin(struct reg_store *store, size_t days)
 {
 	long recorded;
-	if (reg_exec(store, "BEGIN IMMEDIATE"))
+	if (begin_unchecked(store))
 		return -1;
+	stamp_now(store->recorded_at);
 	/* Rebuilding the pupil index costs about what the history holds: worth it when the days added are as many. */
 	int failed = reg_query_long(store, "SELECT count(*) FROM history_days", &recorded);
 	if (failed)
 		reg_fail_db(store, "cannot read history_days");
 	int index = !failed && (long)days >= recorded;
 	if (failed || reg_decisions_guards(store, 0, index)) {
-		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		end_unchecked(store, 0);
 		return -1;
 	}
 	store->decisions_lifted = index ? 3 : 1;
@@ -381,10 +448,11 @@ reg_history_end(struct reg_store *store, int keep)
 {
 	int lifted = store->decisions_lifted;
 	store->decisions_lifted = 0;
-	if (keep && (!lifted || reg_decisions_guards(store, 1, lifted & 2) == 0) && reg_exec(store, "COMMIT") == 0)
-		return 0;
-	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-	return keep ? -1 : 0;
+	forget_inserts(store);
+	if (keep && lifted && reg_decisions_guards(store, 1, lifted & 2))
+		keep = -1;
+	int status = end_unchecked(store, keep == 1);
+	return keep ? status : 0;
 }
 
 int

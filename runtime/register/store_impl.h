@@ -38,6 +38,8 @@ struct reg_store {
 	char school[8];           /* the school scoped tables are read and written for (reg_scope) */
 	int scoped;               /* school[] is resolved */
 	int decisions_lifted;     /* reg_history_begin lifted the guard (1), and the pupil index (2) */
+	struct sqlite3_stmt *decisions_insert[2]; /* one row, and ROWS_PER_INSERT rows (store_history.c) */
+	char recorded_at[20];     /* the decisions' recorded_at, one value per transaction (reg_history_begin) */
 };
 
 /* The school whose pupils, calendar and marks the store works on: its URN, or

@@ -188,12 +188,52 @@ test_guards_lifted_inside(void **state)
 	                                  " WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
 }
 
+/* Inside the replay's transaction the foreign key is not looked up (every id comes from pupils);
+ * it is checked again after, kept or rolled back, and a row the unique key refuses ends the
+ * transaction, leaving the history, its guards and the key check as they were. */
+static void
+test_transaction_checks(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(query_int(f->store, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(reg_history_begin(f->store, 5), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA foreign_keys"), 0);
+	assert_int_equal(reg_history_end(f->store, 0), 0);
+	assert_int_equal(query_int(f->store, "PRAGMA foreign_keys"), 1);
+	replay(f, "2024-09-02", "2024-10-18");
+	assert_int_equal(query_int(f->store, "PRAGMA foreign_keys"), 1);
+	long rows = query_int(f->store, "SELECT count(*) FROM decisions");
+	assert_true(rows > 0);
+	/* one time of recording for the replay's one transaction, the days' and the rows' */
+	assert_int_equal(query_int(f->store, "SELECT count(DISTINCT recorded_at) FROM decisions"), 1);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM history_days h JOIN decisions d"
+	                                     " ON d.as_of = h.as_of AND d.recorded_at <> h.recorded_at"), 0);
+	struct reg_decision_list twice = { 0 };
+	int64_t pupil = query_int(f->store, "SELECT min(id) FROM pupils");
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(reg_decision_add(&twice, pupil, day("2024-10-21"), "flag", REG_EVENT_ENTERED, 0, "again",
+		                                  NULL), 0);
+	assert_int_equal(reg_history_begin(f->store, 1), 0);
+	assert_int_not_equal(reg_history_record(f->store, "Russell Street School", day("2024-10-21"), &twice, 1), 0);
+	assert_int_equal(reg_history_end(f->store, 0), 0);
+	reg_decision_list_free(&twice);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM decisions"), rows);
+	assert_int_equal(query_int(f->store, "SELECT count(*) FROM history_days WHERE as_of = '2024-10-21'"), 0);
+	assert_int_equal(guards(f->store), 3);
+	assert_int_equal(query_int(f->store, "PRAGMA foreign_keys"), 1);
+	assert_int_not_equal(sqlite3_exec(reg_db(f->store), "INSERT INTO decisions (policy, pupil_id, as_of, kind, event,"
+	                                  " name) VALUES ('p', 999999, '2024-10-21', 'flag', 'entered', 'x')",
+	                                  NULL, NULL, NULL), SQLITE_OK);
+	replay(f, "2024-10-21", "2024-10-25");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrates_version_9, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guards_lifted_inside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_checks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
