@@ -278,6 +278,17 @@ is_xml(const char *path)
 	return i < n && b[i] == '<';
 }
 
+/* The marks importers write only pupil ids they read from `pupils` in the same transaction (or,
+ * from a CTF, wrote there): the foreign key check of each row of `marks` cannot fail, and was a
+ * sixth of an import's instructions. It stays on for every other import; each import sets it
+ * (outside a transaction, where the pragma takes effect) before it begins. */
+static int
+set_foreign_keys(struct reg_store *store, int (*importer)(struct reg_importer *))
+{
+	int marks = importer == reg_import_marks || importer == reg_import_grid || importer == reg_import_ctf;
+	return reg_exec(store, marks ? "PRAGMA foreign_keys = OFF" : "PRAGMA foreign_keys = ON");
+}
+
 int
 reg_import_with(struct reg_store *store, const char *path, const struct reg_import_options *opt, FILE *diag,
                 struct reg_import_stats *stats)
@@ -313,7 +324,8 @@ reg_import_with(struct reg_store *store, const char *path, const struct reg_impo
 		/* The import's pages go to the WAL, and with the file mapped every page read past the
 		 * page cache (each mark's foreign key check reads pupils) first searches the whole WAL,
 		 * which grows with the import: quadratic in its size. The page cache keeps such pages. */
-		if (reg_exec(store, "PRAGMA mmap_size = 0") == 0 && reg_exec(store, "BEGIN IMMEDIATE") == 0) {
+		if (reg_exec(store, "PRAGMA mmap_size = 0") == 0 && set_foreign_keys(store, importer) == 0 &&
+		    reg_exec(store, "BEGIN IMMEDIATE") == 0) {
 			int rc = importer(&imp);
 			if (rc == 0 && !imp.failed && imp.errors == 0 && reg_exec(store, "COMMIT") == 0)
 				status = 0;
@@ -321,6 +333,7 @@ reg_import_with(struct reg_store *store, const char *path, const struct reg_impo
 				sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 		}
 		sqlite3_exec(store->db, REG_MMAP_PRAGMA, NULL, NULL, NULL);
+		sqlite3_exec(store->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	}
 	if (status != 0 && !imp.failed && imp.errors > 0)
 		status = 1;

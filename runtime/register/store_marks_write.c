@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH 64                  /* rows in one INSERT */
-#define CHUNK (16 * BATCH)        /* rows handed to the writer at a time */
+#define BATCH 256                 /* rows in one INSERT (64: 4% more instructions; 1024: 1% fewer) */
+#define CHUNK (4 * BATCH)         /* rows handed to the writer at a time */
 #define NCHUNKS 4                 /* chunks filled, queued or being written */
 
 struct reg_rows {
