@@ -9,6 +9,7 @@ base_out_init(struct base_out *o, FILE *f)
 {
 	o->f = f;
 	o->len = 0;
+	o->flushes = 0;
 }
 
 void
@@ -17,6 +18,7 @@ base_out_flush(struct base_out *o)
 	if (o->len)
 		fwrite_unlocked(o->buf, 1, o->len, o->f);
 	o->len = 0;
+	o->flushes++;
 }
 
 void

@@ -15,6 +15,7 @@
 struct base_out {
 	FILE *f;
 	size_t len;
+	unsigned long flushes;  /* times buf was emptied: text written since len was n is buf[n..len) if unchanged */
 	char buf[BASE_OUT_SIZE];
 };
 

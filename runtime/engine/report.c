@@ -442,6 +442,55 @@ json_pupil(struct eng_report *r, const struct rt_program *prog, const struct eng
 	base_out_str(&r->buf, "}\n");
 }
 
+/* stage,stage_title,actions,letters: what the rules due give. */
+static void
+csv_due_fields(struct base_out *b, const struct rt_program *prog, const struct rt_eval *ev, char *buf, size_t size)
+{
+	if (ev->stage_rule >= 0) {
+		base_out_int(b, ev->stage);
+		base_out_char(b, ',');
+		base_out_csv(b, rule_title(prog, &prog->rules[ev->stage_rule]));
+	} else {
+		base_out_char(b, ',');
+	}
+	base_out_char(b, ',');
+	join_due(prog, ev, 0, buf, size);
+	base_out_csv(b, buf);
+	base_out_char(b, ',');
+	join_due(prog, ev, 1, buf, size);
+	base_out_csv(b, buf);
+}
+
+/* csv_due_fields, from the text kept for the same rules due when there is one
+ * (the fields depend on nothing else), else written and kept. */
+static void
+csv_due(struct eng_report *r, const struct rt_program *prog, const struct rt_eval *ev, char *buf, size_t size)
+{
+	struct base_out *b = &r->buf;
+	uint64_t due = 0;
+	for (size_t i = 0; i < prog->nrules && i < 64; i++)
+		due |= (uint64_t)rule_is_due(prog, ev, i) << i;
+	const size_t n = sizeof r->due_fields / sizeof r->due_fields[0];
+	for (size_t k = 0; prog->nrules <= 64 && k < n; k++) {
+		const struct eng_due_field *f = &r->due_fields[k];
+		if (f->len && f->due == due && f->stage_rule == ev->stage_rule) {
+			base_out_mem(b, f->text, f->len);
+			return;
+		}
+	}
+	size_t start = b->len;
+	unsigned long flushes = b->flushes;
+	csv_due_fields(b, prog, ev, buf, size);
+	struct eng_due_field *f = &r->due_fields[r->next_due_field];
+	if (prog->nrules > 64 || b->flushes != flushes || b->len - start > sizeof f->text)
+		return;
+	f->due = due;
+	f->stage_rule = ev->stage_rule;
+	f->len = b->len - start;
+	memcpy(f->text, b->buf + start, f->len);
+	r->next_due_field = (r->next_due_field + 1) % n;
+}
+
 static void
 csv_pupil(struct eng_report *r, const struct rt_program *prog, const struct eng_outcome *o)
 {
@@ -467,19 +516,7 @@ csv_pupil(struct eng_report *r, const struct rt_program *prog, const struct eng_
 	put_percent(b, s, s->present);
 	base_out_str(b, rule_holds(ev, r->persistent_rule) ? ",yes" : ",no");
 	base_out_str(b, rule_holds(ev, r->severe_rule) ? ",yes," : ",no,");
-	if (ev->stage_rule >= 0) {
-		base_out_int(b, ev->stage);
-		base_out_char(b, ',');
-		base_out_csv(b, rule_title(prog, &prog->rules[ev->stage_rule]));
-	} else {
-		base_out_char(b, ',');
-	}
-	base_out_char(b, ',');
-	join_due(prog, ev, 0, buf, sizeof buf);
-	base_out_csv(b, buf);
-	base_out_char(b, ',');
-	join_due(prog, ev, 1, buf, sizeof buf);
-	base_out_csv(b, buf);
+	csv_due(r, prog, ev, buf, sizeof buf);
 	const struct rt_fine *fine = o->fine;
 	for (size_t p = 0; p < o->nparents && !fine; p++)
 		if (!o->parents[p].covered)
@@ -512,6 +549,8 @@ report_begin(struct eng_consumer *c, const struct rt_program *prog)
 	struct eng_report *r = report_of(c);
 	r->persistent_rule = find_flag(prog, FLAG_PERSISTENT);
 	r->severe_rule = find_flag(prog, FLAG_SEVERE);
+	memset(r->due_fields, 0, sizeof r->due_fields); /* kept by rule index: for this program only */
+	r->next_due_field = 0;
 	base_out_init(&r->buf, r->out);
 	if (r->no_header)
 		return 0;
@@ -562,5 +601,7 @@ eng_report_init(struct eng_report *r, enum eng_format format, FILE *out)
 	r->persistent_rule = r->severe_rule = -1;
 	r->as_of_text[0] = 0;
 	base_out_init(&r->buf, out);
+	memset(r->due_fields, 0, sizeof r->due_fields);
+	r->next_due_field = 0;
 	return &r->consumer;
 }

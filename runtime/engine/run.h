@@ -54,6 +54,13 @@ struct eng_report {
 	rt_date as_of;
 	char as_of_text[11];
 	struct base_out buf;
+	struct eng_due_field {               /* the CSV from stage to letters, by the rules due: pupils at one stage share it */
+		uint64_t due;                /* bit i: rule i is due; 0 with len 0: unused */
+		int stage_rule;
+		size_t len;
+		char text[1024];
+	} due_fields[8];
+	unsigned next_due_field;             /* the one replaced next */
 };
 struct eng_consumer *eng_report_init(struct eng_report *r, enum eng_format format, FILE *out);
 
