@@ -235,6 +235,9 @@ struct reg_rows;
 int reg_rows_open(struct reg_store *store, int jobs, struct reg_rows **out);
 int reg_rows_add(struct reg_rows *w, const struct reg_mark_row *row);
 int reg_rows_close(struct reg_rows *w);
+/* Stops the writer once what is queued is written, leaving the rows not yet handed over:
+ * for an import that will not commit. 0, or -1 (store error set) when a write failed. */
+int reg_rows_drain(struct reg_rows *w);
 void reg_rows_free(struct reg_rows *w);
 void reg_rows_hold(struct reg_rows *w);
 void reg_rows_release(struct reg_rows *w);

@@ -326,8 +326,8 @@ reg_import_ctf(struct reg_importer *imp)
 done:
 	if (c.reader)
 		xmlFreeTextReader(c.reader);
+	reg_marks_free(c.marks); /* first: it stops the writer thread, which shares the connection */
 	sqlite3_finalize(c.update);
 	sqlite3_finalize(c.insert);
-	reg_marks_free(c.marks);
 	return rc;
 }

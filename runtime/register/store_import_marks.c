@@ -685,8 +685,11 @@ reg_marks_finish(struct reg_marks *m)
 {
 	if (m->imp->failed)
 		return -1;
+	/* With one job every full chunk is written as it fills, and a failed write stops the import
+	 * before any later problem is found; with two, the rows already handed to the writer are
+	 * written first, so that its failure is reported the same way, never lost behind a problem. */
 	if (m->imp->errors)
-		return 0;
+		return reg_rows_drain(m->rows) ? (m->imp->failed = -1) : 0;
 	if (reg_rows_close(m->rows))
 		return m->imp->failed = -1;
 	return write_blobs(m) || write_timed(m) || write_amendments(m) || reg_marks_guards(m->store, 1) ? -1 : 0;

@@ -255,6 +255,12 @@ reg_rows_close(struct reg_rows *w)
 	return write_rows(w, w->chunk[w->filling], n) ? writer_failed(w) : 0;
 }
 
+int
+reg_rows_drain(struct reg_rows *w)
+{
+	return w && stop(w) ? writer_failed(w) : 0;
+}
+
 void
 reg_rows_free(struct reg_rows *w)
 {

@@ -221,12 +221,40 @@ test_late_problem_with_two_jobs(void **state)
 	free(csv);
 }
 
+/* A write that fails (here a trigger standing in for a full disk) in a chunk handed to the writer
+ * thread, and a problem on the last line found after it: one job stops at the write, and two
+ * jobs report the same failure rather than the problem; the register is as it was. */
+static void
+test_write_failure_before_a_late_problem(void **state)
+{
+	struct fixture *f = *state;
+	size_t len;
+	long rows, rows_before, rows_after;
+	char *csv = marks_csv(f->store[0], &len, &rows);
+	len += (size_t)sprintf(csv + len, "P0001,2024-09-03,AM,/,,\n"); /* given before */
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(sqlite3_exec(reg_db(f->store[k]),
+		                              "CREATE TRIGGER boom BEFORE INSERT ON marks WHEN new.pupil_id ="
+		                              " (SELECT id FROM pupils WHERE upn = 'P0050') BEGIN SELECT RAISE(ABORT, 'boom'); END",
+		                              NULL, NULL, NULL), SQLITE_OK);
+	uint64_t before = register_digest(f->store[1], &rows_before);
+	assert_int_equal(import_with_jobs(f, 0, "marks.csv", csv, len, 1), -1);
+	assert_int_equal(import_with_jobs(f, 1, "marks.csv", csv, len, 2), -1);
+	assert_string_equal(f->diag[1], f->diag[0]);
+	for (int k = 0; k < 2; k++)
+		assert_non_null(strstr(reg_error(f->store[k]), "cannot write marks: boom"));
+	assert_int_equal(query_int(f->store[1], "SELECT count(*) FROM marks"), 0);
+	assert_true(register_digest(f->store[1], &rows_after) == before);
+	free(csv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_same_register_with_one_and_two_jobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_problem_with_two_jobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_failure_before_a_late_problem, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
