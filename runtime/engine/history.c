@@ -117,39 +117,6 @@ eng_history_apply(const struct rt_program *prog, rt_date *held, const struct reg
 	held[r] = d->event == REG_EVENT_ENTERED ? d->as_of : RT_DATE_MAX;
 }
 
-int
-eng_history_book_build(struct eng_history_book *book, const struct rt_program *prog,
-                      const struct reg_decision_list *decisions)
-{
-	memset(book, 0, sizeof *book);
-	book->nrules = prog->nrules;
-	size_t nr = prog->nrules ? prog->nrules : 1;
-	for (size_t i = 0; i < decisions->n; i++) {
-		const struct reg_decision *d = &decisions->items[i];
-		if (!book->n || book->pupil_ids[book->n - 1] != d->pupil_id) {
-			if (book->n == book->cap) {
-				size_t cap = book->cap ? 2 * book->cap : 64;
-				int64_t *ids = realloc(book->pupil_ids, cap * sizeof *ids);
-				if (ids)
-					book->pupil_ids = ids;
-				rt_date *held = realloc(book->held, cap * nr * sizeof *held);
-				if (held)
-					book->held = held;
-				if (!ids || !held) {
-					eng_history_book_free(book);
-					return -1;
-				}
-				book->cap = cap;
-			}
-			book->pupil_ids[book->n] = d->pupil_id;
-			eng_history_clear(book->held + book->n * nr, nr);
-			book->n++;
-		}
-		eng_history_apply(prog, book->held + (book->n - 1) * nr, d);
-	}
-	return 0;
-}
-
 const rt_date *
 eng_history_book_find(const struct eng_history_book *book, int64_t pupil_id)
 {

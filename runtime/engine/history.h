@@ -45,10 +45,7 @@ struct eng_history_book {
 	rt_date *held;                /* n * nrules */
 };
 
-/* Builds the book from decisions sorted by pupil, then date (reg_history_read). */
-int eng_history_book_build(struct eng_history_book *book, const struct rt_program *prog,
-                          const struct reg_decision_list *decisions);
-/* The same book read from the register: the decisions of `policy` recorded before `before`
+/* The book read from the register: the decisions of `policy` recorded before `before`
  * (one pupil's when upn is not NULL), in storage order. 0, -1 register error (reg_error), 1 out of memory. */
 int eng_history_book_load(struct eng_history_book *book, const struct rt_program *prog, struct reg_store *store,
                          const char *policy, rt_date before, const char *upn);

@@ -191,10 +191,6 @@ const char *reg_decision_event_name(int event);
 
 /* The school days recorded for `policy`, ascending. Free *days. */
 int reg_history_days(struct reg_store *store, const char *policy, rt_date **days, size_t *n);
-/* Appends the decisions of `policy` recorded before `before` (for one pupil when
- * upn is not NULL) in pupil, date, then recording order. */
-int reg_history_read(struct reg_store *store, const char *policy, rt_date before, const char *upn,
-                          struct reg_decision_list *out);
 /* Called with each decision of reg_history_states; name lives until the call returns, detail is NULL.
  * Nonzero stops the read and is returned. */
 typedef int (*reg_decision_fn)(void *ctx, const struct reg_decision *d);

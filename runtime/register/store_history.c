@@ -111,30 +111,6 @@ read_rows(struct reg_store *store, sqlite3_stmt *st, struct reg_decision_list *o
 	return rc == SQLITE_DONE ? 0 : reg_fail_db(store, "cannot read decisions");
 }
 
-int
-reg_history_read(struct reg_store *store, const char *policy, rt_date before, const char *upn,
-                      struct reg_decision_list *out)
-{
-	sqlite3_stmt *st;
-	char date[11];
-	rt_date_format(before, date);
-	const char *sql = upn ? "SELECT d.pupil_id, d.as_of, d.kind, d.event, d.stage, d.name, d.detail FROM decisions d"
-	                        " JOIN pupils p ON p.id = d.pupil_id"
-	                        " WHERE d.policy = ?1 AND d.as_of < ?2 AND p.upn = ?3 AND p.school = :school"
-	                        " ORDER BY d.as_of, d.id"
-	                      : "SELECT pupil_id, as_of, kind, event, stage, name, detail FROM decisions"
-	                        " WHERE policy = ?1 AND as_of < ?2"
-	                        " AND pupil_id IN (SELECT id FROM pupils WHERE school = :school)"
-	                        " ORDER BY pupil_id, as_of, id";
-	if (reg_prepare_scoped(store, sql, &st))
-		return -1;
-	sqlite3_bind_text(st, 1, policy, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
-	if (upn)
-		sqlite3_bind_text(st, 3, upn, -1, SQLITE_STATIC);
-	return read_rows(store, st, out);
-}
-
 /* The decisions table read in storage order (NOT INDEXED: through the unique key every row would
  * be a seek into the table). Every school's pupils: the caller looks up only its own pupils, and a
  * join to find each pupil's school would cost a seek a row. Letters and actions ("due") change no

@@ -105,7 +105,6 @@ tool_diff_run(const struct rt_program *old_prog, const struct rt_program *new_pr
 	struct rt_eval ev_old, ev_new;
 	uint8_t xlat_old[256], xlat_new[256];
 	uint8_t *marks_old = NULL, *marks_new = NULL;
-	struct reg_decision_list recorded = { 0 };
 	struct eng_history_book book_old = { 0 }, book_new = { 0 };
 	struct reg_penalties pen = { 0 };
 	rt_date *none_old = NULL, *none_new = NULL;
@@ -116,10 +115,16 @@ tool_diff_run(const struct rt_program *old_prog, const struct rt_program *new_pr
 	/* Stages that rest on earlier decisions read the history recorded under the
 	 * policy in force (the old one); the new policy sees the same history,
 	 * matched rule by rule (stage number, flag name). */
-	if (reg_load_calendar(store, &cal) || reg_codes(store, &names, &nnames) ||
-	    reg_history_read(store, eng_history_policy_key(old_prog), as_of, NULL, &recorded) ||
-	    reg_penalties_load(store, NULL, &pen)) {
+	if (reg_load_calendar(store, &cal) || reg_codes(store, &names, &nnames) || reg_penalties_load(store, NULL, &pen)) {
 		fprintf(diag, "attend: %s\n", reg_error(store));
+		goto done;
+	}
+	const char *key = eng_history_policy_key(old_prog);
+	int loaded = eng_history_book_load(&book_old, old_prog, store, key, as_of, NULL);
+	if (!loaded)
+		loaded = eng_history_book_load(&book_new, new_prog, store, key, as_of, NULL);
+	if (loaded) {
+		fprintf(diag, "attend: %s\n", loaded < 0 ? reg_error(store) : "out of memory");
 		goto done;
 	}
 	int missing = eng_map_codes(old_prog, "the old policy", store, names, nnames, xlat_old, diag);
@@ -132,8 +137,7 @@ tool_diff_run(const struct rt_program *old_prog, const struct rt_program *new_pr
 	marks_new = malloc(cal.ndays * 2 + 1);
 	none_old = malloc((old_prog->nrules + 1) * sizeof *none_old);
 	none_new = malloc((new_prog->nrules + 1) * sizeof *none_new);
-	if (!marks_old || !marks_new || !none_old || !none_new || eng_history_book_build(&book_old, old_prog, &recorded) ||
-	    eng_history_book_build(&book_new, new_prog, &recorded) || rt_eval_init(&ev_old, old_prog, &cal)) {
+	if (!marks_old || !marks_new || !none_old || !none_new || rt_eval_init(&ev_old, old_prog, &cal)) {
 		fprintf(diag, "attend: out of memory\n");
 		goto done;
 	}
@@ -220,7 +224,6 @@ done:
 	free(none_new);
 	eng_history_book_free(&book_old);
 	eng_history_book_free(&book_new);
-	reg_decision_list_free(&recorded);
 	reg_penalties_free(&pen);
 	reg_free_codes(names, nnames);
 	rt_calendar_free(&cal);

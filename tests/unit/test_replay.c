@@ -22,6 +22,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 #include "test_date.h"
+#include "scratch_dir.h"
 
 #define POLICY "policies/russell-street.policy"
 
@@ -135,9 +136,7 @@ day_by_day_equals_two_halves(void **state)
 	reg_close(one);
 	reg_close(two);
 	rt_program_free(p);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	remove_scratch_dir(dir);
 }
 
 /* The replay's own words: its summary, and the differences a rerun over an amended past reports. */
@@ -188,9 +187,7 @@ any_number_of_jobs_same_history(void **state)
 		free(said[k]);
 	}
 	rt_program_free(p);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	remove_scratch_dir(dir);
 }
 
 static void
@@ -215,9 +212,7 @@ past_is_not_rewritten(void **state)
 	fclose(out);
 	reg_close(s);
 	rt_program_free(p);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	remove_scratch_dir(dir);
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/register/store.h"
 #include "test_date.h"
+#include "scratch_dir.h"
 
 enum { C_PRESENT, C_LATE, C_ILL, C_UNAUTH, C_HOLIDAY, C_NOTPOSS, C_TRIP, NCODES };
 
@@ -314,9 +315,7 @@ day_by_day_equals_each_day_alone(void **state)
 	reg_close(one);
 	reg_close(each);
 	rt_program_free(p);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	remove_scratch_dir(dir);
 }
 
 int
